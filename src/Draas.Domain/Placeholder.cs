@@ -1,0 +1,1 @@
+namespace Draas.Domain; public static class Placeholder {}

@@ -1,0 +1,11 @@
+namespace Draas.Simulators;
+
+/// <summary>Entry point of `draas-sim`: each simulator family registers itself here.</summary>
+public static class Program
+{
+    public static Task<int> Main(string[] args)
+    {
+        Console.Error.WriteLine("draas-sim: no simulators registered yet");
+        return Task.FromResult(2);
+    }
+}
