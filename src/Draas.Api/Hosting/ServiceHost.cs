@@ -1,0 +1,107 @@
+using Draas.Api.Auth;
+using Draas.Api.Configuration;
+using Draas.Api.Errors;
+using Draas.Api.Health;
+using Draas.Api.Http;
+using Draas.Api.Jobs;
+using Draas.Api.Policy;
+using Draas.Api.V1;
+using Draas.Data;
+using Draas.Data.Secrets;
+using Hangfire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Draas.Api.Hosting;
+
+/// <summary>Builds the service process: configuration, database, jobs, and (for the api role) the REST API.</summary>
+public static class ServiceHost
+{
+    public sealed record Settings(ServiceOptions Service, DatabaseOptions Database, KeystoneAuthTokenOptions Keystone, JobsOptions Jobs, ApiOptions Api);
+
+    /// <summary>Reads and checks every section; a bad configuration stops here with the key's name.</summary>
+    public static Settings ReadSettings(IConfiguration configuration, string? roleOverride = null)
+    {
+        var service = configuration.Bind<ServiceOptions>(ServiceOptions.Section);
+        if (roleOverride is not null) service.Role = roleOverride;
+        var settings = new Settings(
+            service,
+            configuration.Bind<DatabaseOptions>(DatabaseOptions.Section),
+            configuration.Bind<KeystoneAuthTokenOptions>(KeystoneAuthTokenOptions.Section),
+            configuration.Bind<JobsOptions>(JobsOptions.Section),
+            configuration.Bind<ApiOptions>(ApiOptions.Section));
+        var problems = service.Validate().Concat(settings.Database.Validate()).Concat(settings.Jobs.Validate()).Concat(settings.Api.Validate());
+        if (service.RunsApi) problems = problems.Concat(settings.Keystone.Validate());
+        DraasConfiguration.ThrowIfInvalid(problems);
+        return settings;
+    }
+
+    public static WebApplication Build(string[] hostArgs, string? configFile, string? role, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddDraasSources(configFile, overrides);
+        var settings = ReadSettings(builder.Configuration, role);
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(settings.Service.Debug ? LogLevel.Debug : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
+
+        builder.WebHost.UseUrls($"http://{settings.Api.BindHost}:{settings.Api.BindPort}");
+        // Kestrel's own limit sits just above ours so JsonBody answers 413 itself with a fault body.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.Api.MaxBodyBytes + 1);
+
+        var services = builder.Services;
+        services.AddSingleton(settings.Service);
+        services.AddSingleton(settings.Database);
+        services.AddSingleton(settings.Keystone);
+        services.AddSingleton(settings.Jobs);
+        services.AddSingleton(settings.Api);
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContext<DraasDbContext>(o => o.UseDraasPostgres(settings.Database.Connection));
+        SecretProtector.AddTo(services);
+        services.AddMemoryCache(o => o.SizeLimit = 100_000);
+        services.AddSingleton(_ => PolicyEnforcer.FromFile(settings.Api.PolicyFile));
+        services.AddSingleton<ITokenValidator>(sp => new KeystoneTokenValidator(settings.Keystone, sp.GetRequiredService<TimeProvider>()));
+        services.AddDraasJobs(settings.Database.Connection, settings.Jobs, settings.Service.RunsWorkers);
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<ErrorMiddleware>();
+        if (settings.Service.RunsApi)
+        {
+            app.UseMiddleware<KeystoneAuthMiddleware>();
+            if (settings.Jobs.Dashboard)
+            {
+                app.UseHangfireDashboard("/hangfire", new DashboardOptions
+                {
+                    Authorization = [new AdminDashboardFilter(app.Services.GetRequiredService<PolicyEnforcer>())],
+                    DisplayStorageConnectionString = false,
+                }, app.Services.GetRequiredService<JobStorage>());
+            }
+            VersionsApi.Map(app);
+            SitesApi.Map(app.MapGroup("/v1"));
+        }
+        HealthApi.Map(app);
+        return app;
+    }
+
+    /// <summary>Migrates the database (when configured to) and starts serving.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken ct)
+    {
+        var database = app.Services.GetRequiredService<DatabaseOptions>();
+        if (database.AutoMigrate)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var applied = await DatabaseSetup.UpgradeAsync(scope.ServiceProvider.GetRequiredService<DraasDbContext>(), ct);
+            if (applied.Count > 0) app.Logger.LogInformation("Applied migrations: {Migrations}", string.Join(", ", applied));
+        }
+        await app.StartAsync(ct);
+    }
+}

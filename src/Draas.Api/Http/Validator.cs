@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Draas.Api.Errors;
+
+namespace Draas.Api.Http;
+
+/// <summary>Collects every problem with a request body, so the caller learns all of them in one 400.</summary>
+public sealed partial class Validator
+{
+    private readonly List<string> _problems = [];
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    public string? Name(string field, string? value, bool required)
+    {
+        if (Missing(field, value, required)) return null;
+        if (!NamePattern().IsMatch(value!))
+            _problems.Add($"{field} must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
+        return value;
+    }
+
+    public string? Text(string field, string? value, int maxLength, bool required = false)
+    {
+        if (Missing(field, value, required)) return null;
+        if (value!.Length > maxLength) _problems.Add($"{field} must be at most {maxLength} characters");
+        if (value.Any(char.IsControl)) _problems.Add($"{field} must not contain control characters");
+        return value;
+    }
+
+    public string? Url(string field, string? value, bool required)
+    {
+        if (Missing(field, value, required)) return null;
+        if (value!.Length > 255 || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+            || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            _problems.Add($"{field} must be an http(s) URL without credentials, query or fragment, at most 255 characters");
+        }
+        return value;
+    }
+
+    public string? OneOf(string field, string? value, IReadOnlyCollection<string> allowed, bool required = false)
+    {
+        if (Missing(field, value, required)) return null;
+        if (!allowed.Contains(value!)) _problems.Add($"{field} must be one of: {string.Join(", ", allowed)}");
+        return value;
+    }
+
+    public void Require(bool condition, string problem)
+    {
+        if (!condition) _problems.Add(problem);
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (_problems.Count > 0) throw ApiException.BadRequest("Invalid input: " + string.Join("; ", _problems) + ".");
+    }
+
+    private bool Missing(string field, string? value, bool required)
+    {
+        if (value is not null && value.Length == 0)
+        {
+            _problems.Add($"{field} must not be empty");
+            return true;
+        }
+        if (value is null)
+        {
+            if (required) _problems.Add($"{field} is required");
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,56 @@
+namespace Draas.Api.Policy;
+
+/// <summary>
+/// The default rules, in code as oslo.policy does; etc/draas/policy.yaml overrides any of them.
+/// Cloud admins may do everything, a project member reads and writes their own project's
+/// resources, a reader only reads them.
+/// </summary>
+public static class DefaultPolicies
+{
+    public static readonly IReadOnlyDictionary<string, string> Rules = new Dictionary<string, string>
+    {
+        ["admin_required"] = "role:admin",
+        ["project_member"] = "role:member and project_id:%(project_id)s",
+        ["project_reader"] = "(role:reader or role:member) and project_id:%(project_id)s",
+        ["admin_or_member"] = "rule:admin_required or rule:project_member",
+        ["admin_or_reader"] = "rule:admin_required or rule:project_reader",
+
+        ["draas:site:list"] = "rule:admin_required",
+        ["draas:site:get"] = "rule:admin_required",
+        ["draas:site:create"] = "rule:admin_required",
+        ["draas:site:update"] = "rule:admin_required",
+        ["draas:site:delete"] = "rule:admin_required",
+        ["draas:site:check"] = "rule:admin_required",
+
+        ["draas:array:list"] = "rule:admin_required",
+        ["draas:array:get"] = "rule:admin_required",
+        ["draas:array:create"] = "rule:admin_required",
+        ["draas:array:update"] = "rule:admin_required",
+        ["draas:array:delete"] = "rule:admin_required",
+        ["draas:array:probe"] = "rule:admin_required",
+
+        ["draas:protection:list"] = "rule:admin_or_reader",
+        ["draas:protection:get"] = "rule:admin_or_reader",
+        ["draas:protection:create"] = "rule:admin_or_member",
+        ["draas:protection:update"] = "rule:admin_or_member",
+        ["draas:protection:delete"] = "rule:admin_or_member",
+
+        ["draas:plan:list"] = "rule:admin_or_reader",
+        ["draas:plan:get"] = "rule:admin_or_reader",
+        ["draas:plan:create"] = "rule:admin_or_member",
+        ["draas:plan:update"] = "rule:admin_or_member",
+        ["draas:plan:delete"] = "rule:admin_or_member",
+
+        ["draas:run:list"] = "rule:admin_or_reader",
+        ["draas:run:get"] = "rule:admin_or_reader",
+        ["draas:run:create:drill"] = "rule:admin_or_member",
+        ["draas:run:create:failover"] = "rule:admin_required",
+        ["draas:run:create:planned_migration"] = "rule:admin_required",
+        ["draas:run:create:reprotect"] = "rule:admin_required",
+        ["draas:run:create:failback"] = "rule:admin_required",
+        ["draas:run:cancel"] = "rule:admin_or_member",
+
+        ["draas:event:list"] = "rule:admin_or_reader",
+        ["draas:dashboard"] = "rule:admin_required",
+    };
+}

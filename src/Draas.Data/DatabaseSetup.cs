@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Draas.Data;
+
+public static class DatabaseSetup
+{
+    /// <summary>The one way every process configures the database: Npgsql, snake_case names, retries.</summary>
+    public static DbContextOptionsBuilder UseDraasPostgres(this DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__migrations"))
+            .UseSnakeCaseNamingConvention();
+
+    /// <summary>Applies pending migrations. EF Core locks the history table, so several processes may race here safely.</summary>
+    public static async Task<IReadOnlyList<string>> UpgradeAsync(DraasDbContext db, CancellationToken ct)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0) await db.Database.MigrateAsync(ct);
+        return pending;
+    }
+
+    /// <summary>True when the database is a read-only standby (streaming replica).</summary>
+    public static async Task<bool> IsStandbyAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+}

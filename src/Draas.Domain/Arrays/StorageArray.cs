@@ -1,0 +1,24 @@
+namespace Draas.Domain.Arrays;
+
+/// <summary>A storage array at a site, driven by one plugin, serving one Cinder backend.</summary>
+public sealed class StorageArray
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public Guid SiteId { get; set; }
+    public required string Plugin { get; set; }
+    public required string Endpoint { get; set; }
+
+    /// <summary>The array's API token, as Data Protection ciphertext.</summary>
+    public required string ApiTokenCiphertext { get; set; }
+
+    /// <summary>The Cinder backend this array serves, as <c>host@backend#pool</c>.</summary>
+    public required string CinderBackend { get; set; }
+    public List<string> VolumeTypes { get; set; } = [];
+    public Guid? PeerArrayId { get; set; }
+    public bool VerifyTls { get; set; } = true;
+    public string? CaBundle { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public uint Version { get; set; }
+}

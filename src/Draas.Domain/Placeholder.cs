@@ -1,1 +1,0 @@
-namespace Draas.Domain; public static class Placeholder {}

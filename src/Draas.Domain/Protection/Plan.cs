@@ -1,0 +1,65 @@
+namespace Draas.Domain.Protection;
+
+/// <summary>A protected workload inside a tenant: what to replicate and how to bring it back.</summary>
+public sealed class Plan
+{
+    public Guid Id { get; set; }
+    public Guid ProtectionId { get; set; }
+
+    /// <summary>The primary project that owns the plan, copied from the protection for tenant scoping.</summary>
+    public required string ProjectId { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public ReplicationMode ReplicationMode { get; set; } = ReplicationMode.Async;
+    public int ReplicationIntervalSeconds { get; set; } = 300;
+    public int RetentionCount { get; set; } = 24;
+
+    /// <summary>A dynamic member selector (JSON), e.g. volumes with metadata draas:protect=true.</summary>
+    public string? Selector { get; set; }
+
+    /// <summary>Health checks per server (JSON).</summary>
+    public string? HealthChecks { get; set; }
+
+    /// <summary>Pre/post webhooks (JSON).</summary>
+    public string? Hooks { get; set; }
+    public PlanStatus Status { get; set; } = PlanStatus.Pending;
+    public List<PlanResource> Resources { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public uint Version { get; set; }
+}
+
+public enum ReplicationMode
+{
+    Async,
+    Sync,
+}
+
+public enum PlanStatus
+{
+    Pending,
+    Protected,
+    AtRisk,
+    Violated,
+    Error,
+}
+
+/// <summary>One explicit member of a plan: a server, a volume or an image, by its OpenStack id.</summary>
+public sealed class PlanResource
+{
+    public Guid Id { get; set; }
+    public Guid PlanId { get; set; }
+    public ResourceKind Kind { get; set; }
+    public required string ResourceId { get; set; }
+    public string? Name { get; set; }
+
+    /// <summary>Boot order: group 1 is ACTIVE before group 2 starts.</summary>
+    public int PriorityGroup { get; set; } = 1;
+}
+
+public enum ResourceKind
+{
+    Server,
+    Volume,
+    Image,
+}

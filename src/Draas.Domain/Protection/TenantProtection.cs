@@ -1,0 +1,33 @@
+namespace Draas.Domain.Protection;
+
+/// <summary>A primary-site project enrolled for DR, mapped to a project at the recovery site.</summary>
+public sealed class TenantProtection
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public Guid PrimarySiteId { get; set; }
+    public required string PrimaryProjectId { get; set; }
+    public Guid RecoverySiteId { get; set; }
+    public string? RecoveryProjectId { get; set; }
+    public int RpoTargetSeconds { get; set; } = 900;
+
+    /// <summary>Cron expression of the scheduled drill, or null for none.</summary>
+    public string? DrillSchedule { get; set; }
+
+    /// <summary>Primary network id → recovery network id.</summary>
+    public Dictionary<string, string> NetworkMapping { get; set; } = [];
+    public List<string> Contacts { get; set; } = [];
+    public string? WebhookUrl { get; set; }
+    public ProtectionStatus Status { get; set; } = ProtectionStatus.Active;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public uint Version { get; set; }
+}
+
+public enum ProtectionStatus
+{
+    Active,
+    Paused,
+    FailedOver,
+    Deleting,
+}

@@ -1,0 +1,64 @@
+namespace Draas.Domain.Runs;
+
+/// <summary>One workflow execution. The database row is the source of truth; Hangfire only executes.</summary>
+public sealed class Run
+{
+    public Guid Id { get; set; }
+    public RunKind Kind { get; set; }
+    public RunState State { get; set; } = RunState.Pending;
+    public Guid ProtectionId { get; set; }
+    public Guid? PlanId { get; set; }
+
+    /// <summary>The primary project the run belongs to, for tenant scoping.</summary>
+    public required string ProjectId { get; set; }
+
+    /// <summary>"latest", a recovery point id, or an ISO-8601 time.</summary>
+    public string RecoveryPoint { get; set; } = "latest";
+    public bool DryRun { get; set; }
+
+    /// <summary>Run options (JSON).</summary>
+    public string? Options { get; set; }
+    public int MaxParallel { get; set; } = 3;
+    public int TimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>Steps not yet finished; decremented atomically as steps end (fan-in).</summary>
+    public int StepsRemaining { get; set; }
+    public string? RequestedBy { get; set; }
+    public string? RequestId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public string? Error { get; set; }
+
+    /// <summary>The run's report (JSON), written when it ends.</summary>
+    public string? Report { get; set; }
+    public List<Step> Steps { get; set; } = [];
+    public uint Version { get; set; }
+
+    public void TransitionTo(RunState next, DateTimeOffset now)
+    {
+        RunStates.EnsureAllowed(State, next);
+        State = next;
+        if (next == RunState.Running && StartedAt is null) StartedAt = now;
+        if (RunStates.IsFinal(next)) FinishedAt = now;
+    }
+}
+
+public enum RunKind
+{
+    Drill,
+    Failover,
+    PlannedMigration,
+    Reprotect,
+    Failback,
+}
+
+public enum RunState
+{
+    Pending,
+    Running,
+    Cancelling,
+    Succeeded,
+    Failed,
+    Cancelled,
+}

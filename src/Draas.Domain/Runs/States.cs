@@ -1,0 +1,51 @@
+namespace Draas.Domain.Runs;
+
+/// <summary>The allowed transitions of a run: a finished run never moves again.</summary>
+public static class RunStates
+{
+    private static readonly Dictionary<RunState, RunState[]> Allowed = new()
+    {
+        [RunState.Pending] = [RunState.Running, RunState.Cancelled, RunState.Failed],
+        [RunState.Running] = [RunState.Succeeded, RunState.Failed, RunState.Cancelling],
+        [RunState.Cancelling] = [RunState.Cancelled, RunState.Failed],
+        [RunState.Succeeded] = [],
+        [RunState.Failed] = [],
+        [RunState.Cancelled] = [],
+    };
+
+    public static bool IsFinal(RunState state) => Allowed[state].Length == 0;
+
+    public static bool CanMove(RunState from, RunState to) => Allowed[from].Contains(to);
+
+    public static void EnsureAllowed(RunState from, RunState to)
+    {
+        if (!CanMove(from, to)) throw new InvalidStateTransitionException("run", from.ToString(), to.ToString());
+    }
+}
+
+/// <summary>The allowed transitions of a step: a failed attempt may run again (a retry).</summary>
+public static class StepStates
+{
+    private static readonly Dictionary<StepState, StepState[]> Allowed = new()
+    {
+        [StepState.Pending] = [StepState.Running, StepState.Skipped, StepState.Cancelled],
+        [StepState.Running] = [StepState.Succeeded, StepState.Failed, StepState.Pending, StepState.Cancelled],
+        [StepState.Failed] = [StepState.Pending],
+        [StepState.Succeeded] = [],
+        [StepState.Skipped] = [],
+        [StepState.Cancelled] = [],
+    };
+
+    /// <summary>Failed is final for the run's bookkeeping, though an operator may re-queue it.</summary>
+    public static bool IsFinal(StepState state) => state is StepState.Succeeded or StepState.Failed or StepState.Skipped or StepState.Cancelled;
+
+    public static bool CanMove(StepState from, StepState to) => Allowed[from].Contains(to);
+
+    public static void EnsureAllowed(StepState from, StepState to)
+    {
+        if (!CanMove(from, to)) throw new InvalidStateTransitionException("step", from.ToString(), to.ToString());
+    }
+}
+
+public sealed class InvalidStateTransitionException(string what, string from, string to)
+    : InvalidOperationException($"a {what} cannot move from {from} to {to}");

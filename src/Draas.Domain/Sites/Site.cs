@@ -1,0 +1,38 @@
+namespace Draas.Domain.Sites;
+
+/// <summary>One OpenStack cloud or region the service talks to with its own service credentials.</summary>
+public sealed class Site
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public required string AuthUrl { get; set; }
+    public string? RegionName { get; set; }
+    public string Interface { get; set; } = "public";
+    public SiteAuthType AuthType { get; set; } = SiteAuthType.Password;
+    public string? Username { get; set; }
+    public string UserDomainName { get; set; } = "Default";
+    public string? ProjectName { get; set; }
+    public string ProjectDomainName { get; set; } = "Default";
+    public string? ApplicationCredentialId { get; set; }
+
+    /// <summary>The password or application-credential secret, as Data Protection ciphertext.</summary>
+    public required string SecretCiphertext { get; set; }
+
+    public bool VerifyTls { get; set; } = true;
+    public SiteCheck? LastCheck { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Concurrency token (PostgreSQL xmin): two writers of one row cannot both win.</summary>
+    public uint Version { get; set; }
+}
+
+public enum SiteAuthType
+{
+    Password,
+    ApplicationCredential,
+}
+
+/// <summary>The outcome of the latest connectivity check of a site (a Hangfire job).</summary>
+public sealed record SiteCheck(DateTimeOffset CheckedAt, bool Ok, string Message, double ElapsedMs);
