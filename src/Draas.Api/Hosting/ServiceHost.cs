@@ -35,7 +35,7 @@ public static class ServiceHost
             configuration.Bind<JobsOptions>(JobsOptions.Section),
             configuration.Bind<ApiOptions>(ApiOptions.Section));
         var problems = service.Validate().Concat(settings.Database.Validate()).Concat(settings.Jobs.Validate()).Concat(settings.Api.Validate());
-        if (service.RunsApi) problems = problems.Concat(settings.Keystone.Validate());
+        if (service.Role != "worker") problems = problems.Concat(settings.Keystone.Validate());
         DraasConfiguration.ThrowIfInvalid(problems);
         return settings;
     }

@@ -15,7 +15,7 @@ public sealed record Credentials(string UserId, string? UserName, string? Projec
 /// <summary>One evaluation: the caller, the target's attributes, and the named rules to resolve.</summary>
 public sealed class PolicyContext(Credentials credentials, IReadOnlyDictionary<string, string?> target, IReadOnlyDictionary<string, PolicyRule> rules)
 {
-    private int _depth;
+    private readonly HashSet<string> _evaluating = [];
 
     public Credentials Credentials { get; } = credentials;
 
@@ -23,16 +23,15 @@ public sealed class PolicyContext(Credentials credentials, IReadOnlyDictionary<s
 
     public bool EvaluateNamed(string name)
     {
-        // A rule that refers to itself, directly or not, fails rather than overflowing the stack.
-        if (!rules.TryGetValue(name, out var rule) || _depth > 32) return false;
-        _depth++;
+        // A rule that refers to itself, directly or not, fails closed instead of recursing forever.
+        if (!rules.TryGetValue(name, out var rule) || !_evaluating.Add(name)) return false;
         try
         {
             return rule.Evaluate(this);
         }
         finally
         {
-            _depth--;
+            _evaluating.Remove(name);
         }
     }
 }
