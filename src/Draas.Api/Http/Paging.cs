@@ -1,6 +1,6 @@
+using System.Text.Json.Nodes;
 using Draas.Api.Errors;
 using Microsoft.AspNetCore.Http;
-using System.Text.Json.Nodes;
 
 namespace Draas.Api.Http;
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Draas.Api.Configuration;
 using Draas.Api.Errors;
 using Draas.Api.Http;
@@ -11,7 +12,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using System.Text.Json.Nodes;
 
 namespace Draas.Api.V1;
 

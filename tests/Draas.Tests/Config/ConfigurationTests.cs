@@ -43,8 +43,11 @@ public sealed class ConfigurationTests
         // An option in the file that no class reads would silently do nothing for the operator.
         var known = new Dictionary<string, Type>
         {
-            ["DEFAULT"] = typeof(ServiceOptions), ["database"] = typeof(DatabaseOptions), ["keystone_authtoken"] = typeof(KeystoneAuthTokenOptions),
-            ["jobs"] = typeof(JobsOptions), ["api"] = typeof(ApiOptions),
+            ["DEFAULT"] = typeof(ServiceOptions),
+            ["database"] = typeof(DatabaseOptions),
+            ["keystone_authtoken"] = typeof(KeystoneAuthTokenOptions),
+            ["jobs"] = typeof(JobsOptions),
+            ["api"] = typeof(ApiOptions),
         };
         string? section = null;
         foreach (var raw in File.ReadAllLines(RepoFile("etc/draas/draas.conf")))

@@ -106,8 +106,14 @@ public sealed class DatabaseRulesTests
 
     private static Site NewSite(string name) => new()
     {
-        Id = Guid.NewGuid(), Name = name, AuthUrl = "https://k/v3", Username = "u", ProjectName = "p", SecretCiphertext = "x",
-        CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+        Id = Guid.NewGuid(),
+        Name = name,
+        AuthUrl = "https://k/v3",
+        Username = "u",
+        ProjectName = "p",
+        SecretCiphertext = "x",
+        CreatedAt = DateTimeOffset.UtcNow,
+        UpdatedAt = DateTimeOffset.UtcNow,
     };
 
     private async Task<Guid> SeedRunWithOneStepAsync()
