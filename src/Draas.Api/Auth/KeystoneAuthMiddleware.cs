@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Draas.Api.Configuration;
@@ -53,6 +54,8 @@ public sealed class KeystoneAuthMiddleware(
             return;
         }
         context.Features.Set(caller);
+        // An authenticated principal lets framework pieces (the Hangfire dashboard) tell 403 from 401.
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, caller.UserId)], "Keystone"));
         await next(context);
     }
 

@@ -7,12 +7,20 @@ public sealed class JobsOptions
 {
     public const string Section = "jobs";
 
-    /// <summary>Queues in priority order: a drill never delays a failover.</summary>
+    /// <summary>Every queue the general workers serve.</summary>
     public static readonly string[] Queues = ["failover", "default", "drills"];
 
-    /// <summary>Concurrent Hangfire workers in this process.</summary>
+    /// <summary>General Hangfire workers in this process (queues failover, default and drills).</summary>
     [ConfigurationKeyName("workers")]
     public int Workers { get; set; } = 10;
+
+    /// <summary>
+    /// Workers reserved for the failover queue. Hangfire.PostgreSql takes queues in name order, not
+    /// in the order given, and busy workers take nothing at all: only reserved workers make sure a
+    /// failover never waits behind drills.
+    /// </summary>
+    [ConfigurationKeyName("failover_workers")]
+    public int FailoverWorkers { get; set; } = 4;
 
     /// <summary>How often idle workers look for new jobs, in milliseconds.</summary>
     [ConfigurationKeyName("poll_interval_ms")]
@@ -25,6 +33,7 @@ public sealed class JobsOptions
     public IEnumerable<string> Validate()
     {
         if (Workers is < 1 or > 200) yield return "[jobs] workers must be 1..200";
+        if (FailoverWorkers is < 1 or > 100) yield return "[jobs] failover_workers must be 1..100";
         if (PollIntervalMs is < 50 or > 60000) yield return "[jobs] poll_interval_ms must be 50..60000";
     }
 }

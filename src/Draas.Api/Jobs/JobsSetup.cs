@@ -32,13 +32,17 @@ public static class JobsSetup
         services.AddTransient<SiteCheckJob>();
         if (runWorkers)
         {
-            services.AddHangfireServer((provider, server) =>
-            {
-                server.Queues = JobsOptions.Queues;
-                server.WorkerCount = jobs.Workers;
-                server.SchedulePollingInterval = TimeSpan.FromMilliseconds(jobs.PollIntervalMs);
-                server.ServerName = $"draas:{Environment.MachineName}:{Environment.ProcessId}";
-            });
+            AddServer(services, "general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs);
+            AddServer(services, "failover", ["failover"], jobs.FailoverWorkers, jobs.PollIntervalMs);
         }
     }
+
+    private static void AddServer(IServiceCollection services, string pool, string[] queues, int workers, int pollMs) =>
+        services.AddHangfireServer((_, server) =>
+        {
+            server.Queues = queues;
+            server.WorkerCount = workers;
+            server.SchedulePollingInterval = TimeSpan.FromMilliseconds(pollMs);
+            server.ServerName = $"draas:{Environment.MachineName}:{Environment.ProcessId}:{pool}";
+        });
 }

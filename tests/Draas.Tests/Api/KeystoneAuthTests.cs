@@ -145,3 +145,23 @@ public sealed class KeystoneOutageTests
         Assert.That(service.Keystone.Server.LogEntries.Count(e => e.RequestMessage.Method == "POST"), Is.EqualTo(logins + 1));
     }
 }
+
+[TestFixture]
+public sealed class JobDashboardTests
+{
+    [Test]
+    public async Task The_Hangfire_dashboard_is_for_cloud_admins_only()
+    {
+        await using var service = await RunningService.StartAsync();
+        service.Keystone.AddToken("gAAAAAmember-dash", "user-m", "mallory", "mmmmmmmm-project", ["member", "reader"]);
+
+        var (anonymous, _, _) = await service.SendAsync(HttpMethod.Get, "/hangfire", token: null);
+        var (member, _, _) = await service.SendAsync(HttpMethod.Get, "/hangfire", "gAAAAAmember-dash");
+        var (admin, page, _) = await service.SendAsync(HttpMethod.Get, "/hangfire", KeystoneStandIn.AdminToken);
+
+        Assert.That(anonymous, Is.EqualTo(401));
+        Assert.That(member, Is.EqualTo(403));
+        Assert.That(admin, Is.EqualTo(200));
+        Assert.That(page!.ToString(), Does.Contain("Hangfire"));
+    }
+}

@@ -17,6 +17,7 @@ namespace Draas.Tests.Support;
 public sealed class RunningService : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly bool _ownsDatabase;
 
     public TestDatabase Database { get; }
 
@@ -28,18 +29,20 @@ public sealed class RunningService : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    private RunningService(WebApplication app, TestDatabase database, KeystoneStandIn keystone, Uri baseAddress)
+    private RunningService(WebApplication app, TestDatabase database, bool ownsDatabase, KeystoneStandIn keystone, Uri baseAddress)
     {
         _app = app;
+        _ownsDatabase = ownsDatabase;
         Database = database;
         Keystone = keystone;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? extra = null, string role = "all")
+    /// <param name="sharedDatabase">Another service's database, to run several processes against one.</param>
+    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? extra = null, string role = "all", TestDatabase? sharedDatabase = null)
     {
-        var database = await TestDatabase.CreateAsync();
+        var database = sharedDatabase ?? await TestDatabase.CreateAsync();
         var keystone = new KeystoneStandIn();
         var overrides = new Dictionary<string, string?>
         {
@@ -57,7 +60,7 @@ public sealed class RunningService : IAsyncDisposable
         var app = ServiceHost.Build([], configFile: null, role, overrides);
         await ServiceHost.StartAsync(app, CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningService(app, database, keystone, new Uri(address));
+        return new RunningService(app, database, sharedDatabase is null, keystone, new Uri(address));
     }
 
     public async Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, string? token, object? body = null, string contentType = "application/json")
@@ -92,6 +95,6 @@ public sealed class RunningService : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Keystone.Dispose();
-        await Database.DisposeAsync();
+        if (_ownsDatabase) await Database.DisposeAsync();
     }
 }
