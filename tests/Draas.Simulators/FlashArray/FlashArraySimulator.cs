@@ -166,12 +166,9 @@ public sealed class FlashArraySimulator : IAsyncDisposable
             return;
         }
 
-        JsonNode? body = null;
-        if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
-        {
-            try { body = await JsonNode.ParseAsync(http.Request.Body).ConfigureAwait(false); }
-            catch (JsonException) { await WriteAsync(http, 400, Errors("Malformed JSON body.", null)).ConfigureAwait(false); return; }
-        }
+        JsonNode? body;
+        try { body = await SimJson.ReadBodyAsync(http.Request).ConfigureAwait(false); }
+        catch (JsonException) { await WriteAsync(http, 400, Errors("Malformed JSON body.", null)).ConfigureAwait(false); return; }
 
         var req = new Req(http.Request.Method, resource, http.Request.Query, body);
         Reply? reply;

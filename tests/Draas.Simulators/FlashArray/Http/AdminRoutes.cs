@@ -14,8 +14,7 @@ public static class AdminRoutes
 {
     public static async Task HandleAsync(SimWorld world, ReplicationEngine engine, HttpContext http, string[] path)
     {
-        JsonNode? body = null;
-        if (http.Request.ContentLength is > 0) body = await JsonNode.ParseAsync(http.Request.Body).ConfigureAwait(false);
+        var body = await SimJson.ReadBodyAsync(http.Request).ConfigureAwait(false);
         object? reply;
         var status = 200;
         try

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 
 namespace Draas.Simulators.FlashArray.Http;
 
@@ -9,6 +11,14 @@ public static class SimJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
+
+    /// <summary>The JSON body, or null when there is none (sized or chunked alike).</summary>
+    public static async Task<JsonNode?> ReadBodyAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+    }
 
     public static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
     public static long? Ms(DateTimeOffset? t) => t?.ToUnixTimeMilliseconds();
