@@ -22,11 +22,14 @@ internal static class ArrayIdentity
     public static async Task RequireConnectionAsync(FlashArrayClient client, string remote, string type, CancellationToken ct)
     {
         var connections = await client.ListArrayConnectionsAsync(ct).ConfigureAwait(false);
-        var link = connections.FirstOrDefault(c => (c.Remote?.Name ?? c.Name) == remote);
-        if (link is null)
+        var toRemote = connections.Where(c => (c.Remote?.Name ?? c.Name) == remote).ToList();
+        if (toRemote.Count == 0)
             throw new ArrayException(ArrayErrorKind.NotConnected, $"{client.ArrayName} has no array connection to {remote}", client.ArrayName, context: remote);
-        if (link.Type is not null && link.Type != type)
-            throw new ArrayException(ArrayErrorKind.NotConnected, $"the connection from {client.ArrayName} to {remote} is {link.Type}, {type} is needed", client.ArrayName, context: remote);
+        // Arrays may be connected twice (async and sync); only the needed type counts.
+        var link = toRemote.FirstOrDefault(c => c.Type is null || c.Type == type)
+            ?? throw new ArrayException(ArrayErrorKind.NotConnected,
+                $"the connection from {client.ArrayName} to {remote} is {string.Join(" and ", toRemote.Select(c => c.Type))}, {type} is needed",
+                client.ArrayName, context: remote);
         if (link.Status != "connected")
             throw new ArrayException(ArrayErrorKind.NotConnected, $"the connection from {client.ArrayName} to {remote} is {link.Status}", client.ArrayName, context: remote);
     }

@@ -117,7 +117,8 @@ internal sealed class AsyncReplication(ClientPool clients, PurePluginOptions opt
         var target = (await source.ListGroupTargetsAsync(group.Name, ct).ConfigureAwait(false))
             .FirstOrDefault(t => t.Member.Name == group.Target.Name);
         var link = (await source.ListArrayConnectionsAsync(ct).ConfigureAwait(false))
-            .FirstOrDefault(c => (c.Remote?.Name ?? c.Name) == group.Target.Name);
+            .Where(c => (c.Remote?.Name ?? c.Name) == group.Target.Name)
+            .OrderBy(c => c.Type == "async-replication" ? 0 : 1).FirstOrDefault();
 
         var (health, detail) = (target, link) switch
         {

@@ -93,3 +93,10 @@ internal sealed class SimulatedArrays : IAsyncDisposable
         await Sim.DisposeAsync();
     }
 }
+
+internal static class FlashArrayClientTestExtensions
+{
+    /// <summary>What an administrator does by hand on the array: not part of the plugin's vocabulary.</summary>
+    public static Task RemoveGroupTargetForTestAsync(this Draas.Plugins.Pure.Rest.FlashArrayClient client, string group, string target) =>
+        client.DeleteAsync("protection-groups/targets", new Draas.Plugins.Pure.Rest.Query { { "group_names", [group] }, { "member_names", [target] } }, default);
+}
