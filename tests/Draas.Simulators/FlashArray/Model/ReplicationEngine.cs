@@ -12,8 +12,10 @@ public sealed class ReplicationEngine(SimWorld world)
     {
         var now = world.Clock.GetUtcNow();
         if (world.ProcessedUntil == default) world.ProcessedUntil = now;
-        while (true)
+        for (var guard = 0; ; guard++)
         {
+            // Each pass fires at least one event; this many without an end means an engine bug, not a busy world.
+            if (guard > 1_000_000) throw new InvalidOperationException("replication engine made no progress");
             var next = NextEvent();
             if (next is null || next > now) { Progress(now); return; }
             Progress(next.Value);
@@ -82,7 +84,8 @@ public sealed class ReplicationEngine(SimWorld world)
             foreach (var snap in array.PgSnapshots.Values)
             {
                 if (snap.Transfer is { Completed: null } t && snap.Name.Contains(':') && world.LinkUp(world.Array(t.SourceArray), array))
-                    Consider(world.ProcessedUntil + TimeSpan.FromSeconds(Math.Max(0, t.Bytes - t.DoneBytes) / world.Options.BandwidthBytesPerSecond));
+                    Consider(world.ProcessedUntil + TimeSpan.FromTicks((long)Math.Ceiling(
+                        Math.Max(0, t.Bytes - t.DoneBytes) / world.Options.BandwidthBytesPerSecond * TimeSpan.TicksPerSecond)));
             }
             foreach (var pod in array.Pods.Values)
             {
@@ -91,6 +94,9 @@ public sealed class ReplicationEngine(SimWorld world)
         }
         return next;
     }
+
+    /// <summary>Clock ticks are 100 ns; a transfer within one tick of done is done.</summary>
+    private double BytesPerTick => (double)world.Options.BandwidthBytesPerSecond / TimeSpan.TicksPerSecond + 1;
 
     /// <summary>Continuous processes up to <paramref name="to"/>: transfer progress and ActiveDR mirroring.</summary>
     private void Progress(DateTimeOffset to)
@@ -121,7 +127,7 @@ public sealed class ReplicationEngine(SimWorld world)
             }
             foreach (var snap in array.PgSnapshots.Values.ToList())
             {
-                if (snap.Transfer is { Completed: null } t && snap.Name.Contains(':') && t.DoneBytes >= t.Bytes - 0.5)
+                if (snap.Transfer is { Completed: null } t && snap.Name.Contains(':') && t.DoneBytes >= t.Bytes - BytesPerTick)
                     Complete(array, snap, at);
             }
             foreach (var pod in array.Pods.Values.Where(p => p.PromotionStatus == "promoting" && p.PromotedAt <= at))

@@ -40,7 +40,7 @@ internal sealed class SimulatedArrays : IAsyncDisposable
             MaxPageSize = 3,
         };
         var sim = await FlashArraySimulator.StartAsync(configure?.Invoke(options) ?? options);
-        var plugin = new PurePlugin(new PurePluginOptions { FirstBackoff = TimeSpan.FromSeconds(1) }, sim.Clock);
+        var plugin = new PurePlugin(new PurePluginOptions { FirstBackoff = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromSeconds(10) }, sim.Clock);
         return new SimulatedArrays(sim, plugin);
     }
 
