@@ -16,4 +16,7 @@ public sealed record FlashArrayClientOptions
     public int MaxAttempts { get; init; } = 4;
     public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A record would print every property, the token included; this prints where, not how.</summary>
+    public override string ToString() => $"{ArrayName} ({BaseUrl})";
 }

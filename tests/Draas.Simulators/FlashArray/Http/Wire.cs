@@ -24,7 +24,7 @@ public static class Wire
 
     public static object VolumeSnapshot(SimVolumeSnapshot s) => new
     {
-        s.Id, s.Name, Serial = s.Id.Replace("-", "", StringComparison.Ordinal)[..24].ToUpperInvariant(), Created = Ms(s.Created), s.Destroyed,
+        s.Id, s.Name, s.Serial, Created = Ms(s.Created), s.Destroyed,
         s.Provisioned, Source = Ref(s.SourceName), s.Suffix, Pod = (object?)null,
         Space = new { Virtual = s.Data.Bytes, TotalPhysical = s.Data.Bytes, Unique = 0L },
     };

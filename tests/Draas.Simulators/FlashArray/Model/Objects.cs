@@ -20,6 +20,7 @@ public sealed class SimVolume
 public sealed class SimVolumeSnapshot
 {
     public required string Id { get; init; }
+    public string Serial { get; init; } = "";
     public required string Name { get; init; }
     public required string SourceName { get; init; }
     public string? Suffix { get; init; }

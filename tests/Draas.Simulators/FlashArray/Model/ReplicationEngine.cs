@@ -37,7 +37,7 @@ public sealed class ReplicationEngine(SimWorld world)
             var vs = $"{name}.{leaf}";
             array.VolumeSnapshots[vs] = new SimVolumeSnapshot
             {
-                Id = world.NewId(), Name = vs, SourceName = leaf, Provisioned = provisioned, Created = at, Data = data.Copy(),
+                Id = world.NewId(), Serial = world.NewSerial(), Name = vs, SourceName = leaf, Provisioned = provisioned, Created = at, Data = data.Copy(),
             };
         }
         if (replicate)
@@ -155,7 +155,7 @@ public sealed class ReplicationEngine(SimWorld world)
             var name = $"{replica.Name}.{leaf}";
             target.VolumeSnapshots[name] = new SimVolumeSnapshot
             {
-                Id = world.NewId(), Name = name, SourceName = leaf, Provisioned = provisioned, Created = replica.Created, Data = data.Copy(),
+                Id = world.NewId(), Serial = world.NewSerial(), Name = name, SourceName = leaf, Provisioned = provisioned, Created = replica.Created, Data = data.Copy(),
             };
         }
         var source = world.Arrays.GetValueOrDefault(replica.Transfer.SourceArray);

@@ -5,7 +5,6 @@ namespace Draas.Simulators.FlashArray.Model;
 public sealed class SimWorld
 {
     private long _seq;
-    private long _ids;
 
     public SimWorld(FlashArraySimulatorOptions options, SimClock clock)
     {
@@ -35,7 +34,13 @@ public sealed class SimWorld
     /// <summary>How far the replication engine has processed time.</summary>
     public DateTimeOffset ProcessedUntil { get; set; }
 
-    public string NewId() => $"{Interlocked.Increment(ref _ids):x8}-sim0-4000-8000-{Random.NextInt64(0, 0xFFFFFFFFFFFF):x12}";
+    /// <summary>A UUID from the seeded random source, so a run with the same seed has the same ids.</summary>
+    public string NewId()
+    {
+        var bytes = new byte[16];
+        Random.NextBytes(bytes);
+        return new Guid(bytes).ToString();
+    }
     public string NewSerial() => $"{Random.NextInt64(0, long.MaxValue):X16}{Random.Next():X8}"[..24];
     public long NextSeq() => ++_seq;
 
