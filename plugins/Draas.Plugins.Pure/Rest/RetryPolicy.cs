@@ -31,8 +31,18 @@ internal sealed class RetryPolicy(FlashArrayClientOptions options, TimeProvider 
 
     public static bool IsTransient(RestResponse response) =>
         response.StatusCode == 0
-            ? response.ResponseStatus is ResponseStatus.Error or ResponseStatus.TimedOut
+            ? response.ResponseStatus is ResponseStatus.Error or ResponseStatus.TimedOut && !IsCertificateFailure(response.ErrorException)
             : (int)response.StatusCode > 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
+
+    /// <summary>A certificate we do not trust will not become trusted by asking again.</summary>
+    private static bool IsCertificateFailure(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException) return true;
+        }
+        return false;
+    }
 
     private TimeSpan WaitBefore(RestResponse response, int attempt)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Draas.Simulators.FlashArray.Http;
@@ -22,14 +23,19 @@ public sealed class FlashArraySimulator : IAsyncDisposable
     private readonly SimWorld _world;
     private readonly ReplicationEngine _engine;
     private readonly HttpClient _adminHttp;
+    private readonly X509Certificate2? _certificate;
 
-    private FlashArraySimulator(WebApplication app, SimWorld world, Uri baseUrl)
+    private FlashArraySimulator(WebApplication app, SimWorld world, Uri baseUrl, X509Certificate2? certificate)
     {
+        _certificate = certificate;
         _app = app;
         _world = world;
         _engine = new ReplicationEngine(world);
         BaseUrl = baseUrl;
-        _adminHttp = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        // The admin client trusts exactly the simulator's own certificate.
+        var handler = new HttpClientHandler();
+        if (certificate is not null) handler.ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == certificate.Thumbprint;
+        _adminHttp = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
         Admin = new FlashArraySimulatorAdmin(_adminHttp);
     }
 
@@ -41,6 +47,9 @@ public sealed class FlashArraySimulator : IAsyncDisposable
     public FlashArraySimulatorAdmin Admin { get; }
     public FlashArraySimulatorOptions Options => _world.Options;
 
+    /// <summary>With <see cref="FlashArraySimulatorOptions.Tls"/>: the certificate as PEM, to use as a CA bundle.</summary>
+    public string? CertificatePem => _certificate?.ExportCertificatePem();
+
     /// <summary>The management URL of one array.</summary>
     public Uri ArrayUrl(string array) => new(BaseUrl, $"arrays/{array}");
 
@@ -51,14 +60,19 @@ public sealed class FlashArraySimulator : IAsyncDisposable
         options ??= new FlashArraySimulatorOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        var certificate = options.Tls ? SelfSignedCertificate.Create() : null;
+        if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port, listen =>
+        {
+            if (certificate is not null) listen.UseHttps(certificate);
+        }));
         var app = builder.Build();
         var world = new SimWorld(options, new SimClock(options.Start, options.Acceleration));
         FlashArraySimulator? sim = null;
         app.Run(http => sim!.HandleAsync(http));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var url = new Uri(app.Urls.First().TrimEnd('/') + "/");
-        sim = new FlashArraySimulator(app, world, url);
+        sim = new FlashArraySimulator(app, world, url, certificate);
         return sim;
     }
 
@@ -209,6 +223,7 @@ public sealed class FlashArraySimulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _adminHttp.Dispose();
+        _certificate?.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

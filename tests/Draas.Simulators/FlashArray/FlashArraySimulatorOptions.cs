@@ -12,6 +12,8 @@ public sealed record FlashArraySimulatorOptions
         [new("array-a", "token-a"), new("array-b", "token-b")];
     public IReadOnlyList<SimConnectionOptions> Connections { get; init; } =
         [new("array-a", "array-b", "async-replication"), new("array-a", "array-b", "sync-replication")];
+    /// <summary>Serve HTTPS with a fresh self-signed certificate (see <c>FlashArraySimulator.CertificatePem</c>).</summary>
+    public bool Tls { get; init; }
     /// <summary>0 picks a free port.</summary>
     public int Port { get; init; }
     public DateTimeOffset Start { get; init; } = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);

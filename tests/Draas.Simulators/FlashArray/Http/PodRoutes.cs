@@ -128,8 +128,11 @@ public static class PodRoutes
             {
                 yield return new
                 {
-                    Group = Wire.Ref(pod.Name, pod.Id), Member = Wire.Ref(a.Name, a.Id),
-                    Status = a.Down ? "offline" : "online", MediatorStatus = "online", FrozenAt = (long?)null,
+                    Group = Wire.Ref(pod.Name, pod.Id),
+                    Member = Wire.Ref(a.Name, a.Id),
+                    Status = a.Down ? "offline" : "online",
+                    MediatorStatus = "online",
+                    FrozenAt = (long?)null,
                 };
             }
         }
@@ -201,7 +204,12 @@ public static class PodRoutes
         var baseline = TimeSpan.FromSeconds(Math.Max(1, localPod.Volumes.Values.Sum(v => v.Data.Bytes) / (double)c.World.Options.BandwidthBytesPerSecond));
         var link = new SimReplicaLink
         {
-            Id = c.World.NewId(), ArrayA = c.Array, PodA = localPod, ArrayB = remoteArray, PodB = remotePod, BaselineUntil = c.Now + baseline,
+            Id = c.World.NewId(),
+            ArrayA = c.Array,
+            PodA = localPod,
+            ArrayB = remoteArray,
+            PodB = remotePod,
+            BaselineUntil = c.Now + baseline,
         };
         c.World.Links.Add(link);
         return Reply.Items([Wire.Link(link, c.Array, c.World)]);

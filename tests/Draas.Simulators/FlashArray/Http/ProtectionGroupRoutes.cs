@@ -183,7 +183,10 @@ public static class ProtectionGroupRoutes
                 {
                     target.ProtectionGroups[replica] = new SimProtectionGroup
                     {
-                        Id = c.World.NewId(), Name = replica, SourceArray = c.Array.Name, IsLocal = false,
+                        Id = c.World.NewId(),
+                        Name = replica,
+                        SourceArray = c.Array.Name,
+                        IsLocal = false,
                     };
                 }
             }

@@ -151,8 +151,14 @@ public static class VolumeRoutes
             if (c.Array.VolumeSnapshots.ContainsKey(name)) throw SimError.Exists("Snapshot", name);
             var snap = new SimVolumeSnapshot
             {
-                Id = c.World.NewId(), Serial = c.World.NewSerial(), Name = name, SourceName = volume.Name, Suffix = suffix, Provisioned = volume.Provisioned,
-                Created = c.Now, Data = volume.Data.Copy(),
+                Id = c.World.NewId(),
+                Serial = c.World.NewSerial(),
+                Name = name,
+                SourceName = volume.Name,
+                Suffix = suffix,
+                Provisioned = volume.Provisioned,
+                Created = c.Now,
+                Data = volume.Data.Copy(),
             };
             c.Array.VolumeSnapshots[name] = snap;
             made.Add(Wire.VolumeSnapshot(snap));

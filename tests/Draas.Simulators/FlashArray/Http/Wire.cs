@@ -10,7 +10,12 @@ public static class Wire
 
     public static object Volume(SimVolume v) => new
     {
-        v.Id, v.Name, v.Serial, v.Provisioned, Created = Ms(v.Created), v.Destroyed,
+        v.Id,
+        v.Name,
+        v.Serial,
+        v.Provisioned,
+        Created = Ms(v.Created),
+        v.Destroyed,
         TimeRemaining = v.Destroyed ? 86_400_000L : (long?)null,
         ConnectionCount = 0,
         Space = new { Virtual = v.Data.Bytes, TotalPhysical = v.Data.Bytes, Unique = v.Data.Bytes, Snapshots = 0L, TotalProvisioned = v.Provisioned },
@@ -24,15 +29,28 @@ public static class Wire
 
     public static object VolumeSnapshot(SimVolumeSnapshot s) => new
     {
-        s.Id, s.Name, s.Serial, Created = Ms(s.Created), s.Destroyed,
-        s.Provisioned, Source = Ref(s.SourceName), s.Suffix, Pod = (object?)null,
+        s.Id,
+        s.Name,
+        s.Serial,
+        Created = Ms(s.Created),
+        s.Destroyed,
+        s.Provisioned,
+        Source = Ref(s.SourceName),
+        s.Suffix,
+        Pod = (object?)null,
         Space = new { Virtual = s.Data.Bytes, TotalPhysical = s.Data.Bytes, Unique = 0L },
     };
 
     public static object ProtectionGroup(SimProtectionGroup pg, SimProtectionGroup? origin) => new
     {
-        pg.Id, pg.Name, pg.Destroyed, pg.IsLocal, Source = Ref(pg.SourceArray), Pod = (object?)null,
-        VolumeCount = (origin ?? pg).Members.Count, TargetCount = (origin ?? pg).Targets.Count,
+        pg.Id,
+        pg.Name,
+        pg.Destroyed,
+        pg.IsLocal,
+        Source = Ref(pg.SourceArray),
+        Pod = (object?)null,
+        VolumeCount = (origin ?? pg).Members.Count,
+        TargetCount = (origin ?? pg).Targets.Count,
         RetentionLock = "unlocked",
         ReplicationSchedule = Schedule((origin ?? pg).ReplicationSchedule),
         SnapshotSchedule = Schedule((origin ?? pg).SnapshotSchedule),
@@ -47,26 +65,47 @@ public static class Wire
 
     public static object PgSnapshot(SimPgSnapshot s) => new
     {
-        s.Id, s.Name, Created = Ms(s.Created), s.Destroyed, Source = Ref(s.GroupName), s.Suffix, Pod = (object?)null,
+        s.Id,
+        s.Name,
+        Created = Ms(s.Created),
+        s.Destroyed,
+        Source = Ref(s.GroupName),
+        s.Suffix,
+        Pod = (object?)null,
         Space = new { Snapshots = s.Members.Values.Sum(m => m.Data.Bytes) },
     };
 
     public static object Transfer(SimPgSnapshot s) => new
     {
-        s.Name, s.Id, s.Destroyed, Started = Ms(s.Transfer!.Started), Completed = Ms(s.Transfer.Completed), s.Transfer.Progress,
-        DataTransferred = (long)s.Transfer.DoneBytes, PhysicalBytesWritten = (long)s.Transfer.DoneBytes,
+        s.Name,
+        s.Id,
+        s.Destroyed,
+        Started = Ms(s.Transfer!.Started),
+        Completed = Ms(s.Transfer.Completed),
+        s.Transfer.Progress,
+        DataTransferred = (long)s.Transfer.DoneBytes,
+        PhysicalBytesWritten = (long)s.Transfer.DoneBytes,
     };
 
     public static object Pod(SimPod p, SimWorld world, IEnumerable<SimReplicaLink> links) => new
     {
-        p.Id, p.Name, p.Destroyed, Source = (object?)null, ArrayCount = p.Arrays.Count,
-        LinkSourceCount = links.Count(l => l.Direction?.Pod == p), LinkTargetCount = links.Count(l => l.Direction?.ToPod == p),
-        p.PromotionStatus, p.RequestedPromotionState,
+        p.Id,
+        p.Name,
+        p.Destroyed,
+        Source = (object?)null,
+        ArrayCount = p.Arrays.Count,
+        LinkSourceCount = links.Count(l => l.Direction?.Pod == p),
+        LinkTargetCount = links.Count(l => l.Direction?.ToPod == p),
+        p.PromotionStatus,
+        p.RequestedPromotionState,
         Arrays = p.Arrays.Select(a => new
         {
-            a.Id, a.Name,
+            a.Id,
+            a.Name,
             Status = a.Down || p.Arrays.Any(o => o != a && !world.LinkUp(a, o)) ? "offline" : "online",
-            MediatorStatus = "online", FrozenAt = (long?)null, Progress = (double?)null,
+            MediatorStatus = "online",
+            FrozenAt = (long?)null,
+            Progress = (double?)null,
         }).ToList(),
         FailoverPreferences = Array.Empty<object>(),
     };
@@ -90,7 +129,8 @@ public static class Wire
             LocalPod = Ref(mine.Item1.Name, mine.Item1.Id),
             RemotePod = Ref(mine.Item3.Name, mine.Item3.Id),
             Remotes = new[] { Ref(mine.Item2.Name, mine.Item2.Id) },
-            l.Paused, Status = status,
+            l.Paused,
+            Status = status,
         };
     }
 
@@ -99,15 +139,25 @@ public static class Wire
         var other = c.Other(viewer);
         return new
         {
-            c.Id, other.Name, Remote = Ref(other.Name, other.Id), ManagementAddress = "127.0.0.1",
-            ReplicationAddresses = new[] { "127.0.0.1" }, Status = c.Up ? "connected" : "connecting", c.Type,
-            Version = other.Version, Throttle = new { },
+            c.Id,
+            other.Name,
+            Remote = Ref(other.Name, other.Id),
+            ManagementAddress = "127.0.0.1",
+            ReplicationAddresses = new[] { "127.0.0.1" },
+            Status = c.Up ? "connected" : "connecting",
+            c.Type,
+            Version = other.Version,
+            Throttle = new { },
         };
     }
 
     public static object Space(SimArray a) => new
     {
-        TotalPhysical = a.UsedBytes, TotalProvisioned = a.AllVolumes.Where(v => !v.Destroyed).Sum(v => v.Provisioned),
-        Virtual = a.UsedBytes, Unique = a.UsedBytes, Snapshots = 0L, System = 0L,
+        TotalPhysical = a.UsedBytes,
+        TotalProvisioned = a.AllVolumes.Where(v => !v.Destroyed).Sum(v => v.Provisioned),
+        Virtual = a.UsedBytes,
+        Unique = a.UsedBytes,
+        Snapshots = 0L,
+        System = 0L,
     };
 }

@@ -37,7 +37,13 @@ public sealed class ReplicationEngine(SimWorld world)
             var vs = $"{name}.{leaf}";
             array.VolumeSnapshots[vs] = new SimVolumeSnapshot
             {
-                Id = world.NewId(), Serial = world.NewSerial(), Name = vs, SourceName = leaf, Provisioned = provisioned, Created = at, Data = data.Copy(),
+                Id = world.NewId(),
+                Serial = world.NewSerial(),
+                Name = vs,
+                SourceName = leaf,
+                Provisioned = provisioned,
+                Created = at,
+                Data = data.Copy(),
             };
         }
         if (replicate)
@@ -64,8 +70,13 @@ public sealed class ReplicationEngine(SimWorld world)
         var replicaName = $"{source.Name}:{snap.Name}";
         target.PgSnapshots[replicaName] = new SimPgSnapshot
         {
-            Id = world.NewId(), Name = replicaName, GroupName = $"{source.Name}:{pg.Name}", Created = snap.Created,
-            Members = snap.Members, Transfer = transfer, Suffix = snap.Suffix,
+            Id = world.NewId(),
+            Name = replicaName,
+            GroupName = $"{source.Name}:{pg.Name}",
+            Created = snap.Created,
+            Members = snap.Members,
+            Transfer = transfer,
+            Suffix = snap.Suffix,
         };
         if (bytes == 0) Complete(target, target.PgSnapshots[replicaName], at);
     }
@@ -155,7 +166,13 @@ public sealed class ReplicationEngine(SimWorld world)
             var name = $"{replica.Name}.{leaf}";
             target.VolumeSnapshots[name] = new SimVolumeSnapshot
             {
-                Id = world.NewId(), Serial = world.NewSerial(), Name = name, SourceName = leaf, Provisioned = provisioned, Created = replica.Created, Data = data.Copy(),
+                Id = world.NewId(),
+                Serial = world.NewSerial(),
+                Name = name,
+                SourceName = leaf,
+                Provisioned = provisioned,
+                Created = replica.Created,
+                Data = data.Copy(),
             };
         }
         var source = world.Arrays.GetValueOrDefault(replica.Transfer.SourceArray);

@@ -15,7 +15,11 @@ public sealed class SimWorld
         {
             Arrays[a.Name] = new SimArray
             {
-                Id = NewId(), Name = a.Name, ApiToken = a.ApiToken, Version = a.Version, CapacityBytes = a.CapacityBytes,
+                Id = NewId(),
+                Name = a.Name,
+                ApiToken = a.ApiToken,
+                Version = a.Version,
+                CapacityBytes = a.CapacityBytes,
             };
         }
         foreach (var c in options.Connections)
@@ -85,8 +89,13 @@ public sealed class SimWorld
 
     public SimVolume NewVolume(string leaf, long provisioned, Contents data, string? source) => new()
     {
-        Id = NewId(), LeafName = leaf, Serial = NewSerial(), Provisioned = provisioned, Created = Clock.GetUtcNow(),
-        Data = data, SourceName = source,
+        Id = NewId(),
+        LeafName = leaf,
+        Serial = NewSerial(),
+        Provisioned = provisioned,
+        Created = Clock.GetUtcNow(),
+        Data = data,
+        SourceName = source,
     };
 
     /// <summary>Places a new volume under its full name (in its pod when named <c>pod::vol</c>).</summary>

@@ -12,8 +12,11 @@ public sealed class LoginContractTests
 {
     private static FlashArrayClient Client(FakeArray array, int attempts = 4) => new(new FlashArrayClientOptions
     {
-        ArrayName = array.Name, BaseUrl = new Uri(array.Server.Url!), ApiToken = FakeArray.Token,
-        MaxAttempts = attempts, FirstBackoff = TimeSpan.FromMilliseconds(1),
+        ArrayName = array.Name,
+        BaseUrl = new Uri(array.Server.Url!),
+        ApiToken = FakeArray.Token,
+        MaxAttempts = attempts,
+        FirstBackoff = TimeSpan.FromMilliseconds(1),
     });
 
     [Test]
@@ -60,7 +63,10 @@ public sealed class LoginContractTests
         using var array = new FakeArray("array-a");
         using var client = new FlashArrayClient(new FlashArrayClientOptions
         {
-            ArrayName = "array-a", BaseUrl = new Uri(array.Server.Url!), ApiToken = "wrong-token", MaxAttempts = 1,
+            ArrayName = "array-a",
+            BaseUrl = new Uri(array.Server.Url!),
+            ApiToken = "wrong-token",
+            MaxAttempts = 1,
         });
         array.Server.Given(Request.Create().WithPath("/api/2.26/login").UsingPost()).AtPriority(20)
             .RespondWith(Response.Create().WithStatusCode(401).WithBodyAsJson(new { errors = new[] { new { message = "Invalid credentials." } } }));
@@ -132,7 +138,11 @@ public sealed class LoginContractTests
         array.Server.Stop();
         using var client = new FlashArrayClient(new FlashArrayClientOptions
         {
-            ArrayName = "array-a", BaseUrl = url, ApiToken = FakeArray.Token, MaxAttempts = 3, FirstBackoff = TimeSpan.FromMilliseconds(1),
+            ArrayName = "array-a",
+            BaseUrl = url,
+            ApiToken = FakeArray.Token,
+            MaxAttempts = 3,
+            FirstBackoff = TimeSpan.FromMilliseconds(1),
         });
 
         var error = Assert.ThrowsAsync<ArrayException>(() => client.GetArrayAsync());

@@ -182,8 +182,15 @@ public sealed class PluginContractTests
         _b.MissingWhere("GET", "volumes", ("names", "draas-fo-mig1-db"));
         _b.Get("pod-replica-links", new
         {
-            id = "l1", direction = "inbound", lag = 0, recovery_point = 1_767_600_000_000L, local_pod = new { name = Pg }, remote_pod = new { name = Pg },
-            remotes = new[] { new { name = "array-a" } }, paused = false, status = "quiesced",
+            id = "l1",
+            direction = "inbound",
+            lag = 0,
+            recovery_point = 1_767_600_000_000L,
+            local_pod = new { name = Pg },
+            remote_pod = new { name = Pg },
+            remotes = new[] { new { name = "array-a" } },
+            paused = false,
+            status = "quiesced",
         });
         _b.Get("pods", Pod("demoted"));
         _b.Write("PATCH", "pods", Pod("promoted"));
@@ -240,7 +247,10 @@ public sealed class PluginContractTests
     /// <summary>A group as the array shows it; a new one carries Purity's default retention (a day).</summary>
     private static object ProtectionGroup(bool enabled, long frequency, long allForSec = 14_400) => new
     {
-        id = "pg1", name = Pg, destroyed = false, is_local = true,
+        id = "pg1",
+        name = Pg,
+        destroyed = false,
+        is_local = true,
         replication_schedule = new { enabled, frequency },
         target_retention = new { all_for_sec = allForSec, per_day = 3, days = 7 },
     };

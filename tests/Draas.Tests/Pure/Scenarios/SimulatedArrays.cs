@@ -51,7 +51,10 @@ internal sealed class SimulatedArrays : IAsyncDisposable
     {
         var client = new FlashArrayClient(new FlashArrayClientOptions
         {
-            ArrayName = array.Name, BaseUrl = array.ManagementUrl, ApiToken = array.ApiToken, MaxAttempts = 1,
+            ArrayName = array.Name,
+            BaseUrl = array.ManagementUrl,
+            ApiToken = array.ApiToken,
+            MaxAttempts = 1,
         }, Sim.Clock);
         _clients.Add(client);
         return client;
