@@ -57,10 +57,14 @@ internal sealed class PodReplication(ClientPool clients, PurePluginOptions optio
 
     public async Task<bool> RemoveAsync(ReplicationGroupRef group, CancellationToken ct)
     {
-        // The volumes stay: move them out of the pod, then the empty pod goes.
+        // The volumes stay: the pod stops replicating, they move out of it, then the empty pod goes.
         var source = clients.For(group.Source);
         var pod = await source.FindPodAsync(group.Name, ct).ConfigureAwait(false);
         if (pod is null) return false;
+        if (pod.Arrays?.Any(a => a.Name == group.Target.Name) == true)
+            await source.UnstretchPodAsync(group.Name, group.Target.Name, ct).ConfigureAwait(false);
+        foreach (var link in await source.ListReplicaLinksAsync(group.Name, ct).ConfigureAwait(false))
+            await source.DeleteReplicaLinkAsync(group.Name, link.RemotePod.Name!, ct).ConfigureAwait(false);
         await foreach (var v in PodVolumesAsync(source, group.Name, ct).ConfigureAwait(false))
             await source.PatchVolumeAsync(v.Name, new VolumePatch(Pod: new NamedRef("")), ct).ConfigureAwait(false);
         if (!pod.Destroyed) await source.PatchPodAsync(group.Name, new PodPatch(Destroyed: true), cancellationToken: ct).ConfigureAwait(false);
@@ -170,20 +174,34 @@ internal sealed class PodReplication(ClientPool clients, PurePluginOptions optio
             new Query { { "promote_from", $"{group.Name}.undo-demote" } }, ct).ConfigureAwait(false);
     }
 
-    public async Task<ProtectionResult> ReverseAsync(ReplicationGroupRef group, CancellationToken ct)
+    /// <summary>
+    /// Reprotect after a failover: the volumes in service at the recovery array (the copies made by promote)
+    /// move into the recovery-side pod, which is then the source. Continuous: that pod is promoted and the
+    /// old source demoted without quiesce (its data is the older side), so the link carries writes back.
+    /// Sync: the pod is still stretched, so the moved volumes are mirrored back as soon as the arrays meet.
+    /// </summary>
+    public async Task<ProtectionResult> ReverseAsync(ReplicationGroupRef group, IReadOnlyList<string> recovered, CancellationToken ct)
     {
         var reversed = group.Reversed();
         var changes = new List<string>();
+        var recovery = clients.For(group.Target);
+        if (group.Mode == ReplicationMode.Continuous) await PromotePodAsync(recovery, group.Name, ct).ConfigureAwait(false);
+
+        var members = new List<string>();
+        foreach (var volume in recovered)
+        {
+            var inPod = PureNames.InPod(group.Name, volume);
+            members.Add(inPod);
+            if (await recovery.FindVolumeAsync(inPod, ct).ConfigureAwait(false) is not null) continue;
+            await recovery.PatchVolumeAsync(volume, new VolumePatch(Pod: new NamedRef(group.Name)), ct).ConfigureAwait(false);
+            changes.Add($"moved {volume} into pod {group.Name} on {group.Target.Name}");
+        }
+
         if (group.Mode == ReplicationMode.Continuous)
         {
-            // The link follows promotion: with the recovery side promoted and the old source demoted,
-            // writes flow back. Nothing was lost that the failover did not already accept.
-            await PromotePodAsync(clients.For(group.Target), group.Name, ct).ConfigureAwait(false);
             var demoted = await DemoteAsync(group, quiesce: false, ct).ConfigureAwait(false);
             changes.AddRange(demoted.Changes);
         }
-        var members = new List<string>();
-        await foreach (var v in PodVolumesAsync(clients.For(reversed.Source), group.Name, ct).ConfigureAwait(false)) members.Add(v.Name);
         return new ProtectionResult(reversed, members, changes);
     }
 

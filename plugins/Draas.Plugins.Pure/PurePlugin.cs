@@ -99,7 +99,7 @@ public sealed class PurePlugin : IStoragePlugin, IDisposable
         CancellationToken cancellationToken = default) =>
         group.Mode == ReplicationMode.Async
             ? _async.ReverseAsync(group, recoveredVolumes, interval, cancellationToken)
-            : _pods.ReverseAsync(group, cancellationToken);
+            : _pods.ReverseAsync(group, recoveredVolumes, cancellationToken);
 
     public void Dispose() => _clients.Dispose();
 }

@@ -29,6 +29,12 @@ public sealed partial class FlashArrayClient
         WriteAsync<GroupMember>(Method.Post, "pods/arrays", new Query { { "group_names", [pod] }, { "member_names", [array] } },
             null, cancellationToken);
 
+    public Task UnstretchPodAsync(string pod, string array, CancellationToken cancellationToken = default) =>
+        DeleteAsync("pods/arrays", new Query { { "group_names", [pod] }, { "member_names", [array] } }, cancellationToken);
+
+    public Task DeleteReplicaLinkAsync(string localPod, string remotePod, CancellationToken cancellationToken = default) =>
+        DeleteAsync("pod-replica-links", new Query { { "local_pod_names", [localPod] }, { "remote_pod_names", [remotePod] } }, cancellationToken);
+
     public Task<List<PodReplicaLink>> ListReplicaLinksAsync(string localPod, CancellationToken cancellationToken = default) =>
         FindAsync<PodReplicaLink>("pod-replica-links", new Query { { "local_pod_names", [localPod] } }, cancellationToken);
 

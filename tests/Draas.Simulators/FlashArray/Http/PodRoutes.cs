@@ -46,7 +46,14 @@ public static class PodRoutes
         var changed = new List<object>();
         foreach (var pod in Pods(c, req).ToList())
         {
-            if (req.BodyField("destroyed") is JsonNode d) pod.Destroyed = d.GetValue<bool>();
+            if (req.BodyField("destroyed") is JsonNode d)
+            {
+                var destroy = d.GetValue<bool>();
+                if (destroy && pod.Arrays.Count > 1) throw new SimError("Pod cannot be destroyed while it is stretched.", pod.Name);
+                if (destroy && c.World.Links.Any(l => l.PodA == pod || l.PodB == pod))
+                    throw new SimError("Pod cannot be destroyed while it has a replica link.", pod.Name);
+                pod.Destroyed = destroy;
+            }
             switch (req.BodyField("requested_promotion_state")?.GetValue<string>())
             {
                 case "demoted": Demote(c, pod, req); break;
