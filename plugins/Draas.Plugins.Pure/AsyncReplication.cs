@@ -14,7 +14,7 @@ namespace Draas.Plugins.Pure;
 internal sealed class AsyncReplication(ClientPool clients, PurePluginOptions options, TimeProvider time, ILogger log)
 {
     public Task<ProtectionResult> EnsureAsync(ProtectionSpec spec, CancellationToken ct) =>
-        EnsureAsync(PureNames.Group(spec.ProjectId, spec.PlanName), spec, ct);
+        EnsureAsync(PureNames.Group(spec.ProjectId, spec.PlanKey), spec, ct);
 
     /// <summary>Reprotect: the recovered volumes, now in service at the recovery array, replicated back
     /// by a group of the same name on that array.</summary>

@@ -19,7 +19,7 @@ internal sealed class PodReplication(ClientPool clients, PurePluginOptions optio
     {
         var source = clients.For(spec.Source);
         var target = clients.For(spec.Target);
-        var name = PureNames.Group(spec.ProjectId, spec.PlanName);
+        var name = PureNames.Group(spec.ProjectId, spec.PlanKey);
         var group = new ReplicationGroupRef(name, spec.Mode, spec.Source, spec.Target);
         var changes = new List<string>();
 

@@ -8,10 +8,12 @@ public sealed record RetentionPolicy(TimeSpan KeepAllFor, int PerDay, int Days)
 }
 
 /// <summary>What a plan asks of the storage: these volumes (array names on the source array)
-/// replicated to the target array in this mode, every <paramref name="Interval"/> for async.</summary>
+/// replicated to the target array in this mode, every <paramref name="Interval"/> for async.
+/// <paramref name="PlanKey"/> names the array-side group, so it must never change for a plan (its id or a
+/// fixed slug, not its display name): a new key means a new group.</summary>
 public sealed record ProtectionSpec(
     string ProjectId,
-    string PlanName,
+    string PlanKey,
     ArrayRef Source,
     ArrayRef Target,
     ReplicationMode Mode,

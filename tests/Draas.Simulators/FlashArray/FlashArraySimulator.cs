@@ -76,21 +76,24 @@ public sealed class FlashArraySimulator : IAsyncDisposable
         return sim;
     }
 
-    /// <summary><c>draas-sim flasharray [--port N] [--acceleration X]</c>: serves until stopped.</summary>
+    /// <summary><c>draas-sim flasharray [--port N] [--acceleration X] [--tls]</c>: serves until stopped.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var port = 8780;
         var acceleration = 1.0;
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        var tls = false;
+        for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--acceleration": acceleration = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--port" when i + 1 < args.Length: port = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--acceleration" when i + 1 < args.Length: acceleration = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--tls": tls = true; break;
                 default: Console.Error.WriteLine($"draas-sim flasharray: unknown option {args[i]}"); return 2;
             }
         }
-        await using var sim = await StartAsync(new FlashArraySimulatorOptions { Port = port, Acceleration = acceleration }).ConfigureAwait(false);
+        await using var sim = await StartAsync(new FlashArraySimulatorOptions { Port = port, Acceleration = acceleration, Tls = tls }).ConfigureAwait(false);
+        if (sim.CertificatePem is { } pem) Console.WriteLine($"certificate (use as the CA bundle):{Environment.NewLine}{pem}");
         foreach (var a in sim.Options.Arrays) Console.WriteLine($"{a.Name}: {sim.ArrayUrl(a.Name)}");
         Console.WriteLine($"admin: {sim.BaseUrl}sim/");
         var stop = new TaskCompletionSource();

@@ -50,6 +50,8 @@ public sealed class ReplicationEngine(SimWorld world)
         {
             foreach (var target in pg.Targets.Where(t => t.Allowed)) StartTransfer(array, pg, snap, world.Array(target.Array), at);
         }
+        // Source retention; a snapshot still being shipped is kept whatever its age.
+        ApplyRetention(array, pg.Name, pg.SourceRetention, at, s => s.Transfer is null or { Completed: not null });
         return snap;
     }
 
@@ -177,13 +179,16 @@ public sealed class ReplicationEngine(SimWorld world)
         }
         var source = world.Arrays.GetValueOrDefault(replica.Transfer.SourceArray);
         var pgName = replica.GroupName[(replica.GroupName.IndexOf(':') + 1)..];
-        if (source?.ProtectionGroups.GetValueOrDefault(pgName) is { } pg) ApplyRetention(target, replica.GroupName, pg.TargetRetention, at);
+        if (source?.ProtectionGroups.GetValueOrDefault(pgName) is { } pg)
+            ApplyRetention(target, replica.GroupName, pg.TargetRetention, at, s => s.Transfer?.Completed is not null);
     }
 
-    private void ApplyRetention(SimArray array, string group, RetentionRule rule, DateTimeOffset now)
+    /// <summary>Keeps every snapshot younger than <c>all_for_sec</c>, then the newest <c>per_day × days</c>
+    /// older ones, and always the newest; eradicates the rest among those <paramref name="eligible"/>.</summary>
+    private static void ApplyRetention(SimArray array, string group, RetentionRule rule, DateTimeOffset now, Func<SimPgSnapshot, bool> eligible)
     {
         var done = array.PgSnapshots.Values
-            .Where(s => s.GroupName == group && s.Transfer?.Completed is not null && !s.Destroyed)
+            .Where(s => s.GroupName == group && eligible(s) && !s.Destroyed)
             .OrderByDescending(s => s.Created).ToList();
         var keepAll = done.Where(s => s.Created >= now - TimeSpan.FromSeconds(rule.AllForSec)).ToList();
         var older = done.Except(keepAll).Take(Math.Max(0, rule.PerDay * rule.Days));
