@@ -5,6 +5,7 @@ public static class Program
 {
     public static Task<int> Main(string[] args)
     {
+        if (args is ["flasharray", .. var rest]) return FlashArray.FlashArraySimulator.RunAsync(rest);
         Console.Error.WriteLine("draas-sim: no simulators registered yet");
         return Task.FromResult(2);
     }

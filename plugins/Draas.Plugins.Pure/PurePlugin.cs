@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using Draas.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Draas.Plugins.Pure;
+
+/// <summary>The <c>pure</c> storage plugin: async replication with protection groups, sync and continuous
+/// replication with pods. Arrays come with each call; clients and their sessions are kept per array.</summary>
+public sealed class PurePlugin : IStoragePlugin, IDisposable
+{
+    private readonly ClientPool _clients;
+    private readonly AsyncReplication _async;
+    private readonly PodReplication _pods;
+
+    public PurePlugin(PurePluginOptions? options = null, TimeProvider? time = null, ILoggerFactory? loggers = null)
+    {
+        options ??= new PurePluginOptions();
+        time ??= TimeProvider.System;
+        loggers ??= NullLoggerFactory.Instance;
+        _clients = new ClientPool(options, time, loggers);
+        _async = new AsyncReplication(_clients, options, time, loggers.CreateLogger<AsyncReplication>());
+        _pods = new PodReplication(_clients, options, time, loggers.CreateLogger<PodReplication>());
+    }
+
+    public string Name => "pure";
+
+    public async Task<ArrayProbe> ProbeAsync(ArrayRef array, CancellationToken cancellationToken = default)
+    {
+        var client = _clients.For(array);
+        var apiVersion = await client.GetApiVersionAsync(cancellationToken).ConfigureAwait(false);
+        await ArrayIdentity.VerifyAsync(client, array, cancellationToken).ConfigureAwait(false);
+        var info = await client.GetArrayAsync(cancellationToken).ConfigureAwait(false);
+        var space = await client.GetArraySpaceAsync(cancellationToken).ConfigureAwait(false);
+        var links = (await client.ListArrayConnectionsAsync(cancellationToken).ConfigureAwait(false))
+            .Select(c => new ArrayLink(c.Remote?.Name ?? c.Name ?? "?", c.Type ?? "unknown", c.Status))
+            .ToList();
+        return new ArrayProbe(info.Name, info.Version ?? "unknown", apiVersion, space.Capacity ?? info.Capacity ?? 0,
+            space.Space?.TotalPhysical ?? info.Space?.TotalPhysical ?? 0, links);
+    }
+
+    public Task<ProtectionResult> EnsureProtectedAsync(ProtectionSpec spec, CancellationToken cancellationToken = default)
+    {
+        if (spec.Mode == ReplicationMode.Async && spec.Interval < TimeSpan.FromMinutes(1))
+            throw new ArrayException(ArrayErrorKind.InvalidRequest, $"replication interval {spec.Interval} is below the one-minute minimum", spec.Source.Name);
+        return spec.Mode == ReplicationMode.Async
+            ? _async.EnsureAsync(spec, cancellationToken)
+            : _pods.EnsureAsync(spec, cancellationToken);
+    }
+
+    public Task<bool> RemoveProtectionAsync(ReplicationGroupRef group, CancellationToken cancellationToken = default) =>
+        group.Mode == ReplicationMode.Async ? _async.RemoveAsync(group, cancellationToken) : _pods.RemoveAsync(group, cancellationToken);
+
+    public Task<ReplicationStatus> GetReplicationStatusAsync(ReplicationGroupRef group, CancellationToken cancellationToken = default) =>
+        group.Mode == ReplicationMode.Async ? _async.StatusAsync(group, cancellationToken) : _pods.StatusAsync(group, cancellationToken);
+
+    public async IAsyncEnumerable<RecoveryPoint> ListRecoveryPointsAsync(ReplicationGroupRef group,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var points = group.Mode == ReplicationMode.Async ? _async.ListAsync(group, cancellationToken) : _pods.ListAsync(group, cancellationToken);
+        await foreach (var point in points.ConfigureAwait(false)) yield return point;
+    }
+
+    public async Task<RecoveryPoint> ReplicateNowAsync(ReplicationGroupRef group, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (group.Mode == ReplicationMode.Async) return await _async.ReplicateNowAsync(group, timeout, cancellationToken).ConfigureAwait(false);
+        // Pods have no snapshot to ship: their newest point is as current as replication gets.
+        var status = await _pods.StatusAsync(group, cancellationToken).ConfigureAwait(false);
+        return status.Latest ?? throw new ArrayException(ArrayErrorKind.InvalidRequest, status.Detail, group.Target.Name, context: group.Name);
+    }
+
+    public Task<PromotedVolume> PromoteVolumeAsync(PromoteRequest request, CancellationToken cancellationToken = default) =>
+        request.Group.Mode == ReplicationMode.Async ? _async.PromoteAsync(request, cancellationToken) : _pods.PromoteAsync(request, cancellationToken);
+
+    public async Task<bool> ReleaseDrillCopyAsync(ArrayRef recoveryArray, string arrayVolumeName, CancellationToken cancellationToken = default)
+    {
+        // A guard worth its line: release destroys data, so it only ever touches what a drill made.
+        if (!PureNames.IsDrillCopy(arrayVolumeName))
+            throw new ArrayException(ArrayErrorKind.InvalidRequest, $"refusing to release '{arrayVolumeName}': it is not a drill copy", recoveryArray.Name, context: arrayVolumeName);
+        var client = _clients.For(recoveryArray);
+        var volume = await client.FindVolumeAsync(arrayVolumeName, cancellationToken).ConfigureAwait(false);
+        if (volume is null) return false;
+        if (!volume.Destroyed)
+            await client.PatchVolumeAsync(arrayVolumeName, new Rest.Models.VolumePatch(Destroyed: true), cancellationToken).ConfigureAwait(false);
+        await client.EradicateVolumeAsync(arrayVolumeName, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public Task<DemoteResult> DemoteSourceAsync(ReplicationGroupRef group, bool quiesce, CancellationToken cancellationToken = default) =>
+        group.Mode == ReplicationMode.Async
+            ? throw new ArrayException(ArrayErrorKind.InvalidRequest, "a protection group has nothing to demote: replicate now, then stop the primary", group.Source.Name, context: group.Name)
+            : _pods.DemoteAsync(group, quiesce, cancellationToken);
+
+    /// <summary>Undoes a demote of an ActiveDR pod (its undo-demote pod becomes the content again).</summary>
+    public Task UndoDemoteAsync(ReplicationGroupRef group, CancellationToken cancellationToken = default) =>
+        _pods.UndoDemoteAsync(group, cancellationToken);
+
+    public Task<ProtectionResult> ReverseAsync(ReplicationGroupRef group, IReadOnlyList<string> recoveredVolumes, TimeSpan interval,
+        CancellationToken cancellationToken = default) =>
+        group.Mode == ReplicationMode.Async
+            ? _async.ReverseAsync(group, recoveredVolumes, interval, cancellationToken)
+            : _pods.ReverseAsync(group, recoveredVolumes, cancellationToken);
+
+    public void Dispose() => _clients.Dispose();
+}
