@@ -138,7 +138,7 @@ public sealed class ServiceClient : IDisposable
                 Api.CatalogType, method, response.ResponseUri ?? client.BuildUri(rest), (int)response.StatusCode,
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, requestId);
 
-            if (response.ResponseStatus != ResponseStatus.Completed || response.StatusCode == 0)
+            if (response.StatusCode == 0)
             {
                 var cause = response.ErrorException ?? new HttpRequestException(response.ErrorMessage);
                 var error = new OpenStackException(Api.CatalogType, method, Url(client, rest), null, cause.Message, null, cause);
@@ -263,6 +263,8 @@ public sealed class ServiceClient : IDisposable
                 UserAgent = "draas-openstack/1.0",
                 // Services answer 300 with a version list; following redirects would hide that.
                 FollowRedirects = false,
+                // Any HTTP answer is an answer; only a missing one is a transport error (default: non-2xx is an error too).
+                CalculateResponseStatus = _ => ResponseStatus.Completed,
             });
             return _client;
         }
