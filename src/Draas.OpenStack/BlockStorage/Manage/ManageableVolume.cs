@@ -10,7 +10,8 @@ public sealed record ManageableVolume
     public string? ReasonNotSafe { get; init; }
     /// <summary>Set when Cinder already manages it.</summary>
     public string? CinderId { get; init; }
-    public string? ExtraInfo { get; init; }
+    /// <summary>Driver-specific; a string in old releases, an object in newer ones.</summary>
+    public System.Text.Json.JsonElement? ExtraInfo { get; init; }
 }
 
 /// <summary>
