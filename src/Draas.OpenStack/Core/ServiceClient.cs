@@ -168,7 +168,8 @@ public sealed class ServiceClient : IDisposable
     RestRequest Build(OpenStackRequest request, string? token)
     {
         var rest = new RestRequest(request.Path, request.Method) { Timeout = _timeout };
-        rest.AddHeader("Accept", "application/json");
+        if (!request.Headers.Any(h => h.Key.Equals("Accept", StringComparison.OrdinalIgnoreCase)))
+            rest.AddHeader("Accept", "application/json");
         if (token is not null) rest.AddHeader("X-Auth-Token", token);
         var microversion = request.Microversion ?? Microversion;
         if (microversion is not null && Api.MicroversionService is not null)
@@ -210,7 +211,13 @@ public sealed class ServiceClient : IDisposable
             ResponseStatus = ResponseStatus.Completed,
             ResponseUri = head.RequestMessage?.RequestUri,
             Headers = headers,
+            Content = capture.ErrorBody,
         };
+        if (!head.IsSuccessStatusCode && body is not null)
+        {
+            await body.DisposeAsync().ConfigureAwait(false);
+            body = null;
+        }
         return (response, body);
     }
 
@@ -219,10 +226,14 @@ public sealed class ServiceClient : IDisposable
     {
         public HttpResponseMessage? Head { get; private set; }
 
-        public override ValueTask AfterHttpRequest(HttpResponseMessage responseMessage, CancellationToken cancellationToken)
+        /// <summary>The body of an error answer, read here because RestSharp hands back no stream for one.</summary>
+        public string? ErrorBody { get; private set; }
+
+        public override async ValueTask AfterHttpRequest(HttpResponseMessage responseMessage, CancellationToken cancellationToken)
         {
             Head = responseMessage;
-            return ValueTask.CompletedTask;
+            if (!responseMessage.IsSuccessStatusCode)
+                ErrorBody = await responseMessage.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
