@@ -92,21 +92,21 @@ public sealed class ServiceClient : IDisposable
     internal async Task<RestResponse> SendStreamAsync(OpenStackRequest request, Stream body, CancellationToken ct)
     {
         var client = await EnsureClientAsync(ct).ConfigureAwait(false);
-        var sent = false;
-        var noRetry = new RetryPolicy(new RetryPolicyOptions { MaxAttempts = 1 }, _retry.Time, _logger);
-        return await noRetry.ExecuteAsync(async _ =>
+        try
         {
+            // No repeat after a 401 either: the stream can only be read once.
             var (response, _) = await SendOnceAsync(client, request, ct, async (c, r, t) =>
             {
-                // A 401 re-auth would send a second time; the stream can only be read once.
-                if (sent) throw new InvalidOperationException("a streamed upload cannot be sent twice");
-                sent = true;
                 r.AlwaysSingleFileAsContent = true;
                 r.AddFile("file", () => new NonDisposingStream(body), "data", request.ContentType);
                 return (await c.ExecuteAsync(r, t).ConfigureAwait(false), (Stream?)null);
-            }).ConfigureAwait(false);
+            }, repeatAfterReauth: false).ConfigureAwait(false);
             return response;
-        }, ct).ConfigureAwait(false);
+        }
+        catch (TransientFailure failure)
+        {
+            throw failure.Error;
+        }
     }
 
     internal static T Read<T>(RestResponse response, string? key)
@@ -123,7 +123,8 @@ public sealed class ServiceClient : IDisposable
     delegate Task<(RestResponse Response, Stream? Body)> Transport(RestClient client, RestRequest request, CancellationToken ct);
 
     /// <summary>One attempt: token, headers, send, one re-auth after a 401, then classify the outcome.</summary>
-    async Task<(RestResponse, Stream?)> SendOnceAsync(RestClient client, OpenStackRequest request, CancellationToken ct, Transport transport)
+    async Task<(RestResponse, Stream?)> SendOnceAsync(RestClient client, OpenStackRequest request, CancellationToken ct, Transport transport,
+        bool repeatAfterReauth = true)
     {
         for (var reauthenticated = false; ; reauthenticated = true)
         {
@@ -153,7 +154,7 @@ public sealed class ServiceClient : IDisposable
             {
                 _logger.LogInformation("{Service} answered 401; authenticating again", Api.CatalogType);
                 _auth!.Invalidate(token);
-                continue;
+                if (repeatAfterReauth) continue;
             }
 
             var failure = new OpenStackException(Api.CatalogType, method, Url(client, rest), response.StatusCode,

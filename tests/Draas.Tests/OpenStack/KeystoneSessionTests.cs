@@ -188,3 +188,18 @@ sealed class CapturingLoggerFactory : ILoggerFactory
             lines.Enqueue(formatter(state, exception) + " " + exception);
     }
 }
+
+public class KeystoneSessionConcurrencyTests
+{
+    [Test]
+    public async Task Many_steps_asking_for_a_token_at_once_cause_one_authentication()
+    {
+        using var cloud = new FakeCloud();
+        using var session = cloud.Session();
+
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => session.GetTokenAsync(CancellationToken.None))));
+
+        Assert.That(tokens.Distinct(), Is.EqualTo(new[] { FakeCloud.ServiceToken }));
+        Assert.That(cloud.Requests("POST", "/identity/v3/auth/tokens"), Has.Length.EqualTo(1));
+    }
+}
