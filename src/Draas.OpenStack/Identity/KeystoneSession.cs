@@ -32,6 +32,7 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
     readonly Lazy<BlockStorageClient> _blockStorage;
     readonly Lazy<ImageClient> _image;
     readonly Lazy<NetworkingClient> _networking;
+    readonly System.Collections.Concurrent.ConcurrentBag<ServiceClient> _clients = [];
     volatile CachedToken? _cached;
 
     public KeystoneSession(KeystoneSessionOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null,
@@ -83,14 +84,16 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         return ServiceCatalog.FindEndpoint(token.Body.Catalog, serviceType, _options.Interface, _options.Region);
     }
 
-    /// <summary>A client for a service type this library has no typed client for (e.g. "disaster-recovery").</summary>
+    /// <summary>A client for a service type this library has no typed client for (e.g. "disaster-recovery"); the session disposes it.</summary>
     public ServiceClient NewServiceClient(ServiceApi api) =>
         NewClient(api, this, ct => GetEndpointAsync(api.CatalogType, ct));
 
-    internal ServiceClient KeystoneClient => _keystone;
-
-    ServiceClient NewClient(ServiceApi api, IAuthTokenSource? auth, Func<CancellationToken, Task<Uri>> endpoint) =>
-        new(api, auth, endpoint, _retry, _loggers.CreateLogger("Draas.OpenStack." + api.CatalogType), _options.RequestTimeout);
+    ServiceClient NewClient(ServiceApi api, IAuthTokenSource? auth, Func<CancellationToken, Task<Uri>> endpoint)
+    {
+        var client = new ServiceClient(api, auth, endpoint, _retry, _loggers.CreateLogger("Draas.OpenStack." + api.CatalogType), _options.RequestTimeout);
+        _clients.Add(client);
+        return client;
+    }
 
     async Task<CachedToken> CurrentAsync(CancellationToken ct)
     {
@@ -126,9 +129,10 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         return new CachedToken(id, body);
     }
 
+    /// <summary>Disposes every client this session handed out (their RestClients and connections).</summary>
     public void Dispose()
     {
-        _keystone.Dispose();
+        foreach (var client in _clients) client.Dispose();
         _authLock.Dispose();
     }
 
