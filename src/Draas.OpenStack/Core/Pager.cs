@@ -55,15 +55,18 @@ internal static class Pager
     }
 
     /// <summary>
-    /// Absolute links are followed as given. Glance's relative "/v2/images?…" is relative to the
-    /// endpoint's root, which may itself sit under a path prefix ("http://host/image"), so the
-    /// version segment the link repeats is matched against the endpoint instead of the host root.
+    /// Absolute links keep their path and query but take the scheme, host and port of the catalog
+    /// endpoint: behind a TLS-terminating proxy a service writes links with its own internal
+    /// "http://host:8774", which the caller may not reach. Glance's relative "/v2/images?…" is
+    /// relative to the endpoint's root, which may itself sit under a path prefix
+    /// ("http://host/image"), so the version segment the link repeats is matched against the endpoint.
     /// </summary>
-    static async Task<string> ResolveAsync(ServiceClient client, string link, CancellationToken ct)
+    internal static async Task<string> ResolveAsync(ServiceClient client, string link, CancellationToken ct)
     {
+        var endpointUri = await client.EndpointAsync(ct).ConfigureAwait(false);
         if (Uri.TryCreate(link, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal))
-            return absolute.ToString();
-        var endpoint = (await client.EndpointAsync(ct).ConfigureAwait(false)).ToString().TrimEnd('/');
+            return new UriBuilder(absolute) { Scheme = endpointUri.Scheme, Host = endpointUri.Host, Port = endpointUri.Port }.Uri.ToString();
+        var endpoint = endpointUri.ToString().TrimEnd('/');
         var relative = link.TrimStart('/');
         var firstSegment = relative.Split('/', 2)[0];
         if (endpoint.EndsWith("/" + firstSegment, StringComparison.Ordinal))

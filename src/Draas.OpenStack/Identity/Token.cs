@@ -11,7 +11,8 @@ public sealed record Token
     public NamedRef? Domain { get; init; }
     public IReadOnlyList<NamedRef> Roles { get; init; } = [];
     public IReadOnlyList<CatalogEntry> Catalog { get; init; } = [];
-    public bool IsAdminProject { get; init; }
+    /// <summary>Absent unless Keystone has an admin project configured; absent means true, as keystonemiddleware reads it.</summary>
+    public bool IsAdminProject { get; init; } = true;
     public IReadOnlyList<string> AuditIds { get; init; } = [];
 }
 

@@ -219,6 +219,7 @@ public class BlockStorageTests
         _cloud.Stub("GET", $"{V}/types/t1", 200, """{"volume_type": {"id": "t1", "name": "pure-async", "extra_specs": {}}}""");
         _cloud.Stub("GET", $"{V}/types/t1/extra_specs", 200, """{"extra_specs": {"volume_backend_name": "pure-a"}}""");
         _cloud.Stub("POST", $"{V}/types/t2/extra_specs", 200, """{"extra_specs": {"replication_type": "<in> async"}}""");
+        _cloud.Stub("DELETE", $"{V}/types/t2", 202);
 
         var types = await _session.BlockStorage.VolumeTypes.ListAsync(includePrivate: true, CancellationToken.None).ToListAsync();
         var created = await _session.BlockStorage.VolumeTypes.CreateAsync(new CreateVolumeTypeOptions
@@ -228,6 +229,7 @@ public class BlockStorageTests
         var shown = await _session.BlockStorage.VolumeTypes.GetAsync("t1", CancellationToken.None);
         var specs = await _session.BlockStorage.VolumeTypes.GetExtraSpecsAsync("t1", CancellationToken.None);
         await _session.BlockStorage.VolumeTypes.SetExtraSpecsAsync("t2", new Dictionary<string, string> { ["replication_type"] = "<in> async" }, CancellationToken.None);
+        await _session.BlockStorage.VolumeTypes.DeleteAsync("t2", CancellationToken.None);
 
         Assert.That(types.Single().ExtraSpecs["volume_backend_name"], Is.EqualTo("pure-a"));
         Assert.That(created.IsPublic, Is.False);
@@ -238,6 +240,20 @@ public class BlockStorageTests
             {"volume_type": {"name": "pure-async", "os-volume-type-access:is_public": false, "extra_specs": {"volume_backend_name": "pure-b"}}}
             """);
         _cloud.Single("POST", $"{V}/types/t2/extra_specs").HasJsonBody("""{"extra_specs": {"replication_type": "<in> async"}}""");
+        _cloud.Single("DELETE", $"{V}/types/t2").HasServiceHeaders(cinderMicroversion: "3.60");
+    }
+
+    [Test]
+    public void Waiting_for_a_snapshot_fails_fast_on_error()
+    {
+        _cloud.StubSequence("GET", $"{V}/snapshots/s1",
+            (200, """{"snapshot": {"id": "s1", "volume_id": "v1", "status": "creating", "size": 1, "created_at": "2026-11-22T10:00:00Z"}}""", []),
+            (200, """{"snapshot": {"id": "s1", "volume_id": "v1", "status": "error", "size": 1, "created_at": "2026-11-22T10:00:00Z"}}""", []));
+
+        var error = Assert.ThrowsAsync<ResourceFailedException>(() =>
+            _session.BlockStorage.Snapshots.WaitForStatusAsync("s1", "available", null, CancellationToken.None));
+
+        Assert.That(error!.Failure, Does.Contain("error"));
     }
 
     [Test]

@@ -240,6 +240,7 @@ public class ComputeTests
         _cloud.Stub("POST", $"{C}/flavors", 200, $$"""{"flavor": {{flavor}}}""");
         _cloud.Stub("GET", $"{C}/flavors/fl-small/os-extra_specs", 200, """{"extra_specs": {"hw:mem_page_size": "large"}}""");
         _cloud.Stub("POST", $"{C}/flavors/fl-small/os-extra_specs", 200, """{"extra_specs": {"hw:mem_page_size": "large"}}""");
+        _cloud.Stub("DELETE", $"{C}/flavors/fl-small", 202);
 
         var listed = await _session.Compute.Flavors.ListAsync(includePrivate: true, CancellationToken.None).ToListAsync();
         var shown = await _session.Compute.Flavors.GetAsync("fl-small", CancellationToken.None);
@@ -249,6 +250,7 @@ public class ComputeTests
         }, CancellationToken.None);
         var specs = await _session.Compute.Flavors.GetExtraSpecsAsync("fl-small", CancellationToken.None);
         await _session.Compute.Flavors.SetExtraSpecsAsync("fl-small", new Dictionary<string, string> { ["hw:mem_page_size"] = "large" }, CancellationToken.None);
+        await _session.Compute.Flavors.DeleteAsync("fl-small", CancellationToken.None);
 
         Assert.That(listed.Single().IsPublic, Is.False);
         Assert.That(shown.ExtraSpecs["hw:mem_page_size"], Is.EqualTo("large"));
@@ -259,6 +261,25 @@ public class ComputeTests
                         "OS-FLV-EXT-DATA:ephemeral": 0, "os-flavor-access:is_public": false}}
             """);
         _cloud.Single("POST", $"{C}/flavors/fl-small/os-extra_specs").HasJsonBody("""{"extra_specs": {"hw:mem_page_size": "large"}}""");
+        _cloud.Single("DELETE", $"{C}/flavors/fl-small").HasServiceHeaders(novaMicroversion: Nova);
+    }
+
+    [Test]
+    public async Task Next_links_written_with_novas_internal_host_are_followed_on_the_catalog_endpoint()
+    {
+        _cloud.Server.Given(Request.Create().WithPath($"{C}/servers/detail").UsingGet().WithParam("marker", "s1"))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"servers": []}"""));
+        _cloud.Server.Given(Request.Create().WithPath($"{C}/servers/detail").UsingGet()).AtPriority(5)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""
+                    {"servers": [{{ServerJson("s1", "ACTIVE")}}],
+                     "servers_links": [{"href": "http://nova-internal.example:8774{{C}}/servers/detail?limit=1&marker=s1", "rel": "next"}]}
+                    """));
+
+        var servers = await _session.Compute.Servers.ListAsync(null, CancellationToken.None).ToListAsync();
+
+        Assert.That(servers, Has.Count.EqualTo(1));
+        Assert.That(_cloud.Requests("GET", $"{C}/servers/detail")[1].Query("marker"), Is.EqualTo("s1"));
     }
 
     [Test]

@@ -101,6 +101,32 @@ public class KeystoneSessionTests
     }
 
     [Test]
+    public async Task The_sessions_own_token_tells_its_user_project_roles_and_expiry()
+    {
+        using var session = _cloud.Session();
+
+        var token = await session.GetTokenInfoAsync(CancellationToken.None);
+
+        Assert.That(token.User.Name, Is.EqualTo("draas"));
+        Assert.That(token.Project!.Id, Is.EqualTo(Fixtures.ProjectId));
+        Assert.That(token.Roles.Select(r => r.Name), Does.Contain("admin"));
+        Assert.That(token.ExpiresAt, Is.EqualTo(_cloud.Time.GetUtcNow().AddHours(1)));
+    }
+
+    [Test]
+    public async Task A_service_without_a_typed_client_is_reached_through_the_catalog()
+    {
+        using var session = _cloud.Session();
+        _cloud.Stub("GET", "/network", 200, """{"versions": []}""");
+        var network = session.NewServiceClient(Draas.OpenStack.Core.ServiceApi.Networking);
+
+        Assert.That((await network.EndpointAsync(CancellationToken.None)).ToString(), Is.EqualTo(_cloud.Url + "/network"));
+        await network.GetAsync<System.Text.Json.JsonElement>("", null, CancellationToken.None);
+
+        _cloud.Single("GET", "/network").HasServiceHeaders();
+    }
+
+    [Test]
     public async Task The_token_is_reused_until_it_nears_expiry_then_renewed()
     {
         using var session = _cloud.Session();

@@ -37,6 +37,17 @@ public class TokenValidatorTests
     }
 
     [Test]
+    public async Task A_token_from_a_keystone_without_an_admin_project_counts_as_admin_project()
+    {
+        _cloud.Stub("GET", "/identity/v3/auth/tokens", 200, Fixtures.Token(_cloud.Url, _cloud.Time.GetUtcNow().AddHours(1), "bob", isAdminProject: null));
+        using var session = _cloud.Session();
+
+        var token = await new KeystoneTokenValidator(session).ValidateAsync(MemberToken, CancellationToken.None);
+
+        Assert.That(token!.IsAdminProject, Is.True, "keystonemiddleware reads an absent is_admin_project as true");
+    }
+
+    [Test]
     public async Task An_unknown_or_expired_token_is_null_not_an_error()
     {
         _cloud.Stub("GET", "/identity/v3/auth/tokens", 404,

@@ -10,7 +10,8 @@ static class Fixtures
     /// A project-scoped token whose catalog points at <paramref name="baseUrl"/>: public endpoints in
     /// RegionOne, and decoys (internal interface, RegionTwo) that a wrong lookup would pick.
     /// </summary>
-    public static string Token(string baseUrl, DateTimeOffset expiresAt, string userName = "draas", bool isAdminProject = true) => $$"""
+    /// <param name="isAdminProject">null leaves the key out, as Keystone does without an admin project configured.</param>
+    public static string Token(string baseUrl, DateTimeOffset expiresAt, string userName = "draas", bool? isAdminProject = true) => $$"""
         {
           "token": {
             "methods": ["password"],
@@ -20,7 +21,7 @@ static class Fixtures
             "issued_at": "{{expiresAt.UtcDateTime.AddHours(-1):yyyy-MM-ddTHH:mm:ss.ffffff}}Z",
             "project": {"domain": {"id": "default", "name": "Default"}, "id": "{{ProjectId}}", "name": "admin"},
             "is_domain": false,
-            "is_admin_project": {{(isAdminProject ? "true" : "false")}},
+            {{(isAdminProject is null ? "" : $"\"is_admin_project\": {(isAdminProject.Value ? "true" : "false")},")}}
             "roles": [{"id": "51cc68287d524c759f47c811e6463340", "name": "admin"}, {"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"}],
             "catalog": [
               {"type": "identity", "name": "keystone", "id": "c1",
