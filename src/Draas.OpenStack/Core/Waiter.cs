@@ -36,7 +36,7 @@ public static class Waiter
             var verdict = judge(current);
             if (verdict.Done) return current;
             if (verdict.Failure is not null) throw new ResourceFailedException(what, verdict.Failure);
-            lastSeen = current?.ToString();
+            lastSeen = current?.ToString() is { } seen && seen.Length > 300 ? seen[..300] + "…" : current?.ToString();
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero) throw new WaitTimeoutException(what, o.Timeout, lastSeen);
             await Task.Delay(interval < left ? interval : left, time, ct).ConfigureAwait(false);

@@ -103,6 +103,7 @@ public class ImageTests
 
         var request = _cloud.Single("PUT", $"{G}/i1/file");
         Assert.That(request.Header("Content-Type"), Is.EqualTo("application/octet-stream"));
+        Assert.That(request.Header("OpenStack-API-Version"), Is.Null, "Glance has no microversions");
         Assert.That(request.Header("X-Auth-Token"), Is.EqualTo(FakeCloud.ServiceToken));
         Assert.That(request.BodyAsBytes, Is.EqualTo(data));
         Assert.That(sent.Bytes, Is.EqualTo(data.Length));

@@ -48,6 +48,37 @@ public class KeystoneSessionTests
     }
 
     [Test]
+    public async Task Application_credential_by_name_names_its_user()
+    {
+        var options = new KeystoneSessionOptions
+        {
+            AuthUrl = _cloud.AuthUrl, ApplicationCredentialName = "draas-site-b", ApplicationCredentialSecret = "rEaqvJka48mpv",
+            Username = "draas", UserDomainName = "Default",
+        };
+        using var session = _cloud.Session(options);
+
+        await session.GetTokenAsync(CancellationToken.None);
+
+        _cloud.Single("POST", "/identity/v3/auth/tokens").HasJsonBody("""
+            {"auth": {"identity": {"methods": ["application_credential"],
+              "application_credential": {"name": "draas-site-b", "secret": "rEaqvJka48mpv", "user": {"name": "draas", "domain": {"name": "Default"}}}}}}
+            """);
+    }
+
+    [Test]
+    public void An_application_credential_with_a_project_scope_is_refused_at_start()
+    {
+        var options = new KeystoneSessionOptions
+        {
+            AuthUrl = _cloud.AuthUrl, ApplicationCredentialId = "ac1", ApplicationCredentialSecret = "x", ProjectName = "admin",
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => _ = new KeystoneSession(options));
+
+        Assert.That(error!.Message, Does.Contain("ProjectName"));
+    }
+
+    [Test]
     public async Task Domain_scoped_session_asks_for_a_domain_token()
     {
         var options = _cloud.PasswordOptions();

@@ -158,14 +158,37 @@ public class RetryPolicyTests
     }
 
     [Test]
-    public void Cancelling_a_call_stops_the_retries_with_a_cancellation_not_a_service_error()
+    public void Cancelling_a_call_while_it_waits_to_retry_ends_it_with_a_cancellation_not_a_service_error()
     {
         _cloud.Stub("GET", _volume, 503, """{"message": "down"}""");
-        using var session = _cloud.Session(maxAttempts: 50);
+        var stoppedClock = new StoppedClock();
+        using var session = new Draas.OpenStack.Identity.KeystoneSession(_cloud.PasswordOptions(), stoppedClock, null,
+            new RetryPolicyOptions { MaxAttempts = 50 });
         using var cancel = new CancellationTokenSource();
-        cancel.Cancel();
+        stoppedClock.OnWait = cancel.Cancel;
 
         Assert.CatchAsync<OperationCanceledException>(() => session.BlockStorage.Volumes.GetAsync("v1", cancel.Token));
+
+        Assert.That(_cloud.Requests("GET", _volume), Has.Length.EqualTo(1));
+    }
+
+    /// <summary>A clock whose timers never fire: a wait only ends by cancellation.</summary>
+    sealed class StoppedClock : TimeProvider
+    {
+        public Action? OnWait { get; set; }
+        public override DateTimeOffset GetUtcNow() => new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            ThreadPool.QueueUserWorkItem(_ => OnWait?.Invoke());
+            return new Never();
+        }
+
+        sealed class Never : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
     }
 
     [TestCase(1, 0.0, 250)]
