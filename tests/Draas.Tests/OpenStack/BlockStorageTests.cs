@@ -83,7 +83,11 @@ public class BlockStorageTests
 
         var volume = await _session.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions
         {
-            Size = 10, Name = "restored-db", VolumeType = "pure-async", AvailabilityZone = "nova", ImageRef = "img-1",
+            Size = 10,
+            Name = "restored-db",
+            VolumeType = "pure-async",
+            AvailabilityZone = "nova",
+            ImageRef = "img-1",
             Metadata = new Dictionary<string, string> { ["draas:run"] = "r-1" },
         }, CancellationToken.None);
 
@@ -224,7 +228,9 @@ public class BlockStorageTests
         var types = await _session.BlockStorage.VolumeTypes.ListAsync(includePrivate: true, CancellationToken.None).ToListAsync();
         var created = await _session.BlockStorage.VolumeTypes.CreateAsync(new CreateVolumeTypeOptions
         {
-            Name = "pure-async", IsPublic = false, ExtraSpecs = new Dictionary<string, string> { ["volume_backend_name"] = "pure-b" },
+            Name = "pure-async",
+            IsPublic = false,
+            ExtraSpecs = new Dictionary<string, string> { ["volume_backend_name"] = "pure-b" },
         }, CancellationToken.None);
         var shown = await _session.BlockStorage.VolumeTypes.GetAsync("t1", CancellationToken.None);
         var specs = await _session.BlockStorage.VolumeTypes.GetExtraSpecsAsync("t1", CancellationToken.None);

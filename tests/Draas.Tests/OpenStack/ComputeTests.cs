@@ -132,7 +132,9 @@ public class ComputeTests
 
         await _session.Compute.Servers.CreateAsync(new CreateServerOptions
         {
-            Name = "web-2", FlavorRef = "f", ImageRef = "img-1",
+            Name = "web-2",
+            FlavorRef = "f",
+            ImageRef = "img-1",
             Networks = ServerNetworks.Of(new NetworkRef { Uuid = "net-1" }, new NetworkRef { Port = "port-1" }),
         }, CancellationToken.None);
 
@@ -246,7 +248,13 @@ public class ComputeTests
         var shown = await _session.Compute.Flavors.GetAsync("fl-small", CancellationToken.None);
         await _session.Compute.Flavors.CreateAsync(new CreateFlavorOptions
         {
-            Name = "m1.small", Ram = 2048, Vcpus = 1, Disk = 20, Id = "fl-small", Ephemeral = 0, IsPublic = false,
+            Name = "m1.small",
+            Ram = 2048,
+            Vcpus = 1,
+            Disk = 20,
+            Id = "fl-small",
+            Ephemeral = 0,
+            IsPublic = false,
         }, CancellationToken.None);
         var specs = await _session.Compute.Flavors.GetExtraSpecsAsync("fl-small", CancellationToken.None);
         await _session.Compute.Flavors.SetExtraSpecsAsync("fl-small", new Dictionary<string, string> { ["hw:mem_page_size"] = "large" }, CancellationToken.None);
@@ -324,7 +332,9 @@ public class ComputeTests
 
         var created = await _session.Compute.ServerGroups.CreateAsync(new CreateServerGroupOptions
         {
-            Name = "db-anti", Policy = "anti-affinity", Rules = new Dictionary<string, int> { ["max_server_per_host"] = 1 },
+            Name = "db-anti",
+            Policy = "anti-affinity",
+            Rules = new Dictionary<string, int> { ["max_server_per_host"] = 1 },
         }, CancellationToken.None);
         var listed = await _session.Compute.ServerGroups.ListAsync(allProjects: true, CancellationToken.None).ToListAsync();
         var shown = await _session.Compute.ServerGroups.GetAsync("grp-1", CancellationToken.None);

@@ -39,7 +39,11 @@ public class IdentityTests
 
         var created = await _session.Identity.CreateProjectAsync(new CreateProjectOptions
         {
-            Name = "acme-recovery", DomainId = "default", Description = "DR for acme", Enabled = true, Tags = ["draas"],
+            Name = "acme-recovery",
+            DomainId = "default",
+            Description = "DR for acme",
+            Enabled = true,
+            Tags = ["draas"],
         }, CancellationToken.None);
         var read = await _session.Identity.GetProjectAsync("rp1", CancellationToken.None);
 

@@ -78,8 +78,14 @@ public class ImageTests
 
         var image = await _session.Image.CreateAsync(new CreateImageOptions
         {
-            Name = "cirros", Id = "i1", ContainerFormat = "bare", DiskFormat = "qcow2", Visibility = "private", MinDisk = 1,
-            Tags = ["draas"], Properties = new() { ["hw_disk_bus"] = "virtio", ["draas:source"] = "site-a/i1" },
+            Name = "cirros",
+            Id = "i1",
+            ContainerFormat = "bare",
+            DiskFormat = "qcow2",
+            Visibility = "private",
+            MinDisk = 1,
+            Tags = ["draas"],
+            Properties = new() { ["hw_disk_bus"] = "virtio", ["draas:source"] = "site-a/i1" },
         }, CancellationToken.None);
 
         Assert.That(image.Status, Is.EqualTo("queued"));

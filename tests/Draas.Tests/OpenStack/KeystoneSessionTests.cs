@@ -35,7 +35,9 @@ public class KeystoneSessionTests
     {
         var options = new KeystoneSessionOptions
         {
-            AuthUrl = _cloud.AuthUrl, ApplicationCredentialId = "423f19a4ac1e4f48bbb4180756e6eb6c", ApplicationCredentialSecret = "rEaqvJka48mpv",
+            AuthUrl = _cloud.AuthUrl,
+            ApplicationCredentialId = "423f19a4ac1e4f48bbb4180756e6eb6c",
+            ApplicationCredentialSecret = "rEaqvJka48mpv",
         };
         using var session = _cloud.Session(options);
 
@@ -52,8 +54,11 @@ public class KeystoneSessionTests
     {
         var options = new KeystoneSessionOptions
         {
-            AuthUrl = _cloud.AuthUrl, ApplicationCredentialName = "draas-site-b", ApplicationCredentialSecret = "rEaqvJka48mpv",
-            Username = "draas", UserDomainName = "Default",
+            AuthUrl = _cloud.AuthUrl,
+            ApplicationCredentialName = "draas-site-b",
+            ApplicationCredentialSecret = "rEaqvJka48mpv",
+            Username = "draas",
+            UserDomainName = "Default",
         };
         using var session = _cloud.Session(options);
 
@@ -70,7 +75,10 @@ public class KeystoneSessionTests
     {
         var options = new KeystoneSessionOptions
         {
-            AuthUrl = _cloud.AuthUrl, ApplicationCredentialId = "ac1", ApplicationCredentialSecret = "x", ProjectName = "admin",
+            AuthUrl = _cloud.AuthUrl,
+            ApplicationCredentialId = "ac1",
+            ApplicationCredentialSecret = "x",
+            ProjectName = "admin",
         };
 
         var error = Assert.Throws<ArgumentException>(() => _ = new KeystoneSession(options));
