@@ -58,7 +58,6 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
     }
 
     public TimeProvider Time { get; }
-    public KeystoneSessionOptions Options => _options;
 
     public IdentityClient Identity => _identity.Value;
     public ComputeClient Compute => _compute.Value;

@@ -48,6 +48,28 @@ public class TokenValidatorTests
     }
 
     [Test]
+    public async Task A_validator_built_from_the_service_account_options_authenticates_itself()
+    {
+        _cloud.Stub("GET", "/identity/v3/auth/tokens", 200, Fixtures.Token(_cloud.Url, _cloud.Time.GetUtcNow().AddHours(1), "alice"));
+        using var validator = new KeystoneTokenValidator(_cloud.PasswordOptions(), _cloud.Time);
+
+        var token = await validator.ValidateAsync(MemberToken, CancellationToken.None);
+
+        Assert.That(token?.UserName, Is.EqualTo("alice"));
+        Assert.That(_cloud.Single("POST", "/identity/v3/auth/tokens").Body, Does.Contain("\"password\""));
+        Assert.That(_cloud.Single("GET", "/identity/v3/auth/tokens").Header("X-Auth-Token"), Is.EqualTo(FakeCloud.ServiceToken));
+    }
+
+    [Test]
+    public async Task An_empty_token_is_invalid_without_asking_keystone()
+    {
+        using var session = _cloud.Session();
+
+        Assert.That(await new KeystoneTokenValidator(session).ValidateAsync(" ", CancellationToken.None), Is.Null);
+        Assert.That(_cloud.Requests("GET", "/identity/v3/auth/tokens"), Is.Empty);
+    }
+
+    [Test]
     public async Task An_unknown_or_expired_token_is_null_not_an_error()
     {
         _cloud.Stub("GET", "/identity/v3/auth/tokens", 404,
