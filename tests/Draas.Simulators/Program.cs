@@ -5,7 +5,8 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        using var stop = new CancellationTokenSource();
+        // Not disposed: the ProcessExit handler may run after Main returns.
+        var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
         return args.FirstOrDefault() switch

@@ -27,9 +27,10 @@ public static class OpenStackSimCommand
         Console.WriteLine($"openstack simulator on {sim.BaseUrl} (sites: {string.Join(", ", sites)}; admin API {sim.AdminUrl})");
         if (configDir is not null)
             Console.WriteLine($"  export OS_CLIENT_CONFIG_FILE={Path.GetFullPath(Path.Combine(configDir, "clouds.yaml"))}; openstack --os-cloud {sites[0]} server list");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sim.Stopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException)
         {

@@ -38,6 +38,10 @@ public sealed class OpenStackSimulator : IAsyncDisposable
 
     public IReadOnlyList<SimSite> Sites => [.. _sites.Values];
 
+    /// <summary>Cancelled when the host stops on its own (SIGTERM or Ctrl-C reaches Kestrel's console
+    /// lifetime first), so a foreground runner can exit.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     public SimSite Site(string name) => _sites.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"no site '{name}'");
 
     public static async Task<OpenStackSimulator> StartAsync(OpenStackSimulatorOptions? options = null, CancellationToken cancellationToken = default)
