@@ -25,6 +25,10 @@ public sealed class OpenStackSimulatorOptions
     /// <summary>Seed of the random source behind injected error rates, so a failing run can be replayed.</summary>
     public int RandomSeed { get; init; } = 12345;
 
+    /// <summary>The array behind each site's Cinder backend, by site name. Default: an in-simulator store
+    /// per site; the FlashArray simulator can supply its arrays here.</summary>
+    public Func<string, BlockStorage.IArrayVolumeStore>? ArrayStore { get; init; }
+
     /// <summary>Writes every request line to this sink (the CLI test uses it to explain a failure).</summary>
     public Action<string>? RequestLog { get; init; }
 }

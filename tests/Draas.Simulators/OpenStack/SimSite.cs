@@ -21,6 +21,7 @@ public sealed class SimSite
         Name = name;
         Region = name;
         Delays = options.Delays;
+        Array = options.ArrayStore?.Invoke(name) ?? new InMemoryArrayVolumeStore();
         Scheduler = new Scheduler(options.Clock);
         Identity = new IdentityStore(options.Clock, options.TokenLifetime);
         Faults = new SiteFaults(options.RandomSeed + index);
@@ -54,7 +55,7 @@ public sealed class SimSite
     public SiteFaults Faults { get; }
 
     /// <summary>The array behind this site's Cinder backend; tests seed backend volumes here.</summary>
-    public InMemoryArrayVolumeStore Array { get; } = new();
+    public IArrayVolumeStore Array { get; }
     public VolumeBackend Backend { get; }
 
     /// <summary>Delays of asynchronous status changes; tests may change them between requests.</summary>

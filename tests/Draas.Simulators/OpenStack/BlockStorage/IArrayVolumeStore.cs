@@ -20,6 +20,10 @@ public interface IArrayVolumeStore
     bool SetConnected(string name, bool connected);
     bool Resize(string name, long sizeBytes);
     bool AppendWrite(string name, string write);
+
+    /// <summary>Puts a volume on the array as a storage plugin's promoted replica would appear: sized,
+    /// maybe connected, maybe written to. Replaces a volume of the same name.</summary>
+    void Seed(string name, long sizeBytes, bool connected = false, params string[] writes);
 }
 
 /// <summary>The array of a site until the FlashArray simulator takes over: volumes by name, thread-safe.</summary>
@@ -37,7 +41,6 @@ public sealed class InMemoryArrayVolumeStore : IArrayVolumeStore
         lock (_gate) return _volumes.TryAdd(name, new ArrayVolume(name, sizeBytes, false, []));
     }
 
-    /// <summary>Seeds a volume as a storage plugin's promoted replica would look: sized, maybe written to.</summary>
     public void Seed(string name, long sizeBytes, bool connected = false, params string[] writes)
     {
         lock (_gate) _volumes[name] = new ArrayVolume(name, sizeBytes, connected, [.. writes]);

@@ -184,21 +184,19 @@ internal static class VolumesApi
                 ? SimJson.Json(new { meta = new Dictionary<string, string> { [key] = value } })
                 : ApiError.Fault(404, $"Volume {id} has no metadata with key {key}.")));
         // POST merges, PUT replaces: the same rule as Cinder's and Nova's metadata APIs.
-        foreach (var replace in new[] { false, true })
+        async Task<IResult> SetAll(HttpContext http, string id, bool replace)
         {
-            var handler = async (HttpContext http, string id) =>
+            var md = (await JsonBody.ReadAsync(http.Request)).StringMap("metadata");
+            if (md is null) return ApiError.Fault(400, "Malformed request body");
+            return WithVolume(http, id, true, v =>
             {
-                var md = (await JsonBody.ReadAsync(http.Request)).StringMap("metadata");
-                if (md is null) return ApiError.Fault(400, "Malformed request body");
-                return WithVolume(http, id, true, v =>
-                {
-                    if (replace) v.Metadata.Clear();
-                    foreach (var (k, value) in md) v.Metadata[k] = value;
-                    return SimJson.Json(new { metadata = v.Metadata });
-                });
-            };
-            if (replace) v3.MapPut("/volumes/{id}/metadata", handler); else v3.MapPost("/volumes/{id}/metadata", handler);
+                if (replace) v.Metadata.Clear();
+                foreach (var (k, value) in md) v.Metadata[k] = value;
+                return SimJson.Json(new { metadata = v.Metadata });
+            });
         }
+        v3.MapPost("/volumes/{id}/metadata", (HttpContext http, string id) => SetAll(http, id, replace: false));
+        v3.MapPut("/volumes/{id}/metadata", (HttpContext http, string id) => SetAll(http, id, replace: true));
         v3.MapPut("/volumes/{id}/metadata/{key}", async (HttpContext http, string id, string key) =>
         {
             var md = (await JsonBody.ReadAsync(http.Request)).StringMap("meta");

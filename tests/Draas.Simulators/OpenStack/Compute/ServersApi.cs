@@ -304,21 +304,20 @@ internal static class ServersApi
             WithServer(http, id, false, s => s.Metadata.TryGetValue(key, out var v)
                 ? SimJson.Json(new { meta = new Dictionary<string, string> { [key] = v } })
                 : ApiError.Fault(404, "Metadata item was not found")));
-        foreach (var replace in new[] { false, true })
+        // POST merges, PUT replaces.
+        async Task<IResult> SetAll(HttpContext http, string id, bool replace)
         {
-            var handler = async (HttpContext http, string id) =>
+            var md = (await JsonBody.ReadAsync(http.Request)).StringMap("metadata");
+            if (md is null) return ApiError.Fault(400, "Malformed request body");
+            return WithServer(http, id, true, s =>
             {
-                var md = (await JsonBody.ReadAsync(http.Request)).StringMap("metadata");
-                if (md is null) return ApiError.Fault(400, "Malformed request body");
-                return WithServer(http, id, true, s =>
-                {
-                    if (replace) s.Metadata.Clear();
-                    foreach (var (k, v) in md) s.Metadata[k] = v;
-                    return SimJson.Json(new { metadata = s.Metadata });
-                });
-            };
-            if (replace) v21.MapPut("/servers/{id}/metadata", handler); else v21.MapPost("/servers/{id}/metadata", handler);
+                if (replace) s.Metadata.Clear();
+                foreach (var (k, v) in md) s.Metadata[k] = v;
+                return SimJson.Json(new { metadata = s.Metadata });
+            });
         }
+        v21.MapPost("/servers/{id}/metadata", (HttpContext http, string id) => SetAll(http, id, replace: false));
+        v21.MapPut("/servers/{id}/metadata", (HttpContext http, string id) => SetAll(http, id, replace: true));
         v21.MapPut("/servers/{id}/metadata/{key}", async (HttpContext http, string id, string key) =>
         {
             var md = (await JsonBody.ReadAsync(http.Request)).StringMap("meta");
