@@ -88,6 +88,19 @@ public sealed class SimSite
 
     public string? ServerStatus(string serverId) => Locked(() => Compute.Servers.GetValueOrDefault(serverId)?.Status);
 
+    /// <summary>A guest write: appends <paramref name="write"/> to the array volume behind the server's
+    /// root volume (or the attached <paramref name="volumeId"/>), the way data reaches the array that
+    /// replication then copies. False when the server is not running or has no such volume.</summary>
+    public bool WriteFromServer(string serverId, string write, string? volumeId = null) => Locked(() =>
+    {
+        if (Compute.Servers.GetValueOrDefault(serverId) is not { Status: "ACTIVE" } server) return false;
+        var device = volumeId is null
+            ? server.BlockDevices.Where(b => b.VolumeId is not null).OrderBy(b => b.BootIndex ?? int.MaxValue).FirstOrDefault()
+            : server.BlockDevices.FirstOrDefault(b => b.VolumeId == volumeId);
+        if (device?.VolumeId is null || BlockStorage.Volumes.GetValueOrDefault(device.VolumeId) is not { } volume) return false;
+        return Array.AppendWrite(volume.ArrayName, write);
+    });
+
     public string ProjectId(string name) => Identity.FindProject(name)?.Id ?? throw new KeyNotFoundException(name);
 
     private void Seed(OpenStackSimulatorOptions options, int index)

@@ -140,4 +140,20 @@ public sealed class AsyncTransitionTests : SimulatorTestBase
         using var download = await Demo.SendAsync(HttpMethod.Get, $"{Demo.Image}/images/{id}/file");
         Assert.That(await download.Content.ReadAsByteArrayAsync(), Is.EqualTo(bytes));
     }
+
+    [Test]
+    public async Task AGuestWrite_ReachesTheArrayVolumeBehindTheServersRootVolume_OnlyWhileItRuns()
+    {
+        var volume = await AvailableVolumeAsync(Demo, "root");
+        var id = Str((await Demo.CallAsync(HttpMethod.Post, $"{Demo.Compute}/servers", HttpStatusCode.Accepted, BootFromVolume("db-1", volume)))!["server"], "id");
+
+        Assert.That(SiteA.WriteFromServer(id, "too-early"), Is.False, "a building server writes nothing");
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        using var http = new HttpClient();
+        using var response = await http.PostAsync($"{Sim.AdminUrl}/sites/site-a/servers/{id}/writes",
+            new StringContent("""{"write": "order-42"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(SiteA.Array.Find($"volume-{volume}-cinder")!.WriteLog, Is.EqualTo(new[] { "order-42" }));
+    }
 }

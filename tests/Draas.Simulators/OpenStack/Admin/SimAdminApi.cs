@@ -12,6 +12,8 @@ namespace Draas.Simulators.OpenStack.Admin;
 /// <item><c>DELETE /_sim/sites/{site}/faults</c></item>
 /// <item><c>GET|POST /_sim/sites/{site}/array/volumes</c> <c>{"name": "v1", "size_bytes": 1073741824,
 /// "connected": false, "writes": ["w1"]}</c></item>
+/// <item><c>POST /_sim/sites/{site}/servers/{id}/writes</c> <c>{"write": "order-42", "volume_id": null}</c>:
+/// a guest write to the server's root (or given) volume</item>
 /// </list></summary>
 public static class SimAdminApi
 {
@@ -63,6 +65,8 @@ public static class SimAdminApi
             return Results.NoContent();
         });
 
+        MapWrites(admin, sites);
+
         admin.MapGet("/sites/{name}/array/volumes", (string name) => sites.TryGetValue(name, out var site)
             ? SimJson.Json(new { volumes = site.Array.List() })
             : NoSite(name));
@@ -82,6 +86,17 @@ public static class SimAdminApi
             return SimJson.Json(new { volume = site.Array.Find(volumeName) }, 201);
         });
     }
+
+    private static void MapWrites(RouteGroupBuilder admin, IReadOnlyDictionary<string, SimSite> sites) =>
+        admin.MapPost("/sites/{name}/servers/{id}/writes", async (HttpRequest request, string name, string id) =>
+        {
+            if (!sites.TryGetValue(name, out var site)) return NoSite(name);
+            var body = await JsonBody.ReadAsync(request);
+            if (body.Str("write") is not { } write) return ApiError.Fault(400, "write is required");
+            return site.WriteFromServer(id, write, body.Str("volume_id"))
+                ? Results.NoContent()
+                : ApiError.Fault(409, $"server {id} is not ACTIVE or has no such volume");
+        });
 
     private static IResult NoSite(string name) => ApiError.Fault(404, $"no site '{name}'");
 

@@ -8,7 +8,8 @@ public sealed class FaultMiddleware(IReadOnlyDictionary<string, SimSite> sites, 
 {
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
-        http.Response.Headers["X-Openstack-Request-Id"] = "req-" + Guid.NewGuid();
+        var requestId = "req-" + Guid.NewGuid();
+        http.Response.Headers["X-Openstack-Request-Id"] = requestId;
         log?.Invoke($"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}");
         var segments = http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
         if (segments.Length >= 1 && sites.TryGetValue(segments[0], out var site))
@@ -20,6 +21,8 @@ public sealed class FaultMiddleware(IReadOnlyDictionary<string, SimSite> sites, 
             }
             if (segments.Length >= 2)
             {
+                // Nova repeats the id under its older header name.
+                if (segments[1] == "compute") http.Response.Headers["X-Compute-Request-Id"] = requestId;
                 var (latency, status) = site.Faults.Roll(segments[1]);
                 // Latency is wall-clock on purpose: it exists to exercise client timeouts.
                 if (latency > TimeSpan.Zero) await Task.Delay(latency, http.RequestAborted);
