@@ -47,7 +47,11 @@ public sealed record SimDelays
 
     public static SimDelays None => new()
     {
-        VolumeCreate = TimeSpan.Zero, VolumeManage = TimeSpan.Zero, SnapshotCreate = TimeSpan.Zero,
-        ServerBuild = TimeSpan.Zero, ServerPower = TimeSpan.Zero, ImageImport = TimeSpan.Zero,
+        VolumeCreate = TimeSpan.Zero,
+        VolumeManage = TimeSpan.Zero,
+        SnapshotCreate = TimeSpan.Zero,
+        ServerBuild = TimeSpan.Zero,
+        ServerPower = TimeSpan.Zero,
+        ImageImport = TimeSpan.Zero,
     };
 }

@@ -51,7 +51,10 @@ public abstract class SimulatorTestBase
             ["networks"] = networks ?? "none",
             ["block_device_mapping_v2"] = new JsonArray(new JsonObject
             {
-                ["boot_index"] = 0, ["uuid"] = volumeId, ["source_type"] = "volume", ["destination_type"] = "volume",
+                ["boot_index"] = 0,
+                ["uuid"] = volumeId,
+                ["source_type"] = "volume",
+                ["destination_type"] = "volume",
                 ["delete_on_termination"] = false,
             }),
         },

@@ -27,8 +27,11 @@ public static class SimAdminApi
                 down = site.Faults.Down,
                 services = site.Faults.Snapshot().ToDictionary(kv => kv.Key, kv => new
                 {
-                    latency_ms = (int)kv.Value.Latency.TotalMilliseconds, error_rate = kv.Value.ErrorRate,
-                    error_status = kv.Value.ErrorStatus, force_status = kv.Value.ForceStatus, force_count = kv.Value.ForceCount,
+                    latency_ms = (int)kv.Value.Latency.TotalMilliseconds,
+                    error_rate = kv.Value.ErrorRate,
+                    error_status = kv.Value.ErrorStatus,
+                    force_status = kv.Value.ForceStatus,
+                    force_count = kv.Value.ForceCount,
                 }),
             })
             : NoSite(name));

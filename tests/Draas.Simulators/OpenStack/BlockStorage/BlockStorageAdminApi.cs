@@ -56,8 +56,13 @@ internal static class BlockStorageAdminApi
             {
                 var s = new Dictionary<string, object?>
                 {
-                    ["binary"] = binary, ["host"] = host, ["zone"] = "nova", ["status"] = "enabled", ["state"] = "up",
-                    ["updated_at"] = now, ["disabled_reason"] = null,
+                    ["binary"] = binary,
+                    ["host"] = host,
+                    ["zone"] = "nova",
+                    ["status"] = "enabled",
+                    ["state"] = "up",
+                    ["updated_at"] = now,
+                    ["disabled_reason"] = null,
                 };
                 if (binary == "cinder-volume")
                 {

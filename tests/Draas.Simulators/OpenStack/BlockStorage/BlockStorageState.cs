@@ -13,8 +13,13 @@ internal sealed class BlockStorageState
 
     public static readonly IReadOnlyDictionary<string, int> DefaultQuotas = new Dictionary<string, int>
     {
-        ["volumes"] = 10, ["gigabytes"] = 1000, ["snapshots"] = 10, ["backups"] = 10,
-        ["backup_gigabytes"] = 1000, ["groups"] = 10, ["per_volume_gigabytes"] = -1,
+        ["volumes"] = 10,
+        ["gigabytes"] = 1000,
+        ["snapshots"] = 10,
+        ["backups"] = 10,
+        ["backup_gigabytes"] = 1000,
+        ["groups"] = 10,
+        ["per_volume_gigabytes"] = -1,
     };
 
     public int Quota(string projectId, string key) =>
@@ -36,12 +41,16 @@ internal sealed class BlockStorageState
         Add(new VolumeType { Id = Guid.NewGuid().ToString(), Name = "__DEFAULT__", Description = "Default Volume Type" });
         Add(new VolumeType
         {
-            Id = Guid.NewGuid().ToString(), Name = "pure", Description = "FlashArray",
+            Id = Guid.NewGuid().ToString(),
+            Name = "pure",
+            Description = "FlashArray",
             ExtraSpecs = { ["volume_backend_name"] = "pure" },
         });
         Add(new VolumeType
         {
-            Id = Guid.NewGuid().ToString(), Name = "pure-replicated", Description = "FlashArray, async replication",
+            Id = Guid.NewGuid().ToString(),
+            Name = "pure-replicated",
+            Description = "FlashArray, async replication",
             ExtraSpecs =
             {
                 ["volume_backend_name"] = "pure",

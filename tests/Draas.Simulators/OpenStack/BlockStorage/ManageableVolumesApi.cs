@@ -81,10 +81,19 @@ internal static partial class ManageableVolumesApi
             if (Quotas.Exceeded(state, projectId, 1, 0) is { } over) return over;
             var v = new Volume
             {
-                Id = Guid.NewGuid().ToString(), Name = body.Str("name"), Description = body.Str("description"), Size = 0,
-                Status = "managing", ProjectId = projectId, UserId = t.User.Id, Type = type,
-                CreatedAt = site.Scheduler.Clock.GetUtcNow(), Host = site.Backend.PoolName, Metadata = metadata,
-                AvailabilityZone = body.Str("availability_zone") ?? "nova", Bootable = body.Bool("bootable") ?? false,
+                Id = Guid.NewGuid().ToString(),
+                Name = body.Str("name"),
+                Description = body.Str("description"),
+                Size = 0,
+                Status = "managing",
+                ProjectId = projectId,
+                UserId = t.User.Id,
+                Type = type,
+                CreatedAt = site.Scheduler.Clock.GetUtcNow(),
+                Host = site.Backend.PoolName,
+                Metadata = metadata,
+                AvailabilityZone = body.Str("availability_zone") ?? "nova",
+                Bootable = body.Bool("bootable") ?? false,
             };
             state.Add(v);
             site.Scheduler.At(site.Delays.VolumeManage, () => Finish(site, v, sourceName));

@@ -54,9 +54,16 @@ internal static class SnapshotsApi
                 if (Quotas.Exceeded(site.BlockStorage, v.ProjectId, 0, v.Size, 1) is { } over) return over;
                 var s = new Snapshot
                 {
-                    Id = Guid.NewGuid().ToString(), Name = body.Str("name"), Description = body.Str("description"), VolumeId = v.Id,
-                    Size = v.Size, Status = "creating", ProjectId = v.ProjectId, UserId = t.User.Id,
-                    CreatedAt = site.Scheduler.Clock.GetUtcNow(), Metadata = metadata,
+                    Id = Guid.NewGuid().ToString(),
+                    Name = body.Str("name"),
+                    Description = body.Str("description"),
+                    VolumeId = v.Id,
+                    Size = v.Size,
+                    Status = "creating",
+                    ProjectId = v.ProjectId,
+                    UserId = t.User.Id,
+                    CreatedAt = site.Scheduler.Clock.GetUtcNow(),
+                    Metadata = metadata,
                 };
                 site.BlockStorage.Add(s);
                 site.Scheduler.At(site.Delays.SnapshotCreate, () =>

@@ -35,8 +35,11 @@ internal static class VolumeTypesApi
                 if (site.BlockStorage.FindType(name) is not null) return ApiError.Fault(409, $"Volume Type {name} already exists.");
                 var t = new VolumeType
                 {
-                    Id = Guid.NewGuid().ToString(), Name = name, Description = body.Str("description"),
-                    IsPublic = body.Bool("os-volume-type-access:is_public") ?? body.Bool("is_public") ?? true, ExtraSpecs = specs,
+                    Id = Guid.NewGuid().ToString(),
+                    Name = name,
+                    Description = body.Str("description"),
+                    IsPublic = body.Bool("os-volume-type-access:is_public") ?? body.Bool("is_public") ?? true,
+                    ExtraSpecs = specs,
                 };
                 site.BlockStorage.Add(t);
                 return SimJson.Json(new { volume_type = VolumeViews.Type(t, true) });

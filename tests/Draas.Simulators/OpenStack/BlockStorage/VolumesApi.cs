@@ -135,10 +135,20 @@ internal static class VolumesApi
         var now = site.Scheduler.Clock.GetUtcNow();
         var v = new Volume
         {
-            Id = Guid.NewGuid().ToString(), Name = body.Str("name"), Description = body.Str("description"), Size = size.Value,
-            Status = "creating", ProjectId = projectId, UserId = t.User.Id, Type = type, CreatedAt = now,
-            AvailabilityZone = body.Str("availability_zone") ?? "nova", Host = site.Backend.PoolName,
-            SnapshotId = snapshotId, SourceVolid = sourceId, Metadata = metadata,
+            Id = Guid.NewGuid().ToString(),
+            Name = body.Str("name"),
+            Description = body.Str("description"),
+            Size = size.Value,
+            Status = "creating",
+            ProjectId = projectId,
+            UserId = t.User.Id,
+            Type = type,
+            CreatedAt = now,
+            AvailabilityZone = body.Str("availability_zone") ?? "nova",
+            Host = site.Backend.PoolName,
+            SnapshotId = snapshotId,
+            SourceVolid = sourceId,
+            Metadata = metadata,
             Bootable = image is not null || source?.Bootable == true,
         };
         if (image is not null)

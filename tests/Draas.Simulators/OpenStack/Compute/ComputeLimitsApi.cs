@@ -7,9 +7,16 @@ internal static class ComputeLimitsApi
 {
     private static readonly Dictionary<string, int> Defaults = new()
     {
-        ["instances"] = 10, ["cores"] = 20, ["ram"] = 51200, ["key_pairs"] = 100, ["metadata_items"] = 128,
-        ["server_groups"] = 10, ["server_group_members"] = 10, ["injected_files"] = 5,
-        ["injected_file_content_bytes"] = 10240, ["injected_file_path_bytes"] = 255,
+        ["instances"] = 10,
+        ["cores"] = 20,
+        ["ram"] = 51200,
+        ["key_pairs"] = 100,
+        ["metadata_items"] = 128,
+        ["server_groups"] = 10,
+        ["server_group_members"] = 10,
+        ["injected_files"] = 5,
+        ["injected_file_content_bytes"] = 10240,
+        ["injected_file_path_bytes"] = 255,
     };
 
     public static void Map(RouteGroupBuilder v21, SimSite site)
@@ -33,13 +40,19 @@ internal static class ComputeLimitsApi
                     rate = Array.Empty<object>(),
                     absolute = new Dictionary<string, int>
                     {
-                        ["maxTotalInstances"] = Defaults["instances"], ["maxTotalCores"] = Defaults["cores"],
-                        ["maxTotalRAMSize"] = Defaults["ram"], ["maxServerMeta"] = Defaults["metadata_items"],
-                        ["maxTotalKeypairs"] = Defaults["key_pairs"], ["maxServerGroups"] = Defaults["server_groups"],
-                        ["maxServerGroupMembers"] = Defaults["server_group_members"], ["maxPersonality"] = Defaults["injected_files"],
+                        ["maxTotalInstances"] = Defaults["instances"],
+                        ["maxTotalCores"] = Defaults["cores"],
+                        ["maxTotalRAMSize"] = Defaults["ram"],
+                        ["maxServerMeta"] = Defaults["metadata_items"],
+                        ["maxTotalKeypairs"] = Defaults["key_pairs"],
+                        ["maxServerGroups"] = Defaults["server_groups"],
+                        ["maxServerGroupMembers"] = Defaults["server_group_members"],
+                        ["maxPersonality"] = Defaults["injected_files"],
                         ["maxPersonalitySize"] = Defaults["injected_file_content_bytes"],
-                        ["totalInstancesUsed"] = usage["instances"], ["totalCoresUsed"] = usage["cores"],
-                        ["totalRAMUsed"] = usage["ram"], ["totalServerGroupsUsed"] = usage["server_groups"],
+                        ["totalInstancesUsed"] = usage["instances"],
+                        ["totalCoresUsed"] = usage["cores"],
+                        ["totalRAMUsed"] = usage["ram"],
+                        ["totalServerGroupsUsed"] = usage["server_groups"],
                     },
                 },
             });

@@ -22,7 +22,12 @@ internal sealed class ComputeState
         Add(new Flavor { Id = "4", Name = "m1.large", Vcpus = 4, Ram = 8192, Disk = 80 });
         Add(new Flavor
         {
-            Id = "42", Name = "dr.small", Vcpus = 2, Ram = 2048, Disk = 0, Description = "boot from volume only",
+            Id = "42",
+            Name = "dr.small",
+            Vcpus = 2,
+            Ram = 2048,
+            Disk = 0,
+            Description = "boot from volume only",
             ExtraSpecs = { ["hw:cpu_policy"] = "shared", ["hw_rng:allowed"] = "True" },
         });
     }

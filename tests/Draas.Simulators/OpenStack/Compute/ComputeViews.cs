@@ -34,8 +34,12 @@ internal static class ComputeViews
             ["flavor"] = mv >= new Microversion(2, 47)
                 ? new Dictionary<string, object?>
                 {
-                    ["vcpus"] = s.Flavor.Vcpus, ["ram"] = s.Flavor.Ram, ["disk"] = s.Flavor.Disk,
-                    ["ephemeral"] = s.Flavor.Ephemeral, ["swap"] = s.Flavor.Swap, ["original_name"] = s.Flavor.Name,
+                    ["vcpus"] = s.Flavor.Vcpus,
+                    ["ram"] = s.Flavor.Ram,
+                    ["disk"] = s.Flavor.Disk,
+                    ["ephemeral"] = s.Flavor.Ephemeral,
+                    ["swap"] = s.Flavor.Swap,
+                    ["original_name"] = s.Flavor.Name,
                     ["extra_specs"] = s.Flavor.ExtraSpecs,
                 }
                 : new { id = s.Flavor.Id, links = new[] { new { rel = "bookmark", href = $"{site.ServiceUrl("compute")}/flavors/{s.Flavor.Id}" } } },
@@ -43,7 +47,10 @@ internal static class ComputeViews
             ["updated"] = SimJson.TimeSecZ(s.UpdatedAt),
             ["addresses"] = s.Addresses.GroupBy(a => a.NetworkName).ToDictionary(g => g.Key, g => g.Select(a => new Dictionary<string, object>
             {
-                ["version"] = 4, ["addr"] = a.Address, ["OS-EXT-IPS:type"] = "fixed", ["OS-EXT-IPS-MAC:mac_addr"] = a.Mac,
+                ["version"] = 4,
+                ["addr"] = a.Address,
+                ["OS-EXT-IPS:type"] = "fixed",
+                ["OS-EXT-IPS-MAC:mac_addr"] = a.Mac,
             }).ToArray()),
             ["accessIPv4"] = "",
             ["accessIPv6"] = "",
@@ -141,7 +148,9 @@ internal static class ComputeViews
     {
         var d = new Dictionary<string, object?>
         {
-            ["device"] = b.Device, ["serverId"] = s.Id, ["volumeId"] = b.VolumeId,
+            ["device"] = b.Device,
+            ["serverId"] = s.Id,
+            ["volumeId"] = b.VolumeId,
         };
         if (mv < new Microversion(2, 89)) d["id"] = b.VolumeId;
         if (mv >= new Microversion(2, 70)) d["tag"] = b.Tag;

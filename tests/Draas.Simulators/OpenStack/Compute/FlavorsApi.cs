@@ -51,8 +51,14 @@ internal static class FlavorsApi
                     return ApiError.Fault(409, $"Flavor with name {name} already exists.");
                 var f = new Flavor
                 {
-                    Id = id, Name = name, Ram = ram, Vcpus = vcpus, Disk = disk, Swap = b.Int("swap") ?? 0,
-                    Ephemeral = b.Int("OS-FLV-EXT-DATA:ephemeral") ?? 0, IsPublic = b.Bool("os-flavor-access:is_public") ?? true,
+                    Id = id,
+                    Name = name,
+                    Ram = ram,
+                    Vcpus = vcpus,
+                    Disk = disk,
+                    Swap = b.Int("swap") ?? 0,
+                    Ephemeral = b.Int("OS-FLV-EXT-DATA:ephemeral") ?? 0,
+                    IsPublic = b.Bool("os-flavor-access:is_public") ?? true,
                     Description = b.Str("description"),
                 };
                 site.Compute.Flavors[id] = f;

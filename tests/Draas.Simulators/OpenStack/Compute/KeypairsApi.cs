@@ -66,8 +66,13 @@ internal static class KeypairsApi
                     return ApiError.Fault(409, $"Key pair '{name}' already exists.");
                 var k = new Keypair
                 {
-                    Id = site.Compute.NextKeypairId++, Name = name, UserId = owner, PublicKey = publicKey, Fingerprint = fingerprint,
-                    Type = b.Str("type") ?? "ssh", CreatedAt = site.Scheduler.Clock.GetUtcNow(),
+                    Id = site.Compute.NextKeypairId++,
+                    Name = name,
+                    UserId = owner,
+                    PublicKey = publicKey,
+                    Fingerprint = fingerprint,
+                    Type = b.Str("type") ?? "ssh",
+                    CreatedAt = site.Scheduler.Clock.GetUtcNow(),
                 };
                 site.Compute.Keypairs.Add(k);
                 var view = ComputeViews.Keypair(k, mv, false);

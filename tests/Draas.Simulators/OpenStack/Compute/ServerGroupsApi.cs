@@ -46,8 +46,12 @@ internal static class ServerGroupsApi
             {
                 var g = new ServerGroup
                 {
-                    Id = Guid.NewGuid().ToString(), Name = name, Policy = policy, Rules = rules,
-                    ProjectId = t.Project!.Id, UserId = t.User.Id,
+                    Id = Guid.NewGuid().ToString(),
+                    Name = name,
+                    Policy = policy,
+                    Rules = rules,
+                    ProjectId = t.Project!.Id,
+                    UserId = t.User.Id,
                 };
                 site.Compute.ServerGroups[g.Id] = g;
                 return SimJson.Json(new { server_group = ComputeViews.ServerGroup(g, mv) });

@@ -201,10 +201,22 @@ internal static class ServersApi
         var index = compute.NextServerIndex++;
         var server = new Server
         {
-            Id = Guid.NewGuid().ToString(), Name = name, Status = "BUILD", ProjectId = projectId, UserId = t.User.Id,
-            Flavor = flavor, ImageId = imageRef?.Split('/')[^1], KeyName = keyName, Description = b.Str("description"),
-            Metadata = metadata, Host = $"{site.Name}-compute-1", CreatedAt = now, UpdatedAt = now, Index = index,
-            AvailabilityZone = b.Str("availability_zone") ?? "nova", ServerGroupId = groupId,
+            Id = Guid.NewGuid().ToString(),
+            Name = name,
+            Status = "BUILD",
+            ProjectId = projectId,
+            UserId = t.User.Id,
+            Flavor = flavor,
+            ImageId = imageRef?.Split('/')[^1],
+            KeyName = keyName,
+            Description = b.Str("description"),
+            Metadata = metadata,
+            Host = $"{site.Name}-compute-1",
+            CreatedAt = now,
+            UpdatedAt = now,
+            Index = index,
+            AvailabilityZone = b.Str("availability_zone") ?? "nova",
+            ServerGroupId = groupId,
             Tags = b.Prop("tags") is { ValueKind: JsonValueKind.Array } tags ? [.. tags.EnumerateArray().Select(x => x.GetString() ?? "")] : [],
         };
         foreach (var (net, fixedIp) in addresses)
@@ -243,8 +255,15 @@ internal static class ServersApi
         var state = site.BlockStorage;
         var v = new Volume
         {
-            Id = Guid.NewGuid().ToString(), Name = "", Size = size, Status = "reserved", ProjectId = server.ProjectId, UserId = t.User.Id,
-            Type = state.FindType(state.DefaultTypeName)!, CreatedAt = site.Scheduler.Clock.GetUtcNow(), Host = site.Backend.PoolName,
+            Id = Guid.NewGuid().ToString(),
+            Name = "",
+            Size = size,
+            Status = "reserved",
+            ProjectId = server.ProjectId,
+            UserId = t.User.Id,
+            Type = state.FindType(state.DefaultTypeName)!,
+            CreatedAt = site.Scheduler.Clock.GetUtcNow(),
+            Host = site.Backend.PoolName,
             Bootable = imageId is not null,
         };
         if (imageId is not null) v.ImageMetadata["image_id"] = imageId;

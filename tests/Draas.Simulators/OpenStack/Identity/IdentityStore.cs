@@ -147,9 +147,15 @@ public sealed class IdentityStore(TimeProvider clock, TimeSpan tokenLifetime)
                 : effective;
             var cred = new ApplicationCredential
             {
-                Id = NewId(), Name = name, UserId = user.Id, ProjectId = project.Id,
+                Id = NewId(),
+                Name = name,
+                UserId = user.Id,
+                ProjectId = project.Id,
                 Secret = secret ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('='),
-                Roles = chosen, Description = description, ExpiresAt = expiresAt, Unrestricted = unrestricted,
+                Roles = chosen,
+                Description = description,
+                ExpiresAt = expiresAt,
+                Unrestricted = unrestricted,
             };
             _appCreds[cred.Id] = cred;
             return cred;
@@ -238,8 +244,12 @@ public sealed class IdentityStore(TimeProvider clock, TimeSpan tokenLifetime)
         var token = new Token
         {
             Id = "gAAAAAB" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(),
-            User = user, Project = project, Roles = roles, Methods = methods,
-            IssuedAt = now, ExpiresAt = now + tokenLifetime,
+            User = user,
+            Project = project,
+            Roles = roles,
+            Methods = methods,
+            IssuedAt = now,
+            ExpiresAt = now + tokenLifetime,
             AuditId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
             ApplicationCredential = cred,
         };

@@ -48,10 +48,19 @@ public static class ImageApi
                 var now = site.Scheduler.Clock.GetUtcNow();
                 var i = new Image
                 {
-                    Id = id, Name = body.Str("name"), Status = "queued", Visibility = visibility, Owner = t.Project!.Id,
-                    DiskFormat = body.Str("disk_format"), ContainerFormat = body.Str("container_format"),
-                    MinDisk = body.Int("min_disk") ?? 0, MinRam = body.Int("min_ram") ?? 0, Protected = body.Bool("protected") ?? false,
-                    Hidden = body.Bool("os_hidden") ?? false, CreatedAt = now, UpdatedAt = now,
+                    Id = id,
+                    Name = body.Str("name"),
+                    Status = "queued",
+                    Visibility = visibility,
+                    Owner = t.Project!.Id,
+                    DiskFormat = body.Str("disk_format"),
+                    ContainerFormat = body.Str("container_format"),
+                    MinDisk = body.Int("min_disk") ?? 0,
+                    MinRam = body.Int("min_ram") ?? 0,
+                    Protected = body.Bool("protected") ?? false,
+                    Hidden = body.Bool("os_hidden") ?? false,
+                    CreatedAt = now,
+                    UpdatedAt = now,
                     Tags = body.Prop("tags") is { ValueKind: JsonValueKind.Array } tags ? [.. tags.EnumerateArray().Select(x => x.GetString() ?? "")] : [],
                 };
                 foreach (var p in b.EnumerateObject().Where(p => !ImageViews.CoreKeys.Contains(p.Name)))

@@ -24,8 +24,15 @@ internal sealed class ImageState
         var data = Encoding.ASCII.GetBytes("simulated cirros disk image\n");
         var image = new Image
         {
-            Id = Guid.NewGuid().ToString(), Name = "cirros-0.6.2-x86_64-disk", Status = "active", Visibility = "public",
-            DiskFormat = "qcow2", ContainerFormat = "bare", Owner = adminProjectId, CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid().ToString(),
+            Name = "cirros-0.6.2-x86_64-disk",
+            Status = "active",
+            Visibility = "public",
+            DiskFormat = "qcow2",
+            ContainerFormat = "bare",
+            Owner = adminProjectId,
+            CreatedAt = now,
+            UpdatedAt = now,
             Properties = { ["hw_rng_model"] = "virtio" },
         };
         SetData(image, data);
