@@ -4,6 +4,8 @@ using System.Text;
 using Draas.Api.Configuration;
 using Draas.Api.Errors;
 using Draas.Api.Policy;
+using Draas.OpenStack;
+using Draas.OpenStack.Identity;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
@@ -42,9 +44,9 @@ public sealed class KeystoneAuthMiddleware(
         {
             caller = await ResolveAsync(token, context.RequestAborted);
         }
-        catch (KeystoneUnavailableException e)
+        catch (OpenStackException e)
         {
-            logger.LogWarning("Token validation failed: {Reason}", e.Message);
+            logger.LogWarning("Token validation failed: Keystone answered {Status}: {Reason}", e.StatusCode, e.Message);
             await Faults.WriteAsync(context, 503, "The identity service (Keystone) is unavailable, so the token cannot be validated; try again later.");
             return;
         }

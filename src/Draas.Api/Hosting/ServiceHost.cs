@@ -8,6 +8,7 @@ using Draas.Api.Policy;
 using Draas.Api.V1;
 using Draas.Data;
 using Draas.Data.Secrets;
+using Draas.OpenStack.Identity;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -71,7 +72,19 @@ public static class ServiceHost
         SecretProtector.AddTo(services);
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
         services.AddSingleton(_ => PolicyEnforcer.FromFile(settings.Api.PolicyFile));
-        services.AddSingleton<ITokenValidator>(sp => new KeystoneTokenValidator(settings.Keystone, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ITokenValidator>(sp => new KeystoneTokenValidator(
+            new KeystoneSessionOptions
+            {
+                AuthUrl = settings.Keystone.AuthUrl,
+                Username = settings.Keystone.Username,
+                UserDomainName = settings.Keystone.UserDomainName,
+                Password = settings.Keystone.Password,
+                ProjectName = settings.Keystone.ProjectName,
+                ProjectDomainName = settings.Keystone.ProjectDomainName,
+                RequestTimeout = TimeSpan.FromSeconds(settings.Keystone.HttpConnectTimeout),
+            },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
         services.AddDraasJobs(settings.Database.Connection, settings.Jobs, settings.Service.RunsWorkers);
 
         var app = builder.Build();

@@ -28,7 +28,6 @@ public static class JobsSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        services.AddTransient<SiteAuthenticator>();
         services.AddTransient<SiteCheckJob>();
         if (runWorkers)
         {

@@ -3,6 +3,8 @@ using Draas.Data;
 using Draas.Data.Secrets;
 using Draas.Domain.Audit;
 using Draas.Domain.Sites;
+using Draas.OpenStack;
+using Draas.OpenStack.Identity;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -14,7 +16,7 @@ namespace Draas.Workflows.Sites;
 /// and records the outcome on the site and in the audit log. A failed check is a result, not a job
 /// failure, so Hangfire does not retry it.
 /// </summary>
-public sealed class SiteCheckJob(DraasDbContext db, SecretProtector secrets, SiteAuthenticator authenticator, TimeProvider clock, ILogger<SiteCheckJob> logger)
+public sealed class SiteCheckJob(DraasDbContext db, SecretProtector secrets, TimeProvider clock, ILoggerFactory loggers)
 {
     [Queue("default")]
     [AutomaticRetry(Attempts = 0)]
@@ -23,17 +25,19 @@ public sealed class SiteCheckJob(DraasDbContext db, SecretProtector secrets, Sit
         var site = await db.Sites.SingleOrDefaultAsync(s => s.Id == siteId, ct);
         if (site is null)
         {
-            logger.LogInformation("Site {SiteId} was deleted before its check ran", siteId);
+            loggers.CreateLogger<SiteCheckJob>().LogInformation("Site {SiteId} was deleted before its check ran", siteId);
             return;
         }
         var started = Stopwatch.GetTimestamp();
         SiteCheck check;
         try
         {
-            await authenticator.AuthenticateAsync(site, secrets.Unprotect(site.SecretCiphertext), ct);
+            // A fresh session, so the check proves the stored credential, not a cached token.
+            using var session = new KeystoneSession(SiteSessions.OptionsFor(site, secrets.Unprotect(site.SecretCiphertext)), clock, loggers);
+            await session.GetTokenAsync(ct);
             check = new SiteCheck(clock.GetUtcNow(), true, "authenticated", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        catch (SiteAuthenticationException e)
+        catch (Exception e) when (e is OpenStackException or ArgumentException or InvalidOperationException)
         {
             check = new SiteCheck(clock.GetUtcNow(), false, e.Message, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
@@ -48,6 +52,6 @@ public sealed class SiteCheckJob(DraasDbContext db, SecretProtector secrets, Sit
             Detail = System.Text.Json.JsonSerializer.Serialize(new { message = check.Message }),
         });
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("Site {Site} check: {Outcome} ({Message})", site.Name, check.Ok ? "ok" : "failed", check.Message);
+        loggers.CreateLogger<SiteCheckJob>().LogInformation("Site {Site} check: {Outcome} ({Message})", site.Name, check.Ok ? "ok" : "failed", check.Message);
     }
 }

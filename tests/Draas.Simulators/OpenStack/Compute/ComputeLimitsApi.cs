@@ -1,0 +1,94 @@
+using Draas.Simulators.OpenStack.Core;
+
+namespace Draas.Simulators.OpenStack.Compute;
+
+/// <summary>Nova's availability zones, absolute limits and quota sets (fixed defaults with live usage).</summary>
+internal static class ComputeLimitsApi
+{
+    private static readonly Dictionary<string, int> Defaults = new()
+    {
+        ["instances"] = 10,
+        ["cores"] = 20,
+        ["ram"] = 51200,
+        ["key_pairs"] = 100,
+        ["metadata_items"] = 128,
+        ["server_groups"] = 10,
+        ["server_group_members"] = 10,
+        ["injected_files"] = 5,
+        ["injected_file_content_bytes"] = 10240,
+        ["injected_file_path_bytes"] = 255,
+    };
+
+    public static void Map(RouteGroupBuilder v21, SimSite site)
+    {
+        foreach (var path in new[] { "/os-availability-zone", "/os-availability-zone/detail" })
+        {
+            v21.MapGet(path, () => SimJson.Json(SimJson.Named("availabilityZoneInfo", new[]
+            {
+                new Dictionary<string, object?> { ["zoneName"] = "nova", ["zoneState"] = new { available = true }, ["hosts"] = null },
+            })));
+        }
+
+        v21.MapGet("/limits", (HttpContext http) => site.Locked(() =>
+        {
+            var t = http.Token();
+            var usage = Usage(site, t.Project!.Id, t.User.Id);
+            return SimJson.Json(new
+            {
+                limits = new
+                {
+                    rate = Array.Empty<object>(),
+                    absolute = new Dictionary<string, int>
+                    {
+                        ["maxTotalInstances"] = Defaults["instances"],
+                        ["maxTotalCores"] = Defaults["cores"],
+                        ["maxTotalRAMSize"] = Defaults["ram"],
+                        ["maxServerMeta"] = Defaults["metadata_items"],
+                        ["maxTotalKeypairs"] = Defaults["key_pairs"],
+                        ["maxServerGroups"] = Defaults["server_groups"],
+                        ["maxServerGroupMembers"] = Defaults["server_group_members"],
+                        ["maxPersonality"] = Defaults["injected_files"],
+                        ["maxPersonalitySize"] = Defaults["injected_file_content_bytes"],
+                        ["totalInstancesUsed"] = usage["instances"],
+                        ["totalCoresUsed"] = usage["cores"],
+                        ["totalRAMUsed"] = usage["ram"],
+                        ["totalServerGroupsUsed"] = usage["server_groups"],
+                    },
+                },
+            });
+        }));
+
+        v21.MapGet("/os-quota-sets/{project}", (HttpContext http, string project) => QuotaSet(http, site, project, detail: false));
+        v21.MapGet("/os-quota-sets/{project}/detail", (HttpContext http, string project) => QuotaSet(http, site, project, detail: true));
+        v21.MapGet("/os-quota-sets/{project}/defaults", (string project) =>
+        {
+            var set = Defaults.ToDictionary(k => k.Key, k => (object)k.Value);
+            set["id"] = project;
+            return SimJson.Json(new { quota_set = set });
+        });
+    }
+
+    private static IResult QuotaSet(HttpContext http, SimSite site, string project, bool detail) => site.Locked(() =>
+    {
+        var t = http.Token();
+        if (!t.IsAdmin && t.Project?.Id != project) return ApiError.Fault(403, "Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.");
+        var usage = Usage(site, project, t.User.Id);
+        var set = new Dictionary<string, object> { ["id"] = project };
+        foreach (var (key, limit) in Defaults)
+            set[key] = detail ? new { limit, in_use = usage.GetValueOrDefault(key), reserved = 0 } : limit;
+        return SimJson.Json(new { quota_set = set });
+    });
+
+    private static Dictionary<string, int> Usage(SimSite site, string project, string user)
+    {
+        var servers = site.Compute.Servers.Values.Where(s => s.ProjectId == project).ToList();
+        return new Dictionary<string, int>
+        {
+            ["instances"] = servers.Count,
+            ["cores"] = servers.Sum(s => s.Flavor.Vcpus),
+            ["ram"] = servers.Sum(s => s.Flavor.Ram),
+            ["server_groups"] = site.Compute.ServerGroups.Values.Count(g => g.ProjectId == project),
+            ["key_pairs"] = site.Compute.Keypairs.Count(k => k.UserId == user),
+        };
+    }
+}

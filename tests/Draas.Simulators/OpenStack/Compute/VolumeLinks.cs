@@ -1,0 +1,45 @@
+using Draas.Simulators.OpenStack.BlockStorage;
+
+namespace Draas.Simulators.OpenStack.Compute;
+
+/// <summary>What Nova does to Cinder when it attaches or detaches a volume: the Cinder volume goes
+/// in-use with an attachment, and the array volume is connected to the compute host. Called under the
+/// site's lock.</summary>
+internal static class VolumeLinks
+{
+    public static BlockDevice Attach(SimSite site, Server server, Volume volume, string device, int? bootIndex, bool deleteOnTermination, string? tag)
+    {
+        var attachment = new VolumeAttachment(Guid.NewGuid().ToString(), volume.Id, server.Id, device, server.Host, site.Scheduler.Clock.GetUtcNow());
+        volume.Attachments.Add(attachment);
+        volume.Status = "in-use";
+        volume.UpdatedAt = attachment.AttachedAt;
+        site.Array.SetConnected(volume.ArrayName, true);
+        var bdm = new BlockDevice(attachment.Id, volume.Id, device, bootIndex, deleteOnTermination, tag);
+        server.BlockDevices.Add(bdm);
+        return bdm;
+    }
+
+    public static void Detach(SimSite site, Server server, BlockDevice bdm)
+    {
+        server.BlockDevices.Remove(bdm);
+        if (bdm.VolumeId is null || site.BlockStorage.Volumes.GetValueOrDefault(bdm.VolumeId) is not { } volume) return;
+        volume.Attachments.RemoveAll(a => a.ServerId == server.Id);
+        if (volume.Attachments.Count == 0)
+        {
+            volume.Status = "available";
+            site.Array.SetConnected(volume.ArrayName, false);
+        }
+        volume.UpdatedAt = site.Scheduler.Clock.GetUtcNow();
+    }
+
+    /// <summary>The next free virtio device name: /dev/vda, /dev/vdb, ...</summary>
+    public static string NextDevice(Server server)
+    {
+        for (var c = 'a'; c <= 'z'; c++)
+        {
+            var name = $"/dev/vd{c}";
+            if (server.BlockDevices.All(b => b.Device != name)) return name;
+        }
+        throw new InvalidOperationException("no free device name");
+    }
+}

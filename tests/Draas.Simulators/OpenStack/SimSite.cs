@@ -1,0 +1,125 @@
+using Draas.Simulators.OpenStack.BlockStorage;
+using Draas.Simulators.OpenStack.Compute;
+using Draas.Simulators.OpenStack.Core;
+using Draas.Simulators.OpenStack.Identity;
+using Draas.Simulators.OpenStack.Image;
+using Draas.Simulators.OpenStack.Network;
+
+namespace Draas.Simulators.OpenStack;
+
+/// <summary>Credentials of a seeded user, ready for a clouds.yaml entry or a Keystone password auth.</summary>
+public sealed record SiteCredentials(string AuthUrl, string Region, string Username, string Password, string ProjectName,
+    string UserDomainName = IdentityStore.DefaultDomainName, string ProjectDomainName = IdentityStore.DefaultDomainName);
+
+/// <summary>One simulated OpenStack cloud/region. Its Keystone has its own users and tokens (a token of
+/// one site is rejected by another). Nova, Cinder, Glance and Neutron state lives behind one lock per
+/// site because their operations cross services (an attach changes a server and a volume at once).</summary>
+public sealed class SimSite
+{
+    internal SimSite(string name, OpenStackSimulatorOptions options, int index)
+    {
+        Name = name;
+        Region = name;
+        Delays = options.Delays;
+        Array = options.ArrayStore?.Invoke(name) ?? new InMemoryArrayVolumeStore();
+        Scheduler = new Scheduler(options.Clock);
+        Identity = new IdentityStore(options.Clock, options.TokenLifetime);
+        Faults = new SiteFaults(options.RandomSeed + index);
+        Backend = new VolumeBackend(name, "pure", "pure", Array, 10_240);
+        Compute = new ComputeState();
+        BlockStorage = new BlockStorageState();
+        Images = new ImageState();
+        Networks = new NetworkState();
+        Seed(options, index);
+        _adminPassword = options.AdminPassword;
+        _demoPassword = options.DemoPassword;
+    }
+
+    public string Name { get; }
+    public string Region { get; }
+
+    private readonly string _adminPassword;
+    private readonly string _demoPassword;
+
+    /// <summary>Root of this site's services, e.g. <c>http://127.0.0.1:PORT/site-a</c>; set once Kestrel
+    /// listens (the port is chosen then).</summary>
+    public string BaseUrl { get; internal set; } = "";
+    public string AuthUrl => $"{BaseUrl}/identity/v3";
+
+    /// <summary>The seeded <c>admin</c> user: admin of projects <c>admin</c> and <c>demo</c>.</summary>
+    public SiteCredentials Admin => new(AuthUrl, Region, "admin", _adminPassword, "admin");
+
+    /// <summary>The seeded <c>demo</c> user: member of project <c>demo</c>.</summary>
+    public SiteCredentials Demo => new(AuthUrl, Region, "demo", _demoPassword, "demo");
+    public IdentityStore Identity { get; }
+    public SiteFaults Faults { get; }
+
+    /// <summary>The array behind this site's Cinder backend; tests seed backend volumes here.</summary>
+    public IArrayVolumeStore Array { get; }
+    public VolumeBackend Backend { get; }
+
+    /// <summary>Delays of asynchronous status changes; tests may change them between requests.</summary>
+    public SimDelays Delays { get; set; }
+
+    /// <summary>When set, servers that finish building go to ERROR with this fault message.</summary>
+    public string? FailServerBuilds { get; set; }
+
+    internal object Gate { get; } = new();
+    internal Scheduler Scheduler { get; }
+    internal ComputeState Compute { get; }
+    internal BlockStorageState BlockStorage { get; }
+    internal ImageState Images { get; }
+    internal NetworkState Networks { get; }
+
+    public string ServiceUrl(string service) => $"{BaseUrl}/{service}";
+
+    /// <summary>Runs <paramref name="read"/> under the site's lock after applying due status changes.</summary>
+    public T Locked<T>(Func<T> read)
+    {
+        lock (Gate)
+        {
+            Scheduler.Settle();
+            return read();
+        }
+    }
+
+    /// <summary>Status of a Cinder volume as a client would see it now (for tests).</summary>
+    public string? VolumeStatus(string volumeId) => Locked(() => BlockStorage.Volumes.GetValueOrDefault(volumeId)?.Status);
+
+    public string? ServerStatus(string serverId) => Locked(() => Compute.Servers.GetValueOrDefault(serverId)?.Status);
+
+    /// <summary>A guest write: appends <paramref name="write"/> to the array volume behind the server's
+    /// root volume (or the attached <paramref name="volumeId"/>), the way data reaches the array that
+    /// replication then copies. False when the server is not running or has no such volume.</summary>
+    public bool WriteFromServer(string serverId, string write, string? volumeId = null) => Locked(() =>
+    {
+        if (Compute.Servers.GetValueOrDefault(serverId) is not { Status: "ACTIVE" } server) return false;
+        var device = volumeId is null
+            ? server.BlockDevices.Where(b => b.VolumeId is not null).OrderBy(b => b.BootIndex ?? int.MaxValue).FirstOrDefault()
+            : server.BlockDevices.FirstOrDefault(b => b.VolumeId == volumeId);
+        if (device?.VolumeId is null || BlockStorage.Volumes.GetValueOrDefault(device.VolumeId) is not { } volume) return false;
+        return Array.AppendWrite(volume.ArrayName, write);
+    });
+
+    public string ProjectId(string name) => Identity.FindProject(name)?.Id ?? throw new KeyNotFoundException(name);
+
+    private void Seed(OpenStackSimulatorOptions options, int index)
+    {
+        Identity.SeedRoles();
+        var admin = Identity.CreateProject("admin", "Bootstrap project for initializing the cloud.");
+        var service = Identity.CreateProject("service", "Service project");
+        var demo = Identity.CreateProject("demo", "Demo tenant");
+        var adminUser = Identity.CreateUser("admin", options.AdminPassword, admin.Id);
+        var demoUser = Identity.CreateUser("demo", options.DemoPassword, demo.Id);
+        Identity.Grant(adminUser.Id, admin.Id, IdentityStore.AdminRole);
+        Identity.Grant(adminUser.Id, demo.Id, IdentityStore.AdminRole);
+        Identity.Grant(demoUser.Id, demo.Id, IdentityStore.MemberRole);
+        _ = service;
+
+        var now = options.Clock.GetUtcNow();
+        Compute.Seed();
+        BlockStorage.Seed();
+        Images.Seed(admin.Id, now);
+        Networks.Seed(admin.Id, index, now);
+    }
+}
