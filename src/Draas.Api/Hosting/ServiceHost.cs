@@ -9,6 +9,8 @@ using Draas.Api.V1;
 using Draas.Data;
 using Draas.Data.Secrets;
 using Draas.OpenStack.Identity;
+using Draas.Plugins.Pure;
+using Draas.Storage;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -85,6 +87,9 @@ public static class ServiceHost
             },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new PurePlugin(new PurePluginOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IStoragePlugin>(sp => sp.GetRequiredService<PurePlugin>());
+        services.AddSingleton<StoragePluginCatalog>();
         services.AddDraasJobs(settings.Database.Connection, settings.Jobs, settings.Service.RunsWorkers);
 
         var app = builder.Build();
@@ -102,7 +107,9 @@ public static class ServiceHost
                 }, app.Services.GetRequiredService<JobStorage>());
             }
             VersionsApi.Map(app);
-            SitesApi.Map(app.MapGroup("/v1"));
+            var v1 = app.MapGroup("/v1");
+            SitesApi.Map(v1);
+            ArraysApi.Map(v1);
         }
         HealthApi.Map(app);
         return app;

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Draas.Api.Errors;
+using Draas.Domain;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http;
 
 namespace Draas.Api.Http;
@@ -23,6 +25,17 @@ public sealed record Paging(int Limit, Guid? Marker)
             marker = parsed;
         }
         return new Paging(limit, marker);
+    }
+
+    /// <summary>One page of a query in id order, after the marker (which must exist: 400 otherwise).</summary>
+    public async Task<List<T>> PageAsync<T>(IQueryable<T> query, CancellationToken ct) where T : class, IEntity
+    {
+        if (Marker is { } marker)
+        {
+            if (!await query.AnyAsync(e => e.Id == marker, ct)) throw ApiException.BadRequest($"marker {marker} could not be found.");
+            query = query.Where(e => e.Id.CompareTo(marker) > 0);
+        }
+        return await query.OrderBy(e => e.Id).Take(Limit).ToListAsync(ct);
     }
 
     /// <summary>The <c>&lt;collection&gt;_links</c> array: a next link when the page is full.</summary>

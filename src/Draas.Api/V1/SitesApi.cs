@@ -36,14 +36,9 @@ public static class SitesApi
     {
         policy.Enforce(context, "draas:site:list");
         var paging = Paging.From(context.Request, api.MaxLimit);
-        var query = db.Sites.AsNoTracking().OrderBy(s => s.Id).AsQueryable();
-        if (paging.Marker is { } marker)
-        {
-            if (!await db.Sites.AnyAsync(s => s.Id == marker, context.RequestAborted)) throw ApiException.BadRequest($"marker {marker} could not be found.");
-            query = query.Where(s => s.Id.CompareTo(marker) > 0);
-        }
+        var query = db.Sites.AsNoTracking();
         if (context.Request.Query.TryGetValue("name", out var name)) query = query.Where(s => s.Name == name.ToString());
-        var page = await query.Take(paging.Limit).ToListAsync(context.RequestAborted);
+        var page = await paging.PageAsync(query, context.RequestAborted);
         return ApiJson.Ok(new
         {
             sites = page.Select(SiteView.Of),
@@ -94,7 +89,7 @@ public static class SitesApi
         site.CreatedAt = site.UpdatedAt = clock.GetUtcNow();
         db.Sites.Add(site);
         AuditTrail.Record(db, context, clock, "site.create", "site", site.Id.ToString(), detail: new { site.Name, site.AuthUrl });
-        await SaveUniqueAsync(db, site.Name, context.RequestAborted);
+        await Lookup.SaveAsync(db, $"A site named {site.Name} already exists.", context.RequestAborted);
         context.Response.Headers.Location = $"/v1/sites/{site.Id}";
         return ApiJson.Ok(new { site = SiteView.Of(site) }, 201);
     }
@@ -139,7 +134,7 @@ public static class SitesApi
         if (secret is not null) site.SecretCiphertext = secrets.Protect(secret);
         site.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "site.update", "site", site.Id.ToString(), detail: new { fields = ChangedFields(fields), secret_changed = secret is not null });
-        await SaveUniqueAsync(db, site.Name, context.RequestAborted);
+        await Lookup.SaveAsync(db, $"A site named {site.Name} already exists.", context.RequestAborted);
         return ApiJson.Ok(new { site = SiteView.Of(site) });
     }
 
@@ -171,25 +166,8 @@ public static class SitesApi
         return ApiJson.Ok(new { check = new { site_id = site.Id, job_id = jobId } }, 202);
     }
 
-    private static async Task<Site> FindAsync(DraasDbContext db, string id, CancellationToken ct, bool tracked)
-    {
-        if (!Guid.TryParse(id, out var guid)) throw ApiException.NotFound("Site", id);
-        var query = tracked ? db.Sites : db.Sites.AsNoTracking();
-        return await query.SingleOrDefaultAsync(s => s.Id == guid, ct) ?? throw ApiException.NotFound("Site", id);
-    }
-
-    /// <summary>Two concurrent creates of one name: the unique index decides, the loser gets 409.</summary>
-    private static async Task SaveUniqueAsync(DraasDbContext db, string name, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "23505" })
-        {
-            throw ApiException.Conflict($"A site named {name} already exists.");
-        }
-    }
+    private static Task<Site> FindAsync(DraasDbContext db, string id, CancellationToken ct, bool tracked) =>
+        Lookup.FindAsync(tracked ? db.Sites : db.Sites.AsNoTracking(), id, "Site", guid => s => s.Id == guid, ct);
 
     private static IEnumerable<string> ChangedFields(SiteFields f) =>
         typeof(SiteFields).GetProperties()

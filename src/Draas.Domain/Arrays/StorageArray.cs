@@ -1,7 +1,7 @@
 namespace Draas.Domain.Arrays;
 
 /// <summary>A storage array at a site, driven by one plugin, serving one Cinder backend.</summary>
-public sealed class StorageArray
+public sealed class StorageArray : IEntity
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }

@@ -1,7 +1,7 @@
 namespace Draas.Domain.Protection;
 
 /// <summary>A protected workload inside a tenant: what to replicate and how to bring it back.</summary>
-public sealed class Plan
+public sealed class Plan : IEntity
 {
     public Guid Id { get; set; }
     public Guid ProtectionId { get; set; }

@@ -1,7 +1,7 @@
 namespace Draas.Domain.Protection;
 
 /// <summary>A primary-site project enrolled for DR, mapped to a project at the recovery site.</summary>
-public sealed class TenantProtection
+public sealed class TenantProtection : IEntity
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }

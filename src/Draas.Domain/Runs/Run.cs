@@ -1,7 +1,7 @@
 namespace Draas.Domain.Runs;
 
 /// <summary>One workflow execution. The database row is the source of truth; Hangfire only executes.</summary>
-public sealed class Run
+public sealed class Run : IEntity
 {
     public Guid Id { get; set; }
     public RunKind Kind { get; set; }

@@ -1,7 +1,7 @@
 namespace Draas.Domain.Sites;
 
 /// <summary>One OpenStack cloud or region the service talks to with its own service credentials.</summary>
-public sealed class Site
+public sealed class Site : IEntity
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }
