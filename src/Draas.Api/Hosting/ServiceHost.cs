@@ -110,6 +110,9 @@ public static class ServiceHost
             var v1 = app.MapGroup("/v1");
             SitesApi.Map(v1);
             ArraysApi.Map(v1);
+            ProtectionsApi.Map(v1);
+            PlansApi.Map(v1);
+            EventsApi.Map(v1);
         }
         HealthApi.Map(app);
         return app;

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Draas.Api.Errors;
 using Draas.Domain;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 
 namespace Draas.Api.Http;
 

@@ -30,18 +30,21 @@ public static class DefaultPolicies
         ["draas:array:probe"] = "rule:admin_required",
 
         ["draas:protection:list"] = "rule:admin_or_reader",
+        ["draas:protection:list:all_projects"] = "rule:admin_required",
         ["draas:protection:get"] = "rule:admin_or_reader",
         ["draas:protection:create"] = "rule:admin_or_member",
         ["draas:protection:update"] = "rule:admin_or_member",
         ["draas:protection:delete"] = "rule:admin_or_member",
 
         ["draas:plan:list"] = "rule:admin_or_reader",
+        ["draas:plan:list:all_projects"] = "rule:admin_required",
         ["draas:plan:get"] = "rule:admin_or_reader",
         ["draas:plan:create"] = "rule:admin_or_member",
         ["draas:plan:update"] = "rule:admin_or_member",
         ["draas:plan:delete"] = "rule:admin_or_member",
 
         ["draas:run:list"] = "rule:admin_or_reader",
+        ["draas:run:list:all_projects"] = "rule:admin_required",
         ["draas:run:get"] = "rule:admin_or_reader",
         ["draas:run:create:drill"] = "rule:admin_or_member",
         ["draas:run:create:failover"] = "rule:admin_required",
@@ -51,6 +54,7 @@ public static class DefaultPolicies
         ["draas:run:cancel"] = "rule:admin_or_member",
 
         ["draas:event:list"] = "rule:admin_or_reader",
+        ["draas:event:list:all_projects"] = "rule:admin_required",
         ["draas:dashboard"] = "rule:admin_required",
     };
 }

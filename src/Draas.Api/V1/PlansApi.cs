@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using Draas.Api.Auth;
+using Draas.Api.Configuration;
+using Draas.Api.Errors;
+using Draas.Api.Http;
+using Draas.Api.Policy;
+using Draas.Data;
+using Draas.Domain.Protection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Draas.Api.V1;
+
+/// <summary>/v1/plans: what to protect inside an enrolled tenant, and how to bring it back.</summary>
+public static class PlansApi
+{
+    private const int MaxResources = 500;
+
+    public static void Map(RouteGroupBuilder v1)
+    {
+        var plans = v1.MapGroup("/plans");
+        plans.MapGet("", ListAsync);
+        plans.MapPost("", CreateAsync);
+        plans.MapGet("/{id}", ShowAsync);
+        plans.MapPut("/{id}", UpdateAsync);
+        plans.MapDelete("/{id}", DeleteAsync);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api)
+    {
+        var scope = TenantScope.ListScope(context, policy, "plan");
+        var paging = Paging.From(context.Request, api.MaxLimit);
+        var query = db.Plans.AsNoTracking().Include(p => p.Resources).AsQueryable();
+        if (scope is not null) query = query.Where(p => p.ProjectId == scope);
+        if (context.Request.Query.TryGetValue("protection_id", out var protection))
+            query = Guid.TryParse(protection, out var pid) ? query.Where(p => p.ProtectionId == pid) : throw ApiException.BadRequest("protection_id must be an id.");
+        var page = await paging.PageAsync(query, context.RequestAborted);
+        return ApiJson.Ok(new { plans = page.Select(PlanView.Of), plans_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
+    }
+
+    private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
+    {
+        var plan = await FindAsync(db, id, tracked: false, context.RequestAborted);
+        TenantScope.EnsureVisible(context, policy, "plan", plan.ProjectId, "Plan", plan.Id);
+        return ApiJson.Ok(new { plan = PlanView.Of(plan) });
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, TimeProvider clock)
+    {
+        var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
+            ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
+        if (fields.ProtectionId is not { } protectionId) throw ApiException.BadRequest("plan.protection_id is required.");
+        var protection = await db.Protections.AsNoTracking().SingleOrDefaultAsync(p => p.Id == protectionId, context.RequestAborted);
+        // A protection the caller cannot see is, for them, one that does not exist.
+        if (protection is null || !policy.Allows("draas:protection:get", context.Caller().Credentials, TenantScope.Target(protection.PrimaryProjectId)))
+            throw ApiException.BadRequest($"plan.protection_id {protectionId} is not a protection you can see.");
+        policy.Enforce(context, "draas:plan:create", TenantScope.Target(protection.PrimaryProjectId));
+        var v = new Validator();
+        var plan = new Plan { Name = v.Name("plan.name", fields.Name, required: true) ?? "", ProjectId = protection.PrimaryProjectId, ProtectionId = protection.Id };
+        Apply(v, fields, plan);
+        v.Require(plan.Resources.Count > 0 || plan.Selector is not null, "a plan needs resources or a selector");
+        v.ThrowIfInvalid();
+        if (await db.Plans.AnyAsync(p => p.ProtectionId == protection.Id && p.Name == plan.Name, context.RequestAborted))
+            throw ApiException.Conflict($"Protection {protection.Name} already has a plan named {plan.Name}.");
+        plan.Id = Guid.NewGuid();
+        plan.CreatedAt = plan.UpdatedAt = clock.GetUtcNow();
+        db.Plans.Add(plan);
+        AuditTrail.Record(db, context, clock, "plan.create", "plan", plan.Id.ToString(), plan.ProjectId, new { plan.Name, resources = plan.Resources.Count });
+        await Lookup.SaveAsync(db, $"Protection {protection.Name} already has a plan named {plan.Name}.", context.RequestAborted);
+        context.Response.Headers.Location = $"/v1/plans/{plan.Id}";
+        return ApiJson.Ok(new { plan = PlanView.Of(plan) }, 201);
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, TimeProvider clock)
+    {
+        var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
+            ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
+        var plan = await FindAsync(db, id, tracked: true, context.RequestAborted);
+        TenantScope.EnsureAllowed(context, policy, "plan", "update", plan.ProjectId, "Plan", plan.Id);
+        var v = new Validator();
+        v.Require(fields.ProtectionId is null || fields.ProtectionId == plan.ProtectionId, "plan.protection_id cannot be changed");
+        var name = v.Name("plan.name", fields.Name, required: false);
+        Apply(v, fields, plan);
+        v.ThrowIfInvalid();
+        if (name is not null && name != plan.Name && await db.Plans.AnyAsync(p => p.ProtectionId == plan.ProtectionId && p.Name == name, context.RequestAborted))
+            throw ApiException.Conflict($"The protection already has a plan named {name}.");
+        plan.Name = name ?? plan.Name;
+        plan.UpdatedAt = clock.GetUtcNow();
+        AuditTrail.Record(db, context, clock, "plan.update", "plan", plan.Id.ToString(), plan.ProjectId);
+        await Lookup.SaveAsync(db, $"The protection already has a plan named {plan.Name}.", context.RequestAborted);
+        return ApiJson.Ok(new { plan = PlanView.Of(plan) });
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock)
+    {
+        var plan = await FindAsync(db, id, tracked: true, context.RequestAborted);
+        TenantScope.EnsureAllowed(context, policy, "plan", "delete", plan.ProjectId, "Plan", plan.Id);
+        db.Plans.Remove(plan);
+        AuditTrail.Record(db, context, clock, "plan.delete", "plan", plan.Id.ToString(), plan.ProjectId, new { plan.Name });
+        await db.SaveChangesAsync(context.RequestAborted);
+        return Results.NoContent();
+    }
+
+    /// <summary>Validates and applies every field but the name and the protection.</summary>
+    private static void Apply(Validator v, PlanFields f, Plan plan)
+    {
+        v.Text("plan.description", f.Description, 255);
+        if (f.Description is not null) plan.Description = f.Description;
+        if (f.Replication is { } r)
+        {
+            plan.ReplicationMode = r.Mode ?? plan.ReplicationMode;
+            if (r.IntervalSeconds is { } interval)
+            {
+                v.Require(interval is >= 60 and <= 86_400, "plan.replication.interval_seconds must be 60..86400");
+                plan.ReplicationIntervalSeconds = interval;
+            }
+            if (r.Retention is { } retention)
+            {
+                v.Require(retention is >= 1 and <= 1000, "plan.replication.retention must be 1..1000");
+                plan.RetentionCount = retention;
+            }
+        }
+        if (f.Resources is { } resources)
+        {
+            v.Require(resources.Count <= MaxResources, $"plan.resources holds at most {MaxResources} entries");
+            var parsed = new List<PlanResource>();
+            for (var i = 0; i < resources.Count; i++)
+            {
+                var item = resources[i];
+                if (item is null)
+                {
+                    v.Require(false, $"plan.resources[{i}] must be an object");
+                    continue;
+                }
+                v.Require(item.Kind is not null, $"plan.resources[{i}].kind is required (server, volume or image)");
+                var resourceId = v.Text($"plan.resources[{i}].id", item.Id, 64, required: true);
+                v.Require(item.PriorityGroup is null or (>= 1 and <= 10), $"plan.resources[{i}].priority_group must be 1..10");
+                if (item.Kind is { } kind && resourceId is not null)
+                    parsed.Add(new PlanResource { Id = Guid.NewGuid(), PlanId = plan.Id, Kind = kind, ResourceId = resourceId, PriorityGroup = item.PriorityGroup ?? 1 });
+            }
+            v.Require(parsed.DistinctBy(r => (r.Kind, r.ResourceId)).Count() == parsed.Count, "plan.resources lists a resource twice");
+            plan.Resources.Clear();
+            plan.Resources.AddRange(parsed);
+        }
+        if (f.Selector is { } selector)
+        {
+            var allowed = new[] { "volume_metadata", "server_group" };
+            v.Require(selector.Count > 0 && selector.All(kv => allowed.Contains(kv.Key)), "plan.selector may hold volume_metadata and server_group");
+            plan.Selector = selector.ToJsonString();
+        }
+        if (f.HealthChecks is { } checks)
+        {
+            v.Require(checks.Count <= 100 && checks.All(c => c is JsonObject), "plan.health_checks is a list of at most 100 objects");
+            plan.HealthChecks = checks.ToJsonString();
+        }
+        if (f.Hooks is { } hooks)
+        {
+            v.Require(hooks.Count <= 20 && hooks.All(h => h is JsonObject), "plan.hooks is a list of at most 20 objects");
+            plan.Hooks = hooks.ToJsonString();
+        }
+    }
+
+    private static Task<Plan> FindAsync(DraasDbContext db, string id, bool tracked, CancellationToken ct) =>
+        Lookup.FindAsync((tracked ? db.Plans : db.Plans.AsNoTracking()).Include(p => p.Resources), id, "Plan", guid => p => p.Id == guid, ct);
+}

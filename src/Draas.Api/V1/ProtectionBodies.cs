@@ -1,0 +1,39 @@
+using Draas.Domain.Protection;
+
+namespace Draas.Api.V1;
+
+/// <summary><c>{"protection": {...}}</c>: a primary-site project enrolled for DR.</summary>
+public sealed record ProtectionBody(ProtectionFields? Protection);
+
+public sealed record ProtectionFields(
+    string? Name = null,
+    Guid? PrimarySiteId = null,
+    string? PrimaryProjectId = null,
+    Guid? RecoverySiteId = null,
+    string? RecoveryProjectId = null,
+    int? RpoTargetSeconds = null,
+    string? DrillSchedule = null,
+    Dictionary<string, string>? NetworkMapping = null,
+    List<string>? Contacts = null,
+    string? WebhookUrl = null);
+
+public sealed record ProtectionView(
+    Guid Id,
+    string Name,
+    Guid PrimarySiteId,
+    string PrimaryProjectId,
+    Guid RecoverySiteId,
+    string? RecoveryProjectId,
+    int RpoTargetSeconds,
+    string? DrillSchedule,
+    IReadOnlyDictionary<string, string> NetworkMapping,
+    IReadOnlyList<string> Contacts,
+    string? WebhookUrl,
+    ProtectionStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static ProtectionView Of(TenantProtection p) => new(
+        p.Id, p.Name, p.PrimarySiteId, p.PrimaryProjectId, p.RecoverySiteId, p.RecoveryProjectId, p.RpoTargetSeconds,
+        p.DrillSchedule, p.NetworkMapping, p.Contacts, p.WebhookUrl, p.Status, p.CreatedAt, p.UpdatedAt);
+}

@@ -1,0 +1,167 @@
+using System.Text.RegularExpressions;
+using Cronos;
+using Draas.Api.Auth;
+using Draas.Api.Configuration;
+using Draas.Api.Errors;
+using Draas.Api.Http;
+using Draas.Api.Policy;
+using Draas.Data;
+using Draas.Domain.Protection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Draas.Api.V1;
+
+/// <summary>/v1/protections: tenant enrolment. Admins enrol any project; members their own when policy allows.</summary>
+public static partial class ProtectionsApi
+{
+    [GeneratedRegex("^[^@\\s]{1,64}@[^@\\s]{1,255}$")]
+    private static partial Regex EmailPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial Regex ProjectIdPattern();
+
+    public static void Map(RouteGroupBuilder v1)
+    {
+        var protections = v1.MapGroup("/protections");
+        protections.MapGet("", ListAsync);
+        protections.MapPost("", CreateAsync);
+        protections.MapGet("/{id}", ShowAsync);
+        protections.MapPut("/{id}", UpdateAsync);
+        protections.MapDelete("/{id}", DeleteAsync);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api)
+    {
+        var scope = TenantScope.ListScope(context, policy, "protection");
+        var paging = Paging.From(context.Request, api.MaxLimit);
+        var query = db.Protections.AsNoTracking();
+        if (scope is not null) query = query.Where(p => p.PrimaryProjectId == scope);
+        else if (context.Request.Query.TryGetValue("project_id", out var project)) query = query.Where(p => p.PrimaryProjectId == project.ToString());
+        var page = await paging.PageAsync(query, context.RequestAborted);
+        return ApiJson.Ok(new { protections = page.Select(ProtectionView.Of), protections_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
+    }
+
+    private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
+    {
+        var protection = await FindAsync(db, id, tracked: false, context.RequestAborted);
+        TenantScope.EnsureVisible(context, policy, "protection", protection.PrimaryProjectId, "Protection", protection.Id);
+        return ApiJson.Ok(new { protection = ProtectionView.Of(protection) });
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, TimeProvider clock)
+    {
+        var fields = (await JsonBody.ReadAsync<ProtectionBody>(context.Request, api.MaxBodyBytes)).Protection
+            ?? throw ApiException.BadRequest("The request body must be {\"protection\": {...}}.");
+        // A member who leaves out the project enrols their own.
+        var projectId = fields.PrimaryProjectId ?? context.Caller().ProjectId;
+        var v = new Validator();
+        var name = v.Name("protection.name", fields.Name, required: true);
+        v.Require(fields.PrimarySiteId is not null, "protection.primary_site_id is required");
+        v.Require(fields.RecoverySiteId is not null, "protection.recovery_site_id is required");
+        v.Require(fields.PrimarySiteId is null || fields.PrimarySiteId != fields.RecoverySiteId, "protection.recovery_site_id must differ from primary_site_id");
+        ProjectId(v, "protection.primary_project_id", projectId, required: true);
+        var protection = new TenantProtection { Name = name ?? "", PrimaryProjectId = projectId ?? "" };
+        Apply(v, fields, protection);
+        v.ThrowIfInvalid();
+        policy.Enforce(context, "draas:protection:create", TenantScope.Target(protection.PrimaryProjectId));
+        await EnsureSitesAsync(db, fields.PrimarySiteId!.Value, fields.RecoverySiteId!.Value, context.RequestAborted);
+        if (await db.Protections.AnyAsync(p => p.PrimarySiteId == fields.PrimarySiteId && p.PrimaryProjectId == protection.PrimaryProjectId, context.RequestAborted))
+            throw ApiException.Conflict($"Project {protection.PrimaryProjectId} is already enrolled at that site.");
+        protection.Id = Guid.NewGuid();
+        protection.PrimarySiteId = fields.PrimarySiteId.Value;
+        protection.RecoverySiteId = fields.RecoverySiteId.Value;
+        protection.CreatedAt = protection.UpdatedAt = clock.GetUtcNow();
+        db.Protections.Add(protection);
+        AuditTrail.Record(db, context, clock, "protection.create", "protection", protection.Id.ToString(), protection.PrimaryProjectId, new { protection.Name });
+        await Lookup.SaveAsync(db, $"Project {protection.PrimaryProjectId} is already enrolled at that site.", context.RequestAborted);
+        context.Response.Headers.Location = $"/v1/protections/{protection.Id}";
+        return ApiJson.Ok(new { protection = ProtectionView.Of(protection) }, 201);
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, TimeProvider clock)
+    {
+        var fields = (await JsonBody.ReadAsync<ProtectionBody>(context.Request, api.MaxBodyBytes)).Protection
+            ?? throw ApiException.BadRequest("The request body must be {\"protection\": {...}}.");
+        var protection = await FindAsync(db, id, tracked: true, context.RequestAborted);
+        TenantScope.EnsureAllowed(context, policy, "protection", "update", protection.PrimaryProjectId, "Protection", protection.Id);
+        var v = new Validator();
+        v.Require(fields.PrimarySiteId is null || fields.PrimarySiteId == protection.PrimarySiteId, "protection.primary_site_id cannot be changed");
+        v.Require(fields.PrimaryProjectId is null || fields.PrimaryProjectId == protection.PrimaryProjectId, "protection.primary_project_id cannot be changed");
+        v.Require(fields.RecoverySiteId is null || fields.RecoverySiteId == protection.RecoverySiteId, "protection.recovery_site_id cannot be changed");
+        var name = v.Name("protection.name", fields.Name, required: false);
+        Apply(v, fields, protection);
+        v.ThrowIfInvalid();
+        protection.Name = name ?? protection.Name;
+        protection.UpdatedAt = clock.GetUtcNow();
+        AuditTrail.Record(db, context, clock, "protection.update", "protection", protection.Id.ToString(), protection.PrimaryProjectId);
+        await db.SaveChangesAsync(context.RequestAborted);
+        return ApiJson.Ok(new { protection = ProtectionView.Of(protection) });
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock)
+    {
+        var protection = await FindAsync(db, id, tracked: true, context.RequestAborted);
+        TenantScope.EnsureAllowed(context, policy, "protection", "delete", protection.PrimaryProjectId, "Protection", protection.Id);
+        if (await db.Plans.AnyAsync(p => p.ProtectionId == protection.Id, context.RequestAborted))
+            throw ApiException.Conflict($"Protection {protection.Name} still has plans; delete them first.");
+        if (await db.Runs.AnyAsync(r => r.ProtectionId == protection.Id, context.RequestAborted))
+            throw ApiException.Conflict($"Protection {protection.Name} has run history; it is kept for the record.");
+        db.Protections.Remove(protection);
+        AuditTrail.Record(db, context, clock, "protection.delete", "protection", protection.Id.ToString(), protection.PrimaryProjectId, new { protection.Name });
+        await db.SaveChangesAsync(context.RequestAborted);
+        return Results.NoContent();
+    }
+
+    /// <summary>Validates and applies the optional fields shared by create and update.</summary>
+    private static void Apply(Validator v, ProtectionFields f, TenantProtection p)
+    {
+        if (ProjectId(v, "protection.recovery_project_id", f.RecoveryProjectId, required: false) is { } recovery) p.RecoveryProjectId = recovery;
+        if (f.RpoTargetSeconds is { } rpo)
+        {
+            v.Require(rpo is >= 60 and <= 86_400, "protection.rpo_target_seconds must be 60..86400");
+            p.RpoTargetSeconds = rpo;
+        }
+        if (v.Text("protection.drill_schedule", f.DrillSchedule, 64) is { } cron)
+        {
+            v.Require(CronExpression.TryParse(cron, out _), "protection.drill_schedule must be a five-field cron expression");
+            p.DrillSchedule = cron;
+        }
+        if (f.NetworkMapping is { } mapping)
+        {
+            v.Require(mapping.Count <= 100, "protection.network_mapping holds at most 100 networks");
+            foreach (var (from, to) in mapping)
+            {
+                v.Text("protection.network_mapping key", from, 64, required: true);
+                v.Text($"protection.network_mapping[{from}]", to, 64, required: true);
+            }
+            p.NetworkMapping = mapping;
+        }
+        if (f.Contacts is { } contacts)
+        {
+            v.Require(contacts.Count <= 20, "protection.contacts holds at most 20 addresses");
+            v.Require(contacts.All(c => c is not null && EmailPattern().IsMatch(c)), "protection.contacts must be e-mail addresses");
+            p.Contacts = contacts;
+        }
+        if (v.Url("protection.webhook_url", f.WebhookUrl, required: false) is { } webhook) p.WebhookUrl = webhook;
+    }
+
+    private static string? ProjectId(Validator v, string field, string? value, bool required)
+    {
+        var id = v.Text(field, value, 64, required);
+        if (id is not null) v.Require(ProjectIdPattern().IsMatch(id), $"{field} must be a Keystone project id");
+        return id;
+    }
+
+    private static async Task EnsureSitesAsync(DraasDbContext db, Guid primary, Guid recovery, CancellationToken ct)
+    {
+        var found = await db.Sites.Where(s => s.Id == primary || s.Id == recovery).Select(s => s.Id).ToListAsync(ct);
+        var missing = new[] { primary, recovery }.Where(id => !found.Contains(id)).ToList();
+        if (missing.Count > 0) throw ApiException.BadRequest($"Not registered sites: {string.Join(", ", missing)}.");
+    }
+
+    private static Task<TenantProtection> FindAsync(DraasDbContext db, string id, bool tracked, CancellationToken ct) =>
+        Lookup.FindAsync(tracked ? db.Protections : db.Protections.AsNoTracking(), id, "Protection", guid => p => p.Id == guid, ct);
+}
