@@ -187,15 +187,19 @@ internal sealed class AsyncReplication(ClientPool clients, PurePluginOptions opt
             ? PureNames.DrillCopy(request.RunId, request.SourceVolume)
             : PureNames.FailoverCopy(request.RunId, request.SourceVolume);
         var replicaPrefix = PureNames.ReplicaGroup(group.Source.Name, group.Name) + ".";
-        var leaf = "." + PureNames.Leaf(request.SourceVolume);
+        var leaf = PureNames.Leaf(request.SourceVolume);
 
-        bool IsOurSource(string? source) => source is not null && source.StartsWith(replicaPrefix, StringComparison.Ordinal)
-            && source.EndsWith(leaf, StringComparison.Ordinal);
+        // Which name the array reports as a copy's source is not pinned down for copies of snapshots:
+        // the snapshot itself (the simulator) or the volume it was taken of. Both count as ours.
+        bool IsOurSource(string? source) => source is not null &&
+            ((source.StartsWith(replicaPrefix, StringComparison.Ordinal) && source.EndsWith("." + leaf, StringComparison.Ordinal))
+             || source == leaf || source == $"{group.Source.Name}:{leaf}");
 
         var existing = await VolumeCopier.FindOwnCopyAsync(target, name, IsOurSource, ct).ConfigureAwait(false);
         if (existing is not null)
         {
-            var pointId = existing.Source!.Name![..^leaf.Length];
+            var source = existing.Source!.Name!;
+            var pointId = source.StartsWith(replicaPrefix, StringComparison.Ordinal) ? source[..^(leaf.Length + 1)] : null;
             return VolumeCopier.Result(existing, await PointAsync(group, pointId, existing, ct).ConfigureAwait(false), createdNow: false);
         }
 
@@ -227,14 +231,16 @@ internal sealed class AsyncReplication(ClientPool clients, PurePluginOptions opt
             group.Target.Name, context: id ?? group.Name);
     }
 
-    /// <summary>The recovery point an earlier copy came from; its time falls back to the copy's creation
-    /// when retention has since removed the snapshot.</summary>
-    private async Task<RecoveryPoint> PointAsync(ReplicationGroupRef group, string id, Volume copy, CancellationToken ct)
+    /// <summary>The recovery point an earlier copy came from: by id when its source names the snapshot,
+    /// else the newest point not younger than the copy. Its time falls back to the copy's creation when
+    /// retention has since removed the snapshot.</summary>
+    private async Task<RecoveryPoint> PointAsync(ReplicationGroupRef group, string? id, Volume copy, CancellationToken ct)
     {
+        var copied = DateTimeOffset.FromUnixTimeMilliseconds(copy.Created ?? 0);
         await foreach (var point in ListAsync(group, ct).ConfigureAwait(false))
         {
-            if (point.Id == id) return point;
+            if (id is null ? point.Time <= copied : point.Id == id) return point;
         }
-        return new RecoveryPoint(id, DateTimeOffset.FromUnixTimeMilliseconds(copy.Created ?? 0));
+        return new RecoveryPoint(id ?? $"{group.Name}@{copy.Created}", copied);
     }
 }

@@ -65,8 +65,11 @@ internal sealed class PodReplication(ClientPool clients, PurePluginOptions optio
             await source.UnstretchPodAsync(group.Name, group.Target.Name, ct).ConfigureAwait(false);
         foreach (var link in await source.ListReplicaLinksAsync(group.Name, ct).ConfigureAwait(false))
             await source.DeleteReplicaLinkAsync(group.Name, link.RemotePod.Name!, ct).ConfigureAwait(false);
-        await foreach (var v in PodVolumesAsync(source, group.Name, ct).ConfigureAwait(false))
-            await source.PatchVolumeAsync(v.Name, new VolumePatch(Pod: new NamedRef("")), ct).ConfigureAwait(false);
+        // Listed in full before moving any: moving while paging shifts the pages and skips volumes.
+        var inPod = new List<string>();
+        await foreach (var v in PodVolumesAsync(source, group.Name, ct).ConfigureAwait(false)) inPod.Add(v.Name);
+        foreach (var name in inPod)
+            await source.PatchVolumeAsync(name, new VolumePatch(Pod: new NamedRef("")), ct).ConfigureAwait(false);
         if (!pod.Destroyed) await source.PatchPodAsync(group.Name, new PodPatch(Destroyed: true), cancellationToken: ct).ConfigureAwait(false);
         await source.EradicatePodAsync(group.Name, ct).ConfigureAwait(false);
         return true;

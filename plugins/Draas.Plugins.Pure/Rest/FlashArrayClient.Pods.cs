@@ -21,8 +21,10 @@ public sealed partial class FlashArrayClient
         return (await WriteAsync<Pod>(Method.Patch, "pods", query, patch, cancellationToken).ConfigureAwait(false)).Single();
     }
 
+    /// <summary>Eradicates a destroyed, empty pod. Contents are never eradicated with it: a volume
+    /// still inside makes the array refuse, which is the safe answer.</summary>
     public Task EradicatePodAsync(string name, CancellationToken cancellationToken = default) =>
-        DeleteAsync("pods", new Query { { "names", [name] }, { "eradicate_contents", true } }, cancellationToken);
+        DeleteAsync("pods", new Query { { "names", [name] } }, cancellationToken);
 
     /// <summary>Stretches a pod to another array (sync replication).</summary>
     public Task StretchPodAsync(string pod, string array, CancellationToken cancellationToken = default) =>

@@ -209,6 +209,7 @@ public sealed class FlashArraySimulator : IAsyncDisposable
             reply = new Reply(400, Errors($"Invalid request: {e.Message}", null));
         }
         reply ??= new Reply(404, Errors($"{req.Method} /{resource} is not implemented by the simulator.", null));
+        if (reply.Body is ListQuery.ListPage { ContinuationToken: { } next }) http.Response.Headers["x-next-token"] = next;
         await WriteAsync(http, reply.Status, reply.Body).ConfigureAwait(false);
     }
 

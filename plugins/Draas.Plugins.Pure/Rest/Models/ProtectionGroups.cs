@@ -22,7 +22,8 @@ public sealed record ProtectionGroup(
 public sealed record ProtectionGroupPatch(
     ReplicationSchedule? ReplicationSchedule = null,
     Retention? TargetRetention = null,
-    bool? Destroyed = null);
+    bool? Destroyed = null,
+    ReplicationSchedule? SnapshotSchedule = null);
 
 /// <summary>A row of <c>/protection-groups/volumes</c> or <c>/protection-groups/targets</c>.</summary>
 public sealed record GroupMember(NamedRef Group, NamedRef Member, bool? Allowed = null, string? Status = null);

@@ -14,7 +14,10 @@ namespace Draas.Simulators.FlashArray.Http;
 /// </summary>
 public static class ListQuery
 {
-    public static object Apply(IEnumerable<object> items, Req req, int maxPageSize)
+    /// <summary>The GET envelope; the host also sends the token as <c>x-next-token</c>.</summary>
+    public sealed record ListPage(string? ContinuationToken, bool MoreItemsRemaining, int? TotalItemCount, IReadOnlyList<JsonNode> Items);
+
+    public static ListPage Apply(IEnumerable<object> items, Req req, int maxPageSize)
     {
         var nodes = items.Select(i => JsonSerializer.SerializeToNode(i, SimJson.Options)!).ToList();
         if (req.Get("filter") is { Length: > 0 } filter)
@@ -46,13 +49,11 @@ public static class ListQuery
         var limit = int.TryParse(req.Get("limit"), CultureInfo.InvariantCulture, out var l) ? Math.Min(l, maxPageSize) : maxPageSize;
         var page = nodes.Skip(offset).Take(limit).ToList();
         var more = offset + page.Count < nodes.Count;
-        return new
-        {
-            ContinuationToken = more ? Convert.ToBase64String(Encoding.UTF8.GetBytes((offset + page.Count).ToString(CultureInfo.InvariantCulture))) : null,
-            MoreItemsRemaining = more,
-            TotalItemCount = req.Flag("total_item_count") ? nodes.Count : (int?)null,
-            Items = page,
-        };
+        return new ListPage(
+            more ? Convert.ToBase64String(Encoding.UTF8.GetBytes((offset + page.Count).ToString(CultureInfo.InvariantCulture))) : null,
+            more,
+            req.Flag("total_item_count") ? nodes.Count : null,
+            page);
     }
 
     private static (string Path, string Value) ParseClause(string clause)

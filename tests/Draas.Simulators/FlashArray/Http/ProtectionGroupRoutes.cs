@@ -70,8 +70,13 @@ public static class ProtectionGroupRoutes
                 pg.ReplicationSchedule = next;
             }
             if (req.BodyField("snapshot_schedule") is JsonObject ss)
-                pg.SnapshotSchedule = new Schedule(ss["enabled"]?.GetValue<bool>() ?? pg.SnapshotSchedule.Enabled,
-                    ss["frequency"]?.GetValue<long>() ?? pg.SnapshotSchedule.FrequencyMs);
+            {
+                var s = pg.SnapshotSchedule;
+                var next = new Schedule(ss["enabled"]?.GetValue<bool>() ?? s.Enabled, ss["frequency"]?.GetValue<long>() ?? s.FrequencyMs);
+                if (next.Enabled && (!s.Enabled || next.FrequencyMs != s.FrequencyMs))
+                    pg.NextSnapshotAt = c.Now + TimeSpan.FromMilliseconds(next.FrequencyMs);
+                pg.SnapshotSchedule = next;
+            }
             if (req.BodyField("target_retention") is JsonObject tr) pg.TargetRetention = Retention(tr, pg.TargetRetention);
             if (req.BodyField("source_retention") is JsonObject sr) pg.SourceRetention = Retention(sr, pg.SourceRetention);
             changed.Add(Wire.ProtectionGroup(pg, Origin(c, pg)));

@@ -53,6 +53,7 @@ public sealed class SimProtectionGroup
     public RetentionRule SourceRetention { get; set; } = new(86_400, 4, 7);
     public RetentionRule TargetRetention { get; set; } = new(86_400, 4, 7);
     public DateTimeOffset? NextReplicationAt { get; set; }
+    public DateTimeOffset? NextSnapshotAt { get; set; }
     public int NextSnapshotNumber { get; set; } = 1;
 }
 

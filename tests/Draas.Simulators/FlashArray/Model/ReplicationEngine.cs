@@ -93,6 +93,7 @@ public sealed class ReplicationEngine(SimWorld world)
             foreach (var pg in array.ProtectionGroups.Values)
             {
                 if (pg.IsLocal && !pg.Destroyed && pg.ReplicationSchedule.Enabled) Consider(pg.NextReplicationAt);
+                if (pg.IsLocal && !pg.Destroyed && pg.SnapshotSchedule.Enabled) Consider(pg.NextSnapshotAt);
             }
             foreach (var snap in array.PgSnapshots.Values)
             {
@@ -137,6 +138,14 @@ public sealed class ReplicationEngine(SimWorld world)
                 Snapshot(array, pg, at, null, replicate: true);
                 var every = TimeSpan.FromMilliseconds(pg.ReplicationSchedule.FrequencyMs);
                 while (pg.NextReplicationAt <= at) pg.NextReplicationAt += every;
+            }
+            foreach (var pg in array.ProtectionGroups.Values.Where(p => p.IsLocal && !p.Destroyed && p.SnapshotSchedule.Enabled))
+            {
+                // Local-only snapshots: kept on the source, never shipped.
+                if (pg.NextSnapshotAt is not { } due || due > at) continue;
+                Snapshot(array, pg, at, null, replicate: false);
+                var every = TimeSpan.FromMilliseconds(pg.SnapshotSchedule.FrequencyMs);
+                while (pg.NextSnapshotAt <= at) pg.NextSnapshotAt += every;
             }
             foreach (var snap in array.PgSnapshots.Values.ToList())
             {

@@ -150,6 +150,21 @@ public sealed class PluginContractTests
     }
 
     [Test]
+    public async Task A_retried_promote_recognises_its_copy_when_the_array_names_the_volume_as_its_source()
+    {
+        StubReplicatedSnapshot();
+        var copied = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        _b.GetWhere("volumes", ("names", "draas-fo-run1-vol1"),
+            new { id = "n1", name = "draas-fo-run1-vol1", provisioned = 10L << 30, created = copied, destroyed = false, source = new { name = "vol1" } });
+
+        var again = await _plugin.PromoteVolumeAsync(new PromoteRequest(Group(), "vol1", "run1", PromotePurpose.Failover));
+
+        Assert.That(again.CreatedNow, Is.False);
+        Assert.That(again.RecoveryPoint.Id, Is.EqualTo("array-a:draas-p1-web.7"), "the newest point older than the copy");
+        Assert.That(_b.Calls(), Has.None.StartsWith("POST"));
+    }
+
+    [Test]
     public async Task A_drill_copy_is_made_under_a_drill_name_and_release_destroys_then_eradicates_it()
     {
         StubReplicatedSnapshot();

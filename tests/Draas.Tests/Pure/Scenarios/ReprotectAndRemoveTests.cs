@@ -48,13 +48,15 @@ public sealed class ReprotectAndRemoveTests
     public async Task Removing_sync_protection_moves_the_volumes_out_of_the_pod_and_deletes_it()
     {
         await using var arrays = await SimulatedArrays.StartAsync();
-        var volumes = await arrays.CreateVolumesAsync(arrays.A, "v1");
+        // More volumes than one page of the simulator's lists (3), so removal must not page while it moves them.
+        var volumes = await arrays.CreateVolumesAsync(arrays.A, "v1", "v2", "v3", "v4");
         var protection = await arrays.Plugin.EnsureProtectedAsync(arrays.Spec(ReplicationMode.Sync, volumes));
-        await arrays.Admin.WriteAsync("array-a", protection.Members.Single(), "kept");
+        await arrays.Admin.WriteAsync("array-a", protection.Members[0], "kept");
 
         Assert.That(await arrays.Plugin.RemoveProtectionAsync(protection.Group), Is.True);
         Assert.That(await arrays.Client(arrays.A).FindPodAsync(protection.Group.Name), Is.Null);
         Assert.That(await arrays.Client(arrays.B).FindPodAsync(protection.Group.Name), Is.Null, "unstretched first");
+        Assert.That(await arrays.VolumeNamesAsync(arrays.A, "v*"), Is.EquivalentTo(volumes));
         Assert.That((await arrays.Admin.ReadAsync("array-a", "v1")).Single().Data, Is.EqualTo("kept"));
     }
 

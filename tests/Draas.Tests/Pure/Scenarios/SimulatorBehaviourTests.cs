@@ -73,6 +73,26 @@ public sealed class SimulatorBehaviourTests
     }
 
     [Test]
+    public async Task A_local_snapshot_schedule_snapshots_the_source_and_ships_nothing()
+    {
+        await using var arrays = await StoppedClockAsync();
+        var volumes = await arrays.CreateVolumesAsync(arrays.A, "v");
+        var group = (await arrays.Plugin.EnsureProtectedAsync(arrays.Spec(ReplicationMode.Async, volumes))).Group;
+        var source = arrays.Client(arrays.A);
+        await source.PatchProtectionGroupAsync(group.Name, new Draas.Plugins.Pure.Rest.Models.ProtectionGroupPatch(
+            SnapshotSchedule: new Draas.Plugins.Pure.Rest.Models.ReplicationSchedule(Enabled: true, Frequency: 1_200_000)));
+
+        await arrays.Admin.AdvanceAsync(TimeSpan.FromMinutes(50)); // two 20-minute local snapshots, no replication yet
+        var local = new List<string>();
+        await foreach (var s in source.ListGroupSnapshotsAsync(group.Name)) local.Add(s.Name);
+        var shipped = new List<RecoveryPoint>();
+        await foreach (var p in arrays.Plugin.ListRecoveryPointsAsync(group)) shipped.Add(p);
+
+        Assert.That(local, Is.EqualTo(new[] { "draas-p1-web.1", "draas-p1-web.2" }));
+        Assert.That(shipped, Is.Empty);
+    }
+
+    [Test]
     public async Task A_write_to_a_stretched_pod_lands_on_both_arrays_at_once()
     {
         await using var arrays = await StoppedClockAsync();
