@@ -112,7 +112,7 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         }
     }
 
-    bool IsFresh(CachedToken token) => Time.GetUtcNow() < token.Body.ExpiresAt - _options.ExpiryMargin;
+    bool IsFresh(CachedToken token) => Time.GetUtcNow() < token.RenewAt;
 
     async Task<CachedToken> AuthenticateAsync(CancellationToken ct)
     {
@@ -125,7 +125,11 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         // Never the token itself: a log line must not let a reader act as the service.
         _logger.LogInformation("authenticated as {User} ({UserId}) scoped to project {Project}, expires {ExpiresAt:O}",
             body.User.Name, body.User.Id, body.Project?.Name ?? body.Domain?.Name, body.ExpiresAt);
-        return new CachedToken(id, body);
+        // Renew inside the margin, but never sooner than half the token's life: a cloud issuing
+        // short tokens (shorter than twice the margin) would otherwise make every call authenticate.
+        var now = Time.GetUtcNow();
+        var margin = TimeSpan.FromTicks(Math.Min(_options.ExpiryMargin.Ticks, Math.Max(0, (body.ExpiresAt - now).Ticks / 2)));
+        return new CachedToken(id, body, body.ExpiresAt - margin);
     }
 
     /// <summary>Disposes every client this session handed out (their RestClients and connections).</summary>
@@ -135,10 +139,11 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         _authLock.Dispose();
     }
 
-    sealed class CachedToken(string id, Token body)
+    sealed class CachedToken(string id, Token body, DateTimeOffset renewAt)
     {
         public string Id { get; } = id;
         public Token Body { get; } = body;
+        public DateTimeOffset RenewAt { get; } = renewAt;
         public override string ToString() => $"token for {Body.User.Name}, expires {Body.ExpiresAt:O}";
     }
 }

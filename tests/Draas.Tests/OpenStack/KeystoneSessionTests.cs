@@ -181,6 +181,23 @@ public class KeystoneSessionTests
     }
 
     [Test]
+    public async Task A_cloud_issuing_short_tokens_still_gets_each_token_reused_for_half_its_life()
+    {
+        _cloud.Server.Reset();
+        _cloud.StubAuth(FakeCloud.ServiceToken, lifetime: TimeSpan.FromMinutes(4));
+        using var session = _cloud.Session();
+
+        await session.GetTokenAsync(CancellationToken.None);
+        _cloud.Time.Advance(TimeSpan.FromMinutes(1.5));
+        await session.GetTokenAsync(CancellationToken.None);
+        Assert.That(_cloud.Requests("POST", "/identity/v3/auth/tokens"), Has.Length.EqualTo(1), "a 4-minute token is inside the 5-minute margin from the start");
+
+        _cloud.Time.Advance(TimeSpan.FromMinutes(1));
+        await session.GetTokenAsync(CancellationToken.None);
+        Assert.That(_cloud.Requests("POST", "/identity/v3/auth/tokens"), Has.Length.EqualTo(2));
+    }
+
+    [Test]
     public async Task A_service_answering_401_makes_the_session_authenticate_again_and_repeat_the_call()
     {
         using var session = _cloud.Session();
