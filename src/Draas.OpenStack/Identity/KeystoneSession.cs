@@ -45,7 +45,7 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         _logger = _loggers.CreateLogger<KeystoneSession>();
         Time = time ?? TimeProvider.System;
         _retry = new RetryPolicy(retry ?? new RetryPolicyOptions(), Time, _loggers.CreateLogger<RetryPolicy>());
-        var authUrl = new Uri(options.AuthUrl.TrimEnd('/') + "/");
+        var authUrl = V3Root(options.AuthUrl);
         // The identity API is reached at the auth URL itself: catalogs often list Keystone without
         // its version ("http://host:5000") or under a prefix, while the auth URL is known to be v3.
         _keystone = NewClient(ServiceApi.Identity, auth: null, _ => Task.FromResult(authUrl));
@@ -92,6 +92,16 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         var client = new ServiceClient(api, auth, endpoint, _retry, _loggers.CreateLogger("Draas.OpenStack." + api.CatalogType), _options.RequestTimeout);
         _clients.Add(client);
         return client;
+    }
+
+    /// <summary>
+    /// clouds.yaml usually names Keystone without its version ("http://host:5000", "http://host/identity");
+    /// this client speaks v3 only, so the version is added rather than discovered.
+    /// </summary>
+    internal static Uri V3Root(string authUrl)
+    {
+        var trimmed = authUrl.TrimEnd('/');
+        return new Uri((trimmed.EndsWith("/v3", StringComparison.Ordinal) ? trimmed : trimmed + "/v3") + "/");
     }
 
     async Task<CachedToken> CurrentAsync(CancellationToken ct)

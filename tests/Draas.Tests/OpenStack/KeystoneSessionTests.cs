@@ -30,6 +30,18 @@ public class KeystoneSessionTests
             """.Replace("PASSWORD", FakeCloud.Password));
     }
 
+    [TestCase("/identity")]
+    [TestCase("/identity/")]
+    [TestCase("/identity/v3/")]
+    public async Task An_auth_url_written_as_in_clouds_yaml_without_v3_still_reaches_keystone_v3(string path)
+    {
+        var options = _cloud.PasswordOptions();
+        options.AuthUrl = _cloud.Url + path;
+        using var session = _cloud.Session(options);
+
+        Assert.That(await session.GetTokenAsync(CancellationToken.None), Is.EqualTo(FakeCloud.ServiceToken));
+    }
+
     [Test]
     public async Task Application_credential_auth_sends_id_and_secret_and_no_scope()
     {
