@@ -65,7 +65,7 @@ public sealed class ServiceClient : IDisposable
     internal async Task<T> SendAsync<T>(OpenStackRequest request, string? key, CancellationToken ct)
     {
         var response = await SendAsync(request, ct).ConfigureAwait(false);
-        return Read<T>(response, key);
+        return Read<T>(Api.CatalogType, response, key);
     }
 
     internal Task<T> GetAsync<T>(string path, string? key, CancellationToken ct, IReadOnlyList<KeyValuePair<string, string>>? query = null) =>
@@ -109,16 +109,30 @@ public sealed class ServiceClient : IDisposable
         }
     }
 
-    internal static T Read<T>(RestResponse response, string? key)
+    /// <summary>
+    /// Reads a successful answer; one that is not the JSON we expect (an empty body, a proxy's HTML
+    /// page, a missing wrapper) is an <see cref="OpenStackException"/> naming the call, not a bare JsonException.
+    /// </summary>
+    internal static T Read<T>(string service, RestResponse response, string? key)
     {
-        var bytes = response.RawBytes ?? [];
-        if (bytes.Length == 0) throw new JsonException($"empty answer from {response.ResponseUri}, expected {typeof(T).Name}");
-        if (key is null) return JsonSerializer.Deserialize<T>(bytes, OpenStackJson.Options)!;
-        using var doc = JsonDocument.Parse(bytes);
-        if (!doc.RootElement.TryGetProperty(key, out var inner))
-            throw new JsonException($"answer from {response.ResponseUri} has no '{key}'");
-        return inner.Deserialize<T>(OpenStackJson.Options)!;
+        try
+        {
+            var bytes = response.RawBytes ?? [];
+            if (bytes.Length == 0) throw new JsonException("the answer is empty");
+            if (key is null) return JsonSerializer.Deserialize<T>(bytes, OpenStackJson.Options) ?? throw new JsonException("the answer is null");
+            using var doc = JsonDocument.Parse(bytes);
+            if (!doc.RootElement.TryGetProperty(key, out var inner)) throw new JsonException($"the answer has no '{key}'");
+            return inner.Deserialize<T>(OpenStackJson.Options) ?? throw new JsonException($"'{key}' is null");
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(service, response, typeof(T).Name, e);
+        }
     }
+
+    internal static OpenStackException Malformed(string service, RestResponse response, string expected, JsonException e) =>
+        new(service, response.Request.Method.ToString().ToUpperInvariant(), response.ResponseUri?.ToString() ?? response.Request.Resource,
+            response.StatusCode, $"not the expected {expected}: {e.Message}", RequestId(response), e);
 
     delegate Task<(RestResponse Response, Stream? Body)> Transport(RestClient client, RestRequest request, CancellationToken ct);
 

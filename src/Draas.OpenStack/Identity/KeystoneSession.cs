@@ -131,7 +131,7 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         var id = ServiceClient.Header(response, "X-Subject-Token")
             ?? throw new OpenStackException("identity", "POST", response.ResponseUri?.ToString() ?? "auth/tokens",
                 response.StatusCode, "Keystone issued a token without X-Subject-Token", null);
-        var body = ServiceClient.Read<Token>(response, "token");
+        var body = ServiceClient.Read<Token>("identity", response, "token");
         // Never the token itself: a log line must not let a reader act as the service.
         _logger.LogInformation("authenticated as {User} ({UserId}) scoped to project {Project}, expires {ExpiresAt:O}",
             body.User.Name, body.User.Id, body.Project?.Name ?? body.Domain?.Name, body.ExpiresAt);
