@@ -33,7 +33,7 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
     readonly Lazy<ImageClient> _image;
     readonly Lazy<NetworkingClient> _networking;
     readonly System.Collections.Concurrent.ConcurrentBag<ServiceClient> _clients = [];
-    volatile CachedToken? _cached;
+    CachedToken? _cached; // read with Volatile, swapped with Interlocked
 
     public KeystoneSession(KeystoneSessionOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null,
         RetryPolicyOptions? retry = null)
@@ -72,8 +72,9 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
 
     public void Invalidate(string token)
     {
-        var cached = _cached;
-        if (cached is not null && cached.Id == token) _cached = null;
+        // Only the rejected token is forgotten: another caller may already have put a fresh one in its place.
+        var cached = Volatile.Read(ref _cached);
+        if (cached is not null && cached.Id == token) Interlocked.CompareExchange(ref _cached, null, cached);
     }
 
     /// <summary>The endpoint of <paramref name="serviceType"/> for this session's interface and region.</summary>
@@ -106,15 +107,16 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
 
     async Task<CachedToken> CurrentAsync(CancellationToken ct)
     {
-        var cached = _cached;
+        var cached = Volatile.Read(ref _cached);
         if (cached is not null && IsFresh(cached)) return cached;
         await _authLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            cached = _cached;
+            cached = Volatile.Read(ref _cached);
             if (cached is not null && IsFresh(cached)) return cached;
-            _cached = await AuthenticateAsync(ct).ConfigureAwait(false);
-            return _cached;
+            var fresh = await AuthenticateAsync(ct).ConfigureAwait(false);
+            Volatile.Write(ref _cached, fresh);
+            return fresh;
         }
         finally
         {
