@@ -22,7 +22,16 @@ internal static class Pager
         {
             var response = await client.SendAsync(new OpenStackRequest(Method.Get, next) { Query = firstQuery, Microversion = microversion }, ct).ConfigureAwait(false);
             firstQuery = [];
-            var (items, nextLink) = ReadPage<T>(response.RawBytes ?? [], key);
+            List<T> items;
+            string? nextLink;
+            try
+            {
+                (items, nextLink) = ReadPage<T>(response.RawBytes ?? [], key);
+            }
+            catch (JsonException e)
+            {
+                throw ServiceClient.Malformed(client.Api.CatalogType, response, $"page of {key}", e);
+            }
             foreach (var item in items) yield return item;
             if (items.Count == 0 || nextLink is null) yield break;
             next = await ResolveAsync(client, nextLink, ct).ConfigureAwait(false);

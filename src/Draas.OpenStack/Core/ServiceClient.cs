@@ -65,7 +65,7 @@ public sealed class ServiceClient : IDisposable
     internal async Task<T> SendAsync<T>(OpenStackRequest request, string? key, CancellationToken ct)
     {
         var response = await SendAsync(request, ct).ConfigureAwait(false);
-        return Read<T>(response, key);
+        return Read<T>(Api.CatalogType, response, key);
     }
 
     internal Task<T> GetAsync<T>(string path, string? key, CancellationToken ct, IReadOnlyList<KeyValuePair<string, string>>? query = null) =>
@@ -83,7 +83,7 @@ public sealed class ServiceClient : IDisposable
         var client = await EnsureClientAsync(ct).ConfigureAwait(false);
         return await _retry.ExecuteAsync(async _ =>
         {
-            var (head, body) = await SendOnceAsync(client, request, ct, DownloadAsync).ConfigureAwait(false);
+            var (head, body) = await SendOnceAsync(client, request, ct, StreamedDownload.SendAsync).ConfigureAwait(false);
             return (head, body ?? Stream.Null);
         }, ct).ConfigureAwait(false);
     }
@@ -109,16 +109,30 @@ public sealed class ServiceClient : IDisposable
         }
     }
 
-    internal static T Read<T>(RestResponse response, string? key)
+    /// <summary>
+    /// Reads a successful answer; one that is not the JSON we expect (an empty body, a proxy's HTML
+    /// page, a missing wrapper) is an <see cref="OpenStackException"/> naming the call, not a bare JsonException.
+    /// </summary>
+    internal static T Read<T>(string service, RestResponse response, string? key)
     {
-        var bytes = response.RawBytes ?? [];
-        if (bytes.Length == 0) throw new JsonException($"empty answer from {response.ResponseUri}, expected {typeof(T).Name}");
-        if (key is null) return JsonSerializer.Deserialize<T>(bytes, OpenStackJson.Options)!;
-        using var doc = JsonDocument.Parse(bytes);
-        if (!doc.RootElement.TryGetProperty(key, out var inner))
-            throw new JsonException($"answer from {response.ResponseUri} has no '{key}'");
-        return inner.Deserialize<T>(OpenStackJson.Options)!;
+        try
+        {
+            var bytes = response.RawBytes ?? [];
+            if (bytes.Length == 0) throw new JsonException("the answer is empty");
+            if (key is null) return JsonSerializer.Deserialize<T>(bytes, OpenStackJson.Options) ?? throw new JsonException("the answer is null");
+            using var doc = JsonDocument.Parse(bytes);
+            if (!doc.RootElement.TryGetProperty(key, out var inner)) throw new JsonException($"the answer has no '{key}'");
+            return inner.Deserialize<T>(OpenStackJson.Options) ?? throw new JsonException($"'{key}' is null");
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(service, response, typeof(T).Name, e);
+        }
     }
+
+    internal static OpenStackException Malformed(string service, RestResponse response, string expected, JsonException e) =>
+        new(service, response.Request.Method.ToString().ToUpperInvariant(), response.ResponseUri?.ToString() ?? response.Request.Resource,
+            response.StatusCode, $"not the expected {expected}: {e.Message}", RequestId(response), e);
 
     delegate Task<(RestResponse Response, Stream? Body)> Transport(RestClient client, RestRequest request, CancellationToken ct);
 
@@ -185,57 +199,6 @@ public sealed class ServiceClient : IDisposable
         else if (request.Body is not null)
             rest.AddStringBody(JsonSerializer.Serialize(request.Body, OpenStackJson.Options), request.ContentType);
         return rest;
-    }
-
-    static async Task<(RestResponse, Stream?)> DownloadAsync(RestClient client, RestRequest request, CancellationToken ct)
-    {
-        var capture = new HeadCapture();
-        request.Interceptors = [capture];
-        Stream? body;
-        try
-        {
-            body = await client.DownloadStreamAsync(request, ct).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is HttpRequestException or IOException || (error is TaskCanceledException && !ct.IsCancellationRequested))
-        {
-            return (new RestResponse(request) { ResponseStatus = ResponseStatus.Error, ErrorException = error, ErrorMessage = error.Message }, null);
-        }
-        var head = capture.Head;
-        if (head is null)
-            return (new RestResponse(request) { ResponseStatus = ResponseStatus.Error, ErrorMessage = "no answer" }, body);
-        var headers = head.Headers.Concat(head.Content.Headers)
-            .SelectMany(h => h.Value.Select(v => new HeaderParameter(h.Key, v))).ToList();
-        var response = new RestResponse(request)
-        {
-            StatusCode = head.StatusCode,
-            IsSuccessStatusCode = head.IsSuccessStatusCode,
-            ResponseStatus = ResponseStatus.Completed,
-            ResponseUri = head.RequestMessage?.RequestUri,
-            Headers = headers,
-            Content = capture.ErrorBody,
-        };
-        if (!head.IsSuccessStatusCode && body is not null)
-        {
-            await body.DisposeAsync().ConfigureAwait(false);
-            body = null;
-        }
-        return (response, body);
-    }
-
-    /// <summary>DownloadStreamAsync returns only the body; this keeps the status and headers of the answer.</summary>
-    sealed class HeadCapture : RestSharp.Interceptors.Interceptor
-    {
-        public HttpResponseMessage? Head { get; private set; }
-
-        /// <summary>The body of an error answer, read here because RestSharp hands back no stream for one.</summary>
-        public string? ErrorBody { get; private set; }
-
-        public override async ValueTask AfterHttpRequest(HttpResponseMessage responseMessage, CancellationToken cancellationToken)
-        {
-            Head = responseMessage;
-            if (!responseMessage.IsSuccessStatusCode)
-                ErrorBody = await responseMessage.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     static async Task<string?> ErrorTextAsync(RestResponse response, Stream? body, CancellationToken ct)

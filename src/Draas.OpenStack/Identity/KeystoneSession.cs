@@ -33,7 +33,7 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
     readonly Lazy<ImageClient> _image;
     readonly Lazy<NetworkingClient> _networking;
     readonly System.Collections.Concurrent.ConcurrentBag<ServiceClient> _clients = [];
-    volatile CachedToken? _cached;
+    CachedToken? _cached; // read with Volatile, swapped with Interlocked
 
     public KeystoneSession(KeystoneSessionOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null,
         RetryPolicyOptions? retry = null)
@@ -45,7 +45,7 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         _logger = _loggers.CreateLogger<KeystoneSession>();
         Time = time ?? TimeProvider.System;
         _retry = new RetryPolicy(retry ?? new RetryPolicyOptions(), Time, _loggers.CreateLogger<RetryPolicy>());
-        var authUrl = new Uri(options.AuthUrl.TrimEnd('/') + "/");
+        var authUrl = V3Root(options.AuthUrl);
         // The identity API is reached at the auth URL itself: catalogs often list Keystone without
         // its version ("http://host:5000") or under a prefix, while the auth URL is known to be v3.
         _keystone = NewClient(ServiceApi.Identity, auth: null, _ => Task.FromResult(authUrl));
@@ -72,8 +72,9 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
 
     public void Invalidate(string token)
     {
-        var cached = _cached;
-        if (cached is not null && cached.Id == token) _cached = null;
+        // Only the rejected token is forgotten: another caller may already have put a fresh one in its place.
+        var cached = Volatile.Read(ref _cached);
+        if (cached is not null && cached.Id == token) Interlocked.CompareExchange(ref _cached, null, cached);
     }
 
     /// <summary>The endpoint of <paramref name="serviceType"/> for this session's interface and region.</summary>
@@ -94,17 +95,28 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         return client;
     }
 
+    /// <summary>
+    /// clouds.yaml usually names Keystone without its version ("http://host:5000", "http://host/identity");
+    /// this client speaks v3 only, so the version is added rather than discovered.
+    /// </summary>
+    internal static Uri V3Root(string authUrl)
+    {
+        var trimmed = authUrl.TrimEnd('/');
+        return new Uri((trimmed.EndsWith("/v3", StringComparison.Ordinal) ? trimmed : trimmed + "/v3") + "/");
+    }
+
     async Task<CachedToken> CurrentAsync(CancellationToken ct)
     {
-        var cached = _cached;
+        var cached = Volatile.Read(ref _cached);
         if (cached is not null && IsFresh(cached)) return cached;
         await _authLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            cached = _cached;
+            cached = Volatile.Read(ref _cached);
             if (cached is not null && IsFresh(cached)) return cached;
-            _cached = await AuthenticateAsync(ct).ConfigureAwait(false);
-            return _cached;
+            var fresh = await AuthenticateAsync(ct).ConfigureAwait(false);
+            Volatile.Write(ref _cached, fresh);
+            return fresh;
         }
         finally
         {
@@ -112,7 +124,7 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         }
     }
 
-    bool IsFresh(CachedToken token) => Time.GetUtcNow() < token.Body.ExpiresAt - _options.ExpiryMargin;
+    bool IsFresh(CachedToken token) => Time.GetUtcNow() < token.RenewAt;
 
     async Task<CachedToken> AuthenticateAsync(CancellationToken ct)
     {
@@ -121,11 +133,15 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         var id = ServiceClient.Header(response, "X-Subject-Token")
             ?? throw new OpenStackException("identity", "POST", response.ResponseUri?.ToString() ?? "auth/tokens",
                 response.StatusCode, "Keystone issued a token without X-Subject-Token", null);
-        var body = ServiceClient.Read<Token>(response, "token");
+        var body = ServiceClient.Read<Token>("identity", response, "token");
         // Never the token itself: a log line must not let a reader act as the service.
         _logger.LogInformation("authenticated as {User} ({UserId}) scoped to project {Project}, expires {ExpiresAt:O}",
             body.User.Name, body.User.Id, body.Project?.Name ?? body.Domain?.Name, body.ExpiresAt);
-        return new CachedToken(id, body);
+        // Renew inside the margin, but never sooner than half the token's life: a cloud issuing
+        // short tokens (shorter than twice the margin) would otherwise make every call authenticate.
+        var now = Time.GetUtcNow();
+        var margin = TimeSpan.FromTicks(Math.Min(_options.ExpiryMargin.Ticks, Math.Max(0, (body.ExpiresAt - now).Ticks / 2)));
+        return new CachedToken(id, body, body.ExpiresAt - margin);
     }
 
     /// <summary>Disposes every client this session handed out (their RestClients and connections).</summary>
@@ -135,10 +151,11 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
         _authLock.Dispose();
     }
 
-    sealed class CachedToken(string id, Token body)
+    sealed class CachedToken(string id, Token body, DateTimeOffset renewAt)
     {
         public string Id { get; } = id;
         public Token Body { get; } = body;
+        public DateTimeOffset RenewAt { get; } = renewAt;
         public override string ToString() => $"token for {Body.User.Name}, expires {Body.ExpiresAt:O}";
     }
 }

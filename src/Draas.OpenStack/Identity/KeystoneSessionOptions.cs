@@ -7,7 +7,7 @@ namespace Draas.OpenStack.Identity;
 /// </summary>
 public sealed class KeystoneSessionOptions
 {
-    /// <summary>Keystone's v3 root, e.g. http://keystone:5000/v3.</summary>
+    /// <summary>Keystone's v3 root, e.g. http://keystone:5000/v3 ("/v3" is added when missing, as in clouds.yaml).</summary>
     public string AuthUrl { get; set; } = "";
     public string? Region { get; set; }
     /// <summary>Catalog interface: public, internal or admin.</summary>

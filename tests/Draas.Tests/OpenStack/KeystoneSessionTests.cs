@@ -30,6 +30,18 @@ public class KeystoneSessionTests
             """.Replace("PASSWORD", FakeCloud.Password));
     }
 
+    [TestCase("/identity")]
+    [TestCase("/identity/")]
+    [TestCase("/identity/v3/")]
+    public async Task An_auth_url_written_as_in_clouds_yaml_without_v3_still_reaches_keystone_v3(string path)
+    {
+        var options = _cloud.PasswordOptions();
+        options.AuthUrl = _cloud.Url + path;
+        using var session = _cloud.Session(options);
+
+        Assert.That(await session.GetTokenAsync(CancellationToken.None), Is.EqualTo(FakeCloud.ServiceToken));
+    }
+
     [Test]
     public async Task Application_credential_auth_sends_id_and_secret_and_no_scope()
     {
@@ -178,6 +190,23 @@ public class KeystoneSessionTests
         _cloud.Time.Advance(TimeSpan.FromMinutes(6));
         await session.GetTokenAsync(CancellationToken.None);
         Assert.That(_cloud.Requests("POST", "/identity/v3/auth/tokens"), Has.Length.EqualTo(2), "4 minutes left, inside the 5-minute margin: renew");
+    }
+
+    [Test]
+    public async Task A_cloud_issuing_short_tokens_still_gets_each_token_reused_for_half_its_life()
+    {
+        _cloud.Server.Reset();
+        _cloud.StubAuth(FakeCloud.ServiceToken, lifetime: TimeSpan.FromMinutes(4));
+        using var session = _cloud.Session();
+
+        await session.GetTokenAsync(CancellationToken.None);
+        _cloud.Time.Advance(TimeSpan.FromMinutes(1.5));
+        await session.GetTokenAsync(CancellationToken.None);
+        Assert.That(_cloud.Requests("POST", "/identity/v3/auth/tokens"), Has.Length.EqualTo(1), "a 4-minute token is inside the 5-minute margin from the start");
+
+        _cloud.Time.Advance(TimeSpan.FromMinutes(1));
+        await session.GetTokenAsync(CancellationToken.None);
+        Assert.That(_cloud.Requests("POST", "/identity/v3/auth/tokens"), Has.Length.EqualTo(2));
     }
 
     [Test]

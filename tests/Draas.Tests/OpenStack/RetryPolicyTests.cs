@@ -144,6 +144,31 @@ public class RetryPolicyTests
     }
 
     [Test]
+    public void An_answer_that_is_not_the_expected_json_is_an_openstack_error_naming_the_call()
+    {
+        _cloud.Stub("GET", _volume, 200, "<html>proxy login</html>");
+        using var session = _cloud.Session();
+
+        var error = Assert.ThrowsAsync<OpenStackException>(() => session.BlockStorage.Volumes.GetAsync("v1", CancellationToken.None));
+
+        Assert.That(error!.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(error.Message, Does.Contain("/volumes/v1").And.Contain("not the expected"));
+        Assert.That(error.RequestId, Does.StartWith("req-"));
+    }
+
+    [TestCase(System.Net.Sockets.SocketError.ConnectionRefused, "POST", true)]
+    [TestCase(System.Net.Sockets.SocketError.ConnectionReset, "GET", true)]
+    [TestCase(System.Net.Sockets.SocketError.ConnectionReset, "DELETE", true)]
+    [TestCase(System.Net.Sockets.SocketError.ConnectionReset, "POST", false)]
+    [TestCase(System.Net.Sockets.SocketError.TimedOut, "POST", false)]
+    public void A_lost_connection_is_retried_only_where_repeating_the_call_is_safe(System.Net.Sockets.SocketError cause, string method, bool retried)
+    {
+        var error = new HttpRequestException("send failed", new System.Net.Sockets.SocketException((int)cause));
+
+        Assert.That(RetryPolicy.TransientReason(error, method) is not null, Is.EqualTo(retried));
+    }
+
+    [Test]
     public void A_refused_connection_is_retried_then_reported_without_a_status()
     {
         var time = new FastForwardTime();
