@@ -3,22 +3,10 @@ namespace Draas.Simulators;
 /// <summary>Entry point of `draas-sim`: each simulator family registers itself here.</summary>
 public static class Program
 {
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args)
     {
-        // Not disposed: the ProcessExit handler may run after Main returns.
-        var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-        return args.FirstOrDefault() switch
-        {
-            "openstack" => await OpenStack.OpenStackSimCommand.RunAsync(args[1..], stop.Token),
-            _ => Usage(),
-        };
-    }
-
-    private static int Usage()
-    {
-        Console.Error.WriteLine("usage: draas-sim openstack [--port N] [--sites site-a,site-b] [--config-dir DIR]");
-        return 2;
+        if (args is ["openstack", .. var rest]) return OpenStack.OpenStackSimCommand.RunAsync(rest);
+        Console.Error.WriteLine("draas-sim: no simulators registered yet");
+        return Task.FromResult(2);
     }
 }
