@@ -3,23 +3,16 @@ namespace Draas.Simulators;
 /// <summary>Entry point of `draas-sim`: each simulator family registers itself here.</summary>
 public static class Program
 {
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => args switch
     {
-        // Not disposed: the ProcessExit handler may run after Main returns.
-        var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-        return args.FirstOrDefault() switch
-        {
-            "openstack" => await OpenStack.OpenStackSimCommand.RunAsync(args[1..], stop.Token),
-            "flasharray" => await FlashArray.FlashArraySimulator.RunAsync(args[1..]),
-            _ => Usage(),
-        };
-    }
+        ["openstack", .. var rest] => OpenStack.OpenStackSimCommand.RunAsync(rest),
+        ["flasharray", .. var rest] => FlashArray.FlashArraySimulator.RunAsync(rest),
+        _ => Usage(),
+    };
 
-    private static int Usage()
+    private static Task<int> Usage()
     {
-        Console.Error.WriteLine("usage: draas-sim openstack [--port N] [--sites site-a,site-b] [--config-dir DIR]\n       draas-sim flasharray [options]");
-        return 2;
+        Console.Error.WriteLine("usage: draas-sim openstack [--port N] [--sites site-a,site-b] [--config-dir DIR]\n       draas-sim flasharray [--port N] [--acceleration X] [--tls]");
+        return Task.FromResult(2);
     }
 }

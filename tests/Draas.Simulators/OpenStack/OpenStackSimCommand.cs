@@ -4,8 +4,17 @@ namespace Draas.Simulators.OpenStack;
 /// simulator in the foreground until Ctrl-C, after writing clouds.yaml and endpoints.json.</summary>
 public static class OpenStackSimCommand
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args)
     {
+        // Not disposed: the ProcessExit handler may run after this method returns.
+        var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        var cancellationToken = stop.Token;
         var port = 0;
         var sites = new List<string> { "site-a", "site-b" };
         string? configDir = null;
@@ -19,6 +28,7 @@ public static class OpenStackSimCommand
                 case "--config-dir" when value is not null: configDir = value; i++; break;
                 default:
                     await Console.Error.WriteLineAsync($"draas-sim openstack: unknown or incomplete option '{args[i]}'");
+                    await Console.Error.WriteLineAsync("usage: draas-sim openstack [--port N] [--sites site-a,site-b] [--config-dir DIR]");
                     return 2;
             }
         }
@@ -27,10 +37,10 @@ public static class OpenStackSimCommand
         Console.WriteLine($"openstack simulator on {sim.BaseUrl} (sites: {string.Join(", ", sites)}; admin API {sim.AdminUrl})");
         if (configDir is not null)
             Console.WriteLine($"  export OS_CLIENT_CONFIG_FILE={Path.GetFullPath(Path.Combine(configDir, "clouds.yaml"))}; openstack --os-cloud {sites[0]} server list");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sim.Stopping);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sim.Stopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token);
+            await Task.Delay(Timeout.Infinite, stopping.Token);
         }
         catch (OperationCanceledException)
         {

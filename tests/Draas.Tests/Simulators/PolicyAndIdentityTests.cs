@@ -160,4 +160,21 @@ public sealed class PolicyAndIdentityTests : SimulatorTestBase
         await Demo.CallAsync(HttpMethod.Post, SiteA.AuthUrl + "/projects", HttpStatusCode.Forbidden,
             new JsonObject { ["project"] = new JsonObject { ["name"] = "sneaky" } });
     }
+
+    [Test]
+    public async Task AMember_MayValidateItsOwnTokenButNotAnothers()
+    {
+        using var http = new HttpClient();
+        async Task<HttpStatusCode> Validate(string subject)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, SiteA.AuthUrl + "/auth/tokens");
+            request.Headers.Add("X-Auth-Token", Demo.Token);
+            request.Headers.Add("X-Subject-Token", subject);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.That(await Validate(Demo.Token), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await Validate(Admin.Token), Is.EqualTo(HttpStatusCode.Forbidden));
+    }
 }

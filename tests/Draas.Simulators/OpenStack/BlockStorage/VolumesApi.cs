@@ -87,11 +87,25 @@ internal static class VolumesApi
         var name = F("name");
         var status = F("status");
         var bootable = F("bootable");
+        // Cinder takes metadata as a dict literal; cinderclient sends Python's repr ("{'k': 'v'}").
+        Dictionary<string, string>? metadata = null;
+        if (F("metadata") is { } md)
+        {
+            try
+            {
+                metadata = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(md.Replace('\'', '"'));
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return ApiError.Fault(400, $"Invalid input received: metadata={md}");
+            }
+        }
         var list = site.BlockStorage.NewestFirst
             .Where(v => all ? project is null || v.ProjectId == project : v.ProjectId == t.Project?.Id)
             .Where(v => name is null || v.Name == name)
             .Where(v => status is null || v.Status == status)
             .Where(v => bootable is null || v.Bootable.ToString().Equals(bootable, StringComparison.OrdinalIgnoreCase))
+            .Where(v => metadata is null || metadata.All(kv => v.Metadata.TryGetValue(kv.Key, out var value) && value == kv.Value))
             .ToList();
         if (!Paging.TryPage(http.Request, list, v => v.Id, 1000, out var page, out var error)) return ApiError.Fault(400, error!);
         var mv = Microversion.Of(http);

@@ -75,6 +75,9 @@ internal static class ServersApi
         var project = t.IsAdmin ? F("project_id") ?? F("tenant_id") : null;
         var name = F("name");
         var status = F("status");
+        // 2.26: tags (all must match) and tags-any, comma-separated.
+        var tags = F("tags")?.Split(',');
+        var tagsAny = F("tags-any")?.Split(',');
         Regex? nameRegex = null;
         if (name is not null)
         {
@@ -85,6 +88,8 @@ internal static class ServersApi
             .Where(s => project is not null ? s.ProjectId == project : all || s.ProjectId == t.Project?.Id)
             .Where(s => nameRegex is null || nameRegex.IsMatch(s.Name))
             .Where(s => status is null || s.Status.Equals(status, StringComparison.OrdinalIgnoreCase))
+            .Where(s => tags is null || tags.All(s.Tags.Contains))
+            .Where(s => tagsAny is null || tagsAny.Any(s.Tags.Contains))
             .ToList();
         if (!Paging.TryPage(http.Request, list, s => s.Id, 1000, out var page, out var error)) return ApiError.Fault(400, error!);
         var mv = Microversion.Of(http);

@@ -36,12 +36,18 @@ public static class AuthApi
         });
 
         var tokens = identity.MapGroup("/v3/auth").RequireToken(site, ApiError.Keystone);
-        tokens.MapGet("/tokens", (HttpContext http) => Subject(site, http) is { } t
-            ? Validated(site, http, t)
-            : ApiError.Keystone(404, "Could not find token."));
-        tokens.MapMethods("/tokens", ["HEAD"], (HttpContext http) => Subject(site, http) is { } t
-            ? Results.Ok()
-            : Results.NotFound());
+        tokens.MapGet("/tokens", (HttpContext http) => Subject(site, http) switch
+        {
+            (true, { } t) => Validated(http, site, t),
+            (false, _) => ApiError.Keystone(403, "You are not authorized to perform the requested action: identity:validate_token."),
+            _ => ApiError.Keystone(404, "Could not find token."),
+        });
+        tokens.MapMethods("/tokens", ["HEAD"], (HttpContext http) => Subject(site, http) switch
+        {
+            (true, { }) => Results.Ok(),
+            (false, _) => Results.StatusCode(403),
+            _ => Results.NotFound(),
+        });
         tokens.MapDelete("/tokens", (HttpContext http) =>
             site.Identity.Revoke(http.Request.Headers["X-Subject-Token"].ToString())
                 ? Results.NoContent()
@@ -59,19 +65,20 @@ public static class AuthApi
         });
     }
 
-    private static IResult Validated(SimSite site, HttpContext http, Token t)
+    private static IResult Validated(HttpContext http, SimSite site, Token t)
     {
         http.Response.Headers["X-Subject-Token"] = t.Id;
         return SimJson.Json(IdentityViews.TokenBody(site, t, !http.Request.Query.ContainsKey("nocatalog")));
     }
 
-    /// <summary>Any valid token may validate its own token; validating another's needs admin or service.</summary>
-    private static Token? Subject(SimSite site, HttpContext http)
+    /// <summary>Keystone's identity:validate_token rule: a token may validate itself; validating
+    /// another's needs admin or the service role (how a service checks its callers).</summary>
+    private static (bool Allowed, Token? Subject) Subject(SimSite site, HttpContext http)
     {
-        var subject = site.Identity.Validate(http.Request.Headers["X-Subject-Token"].ToString());
         var caller = http.Token();
-        if (subject is null) return null;
-        return subject.Id == caller.Id || caller.IsAdmin || caller.HasRole("service") ? subject : null;
+        var subjectId = http.Request.Headers["X-Subject-Token"].ToString();
+        var allowed = subjectId == caller.Id || caller.IsAdmin || caller.HasRole("service");
+        return (allowed, allowed ? site.Identity.Validate(subjectId) : null);
     }
 
     private static AuthOutcome Password(SimSite site, JsonElement? user, string? projectRef)

@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 
 namespace Draas.Tests.Simulators;
 
-/// <summary>marker/limit pagination with next links in each service's style, and microversion
-/// negotiation.</summary>
-public sealed class PaginationAndMicroversionTests : SimulatorTestBase
+/// <summary>Listing: marker/limit pagination with next links in each service's style, the filters a plan
+/// selector uses, and microversion negotiation.</summary>
+public sealed class ListingAndMicroversionTests : SimulatorTestBase
 {
     private async Task<List<string>> CreateServersAsync(int count)
     {
@@ -114,5 +114,28 @@ public sealed class PaginationAndMicroversionTests : SimulatorTestBase
         Assert.That(Str(cinder["versions"]![0], "version"), Is.EqualTo("3.70"));
         Assert.That(Str(glance["versions"]![0], "id"), Is.EqualTo("v2.16"));
         Assert.That(Str(keystone["version"], "id"), Does.StartWith("v3"));
+    }
+
+    [Test]
+    public async Task VolumesAndServers_FilterByTheMetadataAndTagsAPlanSelectorUses()
+    {
+        var tagged = await AvailableVolumeAsync(Demo, "tagged");
+        await AvailableVolumeAsync(Demo, "plain");
+        await Demo.CallAsync(HttpMethod.Post, $"{Demo.Volume}/volumes/{tagged}/metadata", HttpStatusCode.OK,
+            new JsonObject { ["metadata"] = new JsonObject { ["draas:protect"] = "true" } });
+        var boot = new JsonObject
+        {
+            ["server"] = new JsonObject { ["name"] = "tagged-vm", ["flavorRef"] = "1", ["imageRef"] = await CirrosAsync(), ["networks"] = "none", ["tags"] = new JsonArray("draas", "web") },
+        };
+        await Demo.CallAsync(HttpMethod.Post, $"{Demo.Compute}/servers", HttpStatusCode.Accepted, boot, "compute 2.52");
+        boot["server"]!["name"] = "other-vm";
+        boot["server"]!["tags"] = new JsonArray("web");
+        await Demo.CallAsync(HttpMethod.Post, $"{Demo.Compute}/servers", HttpStatusCode.Accepted, boot, "compute 2.52");
+
+        var volumes = await Demo.GetAsync($"{Demo.Volume}/volumes/detail?metadata=" + Uri.EscapeDataString("{'draas:protect': 'true'}"));
+        var servers = await Demo.GetAsync($"{Demo.Compute}/servers/detail?tags=draas,web", "compute 2.26");
+
+        Assert.That(volumes!["volumes"]!.AsArray().Select(v => Str(v, "name")), Is.EqualTo(new[] { "tagged" }));
+        Assert.That(servers!["servers"]!.AsArray().Select(s => Str(s, "name")), Is.EqualTo(new[] { "tagged-vm" }));
     }
 }
