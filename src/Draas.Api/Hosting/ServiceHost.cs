@@ -112,6 +112,7 @@ public static class ServiceHost
             ArraysApi.Map(v1);
             ProtectionsApi.Map(v1);
             PlansApi.Map(v1);
+            ManifestsApi.Map(v1);
             EventsApi.Map(v1);
         }
         HealthApi.Map(app);

@@ -1,4 +1,5 @@
 using Draas.Api.Configuration;
+using Draas.Workflows.Protection;
 using Draas.Workflows.Sites;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -29,6 +30,9 @@ public static class JobsSetup
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         services.AddTransient<SiteCheckJob>();
+        services.AddSingleton<SiteSessionPool>();
+        services.AddSingleton<TenantCapture>();
+        services.AddTransient<ManifestCaptureJob>();
         if (runWorkers)
         {
             AddServer(services, "general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs);

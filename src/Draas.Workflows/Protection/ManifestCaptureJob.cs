@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Draas.Data;
+using Draas.Domain.Audit;
+using Draas.Domain.Manifests;
+using Draas.Domain.Protection;
+using Draas.Workflows.Sites;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Draas.Workflows.Protection;
+
+/// <summary>
+/// Captures a plan's tenant metadata from the primary site and stores it as a new manifest only when
+/// its content hash changed; the change itself (what was added, removed, changed) goes to the audit log.
+/// </summary>
+public sealed class ManifestCaptureJob(DraasDbContext db, SiteSessionPool sessions, TenantCapture capture, TimeProvider clock, ILogger<ManifestCaptureJob> logger)
+{
+    [Queue("default")]
+    [AutomaticRetry(Attempts = 3)]
+    public async Task RunAsync(Guid planId, CancellationToken ct)
+    {
+        var plan = await db.Plans.AsNoTracking().Include(p => p.Resources).SingleOrDefaultAsync(p => p.Id == planId, ct);
+        if (plan is null)
+        {
+            logger.LogInformation("Plan {PlanId} was deleted before its capture ran", planId);
+            return;
+        }
+        var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, ct);
+        var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == protection.PrimarySiteId, ct);
+
+        var content = await capture.CaptureAsync(sessions.For(site), plan, ct);
+        var json = ManifestCodec.ToJson(content);
+        var hash = ManifestCodec.Hash(json);
+        var latest = await db.Manifests.AsNoTracking().Where(m => m.PlanId == plan.Id).OrderByDescending(m => m.Sequence).FirstOrDefaultAsync(ct);
+        if (latest?.ContentHash == hash) return;
+
+        var now = clock.GetUtcNow();
+        var manifest = new Manifest { Id = Guid.NewGuid(), PlanId = plan.Id, Sequence = (latest?.Sequence ?? 0) + 1, CapturedAt = now, ContentHash = hash, Content = json };
+        db.Manifests.Add(manifest);
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = now,
+            ProjectId = plan.ProjectId,
+            Action = latest is null ? "manifest.capture" : "manifest.drift",
+            ResourceType = "plan",
+            ResourceId = plan.Id.ToString(),
+            Outcome = "success",
+            Detail = JsonSerializer.Serialize(new
+            {
+                sequence = manifest.Sequence,
+                missing = content.Missing,
+                diff = latest is null ? null : ManifestCodec.Diff(latest.Content, json),
+            }),
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            logger.LogInformation("Plan {Plan}: manifest {Sequence} ({Servers} servers, {Volumes} volumes)", plan.Name, manifest.Sequence, content.Servers.Count, content.Volumes.Count);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: "23505" })
+        {
+            // Another worker stored this capture's sequence first; its manifest is as current as ours.
+        }
+    }
+}

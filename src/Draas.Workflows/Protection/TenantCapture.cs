@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+using Draas.Domain.Manifests;
+using Draas.Domain.Protection;
+using Draas.OpenStack;
+using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Compute.Servers;
+using Draas.OpenStack.Identity;
+
+namespace Draas.Workflows.Protection;
+
+/// <summary>
+/// Reads a plan's members from the primary site: its servers (flavor with extra specs, keypair, networks,
+/// disks in device order), every volume they use plus the plan's own and selected volumes, and the
+/// images its servers boot from.
+/// </summary>
+public sealed class TenantCapture
+{
+    public async Task<ManifestContent> CaptureAsync(KeystoneSession site, Plan plan, CancellationToken ct)
+    {
+        var missing = new List<string>();
+        var servers = new List<(Server Server, int Priority)>();
+        foreach (var member in plan.Resources.Where(r => r.Kind == ResourceKind.Server))
+        {
+            var server = await FindAsync(() => site.Compute.Servers.GetAsync(member.ResourceId, ct));
+            if (server is null) missing.Add($"server:{member.ResourceId}");
+            else servers.Add((server, member.PriorityGroup));
+        }
+
+        // One listing of the project's volumes gives attachments (with device names) and selector matches.
+        var projectVolumes = new Dictionary<string, Volume>();
+        await foreach (var volume in site.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true, ProjectId = plan.ProjectId }, ct))
+            projectVolumes[volume.Id] = volume;
+
+        var wanted = new HashSet<string>(plan.Resources.Where(r => r.Kind == ResourceKind.Volume).Select(r => r.ResourceId));
+        foreach (var (server, _) in servers) wanted.UnionWith(server.VolumesAttached.Select(v => v.Id));
+        wanted.UnionWith(SelectedVolumes(plan.Selector, projectVolumes.Values));
+        missing.AddRange(wanted.Where(id => !projectVolumes.ContainsKey(id)).Select(id => $"volume:{id}"));
+        var volumes = wanted.Where(projectVolumes.ContainsKey).Select(id => projectVolumes[id]).ToList();
+
+        var images = new List<ImageEntry>();
+        var imageIds = servers.Select(s => s.Server.ImageId).OfType<string>().Where(id => id.Length > 0)
+            .Concat(plan.Resources.Where(r => r.Kind == ResourceKind.Image).Select(r => r.ResourceId)).Distinct();
+        foreach (var imageId in imageIds)
+        {
+            var image = await FindAsync(() => site.Image.GetAsync(imageId, ct));
+            if (image is null) missing.Add($"image:{imageId}");
+            else images.Add(new ImageEntry(image.Id, image.Name, image.Checksum, image.OsHashAlgo, image.OsHashValue, image.DiskFormat, image.ContainerFormat, image.Size));
+        }
+
+        var keypairs = new List<KeypairEntry>();
+        foreach (var (server, _) in servers.Where(s => !string.IsNullOrEmpty(s.Server.KeyName)).DistinctBy(s => (s.Server.KeyName, s.Server.UserId)))
+        {
+            var keypair = await FindAsync(() => site.Compute.Keypairs.GetAsync(server.KeyName!, server.UserId, ct));
+            if (keypair is null) missing.Add($"keypair:{server.KeyName}");
+            else keypairs.Add(new KeypairEntry(keypair.Name, server.UserId, keypair.PublicKey, keypair.Fingerprint));
+        }
+
+        return new ManifestContent
+        {
+            ProjectId = plan.ProjectId,
+            Servers = [.. servers.Select(s => ServerEntryOf(s.Server, s.Priority, projectVolumes))],
+            Volumes = [.. volumes.Select(VolumeEntryOf)],
+            Images = images,
+            Keypairs = keypairs,
+            Missing = [.. missing.Order(StringComparer.Ordinal)],
+        };
+    }
+
+    private static ServerEntry ServerEntryOf(Server server, int priority, IReadOnlyDictionary<string, Volume> volumes)
+    {
+        var disks = server.VolumesAttached
+            .Select(v => new DiskEntry(v.Id, volumes.GetValueOrDefault(v.Id)?.Attachments.FirstOrDefault(a => a.ServerId == server.Id)?.Device))
+            .OrderBy(d => d.Device ?? "~", StringComparer.Ordinal).ThenBy(d => d.VolumeId, StringComparer.Ordinal)
+            .ToList();
+        var imageId = string.IsNullOrEmpty(server.ImageId) ? null : server.ImageId;
+        return new ServerEntry
+        {
+            Id = server.Id,
+            Name = server.Name,
+            Flavor = new FlavorEntry(server.Flavor.OriginalName, server.Flavor.Vcpus, server.Flavor.Ram, server.Flavor.Disk,
+                server.Flavor.Ephemeral, server.Flavor.Swap, new SortedDictionary<string, string>(server.Flavor.ExtraSpecs.ToDictionary(), StringComparer.Ordinal)),
+            ImageId = imageId,
+            // A server without an image boots from the volume on its first device.
+            BootVolumeId = imageId is null ? disks.FirstOrDefault()?.VolumeId : null,
+            KeyName = server.KeyName,
+            AvailabilityZone = server.AvailabilityZone,
+            PriorityGroup = priority,
+            Metadata = new SortedDictionary<string, string>(server.Metadata.ToDictionary(), StringComparer.Ordinal),
+            SecurityGroups = [.. server.SecurityGroups.Select(g => g.Name).Distinct().Order(StringComparer.Ordinal)],
+            Networks = [.. server.Addresses.OrderBy(a => a.Key, StringComparer.Ordinal)
+                .SelectMany(a => a.Value.Select(p => new PortEntry(a.Key, p.Addr, p.Version, p.Type, p.MacAddr)))],
+            Disks = disks,
+        };
+    }
+
+    private static VolumeEntry VolumeEntryOf(Volume v) => new()
+    {
+        Id = v.Id,
+        Name = v.Name,
+        Size = v.Size,
+        VolumeType = v.VolumeType,
+        Bootable = v.Bootable,
+        Host = v.Host,
+        Metadata = new SortedDictionary<string, string>(v.Metadata.ToDictionary(), StringComparer.Ordinal),
+        Attachments = [.. v.Attachments.Where(a => a.ServerId is not null).Select(a => new AttachmentEntry(a.ServerId!, a.Device)).OrderBy(a => a.ServerId, StringComparer.Ordinal)],
+    };
+
+    /// <summary><c>{"volume_metadata": {"draas:protect": "true"}}</c> selects every project volume carrying all those pairs.</summary>
+    private static IEnumerable<string> SelectedVolumes(string? selector, IEnumerable<Volume> volumes)
+    {
+        if (selector is null) return [];
+        using var doc = JsonDocument.Parse(selector);
+        if (!doc.RootElement.TryGetProperty("volume_metadata", out var wanted) || wanted.ValueKind != JsonValueKind.Object) return [];
+        var pairs = wanted.EnumerateObject().Select(p => (p.Name, Value: p.Value.ToString())).ToList();
+        return volumes.Where(v => pairs.All(p => v.Metadata.TryGetValue(p.Name, out var value) && value == p.Value)).Select(v => v.Id).ToList();
+    }
+
+    /// <summary>A member that is gone (404) is recorded as missing, not an error.</summary>
+    private static async Task<T?> FindAsync<T>(Func<Task<T>> get) where T : class
+    {
+        try
+        {
+            return await get();
+        }
+        catch (OpenStackException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}
