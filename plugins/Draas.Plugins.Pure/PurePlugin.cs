@@ -13,6 +13,9 @@ public sealed class PurePlugin : IStoragePlugin, IDisposable
     private readonly AsyncReplication _async;
     private readonly PodReplication _pods;
 
+    /// <summary>The Pure Cinder driver names a volume's array volume <c>volume-&lt;name id&gt;-cinder</c>.</summary>
+    public string CinderVolumeName(string volumeNameId) => $"volume-{volumeNameId}-cinder";
+
     public PurePlugin(PurePluginOptions? options = null, TimeProvider? time = null, ILoggerFactory? loggers = null)
     {
         options ??= new PurePluginOptions();

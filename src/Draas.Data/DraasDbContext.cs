@@ -17,6 +17,7 @@ public sealed class DraasDbContext(DbContextOptions<DraasDbContext> options) : D
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<PlanResource> PlanResources => Set<PlanResource>();
     public DbSet<Manifest> Manifests => Set<Manifest>();
+    public DbSet<ReplicationGroup> ReplicationGroups => Set<ReplicationGroup>();
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<Step> Steps => Set<Step>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

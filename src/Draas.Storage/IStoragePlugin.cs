@@ -11,6 +11,10 @@ public interface IStoragePlugin
     /// <summary>The name configuration uses to pick this plugin (e.g. <c>pure</c>).</summary>
     string Name { get; }
 
+    /// <summary>The array volume name this vendor's Cinder driver gives a Cinder volume, from the volume's
+    /// name id (its id, or the id it kept through a migration).</summary>
+    string CinderVolumeName(string volumeNameId);
+
     /// <summary>Reachable, version, capacity and free space, array connections and their type.</summary>
     Task<ArrayProbe> ProbeAsync(ArrayRef array, CancellationToken cancellationToken = default);
 

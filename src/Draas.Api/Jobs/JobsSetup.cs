@@ -32,7 +32,8 @@ public static class JobsSetup
         services.AddTransient<SiteCheckJob>();
         services.AddSingleton<SiteSessionPool>();
         services.AddSingleton<TenantCapture>();
-        services.AddTransient<ManifestCaptureJob>();
+        services.AddTransient<StorageReconciler>();
+        services.AddTransient<ProtectPlanJob>();
         if (runWorkers)
         {
             AddServer(services, "general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs);

@@ -53,7 +53,7 @@ public static class ManifestsApi
         if (body.Count != 1 || body["capture"] is not JsonObject { Count: 0 }) throw ApiException.BadRequest("The only plan action is {\"capture\": {}}.");
         var plan = await VisiblePlanAsync(id, context, db, policy);
         TenantScope.EnsureAllowed(context, policy, "plan", "update", plan.ProjectId, "Plan", plan.Id);
-        var jobId = jobs.Enqueue<ManifestCaptureJob>(job => job.RunAsync(plan.Id, CancellationToken.None));
+        var jobId = jobs.Enqueue<ProtectPlanJob>(job => job.RunAsync(plan.Id, CancellationToken.None));
         AuditTrail.Record(db, context, clock, "plan.capture.request", "plan", plan.Id.ToString(), plan.ProjectId, new { job_id = jobId });
         await db.SaveChangesAsync(context.RequestAborted);
         context.Response.Headers.Location = $"/v1/plans/{plan.Id}/manifests";

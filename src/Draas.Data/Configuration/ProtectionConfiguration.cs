@@ -66,3 +66,17 @@ internal sealed class ManifestConfiguration : IEntityTypeConfiguration<Manifest>
         manifest.HasOne<Plan>().WithMany().HasForeignKey(m => m.PlanId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class ReplicationGroupConfiguration : IEntityTypeConfiguration<ReplicationGroup>
+{
+    public void Configure(EntityTypeBuilder<ReplicationGroup> group)
+    {
+        group.HasKey(g => g.Id);
+        group.Property(g => g.Name).HasMaxLength(128);
+        group.HasIndex(g => new { g.PlanId, g.SourceArrayId }).IsUnique();
+        group.HasOne<Plan>().WithMany().HasForeignKey(g => g.PlanId).OnDelete(DeleteBehavior.Cascade);
+        group.HasOne<Draas.Domain.Arrays.StorageArray>().WithMany().HasForeignKey(g => g.SourceArrayId).OnDelete(DeleteBehavior.Restrict);
+        group.HasOne<Draas.Domain.Arrays.StorageArray>().WithMany().HasForeignKey(g => g.TargetArrayId).OnDelete(DeleteBehavior.Restrict);
+        group.Property(g => g.Version).IsRowVersion();
+    }
+}

@@ -357,6 +357,68 @@ namespace Draas.Data.Migrations
                     b.ToTable("plan_resources", (string)null);
                 });
 
+            modelBuilder.Entity("Draas.Domain.Protection.ReplicationGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<string>>("Members")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("members");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_id");
+
+                    b.Property<Guid>("SourceArrayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_array_id");
+
+                    b.Property<Guid>("TargetArrayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_array_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_replication_groups");
+
+                    b.HasIndex("SourceArrayId")
+                        .HasDatabaseName("ix_replication_groups_source_array_id");
+
+                    b.HasIndex("TargetArrayId")
+                        .HasDatabaseName("ix_replication_groups_target_array_id");
+
+                    b.HasIndex("PlanId", "SourceArrayId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_replication_groups_plan_id_source_array_id");
+
+                    b.ToTable("replication_groups", (string)null);
+                });
+
             modelBuilder.Entity("Draas.Domain.Protection.TenantProtection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -815,6 +877,30 @@ namespace Draas.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_plan_resources_plans_plan_id");
+                });
+
+            modelBuilder.Entity("Draas.Domain.Protection.ReplicationGroup", b =>
+                {
+                    b.HasOne("Draas.Domain.Protection.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_replication_groups_plans_plan_id");
+
+                    b.HasOne("Draas.Domain.Arrays.StorageArray", null)
+                        .WithMany()
+                        .HasForeignKey("SourceArrayId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_replication_groups_arrays_source_array_id");
+
+                    b.HasOne("Draas.Domain.Arrays.StorageArray", null)
+                        .WithMany()
+                        .HasForeignKey("TargetArrayId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_replication_groups_arrays_target_array_id");
                 });
 
             modelBuilder.Entity("Draas.Domain.Protection.TenantProtection", b =>

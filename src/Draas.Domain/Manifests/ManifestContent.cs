@@ -43,6 +43,9 @@ public sealed record DiskEntry(string VolumeId, string? Device);
 public sealed record VolumeEntry
 {
     public required string Id { get; init; }
+
+    /// <summary>The id the backend names the volume after (differs from <see cref="Id"/> after a migration).</summary>
+    public string? NameId { get; init; }
     public string? Name { get; init; }
     public int Size { get; init; }
     public string? VolumeType { get; init; }

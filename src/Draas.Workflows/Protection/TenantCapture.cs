@@ -97,6 +97,7 @@ public sealed class TenantCapture
     private static VolumeEntry VolumeEntryOf(Volume v) => new()
     {
         Id = v.Id,
+        NameId = string.IsNullOrEmpty(v.NameId) ? v.Id : v.NameId,
         Name = v.Name,
         Size = v.Size,
         VolumeType = v.VolumeType,

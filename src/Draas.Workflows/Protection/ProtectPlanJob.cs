@@ -12,10 +12,11 @@ using Npgsql;
 namespace Draas.Workflows.Protection;
 
 /// <summary>
-/// Captures a plan's tenant metadata from the primary site and stores it as a new manifest only when
-/// its content hash changed; the change itself (what was added, removed, changed) goes to the audit log.
+/// One protection cycle of a plan: capture its tenant from the primary site (a new manifest only when
+/// the content hash changed, the drift in the audit log), then make the arrays replicate exactly the
+/// volumes captured, so a volume attached later is protected within one cycle.
 /// </summary>
-public sealed class ManifestCaptureJob(DraasDbContext db, SiteSessionPool sessions, TenantCapture capture, TimeProvider clock, ILogger<ManifestCaptureJob> logger)
+public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, TenantCapture capture, StorageReconciler storage, TimeProvider clock, ILogger<ProtectPlanJob> logger)
 {
     [Queue("default")]
     [AutomaticRetry(Attempts = 3)]
@@ -33,6 +34,13 @@ public sealed class ManifestCaptureJob(DraasDbContext db, SiteSessionPool sessio
         var content = await capture.CaptureAsync(sessions.For(site), plan, ct);
         var json = ManifestCodec.ToJson(content);
         var hash = ManifestCodec.Hash(json);
+        await RecordAsync(plan, content, json, hash, ct);
+        var problems = await storage.ReconcileAsync(plan, content, ct);
+        if (problems.Count > 0) logger.LogWarning("Plan {Plan} is not fully protected: {Problems}", plan.Name, string.Join("; ", problems));
+    }
+
+    private async Task RecordAsync(Plan plan, ManifestContent content, string json, string hash, CancellationToken ct)
+    {
         var latest = await db.Manifests.AsNoTracking().Where(m => m.PlanId == plan.Id).OrderByDescending(m => m.Sequence).FirstOrDefaultAsync(ct);
         if (latest?.ContentHash == hash) return;
 
@@ -62,6 +70,7 @@ public sealed class ManifestCaptureJob(DraasDbContext db, SiteSessionPool sessio
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: "23505" })
         {
             // Another worker stored this capture's sequence first; its manifest is as current as ours.
+            db.ChangeTracker.Clear();
         }
     }
 }

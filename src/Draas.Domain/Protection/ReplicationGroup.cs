@@ -1,0 +1,19 @@
+namespace Draas.Domain.Protection;
+
+/// <summary>The array-side group a plugin keeps for a plan on one source array (a protection group or a pod).</summary>
+public sealed class ReplicationGroup
+{
+    public Guid Id { get; set; }
+    public Guid PlanId { get; set; }
+    public Guid SourceArrayId { get; set; }
+    public Guid TargetArrayId { get; set; }
+
+    /// <summary>The group's name on the arrays.</summary>
+    public required string Name { get; set; }
+    public ReplicationMode Mode { get; set; }
+
+    /// <summary>Member volumes as the source array names them.</summary>
+    public List<string> Members { get; set; } = [];
+    public DateTimeOffset UpdatedAt { get; set; }
+    public uint Version { get; set; }
+}

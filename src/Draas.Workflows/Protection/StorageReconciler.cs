@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Draas.Data;
+using Draas.Data.Secrets;
+using Draas.Domain.Arrays;
+using Draas.Domain.Audit;
+using Draas.Domain.Manifests;
+using Draas.Domain.Protection;
+using Draas.Storage;
+using Microsoft.EntityFrameworkCore;
+using StorageMode = Draas.Storage.ReplicationMode;
+
+namespace Draas.Workflows.Protection;
+
+/// <summary>
+/// Makes the arrays replicate exactly the volumes a plan's latest manifest holds: one replication group
+/// per source array, targeting that array's peer. A volume on a backend no registered array serves, or
+/// on an array without a peer, cannot be protected: the plan is marked error and the reason recorded.
+/// </summary>
+public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog plugins, SecretProtector secrets, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<string>> ReconcileAsync(Plan plan, ManifestContent content, CancellationToken ct)
+    {
+        var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
+        var problems = new List<string>();
+        var bySource = new Dictionary<StorageArray, List<VolumeEntry>>();
+        foreach (var volume in content.Volumes)
+        {
+            var array = arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
+            if (array is null) problems.Add($"volume {volume.Id} is on backend {volume.Host ?? "(none)"}, which no registered array serves");
+            else if (array.PeerArrayId is null) problems.Add($"volume {volume.Id} is on array {array.Name}, which has no replication peer");
+            else (bySource.TryGetValue(array, out var list) ? list : bySource[array] = []).Add(volume);
+        }
+
+        var changes = new List<string>();
+        var groups = await db.ReplicationGroups.Where(g => g.PlanId == plan.Id).ToListAsync(ct);
+        foreach (var (source, volumes) in bySource)
+        {
+            var target = arrays.Single(a => a.Id == source.PeerArrayId);
+            var plugin = plugins.Get(source.Plugin);
+            var spec = new ProtectionSpec(
+                plan.ProjectId,
+                plan.Id.ToString("N"),
+                Reference(source),
+                Reference(target),
+                plan.ReplicationMode == Draas.Domain.Protection.ReplicationMode.Sync ? StorageMode.Sync : StorageMode.Async,
+                TimeSpan.FromSeconds(plan.ReplicationIntervalSeconds),
+                RetentionPolicy.Default,
+                [.. volumes.Select(v => plugin.CinderVolumeName(v.NameId ?? v.Id)).Order(StringComparer.Ordinal)]);
+            var result = await plugin.EnsureProtectedAsync(spec, ct);
+            changes.AddRange(result.Changes.Select(c => $"{source.Name}: {c}"));
+            var group = groups.FirstOrDefault(g => g.SourceArrayId == source.Id);
+            if (group is null)
+            {
+                group = new ReplicationGroup { Id = Guid.NewGuid(), PlanId = plan.Id, SourceArrayId = source.Id, TargetArrayId = target.Id, Name = result.Group.Name };
+                db.ReplicationGroups.Add(group);
+            }
+            group.Name = result.Group.Name;
+            group.TargetArrayId = target.Id;
+            group.Mode = plan.ReplicationMode;
+            group.Members = [.. result.Members];
+            group.UpdatedAt = clock.GetUtcNow();
+        }
+
+        var tracked = await db.Plans.SingleAsync(p => p.Id == plan.Id, ct);
+        tracked.Status = problems.Count > 0 ? PlanStatus.Error : tracked.Status is PlanStatus.Pending or PlanStatus.Error ? PlanStatus.Protected : tracked.Status;
+        if (changes.Count > 0 || problems.Count > 0)
+        {
+            db.AuditEvents.Add(new AuditEvent
+            {
+                At = clock.GetUtcNow(),
+                ProjectId = plan.ProjectId,
+                Action = problems.Count > 0 ? "protection.problem" : "protection.changed",
+                ResourceType = "plan",
+                ResourceId = plan.Id.ToString(),
+                Outcome = problems.Count > 0 ? "failure" : "success",
+                Detail = JsonSerializer.Serialize(new { changes, problems }),
+            });
+        }
+        await db.SaveChangesAsync(ct);
+        return problems;
+    }
+
+    private ArrayRef Reference(StorageArray array) =>
+        new(array.Name, new Uri(array.Endpoint), secrets.Unprotect(array.ApiTokenCiphertext), array.VerifyTls, array.CaBundle);
+}
