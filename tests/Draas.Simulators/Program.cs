@@ -13,13 +13,14 @@ public static class Program
         {
             "openstack" => await OpenStack.OpenStackSimCommand.RunAsync(args[1..], stop.Token),
             "flasharray" => await FlashArray.FlashArraySimulator.RunAsync(args[1..]),
+            "lab" => await Lab.LabCommand.RunAsync(args[1..], stop.Token),
             _ => Usage(),
         };
     }
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: draas-sim openstack [--port N] [--sites site-a,site-b] [--config-dir DIR]\n       draas-sim flasharray [options]");
+        Console.Error.WriteLine("usage: draas-sim openstack [--port N] [--sites site-a,site-b] [--config-dir DIR]\n       draas-sim flasharray [options]\n       draas-sim lab [--port N] [--array-port N] [--acceleration X] [--config-dir DIR]");
         return 2;
     }
 }

@@ -25,7 +25,7 @@ public sealed class SimSite
         Scheduler = new Scheduler(options.Clock);
         Identity = new IdentityStore(options.Clock, options.TokenLifetime);
         Faults = new SiteFaults(options.RandomSeed + index);
-        Backend = new VolumeBackend(name, "pure", "pure", Array, 10_240);
+        Backend = options.VolumeBackend?.Invoke(name, Array) ?? new VolumeBackend(name, "pure", "pure", Array, 10_240);
         Compute = new ComputeState();
         BlockStorage = new BlockStorageState();
         Images = new ImageState();
