@@ -94,11 +94,14 @@ public sealed class DrLab : IAsyncDisposable
         }
     }
 
-    /// <summary>Moves the one clock forward: Cinder and Nova settle their due status changes on the next
-    /// request, the arrays take due snapshots and ship them in time order right away.</summary>
+    /// <summary>Moves the one clock forward and lets both simulators catch up at once: Cinder and Nova apply
+    /// their due status changes (a deleted volume is gone from the array before anyone asks Cinder), the
+    /// arrays take due snapshots and ship them in time order. With <see cref="DrLabOptions.Acceleration"/>
+    /// above 0, time also passes by itself; each simulator then catches up on its next request.</summary>
     public void Advance(TimeSpan by)
     {
         Clock.Advance(by);
+        foreach (var site in _sites.Values) site.OpenStack.Locked(() => 0);
         lock (FlashArray.World.Gate) FlashArray.Engine.CatchUp();
     }
 
