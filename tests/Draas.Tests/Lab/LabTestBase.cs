@@ -34,10 +34,13 @@ public abstract class LabTestBase
     protected FlashArrayClient RestB { get; private set; } = null!;
     protected static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
 
+    /// <summary>The lab a fixture runs on; the default clock stands still between advances.</summary>
+    protected virtual DrLabOptions Options => new();
+
     [SetUp]
     public async Task StartLab()
     {
-        Lab = await DrLab.StartAsync();
+        Lab = await DrLab.StartAsync(Options);
         SiteAAdmin = Own(Session(Lab.SiteA.Admin));
         SiteATenant = Own(Session(Lab.SiteA.Demo));
         SiteBAdmin = Own(Session(Lab.SiteB.Admin));
