@@ -13,7 +13,7 @@ public static class Program
         {
             "openstack" => await OpenStack.OpenStackSimCommand.RunAsync(args[1..], stop.Token),
             "flasharray" => await FlashArray.FlashArraySimulator.RunAsync(args[1..]),
-            "lab" => await Lab.LabCommand.RunAsync(args[1..], stop.Token),
+            "lab" => await Lab.LabCommand.RunAsync(args[1..]),
             _ => Usage(),
         };
     }

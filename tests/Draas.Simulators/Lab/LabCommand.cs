@@ -6,8 +6,17 @@ namespace Draas.Simulators.Lab;
 /// two-site DR lab in the foreground until Ctrl-C, after writing clouds.yaml and endpoints.json.</summary>
 public static class LabCommand
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args)
     {
+        // Not disposed: the ProcessExit handler may run after this method returns.
+        var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        var cancellationToken = stop.Token;
         var options = new DrLabOptions { Acceleration = 1 };
         string? configDir = null;
         for (var i = 0; i < args.Length; i++)
@@ -21,6 +30,7 @@ public static class LabCommand
                 case "--config-dir" when value is not null: configDir = value; i++; break;
                 default:
                     await Console.Error.WriteLineAsync($"draas-sim lab: unknown or incomplete option '{args[i]}'").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync("usage: draas-sim lab [--port N] [--array-port N] [--acceleration X] [--config-dir DIR]").ConfigureAwait(false);
                     return 2;
             }
         }
@@ -32,10 +42,10 @@ public static class LabCommand
         Console.WriteLine($"  flasharray admin API {lab.FlashArrayAdminUrl}");
         if (configDir is not null)
             Console.WriteLine($"  export OS_CLIENT_CONFIG_FILE={Path.GetFullPath(Path.Combine(configDir, "clouds.yaml"))}; openstack --os-cloud site-a volume list");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lab.OpenStack.Stopping);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lab.OpenStack.Stopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
