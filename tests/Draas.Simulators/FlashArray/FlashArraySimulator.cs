@@ -47,6 +47,12 @@ public sealed class FlashArraySimulator : IAsyncDisposable
     public FlashArraySimulatorAdmin Admin { get; }
     public FlashArraySimulatorOptions Options => _world.Options;
 
+    /// <summary>The in-process model and its engine, for code in this assembly that must share the arrays'
+    /// truth without HTTP (the DR lab's Cinder backends). Lock <see cref="SimWorld.Gate"/> and call
+    /// <see cref="ReplicationEngine.CatchUp"/> first, as the HTTP handlers do.</summary>
+    internal SimWorld World => _world;
+    internal ReplicationEngine Engine => _engine;
+
     /// <summary>With <see cref="FlashArraySimulatorOptions.Tls"/>: the certificate as PEM, to use as a CA bundle.</summary>
     public string? CertificatePem => _certificate?.ExportCertificatePem();
 

@@ -29,6 +29,10 @@ public sealed class OpenStackSimulatorOptions
     /// per site; the FlashArray simulator can supply its arrays here.</summary>
     public Func<string, BlockStorage.IArrayVolumeStore>? ArrayStore { get; init; }
 
+    /// <summary>Each site's Cinder backend (<c>host@backend#pool</c>) over its array store, by site name.
+    /// Default: <c>SITE@pure#pure</c>.</summary>
+    public Func<string, BlockStorage.IArrayVolumeStore, BlockStorage.VolumeBackend>? VolumeBackend { get; init; }
+
     /// <summary>Writes every request line to this sink (the CLI test uses it to explain a failure).</summary>
     public Action<string>? RequestLog { get; init; }
 }

@@ -25,7 +25,7 @@ public sealed class SimSite
         Scheduler = new Scheduler(options.Clock);
         Identity = new IdentityStore(options.Clock, options.TokenLifetime);
         Faults = new SiteFaults(options.RandomSeed + index);
-        Backend = new VolumeBackend(name, "pure", "pure", Array, 10_240);
+        Backend = options.VolumeBackend?.Invoke(name, Array) ?? new VolumeBackend(name, "pure", "pure", Array, 10_240);
         Compute = new ComputeState();
         BlockStorage = new BlockStorageState();
         Images = new ImageState();
@@ -94,8 +94,9 @@ public sealed class SimSite
     public bool WriteFromServer(string serverId, string write, string? volumeId = null) => Locked(() =>
     {
         if (Compute.Servers.GetValueOrDefault(serverId) is not { Status: "ACTIVE" } server) return false;
+        // The root disk is boot_index 0; Nova's -1 (or none) marks a device that is not bootable.
         var device = volumeId is null
-            ? server.BlockDevices.Where(b => b.VolumeId is not null).OrderBy(b => b.BootIndex ?? int.MaxValue).FirstOrDefault()
+            ? server.BlockDevices.Where(b => b.VolumeId is not null).OrderBy(b => b.BootIndex is int i && i >= 0 ? i : int.MaxValue).FirstOrDefault()
             : server.BlockDevices.FirstOrDefault(b => b.VolumeId == volumeId);
         if (device?.VolumeId is null || BlockStorage.Volumes.GetValueOrDefault(device.VolumeId) is not { } volume) return false;
         return Array.AppendWrite(volume.ArrayName, write);

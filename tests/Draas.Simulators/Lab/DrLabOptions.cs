@@ -1,0 +1,25 @@
+using Draas.Simulators.OpenStack;
+
+namespace Draas.Simulators.Lab;
+
+/// <summary>How to start the <see cref="DrLab"/>. The defaults suit tests: free loopback ports and a clock
+/// that moves only when the test calls <see cref="DrLab.Advance"/>.</summary>
+public sealed record DrLabOptions
+{
+    /// <summary>Port of the OpenStack simulator; 0 picks a free one.</summary>
+    public int OpenStackPort { get; init; }
+
+    /// <summary>Port of the FlashArray simulator; 0 picks a free one.</summary>
+    public int FlashArrayPort { get; init; }
+
+    /// <summary>Simulated seconds per real second. 0 (the default) stops time between explicit advances,
+    /// so a test decides exactly when a schedule fires; code that polls on the lab's clock (the plugin's
+    /// replicate-now, the OpenStack clients' waiters) needs a positive value, e.g. 60.</summary>
+    public double Acceleration { get; init; }
+
+    /// <summary>Where the clock starts. Default: now, so token expiry looks sane to any client.</summary>
+    public DateTimeOffset? Start { get; init; }
+
+    /// <summary>Cinder and Nova status-change delays on the lab's clock.</summary>
+    public SimDelays Delays { get; init; } = new();
+}
