@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Compute.Attachments;
+using Draas.OpenStack.Compute.Servers;
+using Draas.OpenStack.Identity;
+using Draas.Simulators.Lab;
+using Draas.Simulators.OpenStack;
+using Draas.Tests.Support;
+
+namespace Draas.Tests.Protection;
+
+/// <summary>
+/// The everyday story against the DR lab: an admin enrols a tenant, a member protects two servers and a
+/// volume, and the primary array ends up replicating exactly those volumes to the recovery array.
+/// </summary>
+[TestFixture]
+public sealed class ProtectionThroughTheLabTests
+{
+    private const string Admin = KeystoneStandIn.AdminToken;
+    private const string Member = "gAAAAAlab-demo-member";
+    private RunningService _service = null!;
+    private DrLab _lab = null!;
+    private KeystoneSession _tenant = null!;
+    private ArrayInspector _arrayA = null!;
+    private string _plan = null!;
+    private string _web = null!;
+    private readonly List<string> _volumes = [];
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _service = await RunningService.StartAsync();
+        _lab = await DrLab.StartAsync(new DrLabOptions { Delays = SimDelays.None });
+        _arrayA = new ArrayInspector(_lab.SiteA.ArrayUrl, _lab.SiteA.ApiToken);
+        var project = _lab.SiteA.OpenStack.ProjectId("demo");
+        _service.Keystone.AddToken(Member, "lab-demo", "demo", project, ["member", "reader"]);
+
+        async Task<string> Post(string path, string token, object body) =>
+            (await _service.SendAsync(HttpMethod.Post, path, token, body)) is var (status, json, _) && status == 201
+                ? json!.AsObject().Single().Value!["id"]!.GetValue<string>()
+                : throw new AssertionException($"POST {path} failed");
+        async Task<string> Site(LabSite s) => await Post("/v1/sites", Admin, new
+        {
+            site = new { name = s.Name, auth_url = s.AuthUrl, region_name = s.OpenStack.Region, username = s.Admin.Username, project_name = s.Admin.ProjectName, password = s.Admin.Password },
+        });
+        var siteA = await Site(_lab.SiteA);
+        var siteB = await Site(_lab.SiteB);
+        object ArrayBody(LabSite s, string site, string? peer) => new
+        {
+            array = new { name = s.ArrayName, site_id = site, plugin = "pure", endpoint = s.ArrayUrl.ToString(), api_token = s.ApiToken, cinder_backend = s.CinderBackend, peer_array_id = peer },
+        };
+        var arrayB = await Post("/v1/arrays", Admin, ArrayBody(_lab.SiteB, siteB, null));
+        await Post("/v1/arrays", Admin, ArrayBody(_lab.SiteA, siteA, arrayB));
+        var protection = await Post("/v1/protections", Admin, new
+        {
+            protection = new { name = "demo", primary_site_id = siteA, primary_project_id = project, recovery_site_id = siteB, rpo_target_seconds = 900 },
+        });
+
+        // The tenant's workload: two boot-from-volume servers with a data volume each, and one loose volume.
+        _tenant = new KeystoneSession(new KeystoneSessionOptions
+        {
+            AuthUrl = _lab.SiteA.AuthUrl,
+            Region = _lab.SiteA.OpenStack.Region,
+            Username = "demo",
+            Password = _lab.SiteA.Demo.Password,
+            UserDomainName = "Default",
+            ProjectName = "demo",
+            ProjectDomainName = "Default",
+        }, _lab.Clock);
+        var servers = new List<string>();
+        foreach (var name in new[] { "web", "db" })
+        {
+            var boot = await VolumeAsync($"{name}-boot", 10);
+            await _tenant.BlockStorage.Volumes.SetBootableAsync(boot, true, Ct);
+            var data = await VolumeAsync($"{name}-data", 20);
+            var server = (await _tenant.Compute.Servers.CreateAsync(new CreateServerOptions
+            {
+                Name = name,
+                FlavorRef = "2",
+                Networks = ServerNetworks.None,
+                BlockDeviceMappingV2 = [BlockDeviceMapping.BootVolume(boot)],
+            }, Ct)).Id;
+            await _tenant.Compute.Servers.WaitForStatusAsync(server, "ACTIVE", null, Ct);
+            await _tenant.Compute.VolumeAttachments.AttachAsync(server, new AttachVolumeOptions { VolumeId = data }, Ct);
+            servers.Add(server);
+        }
+        _web = servers[0];
+        var extra = await VolumeAsync("shared-extra", 5);
+        _plan = await Post("/v1/plans", Member, new
+        {
+            plan = new
+            {
+                protection_id = protection,
+                name = "shop",
+                resources = new object[] { new { kind = "server", id = servers[0] }, new { kind = "server", id = servers[1], priority_group = 2 }, new { kind = "volume", id = extra } },
+            },
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _arrayA.Dispose();
+        _tenant.Dispose();
+        await _lab.DisposeAsync();
+        await _service.DisposeAsync();
+    }
+
+    private async Task<string> VolumeAsync(string name, int size)
+    {
+        var id = (await _tenant.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions { Size = size, Name = name }, Ct)).Id;
+        await _tenant.BlockStorage.Volumes.WaitForStatusAsync(id, "available", null, Ct);
+        _volumes.Add(id);
+        return id;
+    }
+
+    private async Task<string[]> ProtectAndReadGroupAsync(int expectedMembers)
+    {
+        var (status, body, _) = await _service.SendAsync(HttpMethod.Post, $"/v1/plans/{_plan}/action", Member, new { capture = new { } });
+        Assert.That(status, Is.EqualTo(202), body?.ToJsonString());
+        return await Eventually.WaitForAsync(async () =>
+        {
+            var members = (await _arrayA.GetAsync("protection-groups/volumes")).Select(m => m!["member"]!["name"]!.GetValue<string>()).Order().ToArray();
+            return members.Length == expectedMembers ? members : null;
+        }, $"array-a's protection group to hold {expectedMembers} volumes");
+    }
+
+    [Test, Order(1)]
+    public async Task The_primary_array_replicates_exactly_the_plans_five_volumes_to_the_recovery_array()
+    {
+        var members = await ProtectAndReadGroupAsync(5);
+
+        Assert.That(members, Is.EqualTo(_volumes.Select(v => $"volume-{v}-cinder").Order().ToArray()));
+        var groups = await _arrayA.GetAsync("protection-groups");
+        Assert.That(groups, Has.Count.EqualTo(1));
+        var targets = (await _arrayA.GetAsync("protection-groups/targets")).Select(t => t!["member"]!["name"]!.GetValue<string>());
+        Assert.That(targets, Is.EqualTo(new[] { "array-b" }));
+        var (_, plan, _) = await _service.SendAsync(HttpMethod.Get, $"/v1/plans/{_plan}", Member);
+        Assert.That(plan!["plan"]!["status"]!.GetValue<string>(), Is.EqualTo("protected"));
+    }
+
+    [Test, Order(2)]
+    public async Task A_volume_attached_to_a_protected_server_later_is_protected_in_the_next_cycle_and_the_manifest_diff_shows_it()
+    {
+        var logs = await VolumeAsync("web-logs", 2);
+        await _tenant.Compute.VolumeAttachments.AttachAsync(_web, new AttachVolumeOptions { VolumeId = logs }, Ct);
+
+        var members = await ProtectAndReadGroupAsync(6);
+
+        Assert.That(members, Does.Contain($"volume-{logs}-cinder"));
+        var (_, diff, _) = await _service.SendAsync(HttpMethod.Get, $"/v1/plans/{_plan}/manifests/2?diff=1", Member);
+        Assert.That(diff!["diff"]!["changes"]!["volumes"]!["added"]!.AsArray().Select(v => v!.GetValue<string>()), Is.EqualTo(new[] { logs }));
+        var (_, events, _) = await _service.SendAsync(HttpMethod.Get, "/v1/events?action=protection.changed", Member);
+        Assert.That(events!["events"]!.AsArray().Count, Is.GreaterThanOrEqualTo(2));
+    }
+}
