@@ -6,6 +6,8 @@ using Draas.Api.Http;
 using Draas.Api.Policy;
 using Draas.Data;
 using Draas.Domain.Protection;
+using Draas.Workflows.Protection;
+using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -47,7 +49,7 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan) });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -69,11 +71,12 @@ public static class PlansApi
         db.Plans.Add(plan);
         AuditTrail.Record(db, context, clock, "plan.create", "plan", plan.Id.ToString(), plan.ProjectId, new { plan.Name, resources = plan.Resources.Count });
         await Lookup.SaveAsync(db, $"Protection {protection.Name} already has a plan named {plan.Name}.", context.RequestAborted);
+        PlanSchedule.Register(jobs, plan);
         context.Response.Headers.Location = $"/v1/plans/{plan.Id}";
         return ApiJson.Ok(new { plan = PlanView.Of(plan) }, 201);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, TimeProvider clock)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -90,16 +93,18 @@ public static class PlansApi
         plan.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "plan.update", "plan", plan.Id.ToString(), plan.ProjectId);
         await Lookup.SaveAsync(db, $"The protection already has a plan named {plan.Name}.", context.RequestAborted);
+        PlanSchedule.Register(jobs, plan);
         return ApiJson.Ok(new { plan = PlanView.Of(plan) });
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock)
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, IRecurringJobManager jobs, TimeProvider clock)
     {
         var plan = await FindAsync(db, id, tracked: true, context.RequestAborted);
         TenantScope.EnsureAllowed(context, policy, "plan", "delete", plan.ProjectId, "Plan", plan.Id);
         db.Plans.Remove(plan);
         AuditTrail.Record(db, context, clock, "plan.delete", "plan", plan.Id.ToString(), plan.ProjectId, new { plan.Name });
         await db.SaveChangesAsync(context.RequestAborted);
+        PlanSchedule.Remove(jobs, plan.Id);
         return Results.NoContent();
     }
 
