@@ -27,6 +27,9 @@ public sealed class TenantIsolationTests
         ("PUT", $"/v1/protections/{_protection}", new { protection = new { rpo_target_seconds = 600 } }),
         ("DELETE", $"/v1/protections/{_protection}", null),
         ("GET", $"/v1/plans/{_plan}", null),
+        ("GET", $"/v1/plans/{_plan}/manifests", null),
+        ("GET", $"/v1/plans/{_plan}/manifests/1", null),
+        ("POST", $"/v1/plans/{_plan}/action", new { capture = new { } }),
         ("PUT", $"/v1/plans/{_plan}", new { plan = new { description = "mine now" } }),
         ("DELETE", $"/v1/plans/{_plan}", null),
     ];
@@ -56,7 +59,9 @@ public sealed class TenantIsolationTests
         foreach (var (method, path, body) in EveryCallOnA())
         {
             var (status, json, _) = await _t.Service.SendAsync(new HttpMethod(method), path, TenantFixture.ReaderA, body);
-            Assert.That(status, Is.EqualTo(method == "GET" ? 200 : 403), $"{method} {path}: {json?.ToJsonString()}");
+            // A reader sees the plan's manifest list (the one manifest does not exist yet: 404), and changes nothing.
+            var expected = method != "GET" ? 403 : path.EndsWith("/manifests/1", StringComparison.Ordinal) ? 404 : 200;
+            Assert.That(status, Is.EqualTo(expected), $"{method} {path}: {json?.ToJsonString()}");
         }
         var (_, plans, _) = await _t.Service.SendAsync(HttpMethod.Get, "/v1/plans", TenantFixture.ReaderA);
         Assert.That(plans!["plans"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()), Is.EqualTo(new[] { _plan }));
