@@ -11,6 +11,7 @@ using Draas.Data.Secrets;
 using Draas.OpenStack.Identity;
 using Draas.Plugins.Pure;
 using Draas.Storage;
+using Draas.Workflows.Protection;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -43,7 +44,8 @@ public static class ServiceHost
         return settings;
     }
 
-    public static WebApplication Build(string[] hostArgs, string? configFile, string? role, IDictionary<string, string?>? overrides = null)
+    /// <param name="configureServices">Replaces registrations after the defaults (tests run the service on a simulated clock).</param>
+    public static WebApplication Build(string[] hostArgs, string? configFile, string? role, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddDraasSources(configFile, overrides);
@@ -91,6 +93,7 @@ public static class ServiceHost
         services.AddSingleton<IStoragePlugin>(sp => sp.GetRequiredService<PurePlugin>());
         services.AddSingleton<StoragePluginCatalog>();
         services.AddDraasJobs(settings.Database.Connection, settings.Jobs, settings.Service.RunsWorkers);
+        configureServices?.Invoke(services);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -113,6 +116,7 @@ public static class ServiceHost
             ProtectionsApi.Map(v1);
             PlansApi.Map(v1);
             ManifestsApi.Map(v1);
+            PlanStatusApi.Map(v1);
             EventsApi.Map(v1);
         }
         HealthApi.Map(app);
@@ -129,6 +133,9 @@ public static class ServiceHost
             var applied = await DatabaseSetup.UpgradeAsync(scope.ServiceProvider.GetRequiredService<DraasDbContext>(), ct);
             if (applied.Count > 0) app.Logger.LogInformation("Applied migrations: {Migrations}", string.Join(", ", applied));
         }
+        // Every process keeps the cluster-wide schedules registered (AddOrUpdate is idempotent).
+        app.Services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<ReplicationMonitorJob>(ReplicationMonitorJob.RecurringId, "default", job => job.RunAsync(CancellationToken.None), "* * * * *");
         await app.StartAsync(ct);
     }
 }

@@ -34,6 +34,8 @@ public static class JobsSetup
         services.AddSingleton<TenantCapture>();
         services.AddTransient<StorageReconciler>();
         services.AddTransient<ProtectPlanJob>();
+        services.AddSingleton<WebhookClient>();
+        services.AddTransient<ReplicationMonitorJob>();
         if (runWorkers)
         {
             AddServer(services, "general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs);

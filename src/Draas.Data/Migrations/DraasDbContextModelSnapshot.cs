@@ -364,6 +364,22 @@ namespace Draas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<string>("Health")
+                        .HasColumnType("text")
+                        .HasColumnName("health");
+
+                    b.Property<double?>("LagSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("lag_seconds");
+
+                    b.Property<DateTimeOffset?>("LatestRecoveryPointAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("latest_recovery_point_at");
+
                     b.PrimitiveCollection<List<string>>("Members")
                         .IsRequired()
                         .HasColumnType("text[]")

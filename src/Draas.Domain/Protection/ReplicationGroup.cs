@@ -15,5 +15,11 @@ public sealed class ReplicationGroup
     /// <summary>Member volumes as the source array names them.</summary>
     public List<string> Members { get; set; } = [];
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The latest status check: the plugin's health word, lag and newest recovery point.</summary>
+    public string? Health { get; set; }
+    public double? LagSeconds { get; set; }
+    public DateTimeOffset? LatestRecoveryPointAt { get; set; }
+    public DateTimeOffset? CheckedAt { get; set; }
     public uint Version { get; set; }
 }

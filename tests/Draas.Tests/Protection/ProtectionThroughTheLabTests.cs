@@ -6,6 +6,8 @@ using Draas.OpenStack.Identity;
 using Draas.Simulators.Lab;
 using Draas.Simulators.OpenStack;
 using Draas.Tests.Support;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Draas.Tests.Protection;
 
@@ -22,6 +24,7 @@ public sealed class ProtectionThroughTheLabTests
     private DrLab _lab = null!;
     private KeystoneSession _tenant = null!;
     private ArrayInspector _arrayA = null!;
+    private WireMock.Server.WireMockServer _webhook = null!;
     private string _plan = null!;
     private string _web = null!;
     private readonly List<string> _volumes = [];
@@ -31,8 +34,12 @@ public sealed class ProtectionThroughTheLabTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _service = await RunningService.StartAsync();
+        // The service runs on the lab's clock, so replication lag is measured in the lab's time.
         _lab = await DrLab.StartAsync(new DrLabOptions { Delays = SimDelays.None });
+        _service = await RunningService.StartAsync(clock: _lab.Clock);
+        _webhook = WireMock.Server.WireMockServer.Start();
+        _webhook.Given(WireMock.RequestBuilders.Request.Create().WithPath("/hooks/dr").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(204));
         _arrayA = new ArrayInspector(_lab.SiteA.ArrayUrl, _lab.SiteA.ApiToken);
         var project = _lab.SiteA.OpenStack.ProjectId("demo");
         _service.Keystone.AddToken(Member, "lab-demo", "demo", project, ["member", "reader"]);
@@ -55,7 +62,7 @@ public sealed class ProtectionThroughTheLabTests
         await Post("/v1/arrays", Admin, ArrayBody(_lab.SiteA, siteA, arrayB));
         var protection = await Post("/v1/protections", Admin, new
         {
-            protection = new { name = "demo", primary_site_id = siteA, primary_project_id = project, recovery_site_id = siteB, rpo_target_seconds = 900 },
+            protection = new { name = "demo", primary_site_id = siteA, primary_project_id = project, recovery_site_id = siteB, rpo_target_seconds = 900, webhook_url = _webhook.Urls[0] + "/hooks/dr" },
         });
 
         // The tenant's workload: two boot-from-volume servers with a data volume each, and one loose volume.
@@ -103,6 +110,7 @@ public sealed class ProtectionThroughTheLabTests
     public async Task Stop()
     {
         _arrayA.Dispose();
+        _webhook.Stop();
         _tenant.Dispose();
         await _lab.DisposeAsync();
         await _service.DisposeAsync();
@@ -137,8 +145,10 @@ public sealed class ProtectionThroughTheLabTests
         Assert.That(groups, Has.Count.EqualTo(1));
         var targets = (await _arrayA.GetAsync("protection-groups/targets")).Select(t => t!["member"]!["name"]!.GetValue<string>());
         Assert.That(targets, Is.EqualTo(new[] { "array-b" }));
-        var (_, plan, _) = await _service.SendAsync(HttpMethod.Get, $"/v1/plans/{_plan}", Member);
-        Assert.That(plan!["plan"]!["status"]!.GetValue<string>(), Is.EqualTo("protected"));
+        // The job commits the plan's status just after the array changed.
+        await Eventually.WaitForAsync(async () =>
+            (await _service.SendAsync(HttpMethod.Get, $"/v1/plans/{_plan}", Member)).Body!["plan"]!["status"]!.GetValue<string>() == "protected" ? "yes" : null,
+            "the plan to be protected");
     }
 
     [Test, Order(2)]
@@ -154,5 +164,50 @@ public sealed class ProtectionThroughTheLabTests
         Assert.That(diff!["diff"]!["changes"]!["volumes"]!["added"]!.AsArray().Select(v => v!.GetValue<string>()), Is.EqualTo(new[] { logs }));
         var (_, events, _) = await _service.SendAsync(HttpMethod.Get, "/v1/events?action=protection.changed", Member);
         Assert.That(events!["events"]!.AsArray().Count, Is.GreaterThanOrEqualTo(2));
+    }
+
+    private async Task<JsonNode> MonitorAsync()
+    {
+        var before = (await _service.SendAsync(HttpMethod.Get, $"/v1/plans/{_plan}/status", Member)).Body!["status"]!["groups"]![0]!["checked_at"]?.ToString();
+        _service.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<Draas.Workflows.Protection.ReplicationMonitorJob>(j => j.RunAsync(CancellationToken.None));
+        return await Eventually.WaitForAsync(async () =>
+        {
+            var status = (await _service.SendAsync(HttpMethod.Get, $"/v1/plans/{_plan}/status", Member)).Body!["status"]!;
+            return status["groups"]![0]!["checked_at"]?.ToString() is { } checkedAt && checkedAt != before ? status : null;
+        }, "the replication monitor to check the plan");
+    }
+
+    [Test, Order(3)]
+    public async Task Once_replication_has_shipped_the_plan_is_within_its_RPO_and_its_status_shows_the_recovery_point()
+    {
+        _lab.Advance(TimeSpan.FromMinutes(6));
+
+        var status = await MonitorAsync();
+
+        Assert.That(status["state"]!.GetValue<string>(), Is.EqualTo("protected"), status.ToJsonString());
+        Assert.That(status["lag_seconds"]!.GetValue<double>(), Is.LessThan(900 * 0.8));
+        Assert.That(status["latest_recovery_point_at"], Is.Not.Null);
+        Assert.That(status["groups"]![0]!["health"]!.GetValue<string>(), Is.EqualTo("healthy"));
+        Assert.That(_webhook.LogEntries, Is.Empty, "no change, no notification");
+    }
+
+    [Test, Order(4)]
+    public async Task When_the_replication_link_is_down_past_the_RPO_target_the_plan_is_violated_an_event_is_recorded_and_the_webhook_is_called()
+    {
+        await _lab.FlashArray.Admin.SetLinkDownAsync("array-a", "array-b", true);
+        _lab.Advance(TimeSpan.FromMinutes(16));
+
+        var status = await MonitorAsync();
+
+        Assert.That(status["state"]!.GetValue<string>(), Is.EqualTo("violated"), status.ToJsonString());
+        Assert.That(status["lag_seconds"]!.GetValue<double>(), Is.GreaterThan(900));
+        var (_, events, _) = await _service.SendAsync(HttpMethod.Get, "/v1/events?action=rpo.changed", Member);
+        Assert.That(events!["events"]![0]!["detail"]!["to"]!.GetValue<string>(), Is.EqualTo("violated"));
+        var call = _webhook.LogEntries.Single();
+        var payload = JsonNode.Parse(call.RequestMessage.Body!)!;
+        Assert.That(payload["event"]!.GetValue<string>(), Is.EqualTo("rpo.changed"));
+        Assert.That(payload["from"]!.GetValue<string>(), Is.EqualTo("protected"));
+        Assert.That(payload["to"]!.GetValue<string>(), Is.EqualTo("violated"));
+        Assert.That(payload["plan_id"]!.GetValue<string>(), Is.EqualTo(_plan));
     }
 }

@@ -40,7 +40,8 @@ public sealed class RunningService : IAsyncDisposable
     }
 
     /// <param name="sharedDatabase">Another service's database, to run several processes against one.</param>
-    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? extra = null, string role = "all", TestDatabase? sharedDatabase = null)
+    /// <param name="clock">The service's clock, e.g. a simulator's, so lag and timeouts follow simulated time.</param>
+    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? extra = null, string role = "all", TestDatabase? sharedDatabase = null, TimeProvider? clock = null)
     {
         var database = sharedDatabase ?? await TestDatabase.CreateAsync();
         var keystone = new KeystoneStandIn();
@@ -57,7 +58,8 @@ public sealed class RunningService : IAsyncDisposable
             ["jobs:poll_interval_ms"] = "100",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) overrides[key] = value;
-        var app = ServiceHost.Build([], configFile: null, role, overrides);
+        var app = ServiceHost.Build([], configFile: null, role, overrides,
+            clock is null ? null : services => services.AddSingleton(clock));
         await ServiceHost.StartAsync(app, CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningService(app, database, sharedDatabase is null, keystone, new Uri(address));

@@ -80,7 +80,8 @@ public sealed class ReplicationEngine(SimWorld world)
             Transfer = transfer,
             Suffix = snap.Suffix,
         };
-        if (bytes == 0) Complete(target, target.PgSnapshots[replicaName], at);
+        // Nothing changed: the replica lands at once, but only over a working link.
+        if (bytes == 0 && world.LinkUp(source, target)) Complete(target, target.PgSnapshots[replicaName], at);
     }
 
     private DateTimeOffset? NextEvent()
@@ -149,7 +150,9 @@ public sealed class ReplicationEngine(SimWorld world)
             }
             foreach (var snap in array.PgSnapshots.Values.ToList())
             {
-                if (snap.Transfer is { Completed: null } t && snap.Name.Contains(':') && t.DoneBytes >= t.Bytes - BytesPerTick)
+                // Even an empty transfer needs the link: the replica snapshot is created on the target.
+                if (snap.Transfer is { Completed: null } t && snap.Name.Contains(':') && t.DoneBytes >= t.Bytes - BytesPerTick
+                    && world.LinkUp(world.Array(t.SourceArray), array))
                     Complete(array, snap, at);
             }
             foreach (var pod in array.Pods.Values.Where(p => p.PromotionStatus == "promoting" && p.PromotedAt <= at))

@@ -1,0 +1,44 @@
+using Draas.Api.Policy;
+using Draas.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Draas.Api.V1;
+
+/// <summary><c>GET /v1/plans/{id}/status</c>: replication health, lag and newest recovery point against the RPO target.</summary>
+public static class PlanStatusApi
+{
+    public static void Map(RouteGroupBuilder v1) => v1.MapGet("/plans/{id}/status", async (string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy) =>
+    {
+        var plan = await Lookup.FindAsync(db.Plans.AsNoTracking(), id, "Plan", guid => p => p.Id == guid, context.RequestAborted);
+        TenantScope.EnsureVisible(context, policy, "plan", plan.ProjectId, "Plan", plan.Id);
+        var target = await db.Protections.AsNoTracking().Where(p => p.Id == plan.ProtectionId).Select(p => p.RpoTargetSeconds).SingleAsync(context.RequestAborted);
+        var arrays = await db.Arrays.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, context.RequestAborted);
+        var groups = await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == plan.Id).OrderBy(g => g.Name).ToListAsync(context.RequestAborted);
+        return ApiJson.Ok(new
+        {
+            status = new
+            {
+                plan_id = plan.Id,
+                state = plan.Status,
+                rpo_target_seconds = target,
+                lag_seconds = groups.Count == 0 || groups.Any(g => g.LagSeconds is null) ? null : groups.Max(g => g.LagSeconds),
+                latest_recovery_point_at = groups.Count == 0 ? null : groups.Min(g => g.LatestRecoveryPointAt),
+                groups = groups.Select(g => new
+                {
+                    g.Name,
+                    source_array = arrays.GetValueOrDefault(g.SourceArrayId),
+                    target_array = arrays.GetValueOrDefault(g.TargetArrayId),
+                    g.Mode,
+                    g.Members,
+                    g.Health,
+                    g.LagSeconds,
+                    g.LatestRecoveryPointAt,
+                    g.CheckedAt,
+                }),
+            },
+        });
+    });
+}
