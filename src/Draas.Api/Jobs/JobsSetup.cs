@@ -34,6 +34,7 @@ public static class JobsSetup
         services.AddSingleton<TenantCapture>();
         services.AddTransient<StorageReconciler>();
         services.AddTransient<ProtectPlanJob>();
+        services.AddSingleton<ImageReplicator>();
         services.AddSingleton<WebhookClient>();
         services.AddTransient<ReplicationMonitorJob>();
         if (runWorkers)

@@ -142,8 +142,9 @@ public static class PlansApi
                 v.Require(item.Kind is not null, $"plan.resources[{i}].kind is required (server, volume or image)");
                 var resourceId = v.Text($"plan.resources[{i}].id", item.Id, 64, required: true);
                 v.Require(item.PriorityGroup is null or (>= 1 and <= 10), $"plan.resources[{i}].priority_group must be 1..10");
+                // No id here: a key the context has not seen makes EF insert the row rather than update it.
                 if (item.Kind is { } kind && resourceId is not null)
-                    parsed.Add(new PlanResource { Id = Guid.NewGuid(), PlanId = plan.Id, Kind = kind, ResourceId = resourceId, PriorityGroup = item.PriorityGroup ?? 1 });
+                    parsed.Add(new PlanResource { PlanId = plan.Id, Kind = kind, ResourceId = resourceId, PriorityGroup = item.PriorityGroup ?? 1 });
             }
             v.Require(parsed.DistinctBy(r => (r.Kind, r.ResourceId)).Count() == parsed.Count, "plan.resources lists a resource twice");
             plan.Resources.Clear();

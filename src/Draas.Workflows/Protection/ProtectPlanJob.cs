@@ -16,7 +16,7 @@ namespace Draas.Workflows.Protection;
 /// the content hash changed, the drift in the audit log), then make the arrays replicate exactly the
 /// volumes captured, so a volume attached later is protected within one cycle.
 /// </summary>
-public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, TenantCapture capture, StorageReconciler storage, TimeProvider clock, ILogger<ProtectPlanJob> logger)
+public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, TenantCapture capture, StorageReconciler storage, ImageReplicator images, TimeProvider clock, ILogger<ProtectPlanJob> logger)
 {
     [Queue("default")]
     [AutomaticRetry(Attempts = 3)]
@@ -35,7 +35,9 @@ public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, 
         var json = ManifestCodec.ToJson(content);
         var hash = ManifestCodec.Hash(json);
         await RecordAsync(plan, content, json, hash, ct);
-        var problems = await storage.ReconcileAsync(plan, content, ct);
+        var problems = (await storage.ReconcileAsync(plan, content, ct)).ToList();
+        var recoverySite = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == protection.RecoverySiteId, ct);
+        problems.AddRange(await images.EnsureAsync(sessions.For(site), sessions.For(recoverySite), content.Images, ct));
         if (problems.Count > 0) logger.LogWarning("Plan {Plan} is not fully protected: {Problems}", plan.Name, string.Join("; ", problems));
     }
 

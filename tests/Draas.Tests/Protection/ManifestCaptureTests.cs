@@ -149,4 +149,44 @@ public sealed class ManifestCaptureTests
         var (_, events, _) = await _service.SendAsync(HttpMethod.Get, "/v1/events?action=manifest.drift", "gAAAAAdemo-member");
         Assert.That(events!["events"]!.AsArray(), Has.Count.EqualTo(1));
     }
+
+    [Test, Order(4)]
+    public async Task The_image_a_protected_server_boots_from_is_copied_to_the_recovery_site_with_the_same_checksum()
+    {
+        var ct = CancellationToken.None;
+        var image = await _tenant.Image.CreateAsync(new Draas.OpenStack.Image.CreateImageOptions { Name = "app-image", DiskFormat = "qcow2", ContainerFormat = "bare" }, ct);
+        var bytes = new byte[3 * 1024 * 1024 + 17];
+        new Random(42).NextBytes(bytes);
+        await _tenant.Image.UploadAsync(image.Id, new MemoryStream(bytes), ct);
+        await _tenant.Image.WaitForStatusAsync(image.Id, "active", null, ct);
+        var app = (await _tenant.Compute.Servers.CreateAsync(new CreateServerOptions { Name = "app-1", FlavorRef = "2", ImageRef = image.Id, Networks = ServerNetworks.None }, ct)).Id;
+        await _tenant.Compute.Servers.WaitForStatusAsync(app, "ACTIVE", null, ct);
+        var (updated, body, _) = await _service.SendAsync(HttpMethod.Put, $"/v1/plans/{_plan}", "gAAAAAdemo-member", new
+        {
+            plan = new { resources = new[] { new { kind = "server", id = _server, priority_group = 1 }, new { kind = "server", id = app, priority_group = 2 } } },
+        });
+        Assert.That(updated, Is.EqualTo(200), body?.ToJsonString());
+
+        await CaptureAsync(3);
+
+        var siteB = _clouds.Site("site-b");
+        using var recovery = new KeystoneSession(new KeystoneSessionOptions
+        {
+            AuthUrl = siteB.Admin.AuthUrl, Region = siteB.Region, Username = "admin", Password = siteB.Admin.Password,
+            UserDomainName = "Default", ProjectName = "admin", ProjectDomainName = "Default",
+        });
+        var copy = await Eventually.WaitForAsync(async () =>
+        {
+            try
+            {
+                var found = await recovery.Image.GetAsync(image.Id, ct);
+                return found.Status == "active" ? found : null;
+            }
+            catch (Draas.OpenStack.OpenStackException) { return null; }
+        }, "the image copy at the recovery site");
+        var original = await _tenant.Image.GetAsync(image.Id, ct);
+        Assert.That(copy.Checksum, Is.EqualTo(original.Checksum).And.Not.Null);
+        Assert.That(copy.OsHashValue, Is.EqualTo(original.OsHashValue));
+        Assert.That(copy.Size, Is.EqualTo(bytes.Length));
+    }
 }
