@@ -3,8 +3,8 @@
 # when any is missing, and extracts the paste .ini files from the *-common packages into $RC_DIR/pkgroot.
 # Idempotent: a second run with everything present returns in well under a second.
 set -euo pipefail
-RC_DIR=${RC_DIR:?RC_DIR must be set}
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# shellcheck source=common.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 PKGS="python3-keystone python3-cinder python3-glance python3-nova python3-placement
       python3-keystoneclient uwsgi-core uwsgi-plugin-python3 rabbitmq-server mariadb-server
       python3-pymysql curl"
