@@ -140,6 +140,8 @@ key_repository = $D/credential-keys
 [identity]
 password_hash_rounds = 4
 [cache]
+# An in-process cache is coherent only in one process: Keystone runs as one uwsgi process with threads
+# (with two processes, a project deleted through one is still served from the other's cache).
 enabled = true
 backend = dogpile.cache.memory
 EOT
@@ -152,7 +154,7 @@ EOT
   } > "$D/log/keystone-setup.out" 2>&1 || { echo "keystone setup failed, see $D/log/keystone-setup.out" >&2; return 1; }
   start "$SITE" keystone env OS_KEYSTONE_CONFIG_FILES="$D/keystone.conf" uwsgi --plugin python3 \
     --http-socket "127.0.0.1:$KS_PORT" --add-header 'Connection: close' --wsgi-file /usr/bin/keystone-wsgi-public \
-    --master --processes 2 --threads 1 --lazy-apps --die-on-term --need-app --logto "$D/log/keystone-uwsgi.log"
+    --master --processes 1 --threads 4 --enable-threads --lazy-apps --die-on-term --need-app --logto "$D/log/keystone-uwsgi.log"
   waitfor "$SITE keystone" "curl -sf -m 5 $KS/v3"
   local EPS="cinder=http://127.0.0.1:$CINDER_PORT/v3/%(project_id)s glance=http://127.0.0.1:$GLANCE_PORT"
   [ $WITH_NOVA = 1 ] && EPS="$EPS nova=http://127.0.0.1:$NOVA_PORT/v2.1 placement=http://127.0.0.1:$PLACEMENT_PORT neutron=http://127.0.0.1:$NEUTRON_PORT"

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Draas.OpenStack;
 using Draas.OpenStack.BlockStorage.Manage;
@@ -83,7 +83,9 @@ public abstract class CloudScenarios
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var create = new HttpRequestMessage(HttpMethod.Post, credentials)
         {
-            Content = JsonContent.Create(new JsonObject { ["application_credential"] = new JsonObject { ["name"] = Unique("appcred"), ["description"] = "RealCloud scenario" } }),
+            // With a length, not chunked: Keystone under uwsgi's http-socket reads a chunked body as empty (400).
+            Content = new StringContent(new JsonObject { ["application_credential"] = new JsonObject { ["name"] = Unique("appcred"), ["description"] = "RealCloud scenario" } }.ToJsonString(),
+                Encoding.UTF8, "application/json"),
         };
         create.Headers.Add("X-Auth-Token", await member.GetTokenAsync(Ct));
         using var created = await http.SendAsync(create, Ct);
