@@ -23,9 +23,7 @@ public sealed record PoolCapabilities
     [JsonConverter(typeof(LenientDoubleConverter))]
     public double? FreeCapacityGb { get; init; }
     public int? ReservedPercentage { get; init; }
-    /// <summary>Drivers report a JSON boolean (LVM, Pure); some send "True"/"False" strings: both read.</summary>
-    [JsonConverter(typeof(LenientBoolConverter))]
-    public bool ReplicationEnabled { get; init; }
+    public string? ReplicationEnabled { get; init; }
     /// <summary>Everything else the driver reports (Pure adds its own keys).</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement> Extra { get; init; } = [];
