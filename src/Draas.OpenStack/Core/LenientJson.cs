@@ -35,3 +35,34 @@ public sealed class LenientDoubleConverter : JsonConverter<double?>
         else writer.WriteNumberValue(value.Value);
     }
 }
+
+/// <summary>
+/// Driver-reported capabilities are loosely typed: a protocol may be "iSCSI" or ["iSCSI", "iscsi"],
+/// a version "1.0" or 1.0. Reads any of them as text (arrays joined with ","), never failing the listing.
+/// </summary>
+public sealed class FlexibleStringConverter : JsonConverter<string?>
+{
+    public override bool HandleNull => true;
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null: return null;
+            case JsonTokenType.String: return reader.GetString();
+            case JsonTokenType.StartArray:
+                var parts = new List<string>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    if (Read(ref reader, typeToConvert, options) is { } part) parts.Add(part);
+                return string.Join(",", parts);
+            default:
+                using (var doc = JsonDocument.ParseValue(ref reader)) return doc.RootElement.GetRawText();
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    {
+        if (value is null) writer.WriteNullValue();
+        else writer.WriteStringValue(value);
+    }
+}

@@ -295,7 +295,10 @@ public class BlockStorageTests
         _cloud.Stub("GET", $"{V}/scheduler-stats/get_pools", 200, """
             {"pools": [{"name": "cinder@pure-b#pool-1", "capabilities": {"volume_backend_name": "pure-b", "vendor_name": "Pure Storage",
               "driver_version": "17.0.0", "storage_protocol": "iSCSI", "total_capacity_gb": 1024.5, "free_capacity_gb": "infinite",
-              "reserved_percentage": 0, "replication_enabled": "True", "pool_name": "pool-1", "updated": "2026-11-22T09:59:00.000000"}}]}
+              "reserved_percentage": 0, "replication_enabled": "True", "pool_name": "pool-1", "updated": "2026-11-22T09:59:00.000000"}},
+             {"name": "site1@fake1#fake1", "capabilities": {"volume_backend_name": "fake1", "driver_version": 1.0,
+              "storage_protocol": ["iSCSI", "iscsi"], "replication_enabled": true, "replication_targets": ["secondary"],
+              "total_capacity_gb": 1000, "free_capacity_gb": 1000, "reserved_percentage": 0}}]}
             """);
         _cloud.Stub("GET", $"{V}/os-services", 200, """
             {"services": [{"binary": "cinder-volume", "host": "cinder@pure-b", "zone": "nova", "status": "enabled", "state": "up",
@@ -313,7 +316,11 @@ public class BlockStorageTests
         var quotas = await _session.BlockStorage.Admin.GetQuotasAsync("p1", CancellationToken.None);
         var updated = await _session.BlockStorage.Admin.UpdateQuotasAsync("p1", new Dictionary<string, int> { ["volumes"] = 50, ["gigabytes"] = 5000 }, CancellationToken.None);
 
-        Assert.That(pools.Single().Name, Is.EqualTo("cinder@pure-b#pool-1"));
+        Assert.That(pools.Select(p => p.Name), Is.EqualTo(new[] { "cinder@pure-b#pool-1", "site1@fake1#fake1" }));
+        Assert.That(pools[0].Capabilities.ReplicationEnabled, Is.True, "\"True\" as a string");
+        Assert.That(pools[1].Capabilities.ReplicationEnabled, Is.True, "true as a bool");
+        Assert.That(pools[1].Capabilities.StorageProtocol, Is.EqualTo("iSCSI,iscsi"));
+        Assert.That(pools[1].Capabilities.DriverVersion, Is.EqualTo("1.0"));
         Assert.That(pools[0].Capabilities.TotalCapacityGb, Is.EqualTo(1024.5));
         Assert.That(pools[0].Capabilities.FreeCapacityGb, Is.Null, "\"infinite\" is no number");
         Assert.That(pools[0].Capabilities.Extra.ContainsKey("pool_name"), Is.True);

@@ -13,9 +13,14 @@ public sealed record Pool
 
 public sealed record PoolCapabilities
 {
+    [JsonConverter(typeof(FlexibleStringConverter))]
     public string? VolumeBackendName { get; init; }
+    [JsonConverter(typeof(FlexibleStringConverter))]
     public string? VendorName { get; init; }
+    [JsonConverter(typeof(FlexibleStringConverter))]
     public string? DriverVersion { get; init; }
+    /// <summary>"iSCSI", or several spellings joined with "," when the driver reports a list.</summary>
+    [JsonConverter(typeof(FlexibleStringConverter))]
     public string? StorageProtocol { get; init; }
     /// <summary>Null when the driver reports "infinite" or "unknown".</summary>
     [JsonConverter(typeof(LenientDoubleConverter))]
@@ -23,7 +28,9 @@ public sealed record PoolCapabilities
     [JsonConverter(typeof(LenientDoubleConverter))]
     public double? FreeCapacityGb { get; init; }
     public int? ReservedPercentage { get; init; }
-    public string? ReplicationEnabled { get; init; }
+    /// <summary>Reported as true or "True" depending on the driver.</summary>
+    [JsonConverter(typeof(LenientBoolConverter))]
+    public bool ReplicationEnabled { get; init; }
     /// <summary>Everything else the driver reports (Pure adds its own keys).</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement> Extra { get; init; } = [];
