@@ -288,6 +288,7 @@ public abstract class CloudScenarios
             Name = Unique("recovered"),
             Metadata = new Dictionary<string, string> { ["draas:source"] = promoted },
         }, Ct);
+        Assert.That(managing.Status, Is.EqualTo("creating"), "Cinder shows its internal 'managing' as 'creating'");
         var managed = await admin.BlockStorage.Volumes.WaitForStatusAsync(managing.Id, "available", Wait, Ct);
         Assert.That(managed.Size, Is.EqualTo(2), "sized from the backend");
         Assert.That(managed.Host, Is.EqualTo(site.BackendHost));
