@@ -6,10 +6,10 @@ using Draas.OpenStack;
 using Draas.OpenStack.BlockStorage.Manage;
 using Draas.OpenStack.BlockStorage.Snapshots;
 using Draas.OpenStack.BlockStorage.Volumes;
-using Draas.OpenStack.Core;
 using Draas.OpenStack.Compute.Attachments;
 using Draas.OpenStack.Compute.Flavors;
 using Draas.OpenStack.Compute.Servers;
+using Draas.OpenStack.Core;
 using Draas.OpenStack.Identity;
 using Draas.OpenStack.Image;
 
