@@ -326,6 +326,7 @@ public abstract class CloudScenarios
             var sent = await admin.Image.UploadAsync(image.Id, new MemoryStream(data, writable: false), Ct);
             var active = await admin.Image.WaitForStatusAsync(image.Id, "active", Wait, Ct);
             Assert.That(active.Size, Is.EqualTo(data.Length));
+            Assert.That(active.VirtualSize, Is.EqualTo(data.Length), "Glance inspects a raw upload: its virtual size is its size");
             Assert.That(active.Checksum, Is.EqualTo(Convert.ToHexStringLower(MD5.HashData(data))));
             Assert.That(active.OsHashAlgo, Is.EqualTo("sha512"));
             Assert.That(active.OsHashValue, Is.EqualTo(Convert.ToHexStringLower(SHA512.HashData(data))));
