@@ -155,7 +155,7 @@ public class BlockStorageTests
     [Test]
     public async Task Manage_existing_imports_a_promoted_replica_by_its_source_name()
     {
-        _cloud.Stub("POST", $"{V}/manageable_volumes", 202, $$"""{"volume": {{VolumeJson("imported", "managing")}}}""");
+        _cloud.Stub("POST", $"{V}/manageable_volumes", 202, $$"""{"volume": {{VolumeJson("imported", "creating")}}}""");
 
         var volume = await _session.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
         {
@@ -168,7 +168,7 @@ public class BlockStorageTests
             Metadata = new Dictionary<string, string> { ["draas:source"] = "6edbc2f4" },
         }, CancellationToken.None);
 
-        Assert.That(volume.Status, Is.EqualTo("managing"));
+        Assert.That(volume.Status, Is.EqualTo("creating"), "Cinder shows its internal 'managing' as 'creating'");
         var request = _cloud.Single("POST", $"{V}/manageable_volumes");
         request.HasServiceHeaders(cinderMicroversion: "3.60");
         request.HasJsonBody("""

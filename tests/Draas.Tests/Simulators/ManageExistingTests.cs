@@ -31,8 +31,8 @@ public sealed class ManageExistingTests : SimulatorTestBase
         var answer = await ManageAsync("pgroup1.replica-db1");
         var id = Str(answer!["volume"], "id");
 
-        Assert.That(Str(answer["volume"], "status"), Is.EqualTo("managing"));
-        Assert.That((await VolumeAsync(Admin, id))["status"]!.GetValue<string>(), Is.EqualTo("managing"), "nothing happens before the clock moves");
+        Assert.That(Str(answer["volume"], "status"), Is.EqualTo("creating"), "Cinder shows its internal 'managing' as 'creating'");
+        Assert.That((await VolumeAsync(Admin, id))["status"]!.GetValue<string>(), Is.EqualTo("creating"), "nothing happens before the clock moves");
         Clock.Advance(TimeSpan.FromSeconds(1));
         var volume = await VolumeAsync(Admin, id);
         Assert.That(Str(volume, "status"), Is.EqualTo("available"));
@@ -51,7 +51,7 @@ public sealed class ManageExistingTests : SimulatorTestBase
         var id = Str((await ManageAsync("still-attached"))!["volume"], "id");
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.That(Str(await VolumeAsync(Admin, id), "status"), Is.EqualTo("error_managing"));
+        Assert.That(Str(await VolumeAsync(Admin, id), "status"), Is.EqualTo("error"));
         Assert.That(SiteA.Array.Find("still-attached"), Is.Not.Null);
     }
 
@@ -61,7 +61,7 @@ public sealed class ManageExistingTests : SimulatorTestBase
         var id = Str((await ManageAsync("no-such-volume"))!["volume"], "id");
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.That(Str(await VolumeAsync(Admin, id), "status"), Is.EqualTo("error_managing"));
+        Assert.That(Str(await VolumeAsync(Admin, id), "status"), Is.EqualTo("error"));
     }
 
     [Test]
@@ -72,7 +72,7 @@ public sealed class ManageExistingTests : SimulatorTestBase
         var id = Str((await ManageAsync($"volume-{owned}-cinder"))!["volume"], "id");
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.That(Str(await VolumeAsync(Admin, id), "status"), Is.EqualTo("error_managing"));
+        Assert.That(Str(await VolumeAsync(Admin, id), "status"), Is.EqualTo("error"));
         Assert.That(Str(await VolumeAsync(Admin, owned), "status"), Is.EqualTo("available"), "the owner is untouched");
     }
 
@@ -147,6 +147,6 @@ public sealed class ManageExistingTests : SimulatorTestBase
         Clock.Advance(TimeSpan.FromSeconds(1));
 
         Assert.That(Str(await VolumeAsync(Admin, first), "status"), Is.EqualTo("available"));
-        Assert.That(Str(await VolumeAsync(Admin, second), "status"), Is.EqualTo("error_managing"));
+        Assert.That(Str(await VolumeAsync(Admin, second), "status"), Is.EqualTo("error"));
     }
 }

@@ -14,7 +14,7 @@ public sealed class ManageApi(ServiceClient client)
         Pager.ListAsync<ManageableVolume>(client, BlockStorageUrls.ManageableVolumesDetail, "manageable-volumes",
             new QueryBuilder().Add("host", host).Build(), ct, Microversion.AtLeast(client.Microversion, MinimumMicroversion));
 
-    /// <summary>Imports the backend volume; answers at once with status "managing" (wait for "available").</summary>
+    /// <summary>Imports the backend volume; answers at once with status "creating" (Cinder shows its internal "managing" so; wait for "available").</summary>
     public Task<Volume> ManageAsync(ManageVolumeOptions options, CancellationToken ct) =>
         client.SendAsync<Volume>(new OpenStackRequest(Method.Post, BlockStorageUrls.ManageableVolumes)
         {

@@ -16,6 +16,16 @@ internal static class VolumeViews
 
     public static object Summary(SimSite site, Volume v) => new { id = v.Id, name = v.Name, links = Links(site, v.ProjectId, "volumes", v.Id) };
 
+    /// <summary>Cinder keeps managing, error_managing and error_managing_deleting internally but shows them as
+    /// creating, error and deleting (cinder/api/v2/views/volumes.py, _get_volume_status, bug 1504007).</summary>
+    public static string ApiStatus(string status) => status switch
+    {
+        "managing" => "creating",
+        "error_managing" => "error",
+        "error_managing_deleting" => "deleting",
+        _ => status,
+    };
+
     public static Dictionary<string, object?> Detail(SimSite site, Volume v, Microversion mv, bool admin)
     {
         var d = new Dictionary<string, object?>
@@ -23,7 +33,7 @@ internal static class VolumeViews
             ["id"] = v.Id,
             ["name"] = v.Name,
             ["description"] = v.Description,
-            ["status"] = v.Status,
+            ["status"] = ApiStatus(v.Status),
             ["size"] = v.Size,
             ["availability_zone"] = v.AvailabilityZone,
             ["created_at"] = SimJson.Time(v.CreatedAt),

@@ -13,6 +13,8 @@ public sealed class Server
     public required Flavor Flavor { get; init; }
     public string? ImageId { get; init; }
     public string? KeyName { get; init; }
+    /// <summary>Base64, as the client sent it.</summary>
+    public string? UserData { get; init; }
     public string? Description { get; set; }
     public Dictionary<string, string> Metadata { get; init; } = [];
     public List<ServerAddress> Addresses { get; init; } = [];

@@ -78,6 +78,17 @@ internal static class ComputeViews
         }
         if (s.Fault is { } f)
             d["fault"] = new { code = f.Code, message = f.Message, details = f.Details, created = SimJson.TimeSecZ(f.Created) };
+        if (admin && mv >= new Microversion(2, 3))
+        {
+            // Nova 2.3's extended server attributes, as real Nova (Zed) fills them for a server it built.
+            d["OS-EXT-SRV-ATTR:hostname"] = HostName(s.Name);
+            d["OS-EXT-SRV-ATTR:reservation_id"] = "r-" + s.Id.Replace("-", "")[..8];
+            d["OS-EXT-SRV-ATTR:launch_index"] = 0;
+            d["OS-EXT-SRV-ATTR:kernel_id"] = "";
+            d["OS-EXT-SRV-ATTR:ramdisk_id"] = "";
+            d["OS-EXT-SRV-ATTR:root_device_name"] = s.BlockDevices.FirstOrDefault(b => b.BootIndex == 0)?.Device ?? "/dev/vda";
+            d["OS-EXT-SRV-ATTR:user_data"] = s.UserData;
+        }
         if (mv >= new Microversion(2, 9)) d["locked"] = false;
         if (mv >= new Microversion(2, 16) && admin) d["host_status"] = "UP";
         if (mv >= new Microversion(2, 19)) d["description"] = s.Description;
@@ -86,6 +97,15 @@ internal static class ComputeViews
         if (mv >= new Microversion(2, 71)) d["server_groups"] = s.ServerGroupId is null ? Array.Empty<string>() : new[] { s.ServerGroupId };
         if (mv >= new Microversion(2, 73)) d["locked_reason"] = null;
         return d;
+    }
+
+    /// <summary>Nova's sanitize_hostname: lower case, spaces and underscores become dashes, the rest of
+    /// what a host name cannot hold is dropped.</summary>
+    private static string HostName(string name)
+    {
+        var dashed = name.ToLowerInvariant().Replace(' ', '-').Replace('_', '-');
+        var kept = new string(dashed.Where(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.').ToArray()).Trim('.', '-');
+        return kept.Length > 63 ? kept[..63] : kept;
     }
 
     /// <summary>Nova's hostId: an opaque hash of the host and the project, so projects cannot compare hosts.</summary>

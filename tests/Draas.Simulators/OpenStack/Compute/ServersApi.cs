@@ -214,6 +214,7 @@ internal static class ServersApi
             Flavor = flavor,
             ImageId = imageRef?.Split('/')[^1],
             KeyName = keyName,
+            UserData = b.Str("user_data"),
             Description = b.Str("description"),
             Metadata = metadata,
             Host = $"{site.Name}-compute-1",

@@ -37,8 +37,24 @@ public static class ApiError
         return SimJson.Json(new { error = new { code, message, title } }, code);
     }
 
-    public static IResult Glance(int code, string message) =>
-        SimJson.Json(new { code, title = code == 404 ? "Not Found" : "Error", message }, code);
+    /// <summary>Glance's webob error rendered for Accept: application/json, as Zed sends it: "code" is the
+    /// status line as a string ("404 Not Found"), the title the reason phrase, the message ends in webob's
+    /// HTML line breaks.</summary>
+    public static IResult Glance(int code, string message)
+    {
+        var title = code switch
+        {
+            400 => "Bad Request",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "Not Found",
+            409 => "Conflict",
+            413 => "Request Entity Too Large",
+            415 => "Unsupported Media Type",
+            _ => "Internal Server Error",
+        };
+        return SimJson.Json(new { message = message + "<br /><br />\n\n\n", code = $"{code} {title}", title }, code);
+    }
 
     public static IResult Neutron(int code, string type, string message) =>
         SimJson.Json(new Dictionary<string, object> { ["NeutronError"] = new { type, message, detail = "" } }, code);

@@ -143,15 +143,36 @@ public static class IdentityResourcesApi
             var role = F("role.id");
             if (!t.IsAdmin && user != t.User.Id) return Forbidden();
             var names = q.ContainsKey("include_names");
-            var list = ids.Assignments()
-                .Where(a => (user is null || a.UserId == user) && (project is null || a.ProjectId == project) && (role is null || a.RoleId == role))
-                .OrderBy(a => a.ProjectId).ThenBy(a => a.UserId).ThenBy(a => a.RoleId)
-                .Select(a => new
+            // ?effective adds the roles Keystone's default inference rules imply (admin → member → reader),
+            // each with a prior_role link in Keystone's own shape.
+            var rows = ids.Assignments().Select(a => (Assignment: a, RoleId: a.RoleId, Prior: (string?)null)).ToList();
+            if (q.ContainsKey("effective"))
+            {
+                for (var i = 0; i < rows.Count; i++)
                 {
-                    role = names ? (object)new { id = a.RoleId, name = ids.FindRole(a.RoleId)?.Name } : new { id = a.RoleId },
-                    user = names ? (object)new { id = a.UserId, name = ids.FindUser(a.UserId)?.Name } : new { id = a.UserId },
-                    scope = new { project = names ? (object)new { id = a.ProjectId, name = ids.FindProject(a.ProjectId)?.Name } : new { id = a.ProjectId } },
-                    links = new { assignment = $"{site.AuthUrl}/projects/{a.ProjectId}/users/{a.UserId}/roles/{a.RoleId}" },
+                    var implied = ids.FindRole(rows[i].RoleId)?.Name switch
+                    {
+                        IdentityStore.AdminRole => ids.FindRole(IdentityStore.MemberRole),
+                        IdentityStore.MemberRole => ids.FindRole(IdentityStore.ReaderRole),
+                        _ => null,
+                    };
+                    if (implied is not null && !rows.Any(r => r.Assignment.UserId == rows[i].Assignment.UserId && r.Assignment.ProjectId == rows[i].Assignment.ProjectId && r.RoleId == implied.Id))
+                        rows.Add((rows[i].Assignment, implied.Id, rows[i].RoleId));
+                }
+            }
+            object Domain(string id) => new { id, name = id == IdentityStore.DefaultDomainId ? IdentityStore.DefaultDomainName : id };
+            var list = rows
+                .Where(r => (user is null || r.Assignment.UserId == user) && (project is null || r.Assignment.ProjectId == project) && (role is null || r.RoleId == role))
+                .OrderBy(r => r.Assignment.ProjectId).ThenBy(r => r.Assignment.UserId).ThenBy(r => r.Prior is not null).ThenBy(r => r.RoleId)
+                .Select(r => (r.Assignment, r.RoleId, r.Prior, Link: $"{site.AuthUrl}/projects/{r.Assignment.ProjectId}/users/{r.Assignment.UserId}/roles/{r.Assignment.RoleId}"))
+                .Select(r => new
+                {
+                    role = names ? (object)new { id = r.RoleId, name = ids.FindRole(r.RoleId)?.Name } : new { id = r.RoleId },
+                    user = names ? (object)new { id = r.Assignment.UserId, name = ids.FindUser(r.Assignment.UserId)?.Name, domain = Domain(ids.FindUser(r.Assignment.UserId)?.DomainId ?? IdentityStore.DefaultDomainId) } : new { id = r.Assignment.UserId },
+                    scope = new { project = names ? (object)new { id = r.Assignment.ProjectId, name = ids.FindProject(r.Assignment.ProjectId)?.Name, domain = Domain(ids.FindProject(r.Assignment.ProjectId)?.DomainId ?? IdentityStore.DefaultDomainId) } : new { id = r.Assignment.ProjectId } },
+                    links = r.Prior is null
+                        ? (object)new { assignment = r.Link }
+                        : new { assignment = r.Link, prior_role = $"{site.AuthUrl}/prior_role/{r.RoleId}/implies/{r.Prior}" },
                 });
             return SimJson.Json(new { role_assignments = list, links = IdentityViews.ListLinks(http.Request) });
         });

@@ -28,7 +28,8 @@ internal static class ImageViews
         d["os_hash_algo"] = i.HashValue is null ? null : "sha512";
         d["os_hash_value"] = i.HashValue;
         d["size"] = i.Data?.LongLength;
-        d["virtual_size"] = null;
+        // Glance's format inspector sets it on upload when the data matches disk_format; raw always matches.
+        d["virtual_size"] = i.DiskFormat == "raw" ? i.Data?.LongLength : null;
         d["min_disk"] = i.MinDisk;
         d["min_ram"] = i.MinRam;
         d["disk_format"] = i.DiskFormat;
