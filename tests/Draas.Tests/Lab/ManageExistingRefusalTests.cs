@@ -3,7 +3,7 @@ using Draas.OpenStack.Core;
 namespace Draas.Tests.Lab;
 
 /// <summary>Site B's Cinder refuses to import what the Pure driver refuses: a volume connected to a host,
-/// or one Cinder already manages. The request is accepted, the import ends in <c>error_managing</c>, and
+/// or one Cinder already manages. The request is accepted, the import ends in <c>error</c> (Cinder's error_managing as the API shows it), and
 /// the array volume is left exactly as it was.</summary>
 [TestFixture]
 [CancelAfter(60_000)]
@@ -23,10 +23,10 @@ public sealed class ManageExistingRefusalTests : LabTestBase
 
         var refused = await ManageAsync("draas-fo-run3-app", "app");
 
-        Assert.That(refused.Status, Is.EqualTo("error_managing"));
+        Assert.That(refused.Status, Is.EqualTo("error"), "real Cinder shows error_managing as error");
         var failed = Assert.ThrowsAsync<ResourceFailedException>(() =>
             SiteBAdmin.BlockStorage.Volumes.WaitForStatusAsync(refused.Id, "available", null, Ct));
-        Assert.That(failed!.Message, Does.Contain("error_managing"), "a waiting workflow step fails at once with Cinder's status");
+        Assert.That(failed!.Message, Does.Contain("error"), "a waiting workflow step fails at once with Cinder's status");
         Assert.That(await RestB.FindVolumeAsync("draas-fo-run3-app", Ct), Is.Not.Null, "not renamed");
         Assert.That(await RestB.FindVolumeAsync(OnArray(refused.Id), Ct), Is.Null);
     }
@@ -44,7 +44,7 @@ public sealed class ManageExistingRefusalTests : LabTestBase
 
         var refused = await ManageAsync(OnArray(owned.Id), "owned-again");
 
-        Assert.That(refused.Status, Is.EqualTo("error_managing"));
+        Assert.That(refused.Status, Is.EqualTo("error"), "real Cinder shows error_managing as error");
         Assert.That((await SiteBAdmin.BlockStorage.Volumes.GetAsync(owned.Id, Ct)).Status, Is.EqualTo("available"), "the owner is untouched");
         Assert.That(await RestB.FindVolumeAsync(OnArray(owned.Id), Ct), Is.Not.Null, "still under the owner's name");
         Assert.That(await RestB.FindVolumeAsync(OnArray(refused.Id), Ct), Is.Null);
