@@ -31,6 +31,7 @@ public static class JobsSetup
             .UseRecommendedSerializerSettings());
         services.AddTransient<SiteCheckJob>();
         services.AddSingleton<SiteSessionPool>();
+        services.AddSingleton<ArrayReferences>();
         services.AddSingleton<TenantCapture>();
         services.AddTransient<StorageReconciler>();
         services.AddTransient<ProtectPlanJob>();

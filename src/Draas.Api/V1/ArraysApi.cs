@@ -8,6 +8,7 @@ using Draas.Data;
 using Draas.Data.Secrets;
 using Draas.Domain.Arrays;
 using Draas.Storage;
+using Draas.Workflows.Protection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -137,13 +138,13 @@ public static partial class ArraysApi
     }
 
     /// <summary><c>{"probe": {}}</c>: asks the plugin whether the array answers, and what it has.</summary>
-    private static async Task<IResult> ActionAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SecretProtector secrets, StoragePluginCatalog plugins)
+    private static async Task<IResult> ActionAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, ArrayReferences references, StoragePluginCatalog plugins)
     {
         var body = await JsonBody.ReadAsync<JsonObject>(context.Request, api.MaxBodyBytes);
         if (body.Count != 1 || body["probe"] is not JsonObject { Count: 0 }) throw ApiException.BadRequest("The only array action is {\"probe\": {}}.");
         policy.Enforce(context, "draas:array:probe");
         var array = await FindAsync(db, id, tracked: false, context.RequestAborted);
-        var reference = new ArrayRef(array.Name, new Uri(array.Endpoint), secrets.Unprotect(array.ApiTokenCiphertext), array.VerifyTls, array.CaBundle);
+        var reference = references.For(array);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         try

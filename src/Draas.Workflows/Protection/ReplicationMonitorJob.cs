@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Draas.Data;
-using Draas.Data.Secrets;
 using Draas.Domain.Audit;
 using Draas.Domain.Protection;
 using Draas.Storage;
@@ -14,7 +13,7 @@ namespace Draas.Workflows.Protection;
 /// Every minute: asks the arrays how far each plan's replication lags, compares the worst lag with the
 /// tenant's RPO target, and on every change of a plan's status records an event and calls the tenant's webhook.
 /// </summary>
-public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalog plugins, SecretProtector secrets, WebhookClient webhooks, TimeProvider clock, ILogger<ReplicationMonitorJob> logger)
+public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalog plugins, ArrayReferences references, WebhookClient webhooks, TimeProvider clock, ILogger<ReplicationMonitorJob> logger)
 {
     public const string RecurringId = "replication-monitor";
 
@@ -39,7 +38,7 @@ public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalo
                 try
                 {
                     var status = await plugins.Get(source.Plugin).GetReplicationStatusAsync(
-                        new ReplicationGroupRef(group.Name, plan.ReplicationMode == Draas.Domain.Protection.ReplicationMode.Sync ? Draas.Storage.ReplicationMode.Sync : Draas.Storage.ReplicationMode.Async, Reference(source), Reference(target)), ct);
+                        new ReplicationGroupRef(group.Name, ArrayReferences.ModeOf(plan.ReplicationMode), references.For(source), references.For(target)), ct);
                     group.Health = status.Health.ToString().ToLowerInvariant();
                     group.LagSeconds = status.Lag?.TotalSeconds;
                     group.LatestRecoveryPointAt = status.Latest?.Time;
@@ -104,7 +103,4 @@ public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalo
             Detail = JsonSerializer.Serialize(new { payload.from, payload.to, lag_seconds = lag, rpo_target_seconds = target, webhook = webhookOutcome }),
         });
     }
-
-    private ArrayRef Reference(Draas.Domain.Arrays.StorageArray array) =>
-        new(array.Name, new Uri(array.Endpoint), secrets.Unprotect(array.ApiTokenCiphertext), array.VerifyTls, array.CaBundle);
 }

@@ -1,13 +1,11 @@
 using System.Text.Json;
 using Draas.Data;
-using Draas.Data.Secrets;
 using Draas.Domain.Arrays;
 using Draas.Domain.Audit;
 using Draas.Domain.Manifests;
 using Draas.Domain.Protection;
 using Draas.Storage;
 using Microsoft.EntityFrameworkCore;
-using StorageMode = Draas.Storage.ReplicationMode;
 
 namespace Draas.Workflows.Protection;
 
@@ -16,7 +14,7 @@ namespace Draas.Workflows.Protection;
 /// per source array, targeting that array's peer. A volume on a backend no registered array serves, or
 /// on an array without a peer, cannot be protected: the plan is marked error and the reason recorded.
 /// </summary>
-public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog plugins, SecretProtector secrets, TimeProvider clock)
+public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog plugins, ArrayReferences references, TimeProvider clock)
 {
     public async Task<IReadOnlyList<string>> ReconcileAsync(Plan plan, ManifestContent content, CancellationToken ct)
     {
@@ -40,9 +38,9 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
             var spec = new ProtectionSpec(
                 plan.ProjectId,
                 plan.Id.ToString("N"),
-                Reference(source),
-                Reference(target),
-                plan.ReplicationMode == Draas.Domain.Protection.ReplicationMode.Sync ? StorageMode.Sync : StorageMode.Async,
+                references.For(source),
+                references.For(target),
+                ArrayReferences.ModeOf(plan.ReplicationMode),
                 TimeSpan.FromSeconds(plan.ReplicationIntervalSeconds),
                 RetentionPolicy.Default,
                 [.. volumes.Select(v => plugin.CinderVolumeName(v.NameId ?? v.Id)).Order(StringComparer.Ordinal)]);
@@ -79,7 +77,4 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
         await db.SaveChangesAsync(ct);
         return problems;
     }
-
-    private ArrayRef Reference(StorageArray array) =>
-        new(array.Name, new Uri(array.Endpoint), secrets.Unprotect(array.ApiTokenCiphertext), array.VerifyTls, array.CaBundle);
 }

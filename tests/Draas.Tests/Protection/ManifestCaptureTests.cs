@@ -172,8 +172,13 @@ public sealed class ManifestCaptureTests
         var siteB = _clouds.Site("site-b");
         using var recovery = new KeystoneSession(new KeystoneSessionOptions
         {
-            AuthUrl = siteB.Admin.AuthUrl, Region = siteB.Region, Username = "admin", Password = siteB.Admin.Password,
-            UserDomainName = "Default", ProjectName = "admin", ProjectDomainName = "Default",
+            AuthUrl = siteB.Admin.AuthUrl,
+            Region = siteB.Region,
+            Username = "admin",
+            Password = siteB.Admin.Password,
+            UserDomainName = "Default",
+            ProjectName = "admin",
+            ProjectDomainName = "Default",
         });
         var copy = await Eventually.WaitForAsync(async () =>
         {
