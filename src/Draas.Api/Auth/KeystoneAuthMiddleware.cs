@@ -24,7 +24,8 @@ public sealed class KeystoneAuthMiddleware(
     TimeProvider clock,
     ILogger<KeystoneAuthMiddleware> logger)
 {
-    private static readonly HashSet<string> Open = ["/", "/healthz"];
+    // Version discovery, health and Prometheus metrics (figures only, no secrets) are open, as scrapers carry no Keystone token.
+    private static readonly HashSet<string> Open = ["/", "/healthz", "/metrics"];
 
     public async Task InvokeAsync(HttpContext context)
     {

@@ -19,6 +19,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace Draas.Api.Hosting;
 
@@ -120,6 +121,7 @@ public static class ServiceHost
             EventsApi.Map(v1);
         }
         HealthApi.Map(app);
+        app.MapMetrics("/metrics");
         return app;
     }
 

@@ -54,6 +54,7 @@ public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalo
                 group.CheckedAt = clock.GetUtcNow();
             }
             var next = RpoRules.StatusFor(worstLag, broken, protection.RpoTargetSeconds);
+            ReplicationMetrics.Record(plan.Id, plan.ProjectId, worstLag, next == PlanStatus.Violated);
             if (next != plan.Status)
             {
                 var previous = plan.Status;
