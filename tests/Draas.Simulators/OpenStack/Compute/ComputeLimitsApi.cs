@@ -103,7 +103,8 @@ internal static class ComputeLimitsApi
         return SimJson.Json(new { quota_set = set });
     });
 
-    private static Dictionary<string, int> Limits(SimSite site, string project)
+    /// <summary>The project's quota limits (-1 is unlimited); call inside <c>site.Locked</c>.</summary>
+    internal static Dictionary<string, int> Limits(SimSite site, string project)
     {
         var limits = new Dictionary<string, int>(Defaults);
         if (site.Compute.QuotaOverrides.TryGetValue(project, out var set))
