@@ -118,6 +118,32 @@ public class ComputeAgainstSimulatorTests : SimulatorFixture
     }
 
     [Test]
+    public async Task A_recovery_into_a_project_at_its_instance_quota_is_refused_until_the_quota_is_raised()
+    {
+        using var admin = Session(SiteB.Admin);
+        var projectId = (await admin.GetTokenInfoAsync(Ct)).Project!.Id;
+        var flavor = await admin.Compute.Flavors.CreateAsync(new CreateFlavorOptions { Name = Unique("flv"), Ram = 512, Vcpus = 1, Disk = 1 }, Ct);
+        var used = (await admin.Compute.Admin.GetAbsoluteLimitsAsync(Ct))["totalInstancesUsed"];
+        var original = (await admin.Compute.Admin.GetQuotasAsync(projectId, Ct)).Instances;
+        try
+        {
+            await admin.Compute.Admin.UpdateQuotasAsync(projectId, new Dictionary<string, int> { ["instances"] = used }, Ct);
+
+            var refused = Assert.ThrowsAsync<OpenStackException>(() => BootAsync(admin, flavor.Id, Unique("over")));
+            Assert.That(refused!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Forbidden));
+            Assert.That(refused.ServiceMessage, Does.Contain("Quota exceeded for instances"));
+
+            await admin.Compute.Admin.UpdateQuotasAsync(projectId, new Dictionary<string, int> { ["instances"] = -1 }, Ct);
+            var id = await BootAsync(admin, flavor.Id, Unique("unlimited"));
+            Assert.That((await admin.Compute.Servers.WaitForStatusAsync(id, "ACTIVE", Wait, Ct)).Id, Is.EqualTo(id));
+        }
+        finally
+        {
+            await admin.Compute.Admin.UpdateQuotasAsync(projectId, new Dictionary<string, int> { ["instances"] = original }, Ct);
+        }
+    }
+
+    [Test]
     public async Task A_recovered_server_is_stopped_started_and_its_metadata_merged_then_replaced()
     {
         using var admin = Session(SiteA.Admin);
