@@ -75,8 +75,14 @@ internal static class BlockStorageAdminApi
                 return s;
             }
             var binaryFilter = http.Request.Query["binary"].ToString();
+            // Cinder filters on host too, the way its DB layer matches hosts: "site-a" also matches
+            // the backends "site-a@pure" (and pools "site-a@pure#pure").
+            var hostFilter = http.Request.Query["host"].ToString();
+            static bool HostMatches(string host, string filter) =>
+                host == filter || host.StartsWith(filter + "@", StringComparison.Ordinal) || host.StartsWith(filter + "#", StringComparison.Ordinal);
             var services = new[] { Service("cinder-scheduler", site.Backend.Host), Service("cinder-volume", site.Backend.ServiceHost) }
-                .Where(s => binaryFilter.Length == 0 || (string?)s["binary"] == binaryFilter);
+                .Where(s => binaryFilter.Length == 0 || (string?)s["binary"] == binaryFilter)
+                .Where(s => hostFilter.Length == 0 || HostMatches((string)s["host"]!, hostFilter));
             return SimJson.Json(new { services });
         });
 

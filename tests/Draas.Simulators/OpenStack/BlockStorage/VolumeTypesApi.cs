@@ -16,7 +16,13 @@ internal static class VolumeTypesApi
         v3.MapGet("/types", (HttpContext http) => site.Locked(() =>
         {
             var admin = http.Token().IsAdmin;
-            var types = site.BlockStorage.Types.Values.Where(t => t.IsPublic || admin).OrderBy(t => t.Name)
+            // Cinder's _parse_is_public: no is_public lists public types only, even for an admin;
+            // "None" lists public and private, true/false one kind. A non-admin always sees public ones.
+            var isPublic = http.Request.Query["is_public"].ToString();
+            bool? wanted = !admin || isPublic.Length == 0 ? true
+                : isPublic.Equals("none", StringComparison.OrdinalIgnoreCase) ? null
+                : isPublic is "true" or "True" or "1" or "yes";
+            var types = site.BlockStorage.Types.Values.Where(t => wanted is null || t.IsPublic == wanted).OrderBy(t => t.Name)
                 .Select(t => VolumeViews.Type(t, admin));
             return SimJson.Json(new { volume_types = types });
         }));

@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Draas.Simulators.OpenStack.Core;
 
 namespace Draas.Simulators.OpenStack.Compute;
 
-/// <summary>Nova's availability zones, absolute limits and quota sets (fixed defaults with live usage).</summary>
+/// <summary>Nova's availability zones, absolute limits and quota sets (defaults, or what an admin set per
+/// project, with live usage).</summary>
 internal static class ComputeLimitsApi
 {
     private static readonly Dictionary<string, int> Defaults = new()
@@ -33,6 +35,7 @@ internal static class ComputeLimitsApi
         {
             var t = http.Token();
             var usage = Usage(site, t.Project!.Id, t.User.Id);
+            var limit = Limits(site, t.Project!.Id);
             return SimJson.Json(new
             {
                 limits = new
@@ -40,15 +43,15 @@ internal static class ComputeLimitsApi
                     rate = Array.Empty<object>(),
                     absolute = new Dictionary<string, int>
                     {
-                        ["maxTotalInstances"] = Defaults["instances"],
-                        ["maxTotalCores"] = Defaults["cores"],
-                        ["maxTotalRAMSize"] = Defaults["ram"],
-                        ["maxServerMeta"] = Defaults["metadata_items"],
-                        ["maxTotalKeypairs"] = Defaults["key_pairs"],
-                        ["maxServerGroups"] = Defaults["server_groups"],
-                        ["maxServerGroupMembers"] = Defaults["server_group_members"],
-                        ["maxPersonality"] = Defaults["injected_files"],
-                        ["maxPersonalitySize"] = Defaults["injected_file_content_bytes"],
+                        ["maxTotalInstances"] = limit["instances"],
+                        ["maxTotalCores"] = limit["cores"],
+                        ["maxTotalRAMSize"] = limit["ram"],
+                        ["maxServerMeta"] = limit["metadata_items"],
+                        ["maxTotalKeypairs"] = limit["key_pairs"],
+                        ["maxServerGroups"] = limit["server_groups"],
+                        ["maxServerGroupMembers"] = limit["server_group_members"],
+                        ["maxPersonality"] = limit["injected_files"],
+                        ["maxPersonalitySize"] = limit["injected_file_content_bytes"],
                         ["totalInstancesUsed"] = usage["instances"],
                         ["totalCoresUsed"] = usage["cores"],
                         ["totalRAMUsed"] = usage["ram"],
@@ -60,6 +63,27 @@ internal static class ComputeLimitsApi
 
         v21.MapGet("/os-quota-sets/{project}", (HttpContext http, string project) => QuotaSet(http, site, project, detail: false));
         v21.MapGet("/os-quota-sets/{project}/detail", (HttpContext http, string project) => QuotaSet(http, site, project, detail: true));
+        v21.MapPut("/os-quota-sets/{project}", async (HttpContext http, string project) =>
+        {
+            if (!http.Token().IsAdmin) return ApiError.Fault(403, "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.");
+            if ((await JsonBody.ReadAsync(http.Request)).Prop("quota_set") is not { ValueKind: JsonValueKind.Object } body)
+                return ApiError.Fault(400, "Invalid input for field/attribute quota_set.");
+            var changes = new Dictionary<string, int>();
+            foreach (var p in body.EnumerateObject())
+            {
+                if (p.Name is "force") continue;
+                if (!Defaults.ContainsKey(p.Name)) return ApiError.Fault(400, $"Invalid input for field/attribute quota_set. Additional properties are not allowed ('{p.Name}' was unexpected)");
+                if (!p.Value.TryGetInt32(out var value) || value < -1) return ApiError.Fault(400, $"Invalid input for field/attribute {p.Name}.");
+                changes[p.Name] = value;
+            }
+            return site.Locked(() =>
+            {
+                if (!site.Compute.QuotaOverrides.TryGetValue(project, out var set)) site.Compute.QuotaOverrides[project] = set = [];
+                foreach (var (key, value) in changes) set[key] = value;
+                // Nova's update answers with the quota set without its id.
+                return SimJson.Json(new { quota_set = Limits(site, project) });
+            });
+        });
         v21.MapGet("/os-quota-sets/{project}/defaults", (string project) =>
         {
             var set = Defaults.ToDictionary(k => k.Key, k => (object)k.Value);
@@ -74,10 +98,19 @@ internal static class ComputeLimitsApi
         if (!t.IsAdmin && t.Project?.Id != project) return ApiError.Fault(403, "Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.");
         var usage = Usage(site, project, t.User.Id);
         var set = new Dictionary<string, object> { ["id"] = project };
-        foreach (var (key, limit) in Defaults)
+        foreach (var (key, limit) in Limits(site, project))
             set[key] = detail ? new { limit, in_use = usage.GetValueOrDefault(key), reserved = 0 } : limit;
         return SimJson.Json(new { quota_set = set });
     });
+
+    /// <summary>The project's quota limits (-1 is unlimited); call inside <c>site.Locked</c>.</summary>
+    internal static Dictionary<string, int> Limits(SimSite site, string project)
+    {
+        var limits = new Dictionary<string, int>(Defaults);
+        if (site.Compute.QuotaOverrides.TryGetValue(project, out var set))
+            foreach (var (key, value) in set) limits[key] = value;
+        return limits;
+    }
 
     private static Dictionary<string, int> Usage(SimSite site, string project, string user)
     {

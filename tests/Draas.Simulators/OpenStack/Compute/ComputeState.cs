@@ -7,6 +7,9 @@ internal sealed class ComputeState
     public Dictionary<string, Flavor> Flavors { get; } = [];
     public List<Keypair> Keypairs { get; } = [];
     public Dictionary<string, ServerGroup> ServerGroups { get; } = [];
+
+    /// <summary>Quota limits set per project with PUT os-quota-sets; the rest are the defaults.</summary>
+    public Dictionary<string, Dictionary<string, int>> QuotaOverrides { get; } = [];
     public int NextServerIndex { get; set; } = 1;
     public int NextKeypairId { get; set; } = 1;
 

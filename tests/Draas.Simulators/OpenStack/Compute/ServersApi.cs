@@ -13,7 +13,6 @@ namespace Draas.Simulators.OpenStack.Compute;
 /// ACTIVE (or ERROR when the site is told to fail builds).</summary>
 internal static class ServersApi
 {
-    private const int MaxInstances = 10;
 
     public static void Map(RouteGroupBuilder v21, SimSite site)
     {
@@ -199,8 +198,9 @@ internal static class ServersApi
 
         var projectId = t.Project!.Id;
         var used = compute.Servers.Values.Count(s => s.ProjectId == projectId);
-        if (used + 1 > MaxInstances)
-            return ApiError.Fault(403, $"Quota exceeded for instances: Requested 1, but already used {used} of {MaxInstances} instances");
+        var maxInstances = ComputeLimitsApi.Limits(site, projectId)["instances"];
+        if (maxInstances >= 0 && used + 1 > maxInstances)
+            return ApiError.Fault(403, $"Quota exceeded for instances: Requested 1, but already used {used} of {maxInstances} instances");
 
         var now = site.Scheduler.Clock.GetUtcNow();
         var index = compute.NextServerIndex++;
