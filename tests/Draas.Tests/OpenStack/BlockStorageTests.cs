@@ -8,7 +8,7 @@ using Draas.Tests.OpenStack.Support;
 
 namespace Draas.Tests.OpenStack;
 
-public class BlockStorageTests
+public class BlockStorageTests : FakeCloudTests
 {
     const string Volume1 = """
         {"id": "6edbc2f4-1507-44f8-ac0d-eed1d2608d38", "name": "db-data", "status": "in-use", "size": 10,
@@ -23,23 +23,7 @@ public class BlockStorageTests
          "links": [{"href": "http://x/v3/p/volumes/6edbc2f4", "rel": "self"}]}
         """;
 
-    FakeCloud _cloud = null!;
-    KeystoneSession _session = null!;
-    string V => _cloud.VolumePath;
-
-    [SetUp]
-    public void Start()
-    {
-        _cloud = new FakeCloud();
-        _session = _cloud.Session();
-    }
-
-    [TearDown]
-    public void Stop()
-    {
-        _session.Dispose();
-        _cloud.Dispose();
-    }
+    string V => Cloud.VolumePath;
 
     static string VolumeJson(string id, string status) =>
         $$"""{"id": "{{id}}", "status": "{{status}}", "size": 1, "created_at": "2026-11-22T10:00:00.000000", "metadata": {}, "attachments": []}""";
@@ -47,18 +31,18 @@ public class BlockStorageTests
     [Test]
     public async Task Listing_all_tenants_volumes_follows_the_next_link_across_pages()
     {
-        _cloud.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath($"{V}/volumes/detail").UsingGet().WithParam("marker", "v2"))
+        Cloud.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath($"{V}/volumes/detail").UsingGet().WithParam("marker", "v2"))
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""{"volumes": [{{VolumeJson("v3", "available")}}]}"""));
-        _cloud.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath($"{V}/volumes/detail").UsingGet().WithParam("all_tenants", "true"))
+        Cloud.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath($"{V}/volumes/detail").UsingGet().WithParam("all_tenants", "true"))
             .AtPriority(5)
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""
                     {"volumes": [{{Volume1}}, {{VolumeJson("v2", "available")}}],
-                     "volumes_links": [{"href": "{{_cloud.Url}}{{V}}/volumes/detail?all_tenants=true&limit=2&marker=v2", "rel": "next"}]}
+                     "volumes_links": [{"href": "{{Cloud.Url}}{{V}}/volumes/detail?all_tenants=true&limit=2&marker=v2", "rel": "next"}]}
                     """));
 
-        var volumes = await _session.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true, Limit = 2 }, CancellationToken.None).ToListAsync();
+        var volumes = await Session.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true, Limit = 2 }, CancellationToken.None).ToListAsync();
 
         Assert.That(volumes.Select(v => v.Id), Is.EqualTo(new[] { "6edbc2f4-1507-44f8-ac0d-eed1d2608d38", "v2", "v3" }));
         var first = volumes[0];
@@ -68,7 +52,7 @@ public class BlockStorageTests
         Assert.That(first.Metadata["draas:protect"], Is.EqualTo("true"));
         Assert.That(first.Attachments.Single().ServerId, Is.EqualTo("srv-1"));
         Assert.That(first.CreatedAt, Is.EqualTo(new DateTimeOffset(2026, 11, 20, 8, 12, 44, TimeSpan.Zero)), "a time without a zone is UTC");
-        var requests = _cloud.Requests("GET", $"{V}/volumes/detail");
+        var requests = Cloud.Requests("GET", $"{V}/volumes/detail");
         Assert.That(requests, Has.Length.EqualTo(2));
         Assert.That(requests[0].Query("all_tenants"), Is.EqualTo("true"));
         Assert.That(requests[0].Query("limit"), Is.EqualTo("2"));
@@ -79,9 +63,9 @@ public class BlockStorageTests
     [Test]
     public async Task Creating_a_volume_sends_only_what_was_set()
     {
-        _cloud.Stub("POST", $"{V}/volumes", 202, $$"""{"volume": {{VolumeJson("new", "creating")}}}""");
+        Cloud.Stub("POST", $"{V}/volumes", 202, $$"""{"volume": {{VolumeJson("new", "creating")}}}""");
 
-        var volume = await _session.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions
+        var volume = await Session.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions
         {
             Size = 10,
             Name = "restored-db",
@@ -92,7 +76,7 @@ public class BlockStorageTests
         }, CancellationToken.None);
 
         Assert.That(volume.Status, Is.EqualTo("creating"));
-        var request = _cloud.Single("POST", $"{V}/volumes");
+        var request = Cloud.Single("POST", $"{V}/volumes");
         request.HasServiceHeaders(cinderMicroversion: "3.60");
         request.HasJsonBody("""
             {"volume": {"size": 10, "name": "restored-db", "volume_type": "pure-async", "availability_zone": "nova",
@@ -103,11 +87,11 @@ public class BlockStorageTests
     [Test]
     public async Task Deleting_with_cascade_asks_cinder_to_remove_snapshots_too()
     {
-        _cloud.Stub("DELETE", $"{V}/volumes/v1", 202);
+        Cloud.Stub("DELETE", $"{V}/volumes/v1", 202);
 
-        await _session.BlockStorage.Volumes.DeleteAsync("v1", cascade: true, CancellationToken.None);
+        await Session.BlockStorage.Volumes.DeleteAsync("v1", cascade: true, CancellationToken.None);
 
-        var request = _cloud.Single("DELETE", $"{V}/volumes/v1");
+        var request = Cloud.Single("DELETE", $"{V}/volumes/v1");
         Assert.That(request.Query("cascade"), Is.EqualTo("true"));
         request.HasServiceHeaders(cinderMicroversion: "3.60");
     }
@@ -115,39 +99,39 @@ public class BlockStorageTests
     [Test]
     public async Task Metadata_is_merged_with_post_replaced_with_put_and_keys_keep_their_spelling()
     {
-        _cloud.Stub("POST", $"{V}/volumes/v1/metadata", 200, """{"metadata": {"DRaaS:Plan": "p1", "old": "x"}}""");
-        _cloud.Stub("PUT", $"{V}/volumes/v1/metadata", 200, """{"metadata": {"DRaaS:Plan": "p1"}}""");
-        _cloud.Stub("GET", $"{V}/volumes/v1/metadata", 200, """{"metadata": {"DRaaS:Plan": "p1"}}""");
+        Cloud.Stub("POST", $"{V}/volumes/v1/metadata", 200, """{"metadata": {"DRaaS:Plan": "p1", "old": "x"}}""");
+        Cloud.Stub("PUT", $"{V}/volumes/v1/metadata", 200, """{"metadata": {"DRaaS:Plan": "p1"}}""");
+        Cloud.Stub("GET", $"{V}/volumes/v1/metadata", 200, """{"metadata": {"DRaaS:Plan": "p1"}}""");
         var metadata = new Dictionary<string, string> { ["DRaaS:Plan"] = "p1" };
 
-        var merged = await _session.BlockStorage.Volumes.UpdateMetadataAsync("v1", metadata, CancellationToken.None);
-        await _session.BlockStorage.Volumes.ReplaceMetadataAsync("v1", metadata, CancellationToken.None);
-        var read = await _session.BlockStorage.Volumes.GetMetadataAsync("v1", CancellationToken.None);
+        var merged = await Session.BlockStorage.Volumes.UpdateMetadataAsync("v1", metadata, CancellationToken.None);
+        await Session.BlockStorage.Volumes.ReplaceMetadataAsync("v1", metadata, CancellationToken.None);
+        var read = await Session.BlockStorage.Volumes.GetMetadataAsync("v1", CancellationToken.None);
 
         Assert.That(merged, Has.Count.EqualTo(2));
         Assert.That(read["DRaaS:Plan"], Is.EqualTo("p1"));
-        _cloud.Single("POST", $"{V}/volumes/v1/metadata").HasJsonBody("""{"metadata": {"DRaaS:Plan": "p1"}}""");
-        _cloud.Single("PUT", $"{V}/volumes/v1/metadata").HasJsonBody("""{"metadata": {"DRaaS:Plan": "p1"}}""");
+        Cloud.Single("POST", $"{V}/volumes/v1/metadata").HasJsonBody("""{"metadata": {"DRaaS:Plan": "p1"}}""");
+        Cloud.Single("PUT", $"{V}/volumes/v1/metadata").HasJsonBody("""{"metadata": {"DRaaS:Plan": "p1"}}""");
     }
 
     [Test]
     public async Task An_imported_boot_volume_is_marked_bootable_with_the_volume_action()
     {
-        _cloud.Stub("POST", $"{V}/volumes/v1/action", 200);
+        Cloud.Stub("POST", $"{V}/volumes/v1/action", 200);
 
-        await _session.BlockStorage.Volumes.SetBootableAsync("v1", true, CancellationToken.None);
+        await Session.BlockStorage.Volumes.SetBootableAsync("v1", true, CancellationToken.None);
 
-        _cloud.Single("POST", $"{V}/volumes/v1/action").HasJsonBody("""{"os-set_bootable": {"bootable": true}}""");
+        Cloud.Single("POST", $"{V}/volumes/v1/action").HasJsonBody("""{"os-set_bootable": {"bootable": true}}""");
     }
 
     [Test]
     public async Task Unmanaging_a_drill_volume_sends_os_unmanage()
     {
-        _cloud.Stub("POST", $"{V}/volumes/v1/action", 202);
+        Cloud.Stub("POST", $"{V}/volumes/v1/action", 202);
 
-        await _session.BlockStorage.Volumes.UnmanageAsync("v1", CancellationToken.None);
+        await Session.BlockStorage.Volumes.UnmanageAsync("v1", CancellationToken.None);
 
-        var request = _cloud.Single("POST", $"{V}/volumes/v1/action");
+        var request = Cloud.Single("POST", $"{V}/volumes/v1/action");
         request.HasServiceHeaders(cinderMicroversion: "3.60");
         request.HasJsonBody("""{"os-unmanage": {}}""");
     }
@@ -155,9 +139,9 @@ public class BlockStorageTests
     [Test]
     public async Task Manage_existing_imports_a_promoted_replica_by_its_source_name()
     {
-        _cloud.Stub("POST", $"{V}/manageable_volumes", 202, $$"""{"volume": {{VolumeJson("imported", "creating")}}}""");
+        Cloud.Stub("POST", $"{V}/manageable_volumes", 202, $$"""{"volume": {{VolumeJson("imported", "creating")}}}""");
 
-        var volume = await _session.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
+        var volume = await Session.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
         {
             Host = "cinder@pure-b#pool-1",
             Ref = ManageVolumeOptions.SourceName("draas-6edbc2f4-r1"),
@@ -169,7 +153,7 @@ public class BlockStorageTests
         }, CancellationToken.None);
 
         Assert.That(volume.Status, Is.EqualTo("creating"), "Cinder shows its internal 'managing' as 'creating'");
-        var request = _cloud.Single("POST", $"{V}/manageable_volumes");
+        var request = Cloud.Single("POST", $"{V}/manageable_volumes");
         request.HasServiceHeaders(cinderMicroversion: "3.60");
         request.HasJsonBody("""
             {"volume": {"host": "cinder@pure-b#pool-1", "ref": {"source-name": "draas-6edbc2f4-r1"}, "name": "db-data",
@@ -181,32 +165,32 @@ public class BlockStorageTests
     [Test]
     public async Task Manage_existing_raises_an_older_microversion_to_the_3_8_it_needs()
     {
-        _session.BlockStorage.Client.Microversion = "3.0";
-        _cloud.Stub("POST", $"{V}/manageable_volumes", 202, $$"""{"volume": {{VolumeJson("imported", "managing")}}}""");
+        Session.BlockStorage.Client.Microversion = "3.0";
+        Cloud.Stub("POST", $"{V}/manageable_volumes", 202, $$"""{"volume": {{VolumeJson("imported", "managing")}}}""");
 
-        await _session.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions { Host = "h@b#p", Ref = ManageVolumeOptions.SourceName("x") },
+        await Session.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions { Host = "h@b#p", Ref = ManageVolumeOptions.SourceName("x") },
             CancellationToken.None);
 
-        Assert.That(_cloud.Single("POST", $"{V}/manageable_volumes").Header("OpenStack-API-Version"), Is.EqualTo("volume 3.8"));
+        Assert.That(Cloud.Single("POST", $"{V}/manageable_volumes").Header("OpenStack-API-Version"), Is.EqualTo("volume 3.8"));
     }
 
     [Test]
     public async Task The_manageable_list_shows_what_the_backend_offers_and_why_some_are_unsafe()
     {
-        _cloud.Stub("GET", $"{V}/manageable_volumes/detail", 200, """
+        Cloud.Stub("GET", $"{V}/manageable_volumes/detail", 200, """
             {"manageable-volumes": [
               {"cinder_id": null, "extra_info": null, "reason_not_safe": null, "reference": {"source-name": "draas-r1"}, "safe_to_manage": true, "size": 10},
               {"cinder_id": "9c4e1f3a", "extra_info": null, "reason_not_safe": "already managed", "reference": {"source-name": "volume-9c4e1f3a-cinder"}, "safe_to_manage": false, "size": 5}]}
             """);
 
-        var offered = await _session.BlockStorage.Manage.ListAsync("cinder@pure-b", CancellationToken.None).ToListAsync();
+        var offered = await Session.BlockStorage.Manage.ListAsync("cinder@pure-b", CancellationToken.None).ToListAsync();
 
         Assert.That(offered, Has.Count.EqualTo(2));
         Assert.That(offered[0].Reference["source-name"], Is.EqualTo("draas-r1"));
         Assert.That(offered[0].SafeToManage, Is.True);
         Assert.That(offered[1].ReasonNotSafe, Is.EqualTo("already managed"));
         Assert.That(offered[1].CinderId, Is.EqualTo("9c4e1f3a"));
-        var request = _cloud.Single("GET", $"{V}/manageable_volumes/detail");
+        var request = Cloud.Single("GET", $"{V}/manageable_volumes/detail");
         Assert.That(request.Query("host"), Is.EqualTo("cinder@pure-b"));
         request.HasServiceHeaders(cinderMicroversion: "3.60");
     }
@@ -214,50 +198,50 @@ public class BlockStorageTests
     [Test]
     public async Task Volume_types_are_listed_with_private_ones_created_with_extra_specs_and_their_specs_set()
     {
-        _cloud.Stub("GET", $"{V}/types", 200, """
+        Cloud.Stub("GET", $"{V}/types", 200, """
             {"volume_types": [{"id": "t1", "name": "pure-async", "description": null, "is_public": true,
                                "os-volume-type-access:is_public": true, "qos_specs_id": null,
                                "extra_specs": {"volume_backend_name": "pure-a", "replication_enabled": "<is> True"}}]}
             """);
-        _cloud.Stub("POST", $"{V}/types", 200, """{"volume_type": {"id": "t2", "name": "pure-async", "is_public": false, "extra_specs": {"volume_backend_name": "pure-b"}}}""");
-        _cloud.Stub("GET", $"{V}/types/t1", 200, """{"volume_type": {"id": "t1", "name": "pure-async", "extra_specs": {}}}""");
-        _cloud.Stub("GET", $"{V}/types/t1/extra_specs", 200, """{"extra_specs": {"volume_backend_name": "pure-a"}}""");
-        _cloud.Stub("POST", $"{V}/types/t2/extra_specs", 200, """{"extra_specs": {"replication_type": "<in> async"}}""");
-        _cloud.Stub("DELETE", $"{V}/types/t2", 202);
+        Cloud.Stub("POST", $"{V}/types", 200, """{"volume_type": {"id": "t2", "name": "pure-async", "is_public": false, "extra_specs": {"volume_backend_name": "pure-b"}}}""");
+        Cloud.Stub("GET", $"{V}/types/t1", 200, """{"volume_type": {"id": "t1", "name": "pure-async", "extra_specs": {}}}""");
+        Cloud.Stub("GET", $"{V}/types/t1/extra_specs", 200, """{"extra_specs": {"volume_backend_name": "pure-a"}}""");
+        Cloud.Stub("POST", $"{V}/types/t2/extra_specs", 200, """{"extra_specs": {"replication_type": "<in> async"}}""");
+        Cloud.Stub("DELETE", $"{V}/types/t2", 202);
 
-        var types = await _session.BlockStorage.VolumeTypes.ListAsync(includePrivate: true, CancellationToken.None).ToListAsync();
-        var created = await _session.BlockStorage.VolumeTypes.CreateAsync(new CreateVolumeTypeOptions
+        var types = await Session.BlockStorage.VolumeTypes.ListAsync(includePrivate: true, CancellationToken.None).ToListAsync();
+        var created = await Session.BlockStorage.VolumeTypes.CreateAsync(new CreateVolumeTypeOptions
         {
             Name = "pure-async",
             IsPublic = false,
             ExtraSpecs = new Dictionary<string, string> { ["volume_backend_name"] = "pure-b" },
         }, CancellationToken.None);
-        var shown = await _session.BlockStorage.VolumeTypes.GetAsync("t1", CancellationToken.None);
-        var specs = await _session.BlockStorage.VolumeTypes.GetExtraSpecsAsync("t1", CancellationToken.None);
-        await _session.BlockStorage.VolumeTypes.SetExtraSpecsAsync("t2", new Dictionary<string, string> { ["replication_type"] = "<in> async" }, CancellationToken.None);
-        await _session.BlockStorage.VolumeTypes.DeleteAsync("t2", CancellationToken.None);
+        var shown = await Session.BlockStorage.VolumeTypes.GetAsync("t1", CancellationToken.None);
+        var specs = await Session.BlockStorage.VolumeTypes.GetExtraSpecsAsync("t1", CancellationToken.None);
+        await Session.BlockStorage.VolumeTypes.SetExtraSpecsAsync("t2", new Dictionary<string, string> { ["replication_type"] = "<in> async" }, CancellationToken.None);
+        await Session.BlockStorage.VolumeTypes.DeleteAsync("t2", CancellationToken.None);
 
         Assert.That(types.Single().ExtraSpecs["volume_backend_name"], Is.EqualTo("pure-a"));
         Assert.That(created.IsPublic, Is.False);
         Assert.That(shown.Id, Is.EqualTo("t1"));
         Assert.That(specs["volume_backend_name"], Is.EqualTo("pure-a"));
-        Assert.That(_cloud.Single("GET", $"{V}/types").Query("is_public"), Is.EqualTo("None"));
-        _cloud.Single("POST", $"{V}/types").HasJsonBody("""
+        Assert.That(Cloud.Single("GET", $"{V}/types").Query("is_public"), Is.EqualTo("None"));
+        Cloud.Single("POST", $"{V}/types").HasJsonBody("""
             {"volume_type": {"name": "pure-async", "os-volume-type-access:is_public": false, "extra_specs": {"volume_backend_name": "pure-b"}}}
             """);
-        _cloud.Single("POST", $"{V}/types/t2/extra_specs").HasJsonBody("""{"extra_specs": {"replication_type": "<in> async"}}""");
-        _cloud.Single("DELETE", $"{V}/types/t2").HasServiceHeaders(cinderMicroversion: "3.60");
+        Cloud.Single("POST", $"{V}/types/t2/extra_specs").HasJsonBody("""{"extra_specs": {"replication_type": "<in> async"}}""");
+        Cloud.Single("DELETE", $"{V}/types/t2").HasServiceHeaders(cinderMicroversion: "3.60");
     }
 
     [Test]
     public void Waiting_for_a_snapshot_fails_fast_on_error()
     {
-        _cloud.StubSequence("GET", $"{V}/snapshots/s1",
+        Cloud.StubSequence("GET", $"{V}/snapshots/s1",
             (200, """{"snapshot": {"id": "s1", "volume_id": "v1", "status": "creating", "size": 1, "created_at": "2026-11-22T10:00:00Z"}}""", []),
             (200, """{"snapshot": {"id": "s1", "volume_id": "v1", "status": "error", "size": 1, "created_at": "2026-11-22T10:00:00Z"}}""", []));
 
         var error = Assert.ThrowsAsync<ResourceFailedException>(() =>
-            _session.BlockStorage.Snapshots.WaitForStatusAsync("s1", "available", null, CancellationToken.None));
+            Session.BlockStorage.Snapshots.WaitForStatusAsync("s1", "available", null, CancellationToken.None));
 
         Assert.That(error!.Failure, Does.Contain("error"));
     }
@@ -270,29 +254,29 @@ public class BlockStorageTests
              "created_at": "2026-11-22T10:00:00.000000", "updated_at": null, "metadata": {},
              "os-extended-snapshot-attributes:progress": "0%", "os-extended-snapshot-attributes:project_id": "p1"}
             """;
-        _cloud.Stub("POST", $"{V}/snapshots", 202, $$"""{"snapshot": {{snapshot}}}""");
-        _cloud.Stub("GET", $"{V}/snapshots/detail", 200, $$"""{"snapshots": [{{snapshot}}]}""");
-        _cloud.Stub("GET", $"{V}/snapshots/s1", 200, $$"""{"snapshot": {{snapshot}}}""");
-        _cloud.Stub("DELETE", $"{V}/snapshots/s1", 202);
+        Cloud.Stub("POST", $"{V}/snapshots", 202, $$"""{"snapshot": {{snapshot}}}""");
+        Cloud.Stub("GET", $"{V}/snapshots/detail", 200, $$"""{"snapshots": [{{snapshot}}]}""");
+        Cloud.Stub("GET", $"{V}/snapshots/s1", 200, $$"""{"snapshot": {{snapshot}}}""");
+        Cloud.Stub("DELETE", $"{V}/snapshots/s1", 202);
 
-        var created = await _session.BlockStorage.Snapshots.CreateAsync(new CreateSnapshotOptions { VolumeId = "v1", Name = "pre-drill", Force = true }, CancellationToken.None);
-        var listed = await _session.BlockStorage.Snapshots.ListAsync("v1", null, CancellationToken.None).ToListAsync();
-        var shown = await _session.BlockStorage.Snapshots.GetAsync("s1", CancellationToken.None);
-        await _session.BlockStorage.Snapshots.DeleteAsync("s1", CancellationToken.None);
+        var created = await Session.BlockStorage.Snapshots.CreateAsync(new CreateSnapshotOptions { VolumeId = "v1", Name = "pre-drill", Force = true }, CancellationToken.None);
+        var listed = await Session.BlockStorage.Snapshots.ListAsync("v1", null, CancellationToken.None).ToListAsync();
+        var shown = await Session.BlockStorage.Snapshots.GetAsync("s1", CancellationToken.None);
+        await Session.BlockStorage.Snapshots.DeleteAsync("s1", CancellationToken.None);
 
         Assert.That(created.Progress, Is.EqualTo("0%"));
         Assert.That(created.ProjectId, Is.EqualTo("p1"));
         Assert.That(listed.Single().VolumeId, Is.EqualTo("v1"));
         Assert.That(shown.Name, Is.EqualTo("pre-drill"));
-        _cloud.Single("POST", $"{V}/snapshots").HasJsonBody("""{"snapshot": {"volume_id": "v1", "name": "pre-drill", "force": true}}""");
-        Assert.That(_cloud.Single("GET", $"{V}/snapshots/detail").Query("volume_id"), Is.EqualTo("v1"));
-        _cloud.Single("DELETE", $"{V}/snapshots/s1").HasServiceHeaders(cinderMicroversion: "3.60");
+        Cloud.Single("POST", $"{V}/snapshots").HasJsonBody("""{"snapshot": {"volume_id": "v1", "name": "pre-drill", "force": true}}""");
+        Assert.That(Cloud.Single("GET", $"{V}/snapshots/detail").Query("volume_id"), Is.EqualTo("v1"));
+        Cloud.Single("DELETE", $"{V}/snapshots/s1").HasServiceHeaders(cinderMicroversion: "3.60");
     }
 
     [Test]
     public async Task Preflight_reads_pools_services_and_quotas()
     {
-        _cloud.Stub("GET", $"{V}/scheduler-stats/get_pools", 200, """
+        Cloud.Stub("GET", $"{V}/scheduler-stats/get_pools", 200, """
             {"pools": [{"name": "cinder@pure-b#pool-1", "capabilities": {"volume_backend_name": "pure-b", "vendor_name": "Pure Storage",
               "driver_version": "17.0.0", "storage_protocol": "iSCSI", "total_capacity_gb": 1024.5, "free_capacity_gb": "infinite",
               "reserved_percentage": 0, "replication_enabled": "True", "pool_name": "pool-1", "updated": "2026-11-22T09:59:00.000000"}},
@@ -300,21 +284,21 @@ public class BlockStorageTests
               "storage_protocol": ["iSCSI", "iscsi"], "replication_enabled": true, "replication_targets": ["secondary"],
               "total_capacity_gb": 1000, "free_capacity_gb": 1000, "reserved_percentage": 0}}]}
             """);
-        _cloud.Stub("GET", $"{V}/os-services", 200, """
+        Cloud.Stub("GET", $"{V}/os-services", 200, """
             {"services": [{"binary": "cinder-volume", "host": "cinder@pure-b", "zone": "nova", "status": "enabled", "state": "up",
               "updated_at": "2026-11-22T10:00:00.000000", "disabled_reason": null, "cluster": null, "replication_status": "enabled",
               "active_backend_id": null, "frozen": false, "backend_state": "up"}]}
             """);
-        _cloud.Stub("GET", $"{V}/os-quota-sets/p1", 200, """
+        Cloud.Stub("GET", $"{V}/os-quota-sets/p1", 200, """
             {"quota_set": {"id": "p1", "volumes": 10, "gigabytes": 1000, "snapshots": 10, "backups": 10, "backup_gigabytes": 1000,
               "per_volume_gigabytes": -1, "groups": 10, "volumes_pure-async": -1}}
             """);
-        _cloud.Stub("PUT", $"{V}/os-quota-sets/p1", 200, """{"quota_set": {"volumes": 50, "gigabytes": 5000}}""");
+        Cloud.Stub("PUT", $"{V}/os-quota-sets/p1", 200, """{"quota_set": {"volumes": 50, "gigabytes": 5000}}""");
 
-        var pools = await _session.BlockStorage.Admin.ListPoolsAsync(CancellationToken.None);
-        var services = await _session.BlockStorage.Admin.ListServicesAsync("cinder-volume", null, CancellationToken.None);
-        var quotas = await _session.BlockStorage.Admin.GetQuotasAsync("p1", CancellationToken.None);
-        var updated = await _session.BlockStorage.Admin.UpdateQuotasAsync("p1", new Dictionary<string, int> { ["volumes"] = 50, ["gigabytes"] = 5000 }, CancellationToken.None);
+        var pools = await Session.BlockStorage.Admin.ListPoolsAsync(CancellationToken.None);
+        var services = await Session.BlockStorage.Admin.ListServicesAsync("cinder-volume", null, CancellationToken.None);
+        var quotas = await Session.BlockStorage.Admin.GetQuotasAsync("p1", CancellationToken.None);
+        var updated = await Session.BlockStorage.Admin.UpdateQuotasAsync("p1", new Dictionary<string, int> { ["volumes"] = 50, ["gigabytes"] = 5000 }, CancellationToken.None);
 
         Assert.That(pools.Select(p => p.Name), Is.EqualTo(new[] { "cinder@pure-b#pool-1", "site1@fake1#fake1" }));
         Assert.That(pools[0].Capabilities.ReplicationEnabled, Is.True, "\"True\" as a string");
@@ -324,65 +308,65 @@ public class BlockStorageTests
         Assert.That(pools[0].Capabilities.TotalCapacityGb, Is.EqualTo(1024.5));
         Assert.That(pools[0].Capabilities.FreeCapacityGb, Is.Null, "\"infinite\" is no number");
         Assert.That(pools[0].Capabilities.Extra.ContainsKey("pool_name"), Is.True);
-        Assert.That(_cloud.Single("GET", $"{V}/scheduler-stats/get_pools").Query("detail"), Is.EqualTo("true"));
+        Assert.That(Cloud.Single("GET", $"{V}/scheduler-stats/get_pools").Query("detail"), Is.EqualTo("true"));
         Assert.That(services.Single().State, Is.EqualTo("up"));
         Assert.That(services[0].BackendState, Is.EqualTo("up"));
-        Assert.That(_cloud.Single("GET", $"{V}/os-services").Query("binary"), Is.EqualTo("cinder-volume"));
+        Assert.That(Cloud.Single("GET", $"{V}/os-services").Query("binary"), Is.EqualTo("cinder-volume"));
         Assert.That(quotas.Gigabytes, Is.EqualTo(1000));
         Assert.That(quotas.Extra["volumes_pure-async"].GetInt32(), Is.EqualTo(-1));
         Assert.That(updated.Volumes, Is.EqualTo(50));
-        _cloud.Single("PUT", $"{V}/os-quota-sets/p1").HasJsonBody("""{"quota_set": {"volumes": 50, "gigabytes": 5000}}""");
+        Cloud.Single("PUT", $"{V}/os-quota-sets/p1").HasJsonBody("""{"quota_set": {"volumes": 50, "gigabytes": 5000}}""");
     }
 
     [Test]
     public async Task Waiting_for_an_import_polls_until_available_without_real_sleeps()
     {
-        _cloud.StubSequence("GET", $"{V}/volumes/v1",
+        Cloud.StubSequence("GET", $"{V}/volumes/v1",
             (200, $$"""{"volume": {{VolumeJson("v1", "managing")}}}""", []),
             (200, $$"""{"volume": {{VolumeJson("v1", "managing")}}}""", []),
             (200, $$"""{"volume": {{VolumeJson("v1", "available")}}}""", []));
 
-        var volume = await _session.BlockStorage.Volumes.WaitForStatusAsync("v1", "available", null, CancellationToken.None);
+        var volume = await Session.BlockStorage.Volumes.WaitForStatusAsync("v1", "available", null, CancellationToken.None);
 
         Assert.That(volume.Status, Is.EqualTo("available"));
-        Assert.That(_cloud.Time.Waits, Is.EqualTo(new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3) }), "polls slow down");
+        Assert.That(Cloud.Time.Waits, Is.EqualTo(new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3) }), "polls slow down");
     }
 
     [Test]
     public void Waiting_for_an_import_fails_fast_when_cinder_reports_error_managing()
     {
-        _cloud.StubSequence("GET", $"{V}/volumes/v1",
+        Cloud.StubSequence("GET", $"{V}/volumes/v1",
             (200, $$"""{"volume": {{VolumeJson("v1", "managing")}}}""", []),
             (200, $$"""{"volume": {{VolumeJson("v1", "error_managing")}}}""", []));
 
         var error = Assert.ThrowsAsync<ResourceFailedException>(() =>
-            _session.BlockStorage.Volumes.WaitForStatusAsync("v1", "available", null, CancellationToken.None));
+            Session.BlockStorage.Volumes.WaitForStatusAsync("v1", "available", null, CancellationToken.None));
 
         Assert.That(error!.Failure, Does.Contain("error_managing"));
-        Assert.That(_cloud.Requests("GET", $"{V}/volumes/v1"), Has.Length.EqualTo(2));
+        Assert.That(Cloud.Requests("GET", $"{V}/volumes/v1"), Has.Length.EqualTo(2));
     }
 
     [Test]
     public void Waiting_gives_up_at_the_timeout_saying_what_it_last_saw()
     {
-        _cloud.Stub("GET", $"{V}/volumes/v1", 200, $$"""{"volume": {{VolumeJson("v1", "creating")}}}""");
+        Cloud.Stub("GET", $"{V}/volumes/v1", 200, $$"""{"volume": {{VolumeJson("v1", "creating")}}}""");
 
-        var error = Assert.ThrowsAsync<WaitTimeoutException>(() => _session.BlockStorage.Volumes.WaitForStatusAsync("v1", "available",
+        var error = Assert.ThrowsAsync<WaitTimeoutException>(() => Session.BlockStorage.Volumes.WaitForStatusAsync("v1", "available",
             new WaitOptions { Timeout = TimeSpan.FromMinutes(1), Interval = TimeSpan.FromSeconds(10), Backoff = 1 }, CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("creating"));
-        Assert.That(_cloud.Requests("GET", $"{V}/volumes/v1"), Has.Length.EqualTo(7), "at 0, 10 … 60 s");
+        Assert.That(Cloud.Requests("GET", $"{V}/volumes/v1"), Has.Length.EqualTo(7), "at 0, 10 … 60 s");
     }
 
     [Test]
     public async Task Waiting_for_a_delete_ends_when_cinder_answers_404()
     {
-        _cloud.StubSequence("GET", $"{V}/volumes/v1",
+        Cloud.StubSequence("GET", $"{V}/volumes/v1",
             (200, $$"""{"volume": {{VolumeJson("v1", "deleting")}}}""", []),
             (404, """{"itemNotFound": {"code": 404, "message": "Volume v1 could not be found."}}""", []));
 
-        await _session.BlockStorage.Volumes.WaitForDeletedAsync("v1", null, CancellationToken.None);
+        await Session.BlockStorage.Volumes.WaitForDeletedAsync("v1", null, CancellationToken.None);
 
-        Assert.That(_cloud.Requests("GET", $"{V}/volumes/v1"), Has.Length.EqualTo(2));
+        Assert.That(Cloud.Requests("GET", $"{V}/volumes/v1"), Has.Length.EqualTo(2));
     }
 }

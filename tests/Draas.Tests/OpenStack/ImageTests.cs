@@ -7,25 +7,9 @@ using WireMock.ResponseBuilders;
 
 namespace Draas.Tests.OpenStack;
 
-public class ImageTests
+public class ImageTests : FakeCloudTests
 {
     const string G = "/image/v2/images";
-    FakeCloud _cloud = null!;
-    KeystoneSession _session = null!;
-
-    [SetUp]
-    public void Start()
-    {
-        _cloud = new FakeCloud();
-        _session = _cloud.Session();
-    }
-
-    [TearDown]
-    public void Stop()
-    {
-        _session.Dispose();
-        _cloud.Dispose();
-    }
 
     static byte[] Data(int length)
     {
@@ -51,21 +35,21 @@ public class ImageTests
     [Test]
     public async Task Image_list_follows_glances_relative_next_link_under_the_endpoint_prefix()
     {
-        _cloud.Server.Given(Request.Create().WithPath(G).UsingGet().WithParam("marker", "i2"))
+        Cloud.Server.Given(Request.Create().WithPath(G).UsingGet().WithParam("marker", "i2"))
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""{"images": [{{ImageJson("i3", "active")}}], "first": "/v2/images", "schema": "/v2/schemas/images"}"""));
-        _cloud.Server.Given(Request.Create().WithPath(G).UsingGet()).AtPriority(5)
+        Cloud.Server.Given(Request.Create().WithPath(G).UsingGet()).AtPriority(5)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""
                     {"images": [{{ImageJson("i1", "active")}}, {{ImageJson("i2", "active")}}],
                      "first": "/v2/images?limit=2", "next": "/v2/images?limit=2&marker=i2", "schema": "/v2/schemas/images"}
                     """));
 
-        var images = await _session.Image.ListAsync(new ImageListOptions { Limit = 2, Visibility = "private" }, CancellationToken.None).ToListAsync();
+        var images = await Session.Image.ListAsync(new ImageListOptions { Limit = 2, Visibility = "private" }, CancellationToken.None).ToListAsync();
 
         Assert.That(images.Select(i => i.Id), Is.EqualTo(new[] { "i1", "i2", "i3" }));
         Assert.That(images[0].Properties["hw_disk_bus"].GetString(), Is.EqualTo("virtio"), "custom properties are kept");
-        var requests = _cloud.Requests("GET", G);
+        var requests = Cloud.Requests("GET", G);
         Assert.That(requests[0].Query("visibility"), Is.EqualTo("private"));
         Assert.That(requests[1].Query("marker"), Is.EqualTo("i2"));
         Assert.That(requests[1].Header("X-Auth-Token"), Is.EqualTo(FakeCloud.ServiceToken));
@@ -74,9 +58,9 @@ public class ImageTests
     [Test]
     public async Task An_image_record_is_created_with_its_custom_properties_at_the_top_level()
     {
-        _cloud.Stub("POST", G, 201, ImageJson("i1", "queued"));
+        Cloud.Stub("POST", G, 201, ImageJson("i1", "queued"));
 
-        var image = await _session.Image.CreateAsync(new CreateImageOptions
+        var image = await Session.Image.CreateAsync(new CreateImageOptions
         {
             Name = "cirros",
             Id = "i1",
@@ -89,7 +73,7 @@ public class ImageTests
         }, CancellationToken.None);
 
         Assert.That(image.Status, Is.EqualTo("queued"));
-        var request = _cloud.Single("POST", G);
+        var request = Cloud.Single("POST", G);
         Assert.That(request.Header("X-Auth-Token"), Is.EqualTo(FakeCloud.ServiceToken));
         request.HasJsonBody("""
             {"name": "cirros", "id": "i1", "container_format": "bare", "disk_format": "qcow2", "visibility": "private",
@@ -101,13 +85,13 @@ public class ImageTests
     public async Task Upload_streams_the_data_as_octets_and_checks_glance_recorded_its_hashes()
     {
         var data = Data(400 * 1024 + 17);
-        _cloud.Stub("PUT", $"{G}/i1/file", 204);
-        _cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", data));
+        Cloud.Stub("PUT", $"{G}/i1/file", 204);
+        Cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", data));
         var source = new ChunkCountingStream(data);
 
-        var sent = await _session.Image.UploadAsync("i1", source, CancellationToken.None);
+        var sent = await Session.Image.UploadAsync("i1", source, CancellationToken.None);
 
-        var request = _cloud.Single("PUT", $"{G}/i1/file");
+        var request = Cloud.Single("PUT", $"{G}/i1/file");
         Assert.That(request.Header("Content-Type"), Is.EqualTo("application/octet-stream"));
         Assert.That(request.Header("OpenStack-API-Version"), Is.Null, "Glance has no microversions");
         Assert.That(request.Header("X-Auth-Token"), Is.EqualTo(FakeCloud.ServiceToken));
@@ -122,10 +106,10 @@ public class ImageTests
     public void Upload_whose_hash_glance_recorded_differently_is_reported_corrupt()
     {
         var data = Data(1000);
-        _cloud.Stub("PUT", $"{G}/i1/file", 204);
-        _cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", data, sha512: new string('0', 128)));
+        Cloud.Stub("PUT", $"{G}/i1/file", 204);
+        Cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", data, sha512: new string('0', 128)));
 
-        var error = Assert.ThrowsAsync<ImageChecksumException>(() => _session.Image.UploadAsync("i1", new MemoryStream(data), CancellationToken.None));
+        var error = Assert.ThrowsAsync<ImageChecksumException>(() => Session.Image.UploadAsync("i1", new MemoryStream(data), CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("os_hash_value"));
     }
@@ -133,11 +117,11 @@ public class ImageTests
     [Test]
     public void A_failed_upload_is_not_retried_because_the_stream_is_spent()
     {
-        _cloud.Stub("PUT", $"{G}/i1/file", 503, "<html>503 Service Unavailable</html>");
+        Cloud.Stub("PUT", $"{G}/i1/file", 503, "<html>503 Service Unavailable</html>");
 
-        Assert.ThrowsAsync<Draas.OpenStack.OpenStackException>(() => _session.Image.UploadAsync("i1", new MemoryStream(Data(100)), CancellationToken.None));
+        Assert.ThrowsAsync<Draas.OpenStack.OpenStackException>(() => Session.Image.UploadAsync("i1", new MemoryStream(Data(100)), CancellationToken.None));
 
-        Assert.That(_cloud.Requests("PUT", $"{G}/i1/file"), Has.Length.EqualTo(1));
+        Assert.That(Cloud.Requests("PUT", $"{G}/i1/file"), Has.Length.EqualTo(1));
     }
 
     [Test]
@@ -145,19 +129,19 @@ public class ImageTests
     {
         var data = Data(300 * 1024 + 5);
         var md5 = Convert.ToHexStringLower(MD5.HashData(data));
-        _cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", data));
-        _cloud.Server.Given(Request.Create().WithPath($"{G}/i1/file").UsingGet())
+        Cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", data));
+        Cloud.Server.Given(Request.Create().WithPath($"{G}/i1/file").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/octet-stream")
                 .WithHeader("Content-MD5", md5).WithBody(data));
         var destination = new WriteRecordingStream();
 
-        var received = await _session.Image.DownloadAsync("i1", destination, CancellationToken.None);
+        var received = await Session.Image.DownloadAsync("i1", destination, CancellationToken.None);
 
         Assert.That(destination.ToArray(), Is.EqualTo(data));
         Assert.That(received.Md5, Is.EqualTo(md5));
         Assert.That(destination.Writes, Is.GreaterThan(1));
         Assert.That(destination.LargestWrite, Is.LessThanOrEqualTo(81920));
-        var request = _cloud.Single("GET", $"{G}/i1/file");
+        var request = Cloud.Single("GET", $"{G}/i1/file");
         Assert.That(request.Header("X-Auth-Token"), Is.EqualTo(FakeCloud.ServiceToken));
         Assert.That(request.Header("Accept"), Is.EqualTo("application/octet-stream"));
     }
@@ -168,11 +152,11 @@ public class ImageTests
         var data = Data(5000);
         var damaged = (byte[])data.Clone();
         damaged[4000] ^= 0xFF;
-        _cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", data));
-        _cloud.Server.Given(Request.Create().WithPath($"{G}/i1/file").UsingGet())
+        Cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", data));
+        Cloud.Server.Given(Request.Create().WithPath($"{G}/i1/file").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/octet-stream").WithBody(damaged));
 
-        var error = Assert.ThrowsAsync<ImageChecksumException>(() => _session.Image.DownloadAsync("i1", new MemoryStream(), CancellationToken.None));
+        var error = Assert.ThrowsAsync<ImageChecksumException>(() => Session.Image.DownloadAsync("i1", new MemoryStream(), CancellationToken.None));
 
         Assert.That(error!.ImageId, Is.EqualTo("i1"));
     }
@@ -180,10 +164,10 @@ public class ImageTests
     [Test]
     public void A_download_glance_refuses_is_an_openstack_error_with_its_status()
     {
-        _cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", Data(10)));
-        _cloud.Stub("GET", $"{G}/i1/file", 403, "403 Forbidden\n\nYou are not authorized to complete get_image_data action.");
+        Cloud.Stub("GET", $"{G}/i1", 200, ImageJson("i1", "active", Data(10)));
+        Cloud.Stub("GET", $"{G}/i1/file", 403, "403 Forbidden\n\nYou are not authorized to complete get_image_data action.");
 
-        var error = Assert.ThrowsAsync<Draas.OpenStack.OpenStackException>(() => _session.Image.DownloadAsync("i1", new MemoryStream(), CancellationToken.None));
+        var error = Assert.ThrowsAsync<Draas.OpenStack.OpenStackException>(() => Session.Image.DownloadAsync("i1", new MemoryStream(), CancellationToken.None));
 
         Assert.That(error!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Forbidden));
         Assert.That(error.ServiceMessage, Does.Contain("not authorized"));
@@ -192,41 +176,41 @@ public class ImageTests
     [Test]
     public async Task Sharing_an_image_sets_visibility_adds_the_member_and_accepts()
     {
-        _cloud.Stub("PATCH", $"{G}/i1", 200, ImageJson("i1", "active"));
-        _cloud.Stub("POST", $"{G}/i1/members", 200, """
+        Cloud.Stub("PATCH", $"{G}/i1", 200, ImageJson("i1", "active"));
+        Cloud.Stub("POST", $"{G}/i1/members", 200, """
             {"created_at": "2026-11-22T10:00:00Z", "image_id": "i1", "member_id": "p2", "schema": "/v2/schemas/member", "status": "pending", "updated_at": "2026-11-22T10:00:00Z"}
             """);
-        _cloud.Stub("PUT", $"{G}/i1/members/p2", 200, """{"image_id": "i1", "member_id": "p2", "status": "accepted"}""");
-        _cloud.Stub("GET", $"{G}/i1/members", 200, """{"members": [{"image_id": "i1", "member_id": "p2", "status": "accepted"}], "schema": "/v2/schemas/members"}""");
-        _cloud.Stub("DELETE", $"{G}/i1/members/p2", 204);
-        _cloud.Stub("DELETE", $"{G}/i1", 204);
+        Cloud.Stub("PUT", $"{G}/i1/members/p2", 200, """{"image_id": "i1", "member_id": "p2", "status": "accepted"}""");
+        Cloud.Stub("GET", $"{G}/i1/members", 200, """{"members": [{"image_id": "i1", "member_id": "p2", "status": "accepted"}], "schema": "/v2/schemas/members"}""");
+        Cloud.Stub("DELETE", $"{G}/i1/members/p2", 204);
+        Cloud.Stub("DELETE", $"{G}/i1", 204);
 
-        await _session.Image.SetVisibilityAsync("i1", "shared", CancellationToken.None);
-        var added = await _session.Image.AddMemberAsync("i1", "p2", CancellationToken.None);
-        var accepted = await _session.Image.SetMemberStatusAsync("i1", "p2", "accepted", CancellationToken.None);
-        var members = await _session.Image.ListMembersAsync("i1", CancellationToken.None);
-        await _session.Image.RemoveMemberAsync("i1", "p2", CancellationToken.None);
-        await _session.Image.DeleteAsync("i1", CancellationToken.None);
+        await Session.Image.SetVisibilityAsync("i1", "shared", CancellationToken.None);
+        var added = await Session.Image.AddMemberAsync("i1", "p2", CancellationToken.None);
+        var accepted = await Session.Image.SetMemberStatusAsync("i1", "p2", "accepted", CancellationToken.None);
+        var members = await Session.Image.ListMembersAsync("i1", CancellationToken.None);
+        await Session.Image.RemoveMemberAsync("i1", "p2", CancellationToken.None);
+        await Session.Image.DeleteAsync("i1", CancellationToken.None);
 
         Assert.That(added.Status, Is.EqualTo("pending"));
         Assert.That(accepted.Status, Is.EqualTo("accepted"));
         Assert.That(members.Single().MemberId, Is.EqualTo("p2"));
-        var patch = _cloud.Single("PATCH", $"{G}/i1");
+        var patch = Cloud.Single("PATCH", $"{G}/i1");
         Assert.That(patch.Header("Content-Type"), Does.StartWith("application/openstack-images-v2.1-json-patch"));
         Assert.That(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(patch.Body!),
             System.Text.Json.Nodes.JsonNode.Parse("""[{"op": "replace", "path": "/visibility", "value": "shared"}]""")), Is.True, patch.Body);
-        _cloud.Single("POST", $"{G}/i1/members").HasJsonBody("""{"member": "p2"}""");
-        _cloud.Single("PUT", $"{G}/i1/members/p2").HasJsonBody("""{"status": "accepted"}""");
-        Assert.That(_cloud.Single("DELETE", $"{G}/i1").Header("X-Auth-Token"), Is.EqualTo(FakeCloud.ServiceToken));
+        Cloud.Single("POST", $"{G}/i1/members").HasJsonBody("""{"member": "p2"}""");
+        Cloud.Single("PUT", $"{G}/i1/members/p2").HasJsonBody("""{"status": "accepted"}""");
+        Assert.That(Cloud.Single("DELETE", $"{G}/i1").Header("X-Auth-Token"), Is.EqualTo(FakeCloud.ServiceToken));
     }
 
     [Test]
     public void Waiting_for_an_image_fails_fast_when_glance_killed_it()
     {
-        _cloud.StubSequence("GET", $"{G}/i1", (200, ImageJson("i1", "saving"), []), (200, ImageJson("i1", "killed"), []));
+        Cloud.StubSequence("GET", $"{G}/i1", (200, ImageJson("i1", "saving"), []), (200, ImageJson("i1", "killed"), []));
 
         var error = Assert.ThrowsAsync<Draas.OpenStack.Core.ResourceFailedException>(() =>
-            _session.Image.WaitForStatusAsync("i1", "active", null, CancellationToken.None));
+            Session.Image.WaitForStatusAsync("i1", "active", null, CancellationToken.None));
 
         Assert.That(error!.Failure, Does.Contain("killed"));
     }

@@ -6,25 +6,9 @@ using WireMock.ResponseBuilders;
 
 namespace Draas.Tests.OpenStack;
 
-public class NetworkingTests
+public class NetworkingTests : FakeCloudTests
 {
     const string N = "/network/v2.0";
-    FakeCloud _cloud = null!;
-    KeystoneSession _session = null!;
-
-    [SetUp]
-    public void Start()
-    {
-        _cloud = new FakeCloud();
-        _session = _cloud.Session();
-    }
-
-    [TearDown]
-    public void Stop()
-    {
-        _session.Dispose();
-        _cloud.Dispose();
-    }
 
     static string NetworkJson(string id, string name) => $$"""
         {"id": "{{id}}", "name": "{{name}}", "status": "ACTIVE", "project_id": "p1", "tenant_id": "p1", "admin_state_up": true,
@@ -35,23 +19,23 @@ public class NetworkingTests
     [Test]
     public async Task Networks_are_listed_across_neutrons_pages_with_provider_attributes()
     {
-        _cloud.Server.Given(Request.Create().WithPath($"{N}/networks").UsingGet().WithParam("marker", "n1"))
+        Cloud.Server.Given(Request.Create().WithPath($"{N}/networks").UsingGet().WithParam("marker", "n1"))
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""{"networks": [{{NetworkJson("n2", "dr-test")}}], "networks_links": [{"href": "x?marker=n1&page_reverse=True", "rel": "previous"}]}"""));
-        _cloud.Server.Given(Request.Create().WithPath($"{N}/networks").UsingGet()).AtPriority(5)
+        Cloud.Server.Given(Request.Create().WithPath($"{N}/networks").UsingGet()).AtPriority(5)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""
                     {"networks": [{{NetworkJson("n1", "private")}}],
-                     "networks_links": [{"href": "{{_cloud.Url}}{{N}}/networks?limit=1&marker=n1", "rel": "next"}]}
+                     "networks_links": [{"href": "{{Cloud.Url}}{{N}}/networks?limit=1&marker=n1", "rel": "next"}]}
                     """));
 
-        var networks = await _session.Networking.ListNetworksAsync(new NetworkListOptions { ProjectId = "p1", Limit = 1 }, CancellationToken.None).ToListAsync();
+        var networks = await Session.Networking.ListNetworksAsync(new NetworkListOptions { ProjectId = "p1", Limit = 1 }, CancellationToken.None).ToListAsync();
 
         Assert.That(networks.Select(n => n.Name), Is.EqualTo(new[] { "private", "dr-test" }));
         Assert.That(networks[0].NetworkType, Is.EqualTo("vxlan"));
         Assert.That(networks[0].SegmentationId, Is.EqualTo(1001));
         Assert.That(networks[0].External, Is.False);
-        var first = _cloud.Requests("GET", $"{N}/networks")[0];
+        var first = Cloud.Requests("GET", $"{N}/networks")[0];
         Assert.That(first.Query("project_id"), Is.EqualTo("p1"));
         Assert.That(first.Header("X-Auth-Token"), Is.EqualTo(FakeCloud.ServiceToken));
     }
@@ -64,17 +48,17 @@ public class NetworkingTests
              "gateway_ip": "10.0.0.1", "enable_dhcp": true, "dns_nameservers": ["10.0.0.2"],
              "allocation_pools": [{"start": "10.0.0.10", "end": "10.0.0.200"}], "host_routes": [], "tags": []}
             """;
-        _cloud.Stub("GET", $"{N}/subnets", 200, $$"""{"subnets": [{{subnet}}]}""");
-        _cloud.Stub("GET", $"{N}/subnets/sub-n1", 200, $$"""{"subnet": {{subnet}}}""");
-        _cloud.Stub("GET", $"{N}/networks/n1", 200, $$"""{"network": {{NetworkJson("n1", "private")}}}""");
+        Cloud.Stub("GET", $"{N}/subnets", 200, $$"""{"subnets": [{{subnet}}]}""");
+        Cloud.Stub("GET", $"{N}/subnets/sub-n1", 200, $$"""{"subnet": {{subnet}}}""");
+        Cloud.Stub("GET", $"{N}/networks/n1", 200, $$"""{"network": {{NetworkJson("n1", "private")}}}""");
 
-        var subnets = await _session.Networking.ListSubnetsAsync("n1", null, CancellationToken.None).ToListAsync();
-        var one = await _session.Networking.GetSubnetAsync("sub-n1", CancellationToken.None);
-        var network = await _session.Networking.GetNetworkAsync("n1", CancellationToken.None);
+        var subnets = await Session.Networking.ListSubnetsAsync("n1", null, CancellationToken.None).ToListAsync();
+        var one = await Session.Networking.GetSubnetAsync("sub-n1", CancellationToken.None);
+        var network = await Session.Networking.GetNetworkAsync("n1", CancellationToken.None);
 
         Assert.That(subnets.Single().AllocationPools.Single().End, Is.EqualTo("10.0.0.200"));
         Assert.That(one.GatewayIp, Is.EqualTo("10.0.0.1"));
         Assert.That(network.Subnets, Is.EqualTo(new[] { "sub-n1" }));
-        Assert.That(_cloud.Single("GET", $"{N}/subnets").Query("network_id"), Is.EqualTo("n1"));
+        Assert.That(Cloud.Single("GET", $"{N}/subnets").Query("network_id"), Is.EqualTo("n1"));
     }
 }

@@ -15,7 +15,7 @@ namespace Draas.Tests.OpenStack.Support;
 /// catalog points back here; each test stubs the service calls it makes and asserts the exact
 /// requests that arrived.
 /// </summary>
-sealed class FakeCloud : IDisposable
+public sealed class FakeCloud : IDisposable
 {
     public const string ServiceToken = "gAAAAABservice-token-1";
     public const string Password = "s3cret-Passw0rd!";

@@ -4,7 +4,7 @@ namespace Draas.Tests.OpenStack.Support;
 /// A clock whose timers fire at once and move the clock forward by their due time, so backoff,
 /// Retry-After and waiter timeouts are tested without sleeping. Records every wait it was asked for.
 /// </summary>
-sealed class FastForwardTime(DateTimeOffset start) : TimeProvider
+public sealed class FastForwardTime(DateTimeOffset start) : TimeProvider
 {
     readonly object _gate = new();
     readonly List<TimeSpan> _waits = [];
