@@ -33,7 +33,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         string queue;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var run = (await db.Runs.FromSql($"SELECT * FROM runs WHERE id = {runId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+            var run = (await db.Runs.FromSql($"SELECT *, xmin FROM runs WHERE id = {runId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
             if (run is null || RunStates.IsFinal(run.State)) return;
             queue = run.Queue;
             var now = clock.GetUtcNow();
@@ -100,7 +100,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
     {
         // A step is ready when each step it depends on succeeded (or, for an always-step, ended).
         var ready = await db.Steps.FromSql($"""
-            SELECT s.* FROM steps s
+            SELECT s.*, s.xmin FROM steps s
             WHERE s.run_id = {run.Id} AND s.state = 'pending' AND (s.not_before IS NULL OR s.not_before <= {now})
               AND NOT EXISTS (
                 SELECT 1 FROM steps d

@@ -46,7 +46,8 @@ public sealed class RunReports(DraasDbContext db)
             ["rto_seconds"] = run.StartedAt is { } s0 && restoredAt is { } r ? Math.Round((r - s0).TotalSeconds, 3) : null,
             ["duration_seconds"] = run.StartedAt is { } s1 && run.FinishedAt is { } f ? Math.Round((f - s1).TotalSeconds, 3) : null,
             ["recovery_point_at"] = pointAt,
-            ["rpo_seconds"] = run.StartedAt is { } s2 && pointAt is { } p ? Math.Round((s2 - p).TotalSeconds, 3) : null,
+            // A point taken after the run started lost nothing the run could have had: 0, not negative.
+            ["rpo_seconds"] = run.StartedAt is { } s2 && pointAt is { } p ? Math.Max(0, Math.Round((s2 - p).TotalSeconds, 3)) : null,
             ["phases"] = new JsonArray([.. ordered.GroupBy(x => x.Phase).OrderBy(g => g.Key).Select(g => (JsonNode)new JsonObject
             {
                 ["phase"] = g.Key,
