@@ -76,4 +76,78 @@ public sealed class RecoveryRunsTests
         Assert.That(Plan(real), Is.EqualTo(Plan(dry!["run"]!)));
         Assert.That(real["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(real));
     }
+
+    private async Task<List<string>> ContentsAsync(string array, string volumeId) =>
+        [.. (await _t.Lab.FlashArray.Admin.ReadAsync(array, $"volume-{volumeId}-cinder", Ct)).Select(w => w.Data)];
+
+    private async Task<JsonNode> ProtectionAsync() =>
+        (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/protections/{_t.Protection}", TenantInTheLab.Admin)).Body!["protection"]!;
+
+    private static Dictionary<string, string> Recovered(JsonObject report) =>
+        report["recovered"]!["volumes"]!.AsArray().ToDictionary(v => v!["source_id"]!.GetValue<string>(), v => v!["volume_id"]!.GetValue<string>());
+
+    [Test, Order(3)]
+    public async Task A_planned_migration_stops_the_primary_replicates_once_more_and_loses_no_write()
+    {
+        var site = _t.Lab.SiteA.OpenStack;
+        Assert.That(site.WriteFromServer(_t.Servers["web"], "order-1", _t.Volumes["web-data"]), Is.True);
+        Assert.That(site.WriteFromServer(_t.Servers["db"], "row-1"), Is.True);
+        Assert.That(site.WriteFromServer(_t.Servers["db"], "row-2-just-before"), Is.True);
+
+        var run = await _t.RunAsync("planned_migration");
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        var report = await _t.ReportAsync(run["id"]!.GetValue<string>());
+        var recovered = Recovered(report);
+        Assert.That(recovered, Has.Count.EqualTo(5));
+        foreach (var (source, target) in recovered)
+        {
+            var primary = await ContentsAsync("array-a", source);
+            Assert.That(await ContentsAsync("array-b", target), Is.EqualTo(primary), $"volume {source}: every write reached the recovery site");
+        }
+        Assert.That(await ContentsAsync("array-b", recovered[_t.Volumes["db-root"]]), Does.Contain("row-2-just-before"));
+        Assert.That(site.ServerStatus(_t.Servers["web"]), Is.EqualTo("SHUTOFF"), "the primary was stopped first");
+        var servers = await _t.AdminB.Compute.Servers.ListAsync(new ServerListOptions { AllTenants = true }, Ct).ToListAsync(Ct);
+        foreach (var s in report["recovered"]!["servers"]!.AsArray())
+            Assert.That(servers.Single(x => x.Id == s!["server_id"]!.GetValue<string>()).Status, Is.EqualTo("ACTIVE"));
+        Assert.That((await ProtectionAsync())["status"]!.GetValue<string>(), Is.EqualTo("failed_over"));
+    }
+
+    [Test, Order(4)]
+    public async Task Reprotect_turns_replication_round_so_the_recovered_workload_is_protected_back_to_the_old_primary()
+    {
+        var run = await _t.RunAsync("reprotect");
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        var protection = await ProtectionAsync();
+        Assert.That(protection["reversed"]!.GetValue<bool>(), Is.True);
+        Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("active"));
+        await _t.ProtectAsync();
+        var group = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}/status", TenantInTheLab.Admin)).Body!["status"]!["groups"]![0]!;
+        Assert.That(group["source_array"]!.GetValue<string>(), Is.EqualTo("array-b"));
+        Assert.That(group["target_array"]!.GetValue<string>(), Is.EqualTo("array-a"));
+        Assert.That(group["members"]!.AsArray(), Has.Count.EqualTo(5));
+    }
+
+    [Test, Order(5)]
+    public async Task A_failback_brings_the_workload_home_with_the_writes_made_at_the_recovery_site_and_protects_it_again()
+    {
+        var plan = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}", TenantInTheLab.Admin)).Body!["plan"]!;
+        var db = plan["resources"]!.AsArray().Single(r => r!["priority_group"]!.GetValue<int>() == 2)!["id"]!.GetValue<string>();
+        Assert.That(_t.Lab.SiteB.OpenStack.WriteFromServer(db, "row-3-written-at-b"), Is.True);
+
+        var run = await _t.RunAsync("failback");
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        var report = await _t.ReportAsync(run["id"]!.GetValue<string>());
+        var home = report["recovered"]!["servers"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "db")!["server_id"]!.GetValue<string>();
+        Assert.That(_t.Lab.SiteA.OpenStack.ServerStatus(home), Is.EqualTo("ACTIVE"));
+        var dbRoot = Recovered(report).Values.Select(id => id).ToList();
+        var contents = new List<string>();
+        foreach (var id in dbRoot) contents.AddRange(await ContentsAsync("array-a", id));
+        Assert.That(contents, Does.Contain("row-3-written-at-b").And.Contain("row-2-just-before"));
+        var protection = await ProtectionAsync();
+        Assert.That(protection["reversed"]!.GetValue<bool>(), Is.False);
+        Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("active"));
+    }
 }
