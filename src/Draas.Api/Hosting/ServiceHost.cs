@@ -12,6 +12,7 @@ using Draas.OpenStack.Identity;
 using Draas.Plugins.Pure;
 using Draas.Storage;
 using Draas.Workflows.Protection;
+using Draas.Workflows.Runs;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -140,6 +141,8 @@ public static class ServiceHost
         // Every process keeps the cluster-wide schedules registered (AddOrUpdate is idempotent).
         app.Services.GetRequiredService<IRecurringJobManager>()
             .AddOrUpdate<ReplicationMonitorJob>(ReplicationMonitorJob.RecurringId, "default", job => job.RunAsync(CancellationToken.None), "* * * * *");
+        app.Services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<ScheduledDrillsJob>(ScheduledDrillsJob.RecurringId, "drills", job => job.RunAsync(CancellationToken.None), "* * * * *");
         await app.StartAsync(ct);
     }
 }

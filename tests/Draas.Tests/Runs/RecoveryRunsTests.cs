@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Draas.OpenStack.BlockStorage.Volumes;
 using Draas.OpenStack.Compute.Servers;
+using Draas.Tests.Support;
+using Hangfire;
 
 namespace Draas.Tests.Runs;
 
@@ -242,5 +244,33 @@ public sealed class RecoveryRunsTests
             siteA.Faults.Down = false;
             await _t.Lab.FlashArray.Admin.SetArrayDownAsync("array-a", false, Ct);
         }
+    }
+
+    [Test, Order(4)]
+    public async Task A_drill_schedule_that_came_due_starts_one_drill_per_plan_and_the_plan_status_shows_its_rto_in_the_history()
+    {
+        async Task Schedule(string cron) => Assert.That((await _t.Service.SendAsync(HttpMethod.Put, $"/v1/protections/{_t.Protection}", TenantInTheLab.Admin,
+            new { protection = new { drill_schedule = cron } })).Status, Is.EqualTo(200));
+        var jobs = (Hangfire.IBackgroundJobClient)_t.Service.Services.GetService(typeof(Hangfire.IBackgroundJobClient))!;
+        await Schedule("* * * * *");
+        try
+        {
+            jobs.Enqueue<Draas.Workflows.Runs.ScheduledDrillsJob>(j => j.RunAsync(CancellationToken.None));
+            var run = await Eventually.WaitForAsync(async () =>
+            {
+                var runs = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs?plan_id={_t.Plan}&kind=drill", TenantInTheLab.Admin)).Body!["runs"]!.AsArray();
+                var scheduled = runs.FirstOrDefault(r => r!["requested_by"]?.GetValue<string>() == "schedule");
+                return scheduled?["state"]!.GetValue<string>() is "succeeded" or "failed" ? scheduled : null;
+            }, "the scheduled drill to run", TimeSpan.FromSeconds(120));
+            Assert.That(run!["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        }
+        finally
+        {
+            await Schedule("0 0 1 1 *");
+        }
+        var status = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}/status", TenantInTheLab.Admin)).Body!["status"]!;
+        var drills = status["drills"]!.AsArray();
+        Assert.That(drills.Count(d => d!["scheduled"]!.GetValue<bool>()), Is.EqualTo(1));
+        Assert.That(drills.All(d => d!["rto_seconds"] is not null || d["state"]!.GetValue<string>() != "succeeded"), Is.True, status.ToJsonString());
     }
 }
