@@ -37,7 +37,7 @@ public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, 
         await RecordAsync(plan, content, json, hash, ct);
         var problems = (await storage.ReconcileAsync(plan, content, ct)).ToList();
         var recoverySite = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == protection.RecoverySiteId, ct);
-        problems.AddRange(await images.EnsureAsync(sessions.For(site), sessions.For(recoverySite), content.Images, ct));
+        problems.AddRange(await images.EnsureAsync(sessions.For(site), sessions.For(recoverySite), content.Images, protection.RecoveryProjectId, ct));
         if (problems.Count > 0) logger.LogWarning("Plan {Plan} is not fully protected: {Problems}", plan.Name, string.Join("; ", problems));
     }
 
