@@ -76,6 +76,7 @@ public static partial class ProtectionsApi
         protection.Id = Guid.NewGuid();
         protection.PrimarySiteId = fields.PrimarySiteId.Value;
         protection.RecoverySiteId = fields.RecoverySiteId.Value;
+        if (fields.RecoveryProject is not null) policy.Enforce(context, "draas:protection:create_recovery_project", TenantScope.Target(protection.PrimaryProjectId));
         var created = await ResolveRecoveryProjectAsync(db, sessions, fields, protection, context.RequestAborted);
         protection.CreatedAt = protection.UpdatedAt = clock.GetUtcNow();
         db.Protections.Add(protection);
@@ -98,8 +99,11 @@ public static partial class ProtectionsApi
         v.Require(fields.RecoverySiteId is null || fields.RecoverySiteId == protection.RecoverySiteId, "protection.recovery_site_id cannot be changed");
         var name = v.Name("protection.name", fields.Name, required: false);
         var recoveryBefore = protection.RecoveryProjectId;
+        // One project made per protection: a second would only leave the first behind at the recovery site.
+        v.Require(fields.RecoveryProject is null || recoveryBefore is null, "protection.recovery_project: the protection already has a recovery project; give protection.recovery_project_id to change it");
         Apply(v, fields, protection);
         v.ThrowIfInvalid();
+        if (fields.RecoveryProject is not null) policy.Enforce(context, "draas:protection:create_recovery_project", TenantScope.Target(protection.PrimaryProjectId));
         protection.Name = name ?? protection.Name;
         var created = fields.RecoveryProject is not null || protection.RecoveryProjectId != recoveryBefore
             ? await ResolveRecoveryProjectAsync(db, sessions, fields, protection, context.RequestAborted)

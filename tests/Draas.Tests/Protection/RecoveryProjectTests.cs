@@ -94,8 +94,12 @@ public sealed class RecoveryProjectTests
     }
 
     [Test, Order(4)]
-    public async Task A_recovery_project_is_either_created_or_named_not_both()
+    public async Task A_recovery_project_is_either_created_or_named_not_both_and_made_once_per_protection()
     {
+        var (again, againBody, _) = await _t.Service.SendAsync(HttpMethod.Put, $"/v1/protections/{_protection}", TenantFixture.Admin, new { protection = new { recovery_project = new { create = true, name = "demo-dr-2" } } });
+        Assert.That(again, Is.EqualTo(400), againBody?.ToJsonString());
+        Assert.That(_t.Lab.SiteB.OpenStack.Identity.FindProject("demo-dr-2"), Is.Null);
+
         var (both, bothBody, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/protections", TenantFixture.Admin,
             Enrolment("ffff6666project", new { create = true }, recoveryProjectId: _t.Lab.SiteB.OpenStack.ProjectId("demo")));
         var (notCreate, notCreateBody, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/protections", TenantFixture.Admin, Enrolment("ffff6666project", new { create = false }));
