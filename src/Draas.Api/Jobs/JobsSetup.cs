@@ -1,5 +1,7 @@
 using Draas.Api.Configuration;
 using Draas.Workflows.Protection;
+using Draas.Workflows.Runs;
+using Draas.Workflows.Runs.Steps;
 using Draas.Workflows.Sites;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -38,11 +40,35 @@ public static class JobsSetup
         services.AddSingleton<ImageReplicator>();
         services.AddSingleton<WebhookClient>();
         services.AddTransient<ReplicationMonitorJob>();
+        AddRuns(services);
         if (runWorkers)
         {
+            services.AddHostedService<RunWatchdog>();
             AddServer(services, "general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs);
             AddServer(services, "failover", ["failover"], jobs.FailoverWorkers, jobs.PollIntervalMs);
         }
+    }
+
+    /// <summary>Recovery runs: the launcher (API and schedules), the engine, one job per step, and the step kinds.</summary>
+    private static void AddRuns(IServiceCollection services)
+    {
+        services.AddHttpClient("health");
+        services.AddTransient<RunLauncher>();
+        services.AddTransient<RunEngine>();
+        services.AddTransient<StepJob>();
+        services.AddTransient<RunReports>();
+        services.AddTransient<RunEffects>();
+        services.AddTransient<IStepHandler, PreflightStep>();
+        services.AddTransient<IStepHandler, StopServerStep>();
+        services.AddTransient<IStepHandler, ReplicateNowStep>();
+        services.AddTransient<IStepHandler, PromoteVolumeStep>();
+        services.AddTransient<IStepHandler, ImportVolumeStep>();
+        services.AddTransient<IStepHandler, EnsureFlavorStep>();
+        services.AddTransient<IStepHandler, EnsureKeypairStep>();
+        services.AddTransient<IStepHandler, BootServerStep>();
+        services.AddTransient<IStepHandler, HealthCheckStep>();
+        services.AddTransient<IStepHandler, CleanupStep>();
+        services.AddTransient<IStepHandler, ReprotectStep>();
     }
 
     private static void AddServer(IServiceCollection services, string pool, string[] queues, int workers, int pollMs) =>
