@@ -128,9 +128,9 @@ public static class PlansApi
         }
         catch (SiteUnreachableException e)
         {
-            throw ApiException.ServiceUnavailable($"The plan's members could not be checked: the primary site {e.SiteName} did not answer ({e.InnerException?.Message}). Nothing was changed; try again when the site is reachable.");
+            throw ApiException.ServiceUnavailable($"The plan's members could not be checked: the {(protection.Reversed ? "recovery" : "primary")} site {e.SiteName} did not answer ({e.InnerException?.Message}). Nothing was changed; try again when the site is reachable.");
         }
-        if (!report.Ok) throw ApiException.BadRequest(report.Describe(plan.ProjectId));
+        if (!report.Ok) throw ApiException.BadRequest(report.Describe());
     }
 
     /// <summary>Validates and applies every field but the name and the protection.</summary>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Draas.Workflows.Protection;
 
 /// <summary>
-/// Checks a plan's members against its primary site, with the service's own site credentials, before the
+/// Checks a plan's members against its primary site (the recovery site once reprotected), with the service's own site credentials, before the
 /// plan is stored: every server, volume, image and server group it names must exist in the tenant's
 /// project there, and every volume it would replicate (its own and those of its servers) must sit on a
 /// Cinder backend that a registered array with a replication peer serves.
@@ -20,15 +20,21 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions)
 {
     public async Task<PlanMemberReport> CheckAsync(Plan plan, TenantProtection protection, CancellationToken ct)
     {
-        var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == protection.PrimarySiteId, ct);
+        // After a reprotect the workload runs in the recovery project at the recovery site: that is where its members are.
+        var (siteId, projectId) = protection.Reversed && protection.RecoveryProjectId is { } recoveryProject
+            ? (protection.RecoverySiteId, recoveryProject)
+            : (protection.PrimarySiteId, plan.ProjectId);
+        var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == siteId, ct);
         var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
+        // A peering is registered once, on either array (as the storage reconciler reads it).
+        bool HasPeer(Domain.Arrays.StorageArray a) => a.PeerArrayId is not null || arrays.Any(p => p.PeerArrayId == a.Id);
         var session = sessions.For(site);
         var missing = new List<string>();
         var unprotectable = new List<string>();
         try
         {
             var volumes = new Dictionary<string, Volume>();
-            await foreach (var volume in session.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true, ProjectId = plan.ProjectId }, ct))
+            await foreach (var volume in session.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true, ProjectId = projectId }, ct))
                 volumes[volume.Id] = volume;
 
             var replicated = new List<(Volume Volume, string Label)>();
@@ -38,7 +44,7 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions)
                 {
                     case ResourceKind.Server:
                         var server = await SiteCalls.FindAsync(() => session.Compute.Servers.GetAsync(member.ResourceId, ct));
-                        if (server is null || server.TenantId != plan.ProjectId)
+                        if (server is null || server.TenantId != projectId)
                         {
                             missing.Add($"server {member.ResourceId}");
                             break;
@@ -53,28 +59,28 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions)
                         else missing.Add($"volume {member.ResourceId}");
                         break;
                     case ResourceKind.Image:
-                        if (!await ImageUsableAsync(session, member.ResourceId, plan.ProjectId, ct)) missing.Add($"image {member.ResourceId}");
+                        if (!await ImageUsableAsync(session, member.ResourceId, projectId, ct)) missing.Add($"image {member.ResourceId}");
                         break;
                 }
             }
             if (PlanSelector.Parse(plan.Selector)?.ServerGroupId is { } groupId)
             {
                 var group = await SiteCalls.FindAsync(() => session.Compute.ServerGroups.GetAsync(groupId, ct));
-                if (group is null || (group.ProjectId is not null && group.ProjectId != plan.ProjectId)) missing.Add($"server group {groupId}");
+                if (group is null || (group.ProjectId is not null && group.ProjectId != projectId)) missing.Add($"server group {groupId}");
             }
 
             foreach (var (volume, label) in replicated.DistinctBy(r => r.Volume.Id))
             {
                 var array = arrays.FirstOrDefault(a => a.SiteId == site.Id && a.CinderBackend == volume.Host);
                 if (array is null) unprotectable.Add($"{label} is on backend {volume.Host ?? "(none)"}, which no registered array at {site.Name} serves");
-                else if (array.PeerArrayId is null) unprotectable.Add($"{label} is on array {array.Name}, which has no replication peer");
+                else if (!HasPeer(array)) unprotectable.Add($"{label} is on array {array.Name}, which has no replication peer");
             }
         }
         catch (Exception e) when (SiteCalls.IsUnreachable(e, ct))
         {
             throw new SiteUnreachableException(site.Name, e);
         }
-        return new PlanMemberReport(site.Name, missing, unprotectable);
+        return new PlanMemberReport(site.Name, projectId, missing, unprotectable);
     }
 
     /// <summary>An image the project owns, or one it may boot from: public, community, or shared with it.</summary>
@@ -89,14 +95,14 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions)
 }
 
 /// <summary>What a plan names that its primary site does not have, and what could not be replicated.</summary>
-public sealed record PlanMemberReport(string SiteName, IReadOnlyList<string> Missing, IReadOnlyList<string> Unprotectable)
+public sealed record PlanMemberReport(string SiteName, string ProjectId, IReadOnlyList<string> Missing, IReadOnlyList<string> Unprotectable)
 {
     public bool Ok => Missing.Count == 0 && Unprotectable.Count == 0;
 
-    public string Describe(string projectId)
+    public string Describe()
     {
         var parts = new List<string>();
-        if (Missing.Count > 0) parts.Add($"Not found in project {projectId} at {SiteName}: {string.Join(", ", Missing)}.");
+        if (Missing.Count > 0) parts.Add($"Not found in project {ProjectId} at {SiteName}: {string.Join(", ", Missing)}.");
         if (Unprotectable.Count > 0) parts.Add($"Cannot be replicated: {string.Join("; ", Unprotectable)}.");
         return string.Join(" ", parts);
     }
