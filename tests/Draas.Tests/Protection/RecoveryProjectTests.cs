@@ -70,6 +70,15 @@ public sealed class RecoveryProjectTests
     }
 
     [Test, Order(2)]
+    public async Task A_member_enrolling_their_own_project_may_have_the_service_create_its_recovery_project()
+    {
+        var protection = (await _t.CreateAsync("/v1/protections", TenantFixture.MemberB, Enrolment(_t.ProjectB, new { create = true })))["protection"]!;
+
+        // Without a name, the project is named after the protection.
+        Assert.That(_t.Lab.SiteB.OpenStack.Identity.FindProject($"p-{_t.ProjectB}-recovery")?.Id, Is.EqualTo(protection["recovery_project_id"]!.GetValue<string>()));
+    }
+
+    [Test, Order(2)]
     public async Task A_project_name_already_taken_at_the_recovery_site_is_a_conflict()
     {
         var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/protections", TenantFixture.Admin, Enrolment("cccc3333project", new { create = true, name = "demo-dr" }));
