@@ -16,10 +16,13 @@ namespace Draas.Workflows.Protection;
 public sealed class ImageReplicator
 {
     public Task<IReadOnlyList<string>> EnsureAsync(KeystoneSession primary, KeystoneSession recovery, IReadOnlyList<ImageEntry> images, CancellationToken ct) =>
-        EnsureAsync(primary, recovery, images, shareWith: null, ct);
+        EnsureAsync(primary, recovery, images, shareWith: null, asRecoveryProject: null, ct);
 
     /// <param name="shareWith">The recovery project that must be able to use the copies, or null.</param>
-    public async Task<IReadOnlyList<string>> EnsureAsync(KeystoneSession primary, KeystoneSession recovery, IReadOnlyList<ImageEntry> images, string? shareWith, CancellationToken ct)
+    /// <param name="asRecoveryProject">The service's session scoped to that project, which accepts the share as the
+    /// member itself (Glance lets only the member decide); when it cannot (no role there) the admin session does.</param>
+    public async Task<IReadOnlyList<string>> EnsureAsync(KeystoneSession primary, KeystoneSession recovery, IReadOnlyList<ImageEntry> images,
+        string? shareWith, KeystoneSession? asRecoveryProject, CancellationToken ct)
     {
         var problems = new List<string>();
         foreach (var image in images)
@@ -29,7 +32,7 @@ public sealed class ImageReplicator
             {
                 if (existing.Checksum != image.Checksum)
                     problems.Add($"image {image.Id} at the recovery site has checksum {existing.Checksum}, not {image.Checksum}");
-                else if (shareWith is not null) await ShareAsync(recovery.Image, existing, shareWith, ct);
+                else if (shareWith is not null) await ShareAsync(recovery.Image, asRecoveryProject?.Image, existing, shareWith, ct);
                 continue;
             }
             if (existing is not null) await recovery.Image.DeleteAsync(existing.Id, ct);
@@ -39,21 +42,30 @@ public sealed class ImageReplicator
                 Visibility = shareWith is null ? null : "shared",
                 ExtraProperties = new Dictionary<string, string> { ["draas_source_image"] = image.Id },
             }, ct);
-            if (shareWith is not null) await ShareAsync(recovery.Image, copy, shareWith, ct);
+            if (shareWith is not null) await ShareAsync(recovery.Image, asRecoveryProject?.Image, copy, shareWith, ct);
         }
         return problems;
     }
 
     /// <summary>Makes <paramref name="image"/> usable by <paramref name="projectId"/>: a member that has accepted it.
     /// An image already public or community needs nothing; a private copy becomes shared.</summary>
-    private static async Task ShareAsync(ImageClient images, Image image, string projectId, CancellationToken ct)
+    private static async Task ShareAsync(ImageClient images, ImageClient? asMember, Image image, string projectId, CancellationToken ct)
     {
         if (image.Owner == projectId || image.Visibility is "public" or "community") return;
         if (image.Visibility != "shared") await images.SetVisibilityAsync(image.Id, "shared", ct);
         var member = (await images.ListMembersAsync(image.Id, ct)).FirstOrDefault(m => m.MemberId == projectId);
         if (member is null) await images.AddMemberAsync(image.Id, projectId, ct);
-        // The service's admin accepts on the project's behalf: only accepted images are in the project's image list.
-        if (member?.Status != "accepted") await images.SetMemberStatusAsync(image.Id, projectId, "accepted", ct);
+        // Accepted, because only accepted images are in the project's image list.
+        if (member?.Status == "accepted") return;
+        try
+        {
+            await (asMember ?? images).SetMemberStatusAsync(image.Id, projectId, "accepted", ct);
+        }
+        catch (OpenStackException e) when (asMember is not null && e.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            // The service has no role in a recovery project it did not create: its admin accepts on the project's behalf.
+            await images.SetMemberStatusAsync(image.Id, projectId, "accepted", ct);
+        }
     }
 
     private static async Task<Image?> FindAsync(ImageClient images, string id, CancellationToken ct)

@@ -37,7 +37,8 @@ public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, 
         await RecordAsync(plan, content, json, hash, ct);
         var problems = (await storage.ReconcileAsync(plan, content, ct)).ToList();
         var recoverySite = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == protection.RecoverySiteId, ct);
-        problems.AddRange(await images.EnsureAsync(sessions.For(site), sessions.For(recoverySite), content.Images, protection.RecoveryProjectId, ct));
+        problems.AddRange(await images.EnsureAsync(sessions.For(site), sessions.For(recoverySite), content.Images,
+            protection.RecoveryProjectId, protection.RecoveryProjectId is { } project ? sessions.For(recoverySite, project) : null, ct));
         if (problems.Count > 0) logger.LogWarning("Plan {Plan} is not fully protected: {Problems}", plan.Name, string.Join("; ", problems));
     }
 
