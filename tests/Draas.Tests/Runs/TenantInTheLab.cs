@@ -35,9 +35,9 @@ public sealed class TenantInTheLab : IAsyncDisposable
 
     private static CancellationToken Ct => CancellationToken.None;
 
-    public static async Task<TenantInTheLab> StartAsync()
+    public static async Task<TenantInTheLab> StartAsync(Draas.Simulators.OpenStack.SimDelays? delays = null)
     {
-        var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = Acceleration });
+        var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = Acceleration, Delays = delays ?? new() });
         var service = await RunningService.StartAsync(clock: lab.Clock);
         var projectA = lab.SiteA.OpenStack.ProjectId("demo");
         service.Keystone.AddToken(Member, "lab-demo", "demo", projectA, ["member", "reader"]);
