@@ -26,5 +26,9 @@ public static class Cells
 
     public static string? String(JsonNode? node, string path) => At(node, path) is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
-    public static double? Number(JsonNode? node, string path) => At(node, path) is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+    /// <summary>A number whether it was parsed (a JsonElement) or built in code (an int, a double).</summary>
+    public static double? Number(JsonNode? node, string path) =>
+        At(node, path) is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            ? double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 }
