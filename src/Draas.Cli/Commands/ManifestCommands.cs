@@ -28,7 +28,7 @@ public static class ManifestCommands
             if (c.Get(diff) is { } older)
             {
                 var changes = Resolver.Unwrap(await api.GetAsync($"plans/{id}/manifests/{c.Get(sequence)}?diff={older}", ct), "diff");
-                if (c.Output.IsTable) c.Output.List(DiffRows(changes), Column.Of("Collection", "collection"), Column.Of("Added", "added"), Column.Of("Removed", "removed"), Column.Of("Changed", "changed"));
+                if (c.Output.IsTable) c.Output.List(DiffRows(changes["changes"] as JsonObject ?? []), Column.Of("Collection", "collection"), Column.Of("Added", "added"), Column.Of("Removed", "removed"), Column.Of("Changed", "changed"));
                 else c.Output.Data(changes);
                 return ExitCodes.Ok;
             }

@@ -19,6 +19,9 @@ public static class OperatorKeystone
     public const string AppCredId = "ac-0123456789";
     public const string AppCredSecret = "ac-secret-987";
 
+    /// <summary>Long enough for a service on a lab clock that tests move on by hours.</summary>
+    static DateTimeOffset Expiry => DateTimeOffset.UtcNow.AddDays(30);
+
     public static void AcceptOperator(this KeystoneStandIn keystone, Uri serviceUrl, bool withCatalogEntry = true)
     {
         var body = CatalogToken(serviceUrl, withCatalogEntry);
@@ -38,14 +41,14 @@ public static class OperatorKeystone
             .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
                 .WithHeader("X-Openstack-Request-Id", "req-keystone-refused")
                 .WithBody("""{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}"""));
-        keystone.AddToken(Token, "user-ops", User, KeystoneStandIn.AdminProject, ["admin", "member", "reader"]);
-        keystone.AddToken(AppCredToken, "user-ops", User, KeystoneStandIn.AdminProject, ["admin", "member", "reader"]);
+        keystone.AddToken(Token, "user-ops", User, KeystoneStandIn.AdminProject, ["admin", "member", "reader"], Expiry);
+        keystone.AddToken(AppCredToken, "user-ops", User, KeystoneStandIn.AdminProject, ["admin", "member", "reader"], Expiry);
     }
 
     /// <summary>The stand-in's real token body with the service added to its catalog.</summary>
     static string CatalogToken(Uri serviceUrl, bool withCatalogEntry)
     {
-        var token = JsonNode.Parse(KeystoneStandIn.TokenBody("user-ops", User, KeystoneStandIn.AdminProject, "admin", ["admin", "member", "reader"], DateTimeOffset.UtcNow.AddHours(1)))!;
+        var token = JsonNode.Parse(KeystoneStandIn.TokenBody("user-ops", User, KeystoneStandIn.AdminProject, "admin", ["admin", "member", "reader"], Expiry))!;
         if (withCatalogEntry)
         {
             token["token"]!["catalog"]!.AsArray().Add(new JsonObject
