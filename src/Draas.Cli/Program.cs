@@ -44,6 +44,13 @@ public static class Program
             host.Err.WriteLine("draasctl: interrupted.");
             return ExitCodes.Failure;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug of ours: still one line (and exit 1) for a script; DRAAS_DEBUG=1 shows where.
+            host.Err.WriteLine($"draasctl: unexpected {e.GetType().Name}: {e.Message}");
+            if (host.Var("DRAAS_DEBUG") is "1" or "true") host.Err.WriteLine(e);
+            return ExitCodes.Failure;
+        }
     }
 
     static string CommandPath(System.CommandLine.Parsing.CommandResult? result)

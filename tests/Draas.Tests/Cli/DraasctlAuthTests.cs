@@ -122,6 +122,17 @@ public sealed class DraasctlAuthTests
     }
 
     [Test]
+    public async Task A_token_with_an_auth_url_finds_the_service_in_the_tokens_own_catalog()
+    {
+        var result = await new Draasctl().With("OS_TOKEN", OperatorKeystone.Token).With("OS_AUTH_URL", _service.Keystone.AuthUrl).OkAsync("site", "list");
+        var alone = await new Draasctl().With("OS_TOKEN", OperatorKeystone.Token).RunAsync("site", "list");
+
+        Assert.That(result.Out, Does.Contain("auth-site"));
+        Assert.That(alone.Exit, Is.EqualTo(2));
+        Assert.That(alone.Err.Trim(), Is.EqualTo("draasctl: OS_TOKEN needs --endpoint (or DRAAS_ENDPOINT), or OS_AUTH_URL to find the service in the catalog."));
+    }
+
+    [Test]
     public async Task Without_credentials_draasctl_says_so_in_one_line_and_exits_2()
     {
         var result = await new Draasctl().RunAsync("site", "list");

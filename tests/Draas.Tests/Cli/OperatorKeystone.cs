@@ -41,6 +41,10 @@ public static class OperatorKeystone
             .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
                 .WithHeader("X-Openstack-Request-Id", "req-keystone-refused")
                 .WithBody("""{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}"""));
+        // A bare token (OS_TOKEN) learns the catalog by validating itself, as keystoneauth's token plugin does.
+        keystone.Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingGet().WithHeader("X-Auth-Token", Token).WithHeader("X-Subject-Token", Token))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("X-Subject-Token", Token)
+                .WithHeader("Content-Type", "application/json").WithBody(body));
         keystone.AddToken(Token, "user-ops", User, KeystoneStandIn.AdminProject, ["admin", "member", "reader"], Expiry);
         keystone.AddToken(AppCredToken, "user-ops", User, KeystoneStandIn.AdminProject, ["admin", "member", "reader"], Expiry);
     }
