@@ -315,7 +315,7 @@ public sealed class DraasctlOperatorTests
         await CapturedAsync();
         await Eventually.WaitForAsync(async () =>
         {
-            _lab.Advance(TimeSpan.FromMinutes(1));
+            _lab.Advance(TimeSpan.FromMinutes(6));
             return (await _member.JsonAsync("status", "shop"))["latest_recovery_point_at"] is JsonValue at ? at : null;
         }, "a recovery point at site B", TimeSpan.FromSeconds(90));
     }
