@@ -39,8 +39,9 @@ public static class Program
             host.Err.WriteLine("draasctl: " + e.Message);
             return e.ExitCode;
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // Ctrl-C: System.CommandLine cancels the action's token.
             host.Err.WriteLine("draasctl: interrupted.");
             return ExitCodes.Failure;
         }

@@ -77,8 +77,33 @@ public sealed class RunWatcher(ApiClient api, Formatter output, TimeSpan interva
         }
     }
 
-    async Task<JsonObject> FetchAsync(string runId, CancellationToken ct) =>
-        (await api.GetAsync($"runs/{runId}", ct))["run"] as JsonObject ?? throw CliException.Failure($"GET /v1/runs/{runId} answered without a 'run' object.");
+    /// <summary>Consecutive failed polls tolerated: a failover outlives a service restart or a proxy's 502.</summary>
+    public const int MaxMissedPolls = 5;
+
+    int _missed;
+
+    /// <summary>
+    /// The run now. A failure of the service (5xx, no answer) is retried after the interval, up to
+    /// <see cref="MaxMissedPolls"/> in a row, with a line on stderr; the caller's mistakes (404) end the watch at once.
+    /// </summary>
+    async Task<JsonObject> FetchAsync(string runId, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                var run = (await api.GetAsync($"runs/{runId}", ct))["run"] as JsonObject
+                    ?? throw CliException.Failure($"GET /v1/runs/{runId} answered without a 'run' object.");
+                _missed = 0;
+                return run;
+            }
+            catch (CliException e) when (e.ExitCode == ExitCodes.Failure && ++_missed < MaxMissedPolls)
+            {
+                await output.Host.Err.WriteLineAsync($"draasctl: {e.Message} Retrying ({_missed}/{MaxMissedPolls - 1}).");
+                await Task.Delay(interval, _clock, ct);
+            }
+        }
+    }
 
     /// <summary>The report's RTO when the service has one for this run; else start to finish.</summary>
     async Task<double?> RtoAsync(string runId, JsonObject run, CancellationToken ct)

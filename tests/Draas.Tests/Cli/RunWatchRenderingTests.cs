@@ -133,6 +133,37 @@ public sealed class RunWatchRenderingTests
     }
 
     [Test]
+    public async Task A_service_that_stumbles_mid_watch_is_polled_again_and_the_watch_goes_on()
+    {
+        const string flaky = "3c2b1a09-8f7e-4d6c-b5a4-938271605f4e";
+        var frames = Frames(final: "succeeded");
+        foreach (var frame in frames) frame["id"] = flaky;
+        var path = $"/v1/runs/{flaky}";
+        _api.Given(Request.Create().WithPath(path).UsingGet()).InScenario("flaky").WillSetStateTo("down")
+            .RespondWith(Json(new JsonObject { ["run"] = frames[1] }));
+        _api.Given(Request.Create().WithPath(path).UsingGet()).InScenario("flaky").WhenStateIs("down").WillSetStateTo("back")
+            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Content-Type", "application/json").WithHeader("X-Openstack-Request-Id", "req-restarting")
+                .WithBody("""{"serviceUnavailable": {"code": 503, "message": "The service is restarting."}}"""));
+        _api.Given(Request.Create().WithPath(path).UsingGet()).InScenario("flaky").WhenStateIs("back")
+            .RespondWith(Json(new JsonObject { ["run"] = frames[3] }));
+
+        var result = await Shell().RunAsync("run", "watch", flaky);
+
+        Assert.That(result.Exit, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Err, Is.EqualTo("draasctl: The service is restarting (503, request id req-restarting). Retrying (1/4).\n"));
+        Assert.That(result.Out, Does.Contain($"Run {flaky} succeeded"));
+    }
+
+    [Test]
+    public async Task A_run_the_service_does_not_know_ends_the_watch_at_once_with_exit_2()
+    {
+        var result = await Shell().RunAsync("run", "watch", Guid.NewGuid().ToString());
+
+        Assert.That(result.Exit, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Err.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
     public async Task With_json_output_stdout_holds_only_the_final_run_with_its_RTO_and_progress_goes_to_stderr()
     {
         _api.ResetScenario("succeeds");
