@@ -5,8 +5,9 @@ namespace Draas.Cli.Auth;
 /// <summary>
 /// Reads credentials the way the openstack CLI does: a named cloud (<c>--os-cloud</c> or
 /// <c>OS_CLOUD</c>) from the first clouds.yaml found (<c>OS_CLIENT_CONFIG_FILE</c>,
-/// <c>./clouds.yaml</c>, <c>~/.config/openstack/clouds.yaml</c>, <c>/etc/openstack/clouds.yaml</c>),
-/// then any <c>OS_*</c> variable set on top, then the command line on top of that.
+/// <c>./clouds.yaml</c>, <c>~/.config/openstack/clouds.yaml</c>, <c>/etc/openstack/clouds.yaml</c>)
+/// with its secrets from a secure.yaml beside it (or <c>OS_CLIENT_SECURE_FILE</c>), then any
+/// <c>OS_*</c> variable set on top, then the command line on top of that.
 /// </summary>
 public static class CloudConfig
 {
@@ -17,6 +18,15 @@ public static class CloudConfig
         paths.Add(Path.Combine(host.WorkingDirectory, "clouds.yaml"));
         if (host.Home is { Length: > 0 } home) paths.Add(Path.Combine(home, ".config", "openstack", "clouds.yaml"));
         paths.Add("/etc/openstack/clouds.yaml");
+        return paths;
+    }
+
+    /// <summary>secure.yaml holds a cloud's secrets apart from clouds.yaml, in the same places.</summary>
+    public static IReadOnlyList<string> SecureSearchPath(CliHost host)
+    {
+        var paths = new List<string>();
+        if (host.Var("OS_CLIENT_SECURE_FILE") is { } explicitFile) paths.Add(explicitFile);
+        paths.AddRange(SearchPath(host).Select(p => Path.Combine(Path.GetDirectoryName(p)!, "secure.yaml")));
         return paths;
     }
 
@@ -35,17 +45,12 @@ public static class CloudConfig
     {
         var file = SearchPath(host).FirstOrDefault(File.Exists)
             ?? throw CliException.Usage($"Cloud '{cloud}' was asked for but no clouds.yaml exists ({string.Join(", ", SearchPath(host))}).");
-        Dictionary<object, object?> root;
-        try
-        {
-            root = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object?>>(File.ReadAllText(file)) ?? [];
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw CliException.Usage($"{file} is not valid YAML ({e.Start}: {e.InnerException?.Message ?? e.Message}).");
-        }
+        var root = Load(file);
         if (Map(root, "clouds") is not { } clouds || Map(clouds, cloud) is not { } entry)
             throw CliException.Usage($"Cloud '{cloud}' is not in {file}.");
+        if (SecureSearchPath(host).FirstOrDefault(File.Exists) is { } secureFile
+            && Map(Load(secureFile), "clouds") is { } secureClouds && Map(secureClouds, cloud) is { } secrets)
+            Merge(entry, secrets);
         creds.Source = $"cloud '{cloud}' in {file}";
         var auth = Map(entry, "auth") ?? [];
         creds.AuthUrl = Text(auth, "auth_url");
@@ -89,6 +94,28 @@ public static class CloudConfig
         c.RegionName = host.Var("OS_REGION_NAME") ?? c.RegionName;
         c.Interface = host.Var("OS_INTERFACE") ?? c.Interface;
         if (host.Var("OS_CLOUD") is null && host.Var("OS_AUTH_URL") is null && host.Var("OS_TOKEN") is not null) c.Source = "OS_TOKEN";
+    }
+
+    static Dictionary<object, object?> Load(string file)
+    {
+        try
+        {
+            return new DeserializerBuilder().Build().Deserialize<Dictionary<object, object?>>(File.ReadAllText(file)) ?? [];
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw CliException.Usage($"{file} is not valid YAML ({e.Start}: {e.InnerException?.Message ?? e.Message}).");
+        }
+    }
+
+    /// <summary>secure.yaml's values win, key by key, at every depth.</summary>
+    static void Merge(Dictionary<object, object?> into, Dictionary<object, object?> from)
+    {
+        foreach (var (key, value) in from)
+        {
+            if (value is Dictionary<object, object?> inner && into.TryGetValue(key, out var existing) && existing is Dictionary<object, object?> target) Merge(target, inner);
+            else into[key] = value;
+        }
     }
 
     static Dictionary<object, object?>? Map(Dictionary<object, object?> map, string key) =>

@@ -77,21 +77,30 @@ public static class KeystoneLogin
     /// <summary>KeystoneSessionOptions names its properties; an operator knows the variables.</summary>
     static string Explain(string problem)
     {
-        var (key, rest) = problem.IndexOf(':') is var i and > 0 ? (problem[..i], problem[(i + 1)..].Trim()) : ("", problem);
-        var variable = key switch
-        {
-            nameof(KeystoneSessionOptions.AuthUrl) => "OS_AUTH_URL",
-            nameof(KeystoneSessionOptions.Password) => "OS_PASSWORD",
-            nameof(KeystoneSessionOptions.Username) => "OS_USERNAME",
-            nameof(KeystoneSessionOptions.UserDomainName) => "OS_USER_DOMAIN_NAME",
-            nameof(KeystoneSessionOptions.ProjectDomainName) => "OS_PROJECT_DOMAIN_NAME",
-            nameof(KeystoneSessionOptions.ApplicationCredentialId) => "OS_APPLICATION_CREDENTIAL_ID",
-            nameof(KeystoneSessionOptions.ProjectName) => "OS_PROJECT_NAME",
-            nameof(KeystoneSessionOptions.Interface) => "OS_INTERFACE",
-            _ => key,
-        };
-        return $"{variable}: {rest}";
+        foreach (var (property, variable) in Variables) problem = problem.Replace(property, variable, StringComparison.Ordinal);
+        return problem;
     }
+
+    /// <summary>Longest first, so UserDomainName is not read as UserDomain + Name.</summary>
+    static readonly (string Property, string Variable)[] Variables =
+    [
+        (nameof(KeystoneSessionOptions.ApplicationCredentialSecret), "OS_APPLICATION_CREDENTIAL_SECRET"),
+        (nameof(KeystoneSessionOptions.ApplicationCredentialName), "OS_APPLICATION_CREDENTIAL_NAME"),
+        (nameof(KeystoneSessionOptions.ApplicationCredentialId), "OS_APPLICATION_CREDENTIAL_ID"),
+        (nameof(KeystoneSessionOptions.ProjectDomainName), "OS_PROJECT_DOMAIN_NAME"),
+        (nameof(KeystoneSessionOptions.ProjectDomainId), "OS_PROJECT_DOMAIN_ID"),
+        (nameof(KeystoneSessionOptions.UserDomainName), "OS_USER_DOMAIN_NAME"),
+        (nameof(KeystoneSessionOptions.UserDomainId), "OS_USER_DOMAIN_ID"),
+        (nameof(KeystoneSessionOptions.ProjectName), "OS_PROJECT_NAME"),
+        (nameof(KeystoneSessionOptions.ProjectId), "OS_PROJECT_ID"),
+        (nameof(KeystoneSessionOptions.DomainName), "OS_DOMAIN_NAME"),
+        (nameof(KeystoneSessionOptions.DomainId), "OS_DOMAIN_ID"),
+        (nameof(KeystoneSessionOptions.Username), "OS_USERNAME"),
+        (nameof(KeystoneSessionOptions.UserId), "OS_USER_ID"),
+        (nameof(KeystoneSessionOptions.Password), "OS_PASSWORD"),
+        (nameof(KeystoneSessionOptions.AuthUrl), "OS_AUTH_URL"),
+        (nameof(KeystoneSessionOptions.Interface), "OS_INTERFACE"),
+    ];
 
     static CliException KeystoneFailure(CloudCredentials creds, HttpStatusCode? status, string? message, string? requestId, Exception inner)
     {

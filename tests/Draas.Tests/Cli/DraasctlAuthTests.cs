@@ -98,6 +98,17 @@ public sealed class DraasctlAuthTests
     }
 
     [Test]
+    public async Task A_secure_yaml_beside_clouds_yaml_supplies_the_password()
+    {
+        var file = CloudsYaml("withsecure/clouds.yaml", OpsCloud("dr", password: "placeholder").Replace("      password: placeholder\n", ""));
+        CloudsYaml("withsecure/secure.yaml", $"clouds:\n  dr:\n    auth:\n      password: {OperatorKeystone.Password}\n");
+
+        var result = await new Draasctl().With("OS_CLIENT_CONFIG_FILE", file).OkAsync("--os-cloud", "dr", "site", "list");
+
+        Assert.That(result.Out, Does.Contain("auth-site"));
+    }
+
+    [Test]
     public async Task An_application_credential_logs_in_without_user_or_project()
     {
         var result = await new Draasctl()
