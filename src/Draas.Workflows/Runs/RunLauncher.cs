@@ -103,7 +103,9 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
     /// <summary>Asks a run to stop: no new step starts; running steps finish, a drill still cleans up.</summary>
     public async Task<Run> CancelAsync(Guid runId, CancellationToken ct)
     {
-        var run = await db.Runs.SingleAsync(r => r.Id == runId, ct);
+        // The run's row lock orders this after any pump holding it, so the two never overwrite each other.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var run = (await db.Runs.FromSql($"SELECT *, xmin FROM runs WHERE id = {runId} FOR UPDATE").ToListAsync(ct)).Single();
         if (RunStates.IsFinal(run.State)) throw new RunRefusedException(409, $"the run already ended ({RunPlanner.Word(run.State)})");
         if (run.State == RunState.Cancelling) return run;
         var now = clock.GetUtcNow();
@@ -111,6 +113,7 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         run.Error = "cancelled on request";
         run.TransitionTo(RunState.Cancelling, now);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         RunEngine.Kick(jobs, run.Id, run.Queue);
         return run;
     }
