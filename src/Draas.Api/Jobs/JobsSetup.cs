@@ -5,6 +5,8 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Draas.Api.Jobs;
 
@@ -18,8 +20,10 @@ public static class JobsSetup
     {
         var storageOptions = new PostgreSqlStorageOptions
         {
-            SchemaName = "hangfire",
-            PrepareSchemaIfNecessary = true,
+            SchemaName = Schema,
+            // Installing the schema is a write (in a serializable transaction, which a hot standby refuses
+            // outright): ActiveRoleService does it with InstallSchema once the database is writable.
+            PrepareSchemaIfNecessary = false,
             QueuePollInterval = TimeSpan.FromMilliseconds(jobs.PollIntervalMs),
             InvisibilityTimeout = TimeSpan.FromMinutes(30),
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
@@ -38,19 +42,28 @@ public static class JobsSetup
         services.AddSingleton<ImageReplicator>();
         services.AddSingleton<WebhookClient>();
         services.AddTransient<ReplicationMonitorJob>();
-        if (runWorkers)
-        {
-            AddServer(services, "general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs);
-            AddServer(services, "failover", ["failover"], jobs.FailoverWorkers, jobs.PollIntervalMs);
-        }
+        // The servers start when the database is writable, not with the host (ActiveRoleService).
+        IReadOnlyList<BackgroundJobServerOptions> pools = runWorkers
+            ? [Pool("general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs), Pool("failover", ["failover"], jobs.FailoverWorkers, jobs.PollIntervalMs)]
+            : [];
+        services.AddSingleton(sp => new JobServers(sp, sp.GetRequiredService<JobStorage>(), pools, sp.GetRequiredService<ILogger<JobServers>>()));
     }
 
-    private static void AddServer(IServiceCollection services, string pool, string[] queues, int workers, int pollMs) =>
-        services.AddHangfireServer((_, server) =>
-        {
-            server.Queues = queues;
-            server.WorkerCount = workers;
-            server.SchedulePollingInterval = TimeSpan.FromMilliseconds(pollMs);
-            server.ServerName = $"draas:{Environment.MachineName}:{Environment.ProcessId}:{pool}";
-        });
+    public const string Schema = "hangfire";
+
+    /// <summary>Creates or upgrades Hangfire's tables (idempotent); only against a writable database.</summary>
+    public static void InstallSchema(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        PostgreSqlObjectsInstaller.Install(connection, Schema);
+    }
+
+    private static BackgroundJobServerOptions Pool(string pool, string[] queues, int workers, int pollMs) => new()
+    {
+        Queues = queues,
+        WorkerCount = workers,
+        SchedulePollingInterval = TimeSpan.FromMilliseconds(pollMs),
+        ServerName = $"draas:{Environment.MachineName}:{Environment.ProcessId}:{pool}",
+    };
 }
