@@ -25,7 +25,10 @@ public static class JobsSetup
             // outright): ActiveRoleService does it with InstallSchema once the database is writable.
             PrepareSchemaIfNecessary = false,
             QueuePollInterval = TimeSpan.FromMilliseconds(jobs.PollIntervalMs),
-            InvisibilityTimeout = TimeSpan.FromMinutes(30),
+            // A job held by a worker that died (say, with the primary site) is taken again after this;
+            // live workers keep their jobs invisible with a heartbeat, however long they run.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeout),
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));

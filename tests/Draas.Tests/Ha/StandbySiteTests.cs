@@ -20,6 +20,7 @@ public sealed class StandbySiteTests
     private const string Admin = KeystoneStandIn.AdminToken;
     private const string SiteUser = "site-admin-ha";
     private const string SitePassword = "ha-site-password";
+    private const int InvisibilitySeconds = 10;
 
     private HaClusters _clusters = null!;
     private KeystoneStandIn _siteKeystone = null!;
@@ -45,7 +46,11 @@ public sealed class StandbySiteTests
 
     private async Task<RunningService> StartAsync(TestDatabase database, string role = "all")
     {
-        var service = await RunningService.StartAsync(new Dictionary<string, string?> { ["database:role_check_interval"] = "1" }, role, database);
+        var service = await RunningService.StartAsync(new Dictionary<string, string?>
+        {
+            ["database:role_check_interval"] = "1",
+            ["jobs:invisibility_timeout"] = InvisibilitySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, role, database);
         _services.Add(service);
         return service;
     }
@@ -208,6 +213,32 @@ public sealed class StandbySiteTests
     }
 
     [Test]
+    public async Task A_job_in_flight_when_the_primary_is_killed_is_taken_again_by_the_promoted_side()
+    {
+        var (primaryDb, standbyDb) = await _clusters.CreateDatabaseAsync();
+        var primary = await StartAsync(primaryDb);
+        var marker = Guid.NewGuid().ToString("N");
+        var jobId = primary.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<InFlightJob>(job => job.RunAsync(marker, CancellationToken.None));
+        await Eventually.WaitForAsync(() => Task.FromResult(InFlightJob.ExecutionsOf(marker) == 1 ? "running" : null), "the job to start on the primary side");
+        await _clusters.WaitForStandbyToReplayAsync();
+
+        await _clusters.KillPrimaryAsync();
+        await StopAsync(primary); // its worker is cancelled with the job in hand; nothing it says reaches a database
+        await _clusters.PromoteStandbyAsync();
+        var promoted = await StartAsync(standbyDb);
+
+        // The replicated queue still shows the job as fetched by the dead worker; once its heartbeat is
+        // older than the invisibility timeout, a worker of the promoted side takes it and completes it.
+        await Eventually.WaitForAsync(() => Task.FromResult(InFlightJob.ExecutionsOf(marker) >= 2 ? "taken again" : null),
+            "the promoted side to take the job again", TimeSpan.FromSeconds(InvisibilitySeconds * 6));
+        await Eventually.WaitForAsync(async () =>
+            await standbyDb.ScalarAsync<string>("SELECT statename FROM hangfire.job WHERE id = $1", long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture)) == "Succeeded" ? "yes" : null,
+            "the job to succeed on the promoted side");
+        Assert.That(InFlightJob.ExecutionsOf(marker), Is.EqualTo(2));
+        Assert.That((await HealthAsync(promoted))["ha_role"]!.GetValue<string>(), Is.EqualTo("active"));
+    }
+
+    [Test]
     [Ignore("needs runs (#6)")]
     public void PLACEHOLDER_A_failover_run_in_flight_when_the_primary_dies_resumes_on_the_promoted_side()
     {
@@ -215,6 +246,8 @@ public sealed class StandbySiteTests
         // the primary; SIGKILL the primary's PostgreSQL and stop its service halfway through the steps; promote
         // the replica; the standby service becomes active and the run completes from its last recorded step,
         // every volume promoted once and imported once; print the run's report from the promoted side.
+        // The pieces underneath are tested above: the promoted side becomes active by itself, and a job a dead
+        // worker held is taken again after [jobs] invisibility_timeout (A_job_in_flight_...).
         Assert.Fail("not written yet");
     }
 }
