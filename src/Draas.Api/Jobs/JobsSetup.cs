@@ -21,8 +21,9 @@ public static class JobsSetup
         var storageOptions = new PostgreSqlStorageOptions
         {
             SchemaName = Schema,
-            // Installing the schema is a write (in a serializable transaction, which a hot standby refuses
-            // outright): ActiveRoleService does it with InstallSchema once the database is writable.
+            // Installing the schema is a write, in a serializable transaction a hot standby refuses
+            // (Hangfire.PostgreSql 1.21 logs that and carries on): ActiveRoleService installs it with
+            // InstallSchema once the database is writable, so a standby never tries.
             PrepareSchemaIfNecessary = false,
             QueuePollInterval = TimeSpan.FromMilliseconds(jobs.PollIntervalMs),
             // A job held by a worker that died (say, with the primary site) is taken again after this;
