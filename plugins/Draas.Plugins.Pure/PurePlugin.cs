@@ -75,18 +75,27 @@ public sealed class PurePlugin : IStoragePlugin, IDisposable
     public Task<PromotedVolume> PromoteVolumeAsync(PromoteRequest request, CancellationToken cancellationToken = default) =>
         request.Group.Mode == ReplicationMode.Async ? _async.PromoteAsync(request, cancellationToken) : _pods.PromoteAsync(request, cancellationToken);
 
-    public async Task<bool> ReleaseDrillCopyAsync(ArrayRef recoveryArray, string arrayVolumeName, CancellationToken cancellationToken = default)
+    public async Task<bool> ReleaseDrillCopyAsync(ArrayRef recoveryArray, string arrayVolumeName, string? importedAsNameId = null,
+        CancellationToken cancellationToken = default)
     {
         // A guard worth its line: release destroys data, so it only ever touches what a drill made.
         if (!PureNames.IsDrillCopy(arrayVolumeName))
             throw new ArrayException(ArrayErrorKind.InvalidRequest, $"refusing to release '{arrayVolumeName}': it is not a drill copy", recoveryArray.Name, context: arrayVolumeName);
         var client = _clients.For(recoveryArray);
-        var volume = await client.FindVolumeAsync(arrayVolumeName, cancellationToken).ConfigureAwait(false);
-        if (volume is null) return false;
-        if (!volume.Destroyed)
-            await client.PatchVolumeAsync(arrayVolumeName, new Rest.Models.VolumePatch(Destroyed: true), cancellationToken).ConfigureAwait(false);
-        await client.EradicateVolumeAsync(arrayVolumeName, cancellationToken).ConfigureAwait(false);
-        return true;
+        // The Cinder driver renamed an imported copy volume-<id>-cinder, and unmanage appends -unmanaged.
+        string[] names = importedAsNameId is null
+            ? [arrayVolumeName]
+            : [arrayVolumeName, CinderVolumeName(importedAsNameId), CinderVolumeName(importedAsNameId) + "-unmanaged"];
+        foreach (var name in names)
+        {
+            var volume = await client.FindVolumeAsync(name, cancellationToken).ConfigureAwait(false);
+            if (volume is null) continue;
+            if (!volume.Destroyed)
+                await client.PatchVolumeAsync(name, new Rest.Models.VolumePatch(Destroyed: true), cancellationToken).ConfigureAwait(false);
+            await client.EradicateVolumeAsync(name, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        return false;
     }
 
     public Task<DemoteResult> DemoteSourceAsync(ReplicationGroupRef group, bool quiesce, CancellationToken cancellationToken = default) =>

@@ -40,8 +40,10 @@ public interface IStoragePlugin
     Task<PromotedVolume> PromoteVolumeAsync(PromoteRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Destroys and eradicates a drill copy. Refuses anything that is not a drill copy.
+    /// <paramref name="importedAsNameId"/>: the id of the Cinder volume the recovery site imported the copy as;
+    /// its driver renamed the copy then (and again on unmanage), so the plugin looks under those names too.
     /// False when it was already gone.</summary>
-    Task<bool> ReleaseDrillCopyAsync(ArrayRef recoveryArray, string arrayVolumeName, CancellationToken cancellationToken = default);
+    Task<bool> ReleaseDrillCopyAsync(ArrayRef recoveryArray, string arrayVolumeName, string? importedAsNameId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stops the source side of a pod-based group: with <paramref name="quiesce"/> every write
     /// reaches the target first (planned migration); without, pending data is dropped (disaster).</summary>

@@ -123,6 +123,8 @@ public static class ServiceHost
             ManifestsApi.Map(v1);
             PlanStatusApi.Map(v1);
             EventsApi.Map(v1);
+            RunsApi.Map(v1);
+            RunbookApi.Map(v1);
         }
         HealthApi.Map(app);
         app.MapMetrics("/metrics");

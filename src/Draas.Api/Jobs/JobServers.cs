@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Draas.Api.Jobs;
@@ -9,10 +11,12 @@ namespace Draas.Api.Jobs;
 /// service whose database is a standby must not run them (every fetch would be a write), and must
 /// start them once the database is promoted. <see cref="Hosting.ActiveRoleService"/> decides when.
 /// </summary>
-public sealed class JobServers(IServiceProvider services, JobStorage storage, IReadOnlyList<BackgroundJobServerOptions> pools, ILogger<JobServers> logger) : IAsyncDisposable
+/// <param name="companions">Hosted services that run only alongside the job servers (the run watchdog), a new instance each start.</param>
+public sealed class JobServers(IServiceProvider services, JobStorage storage, IReadOnlyList<BackgroundJobServerOptions> pools, IReadOnlyList<Type> companions, ILogger<JobServers> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private List<BackgroundJobServer> _running = [];
+    private List<IHostedService> _companions = [];
 
     /// <summary>True while this process's job servers are running.</summary>
     public bool Running => _running.Count > 0;
@@ -35,6 +39,8 @@ public sealed class JobServers(IServiceProvider services, JobStorage storage, IR
                 pool.FilterProvider ??= filters;
                 return new BackgroundJobServer(pool, storage, []);
             }).ToList();
+            _companions = companions.Select(type => (IHostedService)ActivatorUtilities.CreateInstance(services, type)).ToList();
+            foreach (var companion in _companions) await companion.StartAsync(ct);
             logger.LogInformation("Job servers started: {Servers}", string.Join(", ", pools.Select(p => $"{p.ServerName} ({p.WorkerCount} workers: {string.Join(",", p.Queues)})")));
         }
         finally
@@ -51,6 +57,12 @@ public sealed class JobServers(IServiceProvider services, JobStorage storage, IR
             if (!Running) return;
             var running = _running;
             _running = [];
+            foreach (var companion in _companions)
+            {
+                await companion.StopAsync(ct);
+                (companion as IDisposable)?.Dispose();
+            }
+            _companions = [];
             foreach (var server in running) server.SendStop();
             foreach (var server in running)
             {

@@ -1,5 +1,7 @@
 using Draas.Api.Configuration;
 using Draas.Workflows.Protection;
+using Draas.Workflows.Runs;
+using Draas.Workflows.Runs.Steps;
 using Draas.Workflows.Sites;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -46,11 +48,36 @@ public static class JobsSetup
         services.AddSingleton<ImageReplicator>();
         services.AddSingleton<WebhookClient>();
         services.AddTransient<ReplicationMonitorJob>();
-        // The servers start when the database is writable, not with the host (ActiveRoleService).
+        AddRuns(services);
+        // The servers, and the run watchdog that re-queues steps of dead workers, start when the database
+        // is writable, not with the host (ActiveRoleService): each of them writes.
         IReadOnlyList<BackgroundJobServerOptions> pools = runWorkers
             ? [Pool("general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs), Pool("failover", ["failover"], jobs.FailoverWorkers, jobs.PollIntervalMs)]
             : [];
-        services.AddSingleton(sp => new JobServers(sp, sp.GetRequiredService<JobStorage>(), pools, sp.GetRequiredService<ILogger<JobServers>>()));
+        IReadOnlyList<Type> companions = runWorkers ? [typeof(RunWatchdog)] : [];
+        services.AddSingleton(sp => new JobServers(sp, sp.GetRequiredService<JobStorage>(), pools, companions, sp.GetRequiredService<ILogger<JobServers>>()));
+    }
+
+    /// <summary>Recovery runs: the launcher (API and schedules), the engine, one job per step, and the step kinds.</summary>
+    private static void AddRuns(IServiceCollection services)
+    {
+        services.AddHttpClient("health");
+        services.AddTransient<RunLauncher>();
+        services.AddTransient<RunEngine>();
+        services.AddTransient<StepJob>();
+        services.AddTransient<RunReports>();
+        services.AddTransient<RunEffects>();
+        services.AddTransient<IStepHandler, PreflightStep>();
+        services.AddTransient<IStepHandler, StopServerStep>();
+        services.AddTransient<IStepHandler, ReplicateNowStep>();
+        services.AddTransient<IStepHandler, PromoteVolumeStep>();
+        services.AddTransient<IStepHandler, ImportVolumeStep>();
+        services.AddTransient<IStepHandler, EnsureFlavorStep>();
+        services.AddTransient<IStepHandler, EnsureKeypairStep>();
+        services.AddTransient<IStepHandler, BootServerStep>();
+        services.AddTransient<IStepHandler, HealthCheckStep>();
+        services.AddTransient<IStepHandler, CleanupStep>();
+        services.AddTransient<IStepHandler, ReprotectStep>();
     }
 
     public const string Schema = "hangfire";

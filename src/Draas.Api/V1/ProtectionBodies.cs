@@ -30,10 +30,11 @@ public sealed record ProtectionView(
     IReadOnlyList<string> Contacts,
     string? WebhookUrl,
     ProtectionStatus Status,
+    bool Reversed,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
     public static ProtectionView Of(TenantProtection p) => new(
         p.Id, p.Name, p.PrimarySiteId, p.PrimaryProjectId, p.RecoverySiteId, p.RecoveryProjectId, p.RpoTargetSeconds,
-        p.DrillSchedule, p.NetworkMapping, p.Contacts, p.WebhookUrl, p.Status, p.CreatedAt, p.UpdatedAt);
+        p.DrillSchedule, p.NetworkMapping, p.Contacts, p.WebhookUrl, p.Status, p.Reversed, p.CreatedAt, p.UpdatedAt);
 }

@@ -19,7 +19,8 @@ public sealed record SiteFields(
     string? Password = null,
     string? ApplicationCredentialId = null,
     string? ApplicationCredentialSecret = null,
-    bool? VerifyTls = null);
+    bool? VerifyTls = null,
+    string? ProbeUrl = null);
 
 /// <summary>A site as the API shows it: never the credential.</summary>
 public sealed record SiteView(
@@ -36,6 +37,7 @@ public sealed record SiteView(
     string ProjectDomainName,
     string? ApplicationCredentialId,
     bool VerifyTls,
+    string? ProbeUrl,
     SiteCheck? LastCheck,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
@@ -47,5 +49,5 @@ public sealed record SiteView(
         s.Id, s.Name, s.Description, s.AuthUrl, s.RegionName, s.Interface,
         s.AuthType == SiteAuthType.ApplicationCredential ? ApplicationCredentialAuth : PasswordAuth,
         s.Username, s.UserDomainName, s.ProjectName, s.ProjectDomainName, s.ApplicationCredentialId, s.VerifyTls,
-        s.LastCheck, s.CreatedAt, s.UpdatedAt);
+        s.ProbeUrl, s.LastCheck, s.CreatedAt, s.UpdatedAt);
 }

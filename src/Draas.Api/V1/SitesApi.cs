@@ -75,6 +75,7 @@ public static class SitesApi
             ProjectDomainName = v.Text("site.project_domain_name", fields.ProjectDomainName, 64) ?? "Default",
             ApplicationCredentialId = v.Text("site.application_credential_id", fields.ApplicationCredentialId, 64, required: appCred),
             VerifyTls = fields.VerifyTls ?? true,
+            ProbeUrl = v.Url("site.probe_url", fields.ProbeUrl, required: false),
             SecretCiphertext = "",
         };
         var secret = appCred
@@ -112,6 +113,7 @@ public static class SitesApi
         var project = v.Text("site.project_name", fields.ProjectName, 64);
         var projectDomain = v.Text("site.project_domain_name", fields.ProjectDomainName, 64);
         var appCredId = v.Text("site.application_credential_id", fields.ApplicationCredentialId, 64);
+        var probeUrl = v.Url("site.probe_url", fields.ProbeUrl, required: false);
         var isAppCred = site.AuthType == SiteAuthType.ApplicationCredential;
         var secret = isAppCred
             ? v.Text("site.application_credential_secret", fields.ApplicationCredentialSecret, 4096)
@@ -131,6 +133,7 @@ public static class SitesApi
         site.ProjectDomainName = projectDomain ?? site.ProjectDomainName;
         site.ApplicationCredentialId = appCredId ?? site.ApplicationCredentialId;
         site.VerifyTls = fields.VerifyTls ?? site.VerifyTls;
+        site.ProbeUrl = probeUrl ?? site.ProbeUrl;
         if (secret is not null) site.SecretCiphertext = secrets.Protect(secret);
         site.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "site.update", "site", site.Id.ToString(), detail: new { fields = ChangedFields(fields), secret_changed = secret is not null });

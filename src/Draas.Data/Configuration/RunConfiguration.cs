@@ -16,6 +16,8 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         run.Property(r => r.RequestId).HasMaxLength(64);
         run.Property(r => r.Options).HasColumnType("jsonb");
         run.Property(r => r.Report).HasColumnType("jsonb");
+        run.Property(r => r.Queue).HasMaxLength(32);
+        run.Property(r => r.TargetProjectId).HasMaxLength(64);
         run.HasIndex(r => new { r.ProjectId, r.CreatedAt });
         run.HasIndex(r => r.State);
         // Runs outlive plan edits; a protection with runs is not deleted silently.
@@ -35,6 +37,7 @@ internal sealed class StepConfiguration : IEntityTypeConfiguration<Step>
         step.Property(s => s.Target).HasMaxLength(255);
         step.Property(s => s.JobId).HasMaxLength(64);
         step.Property(s => s.Output).HasColumnType("jsonb");
+        step.Property(s => s.Input).HasColumnType("jsonb");
         step.HasIndex(s => new { s.RunId, s.Sequence }).IsUnique();
         // Claiming the next pending step scans this index.
         step.HasIndex(s => new { s.RunId, s.State, s.Phase });

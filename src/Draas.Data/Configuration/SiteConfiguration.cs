@@ -13,6 +13,7 @@ internal sealed class SiteConfiguration : IEntityTypeConfiguration<Site>
         site.Property(s => s.Name).HasMaxLength(64);
         site.Property(s => s.Description).HasMaxLength(255);
         site.Property(s => s.AuthUrl).HasMaxLength(255);
+        site.Property(s => s.ProbeUrl).HasMaxLength(255);
         site.Property(s => s.RegionName).HasMaxLength(64);
         site.Property(s => s.Interface).HasMaxLength(16);
         site.Property(s => s.Username).HasMaxLength(255);

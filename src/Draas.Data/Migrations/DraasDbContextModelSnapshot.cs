@@ -486,6 +486,10 @@ namespace Draas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("recovery_site_id");
 
+                    b.Property<bool>("Reversed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reversed");
+
                     b.Property<int>("RpoTargetSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("rpo_target_seconds");
@@ -553,6 +557,10 @@ namespace Draas.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
+                    b.Property<Guid?>("ManifestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("manifest_id");
+
                     b.Property<int>("MaxParallel")
                         .HasColumnType("integer")
                         .HasColumnName("max_parallel");
@@ -575,11 +583,21 @@ namespace Draas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("protection_id");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("queue");
+
                     b.Property<string>("RecoveryPoint")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("recovery_point");
+
+                    b.Property<DateTimeOffset?>("RecoveryPointAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recovery_point_at");
 
                     b.Property<string>("Report")
                         .HasColumnType("jsonb")
@@ -608,6 +626,11 @@ namespace Draas.Data.Migrations
                     b.Property<int>("StepsRemaining")
                         .HasColumnType("integer")
                         .HasColumnName("steps_remaining");
+
+                    b.Property<string>("TargetProjectId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("target_project_id");
 
                     b.Property<int>("TimeoutSeconds")
                         .HasColumnType("integer")
@@ -644,9 +667,18 @@ namespace Draas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("Always")
+                        .HasColumnType("boolean")
+                        .HasColumnName("always");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.PrimitiveCollection<List<int>>("DependsOn")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("depends_on");
 
                     b.Property<string>("Error")
                         .HasColumnType("text")
@@ -655,6 +687,10 @@ namespace Draas.Data.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
+
+                    b.Property<string>("Input")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("input");
 
                     b.Property<string>("JobId")
                         .HasMaxLength(64)
@@ -667,9 +703,17 @@ namespace Draas.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("kind");
 
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
                     b.Property<int>("MaxAttempts")
                         .HasColumnType("integer")
                         .HasColumnName("max_attempts");
+
+                    b.Property<DateTimeOffset?>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
 
                     b.Property<string>("Output")
                         .HasColumnType("jsonb")
@@ -769,6 +813,11 @@ namespace Draas.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("name");
+
+                    b.Property<string>("ProbeUrl")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("probe_url");
 
                     b.Property<string>("ProjectDomainName")
                         .IsRequired()

@@ -24,6 +24,9 @@ public static class ManifestCodec
         Keypairs = [.. content.Keypairs.OrderBy(k => k.Name, StringComparer.Ordinal).ThenBy(k => k.UserId, StringComparer.Ordinal)],
     }, Options);
 
+    public static ManifestContent FromJson(string json) =>
+        JsonSerializer.Deserialize<ManifestContent>(json, Options) ?? throw new InvalidDataException("an empty manifest");
+
     public static string Hash(string canonicalJson) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJson)));
 
     /// <summary>Per collection: what appeared, what went away, and which fields changed on what stayed.</summary>

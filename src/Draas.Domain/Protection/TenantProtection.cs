@@ -18,6 +18,10 @@ public sealed class TenantProtection : IEntity
     public Dictionary<string, string> NetworkMapping { get; set; } = [];
     public List<string> Contacts { get; set; } = [];
     public string? WebhookUrl { get; set; }
+    /// <summary>After a reprotect the workload runs at the recovery site and replicates back to the primary;
+    /// a failback turns it round again. The sites keep their names: "primary" is where the tenant enrolled.</summary>
+    public bool Reversed { get; set; }
+
     public ProtectionStatus Status { get; set; } = ProtectionStatus.Active;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -16,6 +16,18 @@ public sealed class Run : IEntity
     public string RecoveryPoint { get; set; } = "latest";
     public bool DryRun { get; set; }
 
+    /// <summary>The manifest the run recovers from (the newest when it was created).</summary>
+    public Guid? ManifestId { get; set; }
+
+    /// <summary>The Hangfire queue its steps run on: <c>failover</c> or <c>drills</c>.</summary>
+    public string Queue { get; set; } = "default";
+
+    /// <summary>The project at the recovery site the run recovers into (a drill's own temporary project).</summary>
+    public string? TargetProjectId { get; set; }
+
+    /// <summary>The time of the recovery point used, once chosen: the run's RPO is measured from it.</summary>
+    public DateTimeOffset? RecoveryPointAt { get; set; }
+
     /// <summary>Run options (JSON).</summary>
     public string? Options { get; set; }
     public int MaxParallel { get; set; } = 3;

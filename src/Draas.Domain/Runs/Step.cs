@@ -15,6 +15,21 @@ public sealed class Step
 
     /// <summary>What the step acts on (a volume id, a server name…).</summary>
     public string? Target { get; set; }
+
+    /// <summary>What the planner decided for this step (JSON): ids, names, hosts, flavors, networks.</summary>
+    public string? Input { get; set; }
+
+    /// <summary>Sequences of the steps that must succeed first (fan-in edges of the run's graph).</summary>
+    public List<int> DependsOn { get; set; } = [];
+
+    /// <summary>Runs once its dependencies have ended, however they ended: a drill's cleanup.</summary>
+    public bool Always { get; set; }
+
+    /// <summary>A retried step waits until then (backoff).</summary>
+    public DateTimeOffset? NotBefore { get; set; }
+
+    /// <summary>A running step's worker renews this; past it, the worker is presumed dead and the step is re-queued.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
     public StepState State { get; set; } = StepState.Pending;
     public int Attempts { get; set; }
     public int MaxAttempts { get; set; } = 5;

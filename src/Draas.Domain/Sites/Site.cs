@@ -20,6 +20,10 @@ public sealed class Site : IEntity
     public required string SecretCiphertext { get; set; }
 
     public bool VerifyTls { get; set; } = true;
+
+    /// <summary>A probe agent inside the site's network (<c>GET {probe_url}/probe?type=tcp&amp;address=…&amp;port=…</c>):
+    /// health checks of recovered servers run from the recovery site's view through it. Null: the service connects itself.</summary>
+    public string? ProbeUrl { get; set; }
     public SiteCheck? LastCheck { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -29,14 +29,23 @@ public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, 
             return;
         }
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, ct);
-        var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == protection.PrimarySiteId, ct);
+        if (protection.Status == ProtectionStatus.FailedOver)
+        {
+            logger.LogInformation("Plan {Plan} is failed over: nothing to protect until it is reprotected", plan.Name);
+            return;
+        }
+        // After a reprotect the workload runs at the recovery site and replicates back.
+        var (activeSite, otherSite, project) = protection.Reversed
+            ? (protection.RecoverySiteId, protection.PrimarySiteId, protection.RecoveryProjectId ?? plan.ProjectId)
+            : (protection.PrimarySiteId, protection.RecoverySiteId, protection.PrimaryProjectId);
+        var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == activeSite, ct);
 
-        var content = await capture.CaptureAsync(sessions.For(site), plan, ct);
+        var content = await capture.CaptureAsync(sessions.For(site), plan, ct, project);
         var json = ManifestCodec.ToJson(content);
         var hash = ManifestCodec.Hash(json);
         await RecordAsync(plan, content, json, hash, ct);
         var problems = (await storage.ReconcileAsync(plan, content, ct)).ToList();
-        var recoverySite = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == protection.RecoverySiteId, ct);
+        var recoverySite = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == otherSite, ct);
         problems.AddRange(await images.EnsureAsync(sessions.For(site), sessions.For(recoverySite), content.Images, ct));
         if (problems.Count > 0) logger.LogWarning("Plan {Plan} is not fully protected: {Problems}", plan.Name, string.Join("; ", problems));
     }

@@ -21,11 +21,13 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
         var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
         var problems = new List<string>();
         var bySource = new Dictionary<StorageArray, List<VolumeEntry>>();
+        // A peering is registered once, on either array: after a reprotect the recovery array replicates back.
+        Guid? PeerOf(StorageArray a) => a.PeerArrayId ?? arrays.FirstOrDefault(p => p.PeerArrayId == a.Id)?.Id;
         foreach (var volume in content.Volumes)
         {
             var array = arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
             if (array is null) problems.Add($"volume {volume.Id} is on backend {volume.Host ?? "(none)"}, which no registered array serves");
-            else if (array.PeerArrayId is null) problems.Add($"volume {volume.Id} is on array {array.Name}, which has no replication peer");
+            else if (PeerOf(array) is null) problems.Add($"volume {volume.Id} is on array {array.Name}, which has no replication peer");
             else (bySource.TryGetValue(array, out var list) ? list : bySource[array] = []).Add(volume);
         }
 
@@ -33,7 +35,7 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
         var groups = await db.ReplicationGroups.Where(g => g.PlanId == plan.Id).ToListAsync(ct);
         foreach (var (source, volumes) in bySource)
         {
-            var target = arrays.Single(a => a.Id == source.PeerArrayId);
+            var target = arrays.Single(a => a.Id == PeerOf(source));
             var plugin = plugins.Get(source.Plugin);
             var spec = new ProtectionSpec(
                 plan.ProjectId,

@@ -16,8 +16,10 @@ namespace Draas.Workflows.Protection;
 /// </summary>
 public sealed class TenantCapture
 {
-    public async Task<ManifestContent> CaptureAsync(KeystoneSession site, Plan plan, CancellationToken ct)
+    /// <param name="projectId">The project the workload runs in now (after a reprotect, the recovery project); default the plan's.</param>
+    public async Task<ManifestContent> CaptureAsync(KeystoneSession site, Plan plan, CancellationToken ct, string? projectId = null)
     {
+        projectId ??= plan.ProjectId;
         var missing = new List<string>();
         var servers = new List<(Server Server, int Priority)>();
         foreach (var member in plan.Resources.Where(r => r.Kind == ResourceKind.Server))
@@ -29,7 +31,7 @@ public sealed class TenantCapture
 
         // One listing of the project's volumes gives attachments (with device names) and selector matches.
         var projectVolumes = new Dictionary<string, Volume>();
-        await foreach (var volume in site.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true, ProjectId = plan.ProjectId }, ct))
+        await foreach (var volume in site.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true, ProjectId = projectId }, ct))
             projectVolumes[volume.Id] = volume;
 
         var wanted = new HashSet<string>(plan.Resources.Where(r => r.Kind == ResourceKind.Volume).Select(r => r.ResourceId));
@@ -58,7 +60,7 @@ public sealed class TenantCapture
 
         return new ManifestContent
         {
-            ProjectId = plan.ProjectId,
+            ProjectId = projectId,
             Servers = [.. servers.Select(s => ServerEntryOf(s.Server, s.Priority, projectVolumes))],
             Volumes = [.. volumes.Select(VolumeEntryOf)],
             Images = images,

@@ -90,6 +90,7 @@ public sealed class OpenStackSimulator : IAsyncDisposable
         BlockStorageApi.Map(root.MapGroup("/volume"), site);
         ImageApi.Map(root.MapGroup("/image"), site);
         NetworkApi.Map(root.MapGroup("/network"), site);
+        Probe.ProbeAgentApi.Map(root, site);
     }
 
     public async ValueTask DisposeAsync()

@@ -29,11 +29,12 @@ public sealed class KeystoneStandIn : IDisposable
             .RespondWith(Response.Create().WithStatusCode(201)
                 .WithHeader("X-Subject-Token", ServiceToken)
                 .WithHeader("Content-Type", "application/json")
-                .WithBody(TokenBody("svc-user", "draas", "svc-project", "service", ["service", "admin"], DateTimeOffset.UtcNow.AddHours(1))));
+                .WithBody(TokenBody("svc-user", "draas", "svc-project", "service", ["service", "admin"], DateTimeOffset.UtcNow.AddDays(30))));
         AddToken(AdminToken, "admin-user", "admin", AdminProject, ["admin", "member", "reader"]);
     }
 
     /// <summary>Makes Keystone know a user token scoped to a project with the given roles.</summary>
+    // Tokens outlive accelerated lab clocks (a service on a 20x clock sees an hour pass in three minutes).
     public void AddToken(string token, string userId, string userName, string projectId, string[] roles, DateTimeOffset? expiresAt = null) =>
         Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingGet()
                 .WithHeader("X-Auth-Token", ServiceToken)
@@ -41,7 +42,7 @@ public sealed class KeystoneStandIn : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200)
                 .WithHeader("X-Subject-Token", token)
                 .WithHeader("Content-Type", "application/json")
-                .WithBody(TokenBody(userId, userName, projectId, "project-" + projectId[..6], roles, expiresAt ?? DateTimeOffset.UtcNow.AddHours(1))));
+                .WithBody(TokenBody(userId, userName, projectId, "project-" + projectId[..6], roles, expiresAt ?? DateTimeOffset.UtcNow.AddDays(30))));
 
     /// <summary>Accepts a site's password login (for site checks).</summary>
     public void AcceptPassword(string username, string password) =>
@@ -49,7 +50,7 @@ public sealed class KeystoneStandIn : IDisposable
                 .WithBody(b => b is not null && b.Contains($"\"name\":\"{username}\"") && b.Contains($"\"password\":\"{password}\"")))
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("X-Subject-Token", "gAAAAAsite-" + username)
                 .WithHeader("Content-Type", "application/json")
-                .WithBody(TokenBody("u-" + username, username, "p-" + username, "admin", ["admin"], DateTimeOffset.UtcNow.AddHours(1))));
+                .WithBody(TokenBody("u-" + username, username, "p-" + username, "admin", ["admin"], DateTimeOffset.UtcNow.AddDays(30))));
 
     public int ValidationCount(string token) =>
         Server.LogEntries.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Headers?.TryGetValue("X-Subject-Token", out var v) == true && v.Contains(token));

@@ -1,0 +1,149 @@
+using Draas.Data;
+using Draas.Domain.Audit;
+using Draas.Domain.Protection;
+using Draas.Domain.Runs;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Draas.Workflows.Runs;
+
+/// <summary>
+/// Moves a run forward, and is the only thing that does: with the run's row locked, it skips steps whose
+/// dependencies failed, claims ready steps up to the run's <c>max_parallel</c> with
+/// <c>FOR UPDATE SKIP LOCKED</c>, hands each to Hangfire as its own job, and closes the run when every
+/// step has ended. Any worker may pump any run at any time; the database decides, nothing is in memory.
+/// </summary>
+public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunReports reports, RunEffects effects, TimeProvider clock, ILogger<RunEngine> logger)
+{
+    /// <summary>How long a worker owns a running step without renewing it (real time: it is about the process being alive).</summary>
+    public static TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Queue a pump of the run on its own queue (drills never delay failovers).</summary>
+    public static void Kick(IBackgroundJobClient jobs, Guid runId, string queue, TimeSpan? delay = null)
+    {
+        if (delay is { } d && d > TimeSpan.Zero) jobs.Schedule<RunEngine>(queue, e => e.PumpAsync(runId, CancellationToken.None), d);
+        else jobs.Enqueue<RunEngine>(queue, e => e.PumpAsync(runId, CancellationToken.None));
+    }
+
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60, 60, 60, 60])]
+    public async Task PumpAsync(Guid runId, CancellationToken ct)
+    {
+        List<(Guid Step, int Attempt)> claimed;
+        string queue;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var run = (await db.Runs.FromSql($"SELECT *, xmin FROM runs WHERE id = {runId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+            if (run is null || RunStates.IsFinal(run.State)) return;
+            queue = run.Queue;
+            var now = clock.GetUtcNow();
+            if (run.State == RunState.Pending) run.TransitionTo(RunState.Running, now);
+            if (run.State == RunState.Running && now > run.StartedAt!.Value.AddSeconds(run.TimeoutSeconds))
+            {
+                run.Error = $"recovery_timeout of {run.TimeoutSeconds} s exceeded: no new step starts";
+                run.TransitionTo(RunState.Cancelling, now);
+            }
+
+            var steps = await db.Steps.Where(s => s.RunId == runId).OrderBy(s => s.Sequence).ToListAsync(ct);
+            // The run's row is locked: counting down through the entity is as atomic as the steps' own UPDATE.
+            run.StepsRemaining -= SettleBlocked(run, steps, now);
+            await db.SaveChangesAsync(ct);
+
+            var running = steps.Count(s => s.State == StepState.Running);
+            var room = Math.Max(0, run.MaxParallel - running);
+            claimed = room == 0 ? [] : await ClaimAsync(run, room, now, ct);
+            if (steps.All(s => StepStates.IsFinal(s.State)) && claimed.Count == 0)
+            {
+                await FinishAsync(run, steps, now, ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        foreach (var (step, attempt) in claimed)
+        {
+            jobs.Enqueue<StepJob>(queue, j => j.ExecuteAsync(step, attempt, CancellationToken.None));
+        }
+    }
+
+    /// <summary>Pending steps that can no longer run: a dependency failed (skipped), or the run is being
+    /// cancelled (cancelled, except the ones that must always run, such as a drill's cleanup).</summary>
+    private static int SettleBlocked(Domain.Runs.Run run, List<Step> steps, DateTimeOffset now)
+    {
+        var bySequence = steps.ToDictionary(s => s.Sequence);
+        var ended = 0;
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var step in steps.Where(s => s.State == StepState.Pending))
+            {
+                var blocker = step.DependsOn.Select(d => bySequence[d]).FirstOrDefault(d => StepStates.IsFinal(d.State) && d.State != StepState.Succeeded);
+                if (run.State == RunState.Cancelling && !step.Always)
+                {
+                    step.Error = run.Error ?? "the run was cancelled";
+                    step.TransitionTo(StepState.Cancelled, now);
+                }
+                else if (blocker is not null && !step.Always)
+                {
+                    step.Error = $"not run: {blocker.Kind} {blocker.Target} {blocker.State.ToString().ToLowerInvariant()}";
+                    step.TransitionTo(StepState.Skipped, now);
+                }
+                else continue;
+                ended++;
+                changed = true;
+            }
+        }
+        while (changed);
+        return ended;
+    }
+
+    private async Task<List<(Guid, int)>> ClaimAsync(Domain.Runs.Run run, int room, DateTimeOffset now, CancellationToken ct)
+    {
+        // A step is ready when each step it depends on succeeded (or, for an always-step, ended).
+        var ready = await db.Steps.FromSql($"""
+            SELECT s.*, s.xmin FROM steps s
+            WHERE s.run_id = {run.Id} AND s.state = 'pending' AND (s.not_before IS NULL OR s.not_before <= {now})
+              AND NOT EXISTS (
+                SELECT 1 FROM steps d
+                WHERE d.run_id = s.run_id AND d.sequence = ANY (s.depends_on)
+                  AND NOT (d.state = 'succeeded' OR (s.always AND d.state IN ('failed', 'skipped', 'cancelled'))))
+            ORDER BY s.sequence
+            LIMIT {room}
+            FOR UPDATE OF s SKIP LOCKED
+            """).ToListAsync(ct);
+        var lease = TimeProvider.System.GetUtcNow() + Lease;
+        foreach (var step in ready)
+        {
+            step.TransitionTo(StepState.Running, now);
+            step.LeaseUntil = lease;
+            step.NotBefore = null;
+        }
+        await db.SaveChangesAsync(ct);
+        return [.. ready.Select(s => (s.Id, s.Attempts))];
+    }
+
+    private async Task FinishAsync(Domain.Runs.Run run, List<Step> steps, DateTimeOffset now, CancellationToken ct)
+    {
+        var failed = steps.Where(s => s.State == StepState.Failed).ToList();
+        var outcome = run.State == RunState.Cancelling
+            ? (run.Error?.StartsWith("recovery_timeout", StringComparison.Ordinal) == true ? RunState.Failed : RunState.Cancelled)
+            : failed.Count > 0 ? RunState.Failed : RunState.Succeeded;
+        if (outcome == RunState.Failed && run.Error is null)
+            run.Error = string.Join("; ", failed.Select(s => $"{s.Kind} {s.Target}: {s.Error}"));
+        run.TransitionTo(outcome, now);
+        run.Report = await reports.BuildJsonAsync(run, steps, ct);
+        if (outcome == RunState.Succeeded) await effects.ApplyAsync(run, ct);
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = now,
+            ProjectId = run.ProjectId,
+            Action = $"run.{outcome.ToString().ToLowerInvariant()}",
+            ResourceType = "run",
+            ResourceId = run.Id.ToString(),
+            Outcome = outcome == RunState.Succeeded ? "success" : "failure",
+            RequestId = run.RequestId,
+            Detail = RunJson.Serialize(new { kind = run.Kind, plan_id = run.PlanId, error = run.Error }),
+        });
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Run {Run} ({Kind}) {Outcome}", run.Id, run.Kind, outcome);
+    }
+}

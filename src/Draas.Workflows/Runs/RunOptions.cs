@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+
+namespace Draas.Workflows.Runs;
+
+/// <summary>
+/// What a caller may tune per run (<c>"options": {...}</c>). Unknown keys are refused at the API so a typo
+/// never silently changes a recovery.
+/// </summary>
+public sealed record RunOptions
+{
+    public static readonly string[] Known =
+    [
+        "max_parallel", "recovery_timeout", "stop_primary", "keep_fixed_ips", "ignore_primary_failures",
+        "validation_retries", "network_mapping", "replicate_timeout",
+    ];
+
+    /// <summary>Steps of this run that may execute at once (seed 004's max_parallel_recoveries).</summary>
+    public int MaxParallel { get; init; } = 3;
+
+    /// <summary>The whole run's deadline in seconds; past it no new step starts and the run fails.</summary>
+    public int RecoveryTimeout { get; init; } = 1800;
+
+    /// <summary>Planned migration: shut the primary's servers down before the last sync.</summary>
+    public bool StopPrimary { get; init; } = true;
+
+    /// <summary>Ask Nova for the servers' original fixed IPs on the mapped networks.</summary>
+    public bool KeepFixedIps { get; init; }
+
+    /// <summary>Failover: go on when the primary site does not answer (it may be gone).</summary>
+    public bool IgnorePrimaryFailures { get; init; } = true;
+
+    /// <summary>Health-check attempts per server before the check fails.</summary>
+    public int ValidationRetries { get; init; } = 5;
+
+    /// <summary>Overrides the protection's network mapping for this run (a drill on an isolated network).</summary>
+    public Dictionary<string, string>? NetworkMapping { get; init; }
+
+    /// <summary>Planned migration: how long the last replication may take, in seconds.</summary>
+    public int ReplicateTimeout { get; init; } = 900;
+
+    public static RunOptions Parse(string? json)
+    {
+        var o = RunJson.Object(json);
+        return new RunOptions
+        {
+            MaxParallel = Int(o, "max_parallel") ?? 3,
+            RecoveryTimeout = Int(o, "recovery_timeout") ?? 1800,
+            StopPrimary = Bool(o, "stop_primary") ?? true,
+            KeepFixedIps = Bool(o, "keep_fixed_ips") ?? false,
+            IgnorePrimaryFailures = Bool(o, "ignore_primary_failures") ?? true,
+            ValidationRetries = Int(o, "validation_retries") ?? 5,
+            NetworkMapping = o["network_mapping"] is JsonObject map ? map.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? "") : null,
+            ReplicateTimeout = Int(o, "replicate_timeout") ?? 900,
+        };
+    }
+
+    /// <summary>Every problem with the options a caller sent, in plain words.</summary>
+    public static IReadOnlyList<string> Validate(JsonObject? options)
+    {
+        var problems = new List<string>();
+        if (options is null) return problems;
+        foreach (var (key, _) in options.Where(p => !Known.Contains(p.Key)))
+            problems.Add($"unknown option '{key}' (known: {string.Join(", ", Known)})");
+        void Range(string key, int min, int max)
+        {
+            if (options[key] is null) return;
+            if (options[key] is not JsonValue v || !v.TryGetValue<int>(out var n) || n < min || n > max)
+                problems.Add($"option '{key}' must be an integer from {min} to {max}");
+        }
+        void Flag(string key)
+        {
+            if (options[key] is not null && (options[key] is not JsonValue v || !v.TryGetValue<bool>(out _)))
+                problems.Add($"option '{key}' must be true or false");
+        }
+        Range("max_parallel", 1, 64);
+        Range("recovery_timeout", 60, 86400);
+        Range("validation_retries", 1, 100);
+        Range("replicate_timeout", 10, 86400);
+        Flag("stop_primary");
+        Flag("keep_fixed_ips");
+        Flag("ignore_primary_failures");
+        if (options["network_mapping"] is { } m && (m is not JsonObject mo || mo.Any(p => p.Value is not JsonValue pv || !pv.TryGetValue<string>(out _))))
+            problems.Add("option 'network_mapping' must map network names or ids to recovery network names or ids");
+        return problems;
+    }
+
+    private static int? Int(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
+
+    private static bool? Bool(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+}

@@ -1,0 +1,231 @@
+using System.Text.Json.Nodes;
+using Draas.Domain.Arrays;
+using Draas.Domain.Manifests;
+using Draas.Domain.Protection;
+using Draas.Domain.Runs;
+using Draas.Storage;
+
+namespace Draas.Workflows.Runs;
+
+/// <summary>What a run is planned from: the plan's newest manifest and the arrays and groups protecting it.</summary>
+public sealed record PlanningInput(
+    RunKind Kind,
+    TenantProtection Protection,
+    Plan Plan,
+    ManifestContent Manifest,
+    IReadOnlyList<ReplicationGroup> Groups,
+    IReadOnlyList<StorageArray> Arrays,
+    RunOptions Options,
+    Func<StorageArray, IStoragePlugin> Plugin);
+
+/// <summary>
+/// Turns a plan into the ordered steps of a run and the edges between them. Pure: a dry run shows
+/// exactly this list, and the real run executes exactly this list. Phases are for people (a progress bar
+/// each); the edges decide what may start: a volume's import waits only for its own promote, a server
+/// for its own volumes, flavor and keypair and for every server of the priority group before it.
+/// </summary>
+public static class RunPlanner
+{
+    public const string Preflight = "preflight";
+    public const string StopServer = "stop_server";
+    public const string ReplicateNow = "replicate_now";
+    public const string PromoteVolume = "promote_volume";
+    public const string ImportVolume = "import_volume";
+    public const string EnsureFlavor = "ensure_flavor";
+    public const string EnsureKeypair = "ensure_keypair";
+    public const string BootServer = "boot_server";
+    public const string HealthCheck = "health_check";
+    public const string Cleanup = "cleanup";
+    public const string Reprotect = "reprotect";
+
+    public static IReadOnlyList<StepSpec> Plan(PlanningInput input)
+    {
+        var steps = new List<StepSpec>();
+        int Add(int phase, string kind, string? target, JsonObject data, IEnumerable<int> after, bool always = false)
+        {
+            var spec = new StepSpec(steps.Count + 1, phase, kind, target, data, [.. after.Distinct().Order()], always);
+            steps.Add(spec);
+            return spec.Sequence;
+        }
+
+        var preflight = Add(0, Preflight, null, new JsonObject
+        {
+            ["kind"] = Word(input.Kind),
+            ["primary_required"] = input.Kind != RunKind.Failover || !input.Options.IgnorePrimaryFailures,
+        }, []);
+        if (input.Kind == RunKind.Reprotect)
+        {
+            Add(1, Reprotect, null, new JsonObject { ["groups"] = new JsonArray([.. input.Groups.Select(g => (JsonNode)g.Name)]) }, [preflight]);
+            return steps;
+        }
+
+        var migrating = input.Kind is RunKind.PlannedMigration or RunKind.Failback;
+        var ready = new List<int> { preflight };
+        var replicated = new Dictionary<Guid, int>();
+        if (migrating)
+        {
+            if (input.Options.StopPrimary)
+            {
+                foreach (var server in input.Manifest.Servers.OrderBy(s => s.Name, StringComparer.Ordinal))
+                    ready.Add(Add(1, StopServer, server.Id, new JsonObject { ["server_id"] = server.Id, ["name"] = server.Name }, [preflight]));
+            }
+            foreach (var group in input.Groups.OrderBy(g => g.Name, StringComparer.Ordinal))
+                replicated[group.Id] = Add(1, ReplicateNow, group.Name, new JsonObject { ["group_id"] = group.Id.ToString(), ["mode"] = Word(group.Mode) }, ready);
+        }
+
+        // Volumes: promote on the recovery array, then import into the recovery site's Cinder.
+        var imported = new Dictionary<string, int>();
+        foreach (var volume in input.Manifest.Volumes.OrderBy(v => v.Name ?? v.Id, StringComparer.Ordinal).ThenBy(v => v.Id, StringComparer.Ordinal))
+        {
+            var (group, source, target, arrayName) = Locate(input, volume);
+            var promote = Add(2, PromoteVolume, volume.Id, new JsonObject
+            {
+                ["volume_id"] = volume.Id,
+                ["name"] = volume.Name,
+                ["size_gib"] = volume.Size,
+                ["group_id"] = group?.Id.ToString(),
+                ["group"] = group?.Name,
+                ["source_array"] = source?.Name,
+                ["target_array"] = target?.Name,
+                ["array_volume"] = arrayName,
+                ["purpose"] = input.Kind == RunKind.Drill ? "drill" : "failover",
+            }, group is not null && replicated.TryGetValue(group.Id, out var r) ? [preflight, r] : [preflight]);
+            imported[volume.Id] = Add(3, ImportVolume, volume.Id, new JsonObject
+            {
+                ["volume_id"] = volume.Id,
+                ["name"] = volume.Name,
+                ["volume_type"] = volume.VolumeType,
+                ["bootable"] = volume.Bootable,
+                ["host"] = target?.CinderBackend,
+            }, [promote]);
+        }
+
+        var flavors = new Dictionary<string, int>();
+        foreach (var server in input.Manifest.Servers)
+        {
+            var key = FlavorKey(server.Flavor);
+            if (flavors.ContainsKey(key)) continue;
+            flavors[key] = Add(3, EnsureFlavor, key, new JsonObject
+            {
+                ["name"] = server.Flavor.Name,
+                ["vcpus"] = server.Flavor.Vcpus,
+                ["ram"] = server.Flavor.Ram,
+                ["disk"] = server.Flavor.Disk,
+                ["extra_specs"] = new JsonObject([.. server.Flavor.ExtraSpecs.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
+            }, [preflight]);
+        }
+        var keypairs = new Dictionary<string, int>();
+        foreach (var keypair in input.Manifest.Keypairs.Where(k => input.Manifest.Servers.Any(s => s.KeyName == k.Name)))
+        {
+            if (keypairs.ContainsKey(keypair.Name)) continue;
+            keypairs[keypair.Name] = Add(3, EnsureKeypair, keypair.Name, new JsonObject { ["name"] = keypair.Name, ["fingerprint"] = keypair.Fingerprint }, [preflight]);
+        }
+
+        // Servers by priority group: every server of a group is ACTIVE before the next group boots.
+        var mapping = NetworkMapping(input);
+        var groups = input.Manifest.Servers.GroupBy(s => s.PriorityGroup).OrderBy(g => g.Key).ToList();
+        var previous = new List<int>();
+        var booted = new Dictionary<string, int>();
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var current = new List<int>();
+            foreach (var server in groups[i].OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal))
+            {
+                var after = new List<int>(previous) { flavors[FlavorKey(server.Flavor)] };
+                after.AddRange(server.Disks.Where(d => imported.ContainsKey(d.VolumeId)).Select(d => imported[d.VolumeId]));
+                if (server.KeyName is not null && keypairs.TryGetValue(server.KeyName, out var k)) after.Add(k);
+                if (after.Count == previous.Count + 1 && !server.Disks.Any()) after.Add(preflight);
+                var seq = Add(4 + i, BootServer, server.Id, BootInput(input, server, mapping), after);
+                current.Add(seq);
+                booted[server.Id] = seq;
+            }
+            previous = current;
+        }
+
+        var healthPhase = 4 + groups.Count;
+        foreach (var check in HealthChecks(input))
+        {
+            if (!booted.TryGetValue(check.ServerId, out var boot)) continue;
+            Add(healthPhase, HealthCheck, check.ServerId, check.Json, [boot]);
+        }
+
+        if (input.Kind == RunKind.Drill)
+            Add(healthPhase + 1, Cleanup, null, new JsonObject { ["project_prefix"] = "draas-drill-" }, steps.Select(s => s.Sequence).ToList(), always: true);
+        if (input.Kind == RunKind.Failback)
+            Add(healthPhase + 1, Reprotect, null, new JsonObject { ["groups"] = new JsonArray([.. input.Groups.Select(g => (JsonNode)g.Name)]) }, steps.Select(s => s.Sequence).ToList());
+        return steps;
+    }
+
+    public static string FlavorKey(FlavorEntry flavor) => flavor.Name ?? $"{flavor.Vcpus}c-{flavor.Ram}m-{flavor.Disk}g";
+
+    /// <summary>The replication group and arrays a volume is protected by; nulls when it is not (preflight says why).</summary>
+    public static (ReplicationGroup? Group, StorageArray? Source, StorageArray? Target, string? ArrayVolume) Locate(PlanningInput input, VolumeEntry volume)
+    {
+        var source = input.Arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
+        if (source is null) return (null, null, null, null);
+        var arrayName = input.Plugin(source).CinderVolumeName(volume.NameId ?? volume.Id);
+        var group = input.Groups.FirstOrDefault(g => g.SourceArrayId == source.Id && g.Members.Contains(arrayName));
+        var target = group is null ? null : input.Arrays.FirstOrDefault(a => a.Id == group.TargetArrayId);
+        return (group, source, target, arrayName);
+    }
+
+    /// <summary>Primary network (name or id) → recovery network; turned round after a reprotect.</summary>
+    public static IReadOnlyDictionary<string, string> NetworkMapping(PlanningInput input) =>
+        input.Options.NetworkMapping
+        ?? (input.Protection.Reversed
+            ? input.Protection.NetworkMapping.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key)
+            : input.Protection.NetworkMapping);
+
+    private static JsonObject BootInput(PlanningInput input, ServerEntry server, IReadOnlyDictionary<string, string> mapping)
+    {
+        var networks = new JsonArray();
+        foreach (var port in server.Networks.Where(p => p.Type is null or "fixed"))
+        {
+            networks.Add(new JsonObject
+            {
+                ["from"] = port.Network,
+                ["to"] = mapping.GetValueOrDefault(port.Network),
+                ["fixed_ip"] = input.Options.KeepFixedIps ? port.Address : null,
+            });
+        }
+        return new JsonObject
+        {
+            ["server_id"] = server.Id,
+            ["name"] = server.Name,
+            ["flavor"] = FlavorKey(server.Flavor),
+            ["key_name"] = server.KeyName,
+            ["boot_volume"] = server.BootVolumeId,
+            ["image"] = server.ImageId,
+            ["data_volumes"] = new JsonArray([.. server.Disks.Where(d => d.VolumeId != server.BootVolumeId).Select(d => (JsonNode)d.VolumeId)]),
+            ["networks"] = networks,
+            ["priority_group"] = server.PriorityGroup,
+        };
+    }
+
+    private sealed record Check(string ServerId, JsonObject Json);
+
+    /// <summary>The plan's checks, each naming its server by id or name: <c>{"server": "web", "type": "http", "port": 80, "path": "/"}</c>.</summary>
+    private static IEnumerable<Check> HealthChecks(PlanningInput input)
+    {
+        if (input.Plan.HealthChecks is null) yield break;
+        foreach (var node in JsonNode.Parse(input.Plan.HealthChecks)!.AsArray().OfType<JsonObject>())
+        {
+            var who = (node["server_id"] ?? node["server"])?.ToString();
+            var server = input.Manifest.Servers.FirstOrDefault(s => s.Id == who || s.Name == who);
+            if (server is null) continue;
+            var check = new JsonObject
+            {
+                ["server_id"] = server.Id,
+                ["name"] = server.Name,
+                ["type"] = node["type"]?.ToString() ?? "tcp",
+                ["port"] = node["port"]?.DeepClone() ?? 22,
+                ["path"] = node["path"]?.ToString() ?? "/",
+                ["expect_status"] = node["expect_status"]?.DeepClone() ?? 200,
+                ["retries"] = input.Options.ValidationRetries,
+            };
+            yield return new Check(server.Id, check);
+        }
+    }
+
+    public static string Word<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+}

@@ -1,0 +1,53 @@
+using Draas.Data;
+using Draas.Domain.Runs;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Draas.Workflows.Runs;
+
+/// <summary>
+/// What makes a run survive a killed worker: a running step whose lease lapsed goes back to pending
+/// (its handler is idempotent, so the next attempt finds the earlier work), and every unfinished run
+/// is pumped again, so a pump lost with its process is never the end of a run.
+/// </summary>
+public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog> logger) : BackgroundService
+{
+    public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Run watchdog sweep failed: {Error}", e.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DraasDbContext>();
+        var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
+        var now = TimeProvider.System.GetUtcNow();
+        var lapsed = await db.Database.ExecuteSqlAsync($"""
+            UPDATE steps SET state = 'pending', lease_until = NULL, error = 'the worker running this step stopped; retrying'
+            WHERE state = 'running' AND lease_until < {now}
+            """, ct);
+        if (lapsed > 0) logger.LogWarning("{Count} running steps lost their worker and were re-queued", lapsed);
+        var active = await db.Runs.AsNoTracking()
+            .Where(r => r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.Cancelling)
+            .Select(r => new { r.Id, r.Queue }).ToListAsync(ct);
+        foreach (var run in active) RunEngine.Kick(jobs, run.Id, run.Queue);
+    }
+}

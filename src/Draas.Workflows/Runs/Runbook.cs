@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using Draas.Domain.Protection;
+using Draas.Domain.Sites;
+
+namespace Draas.Workflows.Runs;
+
+/// <summary>
+/// The tenant's DR runbook in Markdown, in the shape of seed 004's template: pre-recovery checklist, the
+/// ordered steps a failover would take (the planner's own list, with the tenant's real names),
+/// post-recovery actions and contacts. Generated, so it never drifts from what the service would do.
+/// </summary>
+public static class Runbook
+{
+    public sealed record PlanPart(Plan Plan, IReadOnlyList<StepSpec> Steps, int Servers, int Volumes, DateTimeOffset? ManifestAt);
+
+    public static string Render(TenantProtection protection, Site primary, Site recovery, IReadOnlyList<PlanPart> plans, DateTimeOffset now)
+    {
+        var md = new StringBuilder();
+        void Line(string text = "") => md.AppendLine(text);
+        var (from, to) = protection.Reversed ? (recovery, primary) : (primary, recovery);
+        Line($"# DR runbook: {protection.Name}");
+        Line();
+        Line(string.Create(CultureInfo.InvariantCulture, $"Generated {now:yyyy-MM-dd HH:mm} UTC from the service's current plans. Workload runs at **{from.Name}**, recovers to **{to.Name}**."));
+        Line();
+        Line("| | |");
+        Line("| --- | --- |");
+        Line($"| Primary project | {protection.PrimaryProjectId} at {primary.Name} |");
+        Line($"| Recovery project | {protection.RecoveryProjectId ?? "(not set)"} at {recovery.Name} |");
+        Line(string.Create(CultureInfo.InvariantCulture, $"| RPO target | {protection.RpoTargetSeconds} s |"));
+        Line($"| Drill schedule | {protection.DrillSchedule ?? "none"} |");
+        Line($"| Status | {RunPlanner.Word(protection.Status)}{(protection.Reversed ? " (reversed)" : "")} |");
+        Line();
+        Line("## 1. Pre-recovery checklist");
+        Line();
+        Line($"- [ ] Declare the disaster (or schedule the migration) with the contacts below.");
+        Line($"- [ ] `draasctl status <plan>` shows the newest recovery point and the lag against the RPO target.");
+        Line($"- [ ] The recovery site {to.Name} answers (Keystone, Nova, Cinder, Glance) and its arrays are reachable: the run's preflight checks all of it.");
+        Line($"- [ ] Network mapping is complete: {(protection.NetworkMapping.Count == 0 ? "**no networks mapped**" : string.Join(", ", protection.NetworkMapping.Select(p => $"`{p.Key}` → `{p.Value}`")))}.");
+        Line($"- [ ] Dry run first: `draasctl run create --plan <plan> --kind failover --dry-run` lists exactly the steps below.");
+        Line();
+        Line("## 2. Recovery steps");
+        foreach (var part in plans)
+        {
+            Line();
+            Line(string.Create(CultureInfo.InvariantCulture, $"### Plan {part.Plan.Name}: {part.Servers} servers, {part.Volumes} volumes ({RunPlanner.Word(part.Plan.ReplicationMode)} replication, manifest of {part.ManifestAt:yyyy-MM-dd HH:mm})"));
+            Line();
+            Line($"Start: `draasctl run create --plan {part.Plan.Name} --kind failover` (disaster) or `--kind planned_migration` (no data loss).");
+            Line();
+            Line("| # | phase | step | target | details | after |");
+            Line("| --- | --- | --- | --- | --- | --- |");
+            foreach (var s in part.Steps)
+            {
+                var name = s.Input["name"]?.ToString();
+                Line(string.Create(CultureInfo.InvariantCulture, $"| {s.Sequence} | {s.Phase} | {s.Kind} | {name ?? s.Target ?? ""} | {Details(s)} | {string.Join(", ", s.DependsOn)} |"));
+            }
+        }
+        Line();
+        Line("## 3. Post-recovery actions");
+        Line();
+        Line("- [ ] Read the run report (`draasctl run report <run> --markdown`): RTO, RPO, every server's health check.");
+        Line("- [ ] Point DNS / floating IPs at the recovered servers (addresses are in the report).");
+        Line("- [ ] Reprotect (`--kind reprotect`) so the recovered workload replicates back; fail back later with `--kind failback`.");
+        Line();
+        Line("## 4. Contacts");
+        Line();
+        foreach (var contact in protection.Contacts.DefaultIfEmpty("(none recorded)")) Line($"- {contact}");
+        if (protection.WebhookUrl is not null) Line($"- webhook: {protection.WebhookUrl}");
+        return md.ToString();
+    }
+
+    private static string Details(StepSpec s) => s.Kind switch
+    {
+        RunPlanner.PromoteVolume => $"{s.Input["array_volume"]} on {s.Input["source_array"]} → {s.Input["target_array"]}",
+        RunPlanner.ImportVolume => $"manage into {s.Input["host"]}, type {s.Input["volume_type"]}",
+        RunPlanner.EnsureFlavor => $"{s.Input["vcpus"]} vCPU, {s.Input["ram"]} MiB, {s.Input["disk"]} GB",
+        RunPlanner.BootServer => $"flavor {s.Input["flavor"]}, priority group {s.Input["priority_group"]}",
+        RunPlanner.HealthCheck => $"{s.Input["type"]} port {s.Input["port"]}",
+        _ => "",
+    };
+}

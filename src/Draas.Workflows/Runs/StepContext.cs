@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Draas.Data;
+using Draas.Domain.Arrays;
+using Draas.Domain.Manifests;
+using Draas.Domain.Protection;
+using Draas.Domain.Runs;
+using Draas.Domain.Sites;
+using Draas.OpenStack.Identity;
+using Draas.Storage;
+using Draas.Workflows.Protection;
+using Draas.Workflows.Sites;
+using Microsoft.EntityFrameworkCore;
+
+namespace Draas.Workflows.Runs;
+
+/// <summary>
+/// Everything a step may need, read from the database when the step starts: the run and its options,
+/// the protection and which way it points, the manifest it recovers, the replication groups with their
+/// arrays, sessions at both sites, and what earlier steps of the run produced.
+/// </summary>
+public sealed class StepContext
+{
+    private readonly SiteSessionPool _sessions;
+    private readonly StoragePluginCatalog _plugins;
+    private readonly ArrayReferences _references;
+    private readonly Dictionary<(string Kind, string? Target), JsonObject> _outputs;
+
+    private StepContext(Run run, Step step, TenantProtection protection, Plan plan, ManifestContent manifest, Site source, Site target,
+        IReadOnlyList<StorageArray> arrays, IReadOnlyList<ReplicationGroup> groups, Dictionary<(string, string?), JsonObject> outputs,
+        SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, TimeProvider clock)
+    {
+        Run = run;
+        Step = step;
+        Protection = protection;
+        Plan = plan;
+        Manifest = manifest;
+        SourceSite = source;
+        TargetSite = target;
+        Arrays = arrays;
+        Groups = groups;
+        _outputs = outputs;
+        _sessions = sessions;
+        _plugins = plugins;
+        _references = references;
+        Clock = clock;
+        Input = RunJson.Object(step.Input);
+        Options = RunOptions.Parse(run.Options);
+    }
+
+    public Run Run { get; }
+    public Step Step { get; }
+    public JsonObject Input { get; }
+    public RunOptions Options { get; }
+    public TenantProtection Protection { get; }
+    public Plan Plan { get; }
+    public ManifestContent Manifest { get; }
+    public IReadOnlyList<StorageArray> Arrays { get; }
+    public IReadOnlyList<ReplicationGroup> Groups { get; }
+    public TimeProvider Clock { get; }
+
+    /// <summary>Where the workload runs now (the primary, or the recovery site after a reprotect).</summary>
+    public Site SourceSite { get; }
+
+    /// <summary>Where the run brings it up.</summary>
+    public Site TargetSite { get; }
+
+    public string? SourceProjectId => Protection.Reversed ? Protection.RecoveryProjectId : Protection.PrimaryProjectId;
+
+    /// <summary>The project the run recovers into: a drill's own temporary project, else the other side's project.</summary>
+    public string? TargetProjectId => Run.TargetProjectId ?? (Run.Kind == RunKind.Drill ? null : Protection.Reversed ? Protection.PrimaryProjectId : Protection.RecoveryProjectId);
+
+    public bool IsDrill => Run.Kind == RunKind.Drill;
+
+    /// <summary>The metadata value that marks what this run created (servers, volumes).</summary>
+    public string RunMark => Run.Id.ToString();
+
+    /// <summary>The name prefix of what a drill creates at the recovery site (project, flavors, keypairs).</summary>
+    public string DrillPrefix => RunNames.DrillPrefix(Run.Id);
+
+    public KeystoneSession SourceAdmin => _sessions.For(SourceSite);
+    public KeystoneSession TargetAdmin => _sessions.For(TargetSite);
+
+    /// <summary>The service user at the recovery site, scoped to the project being recovered into.</summary>
+    public KeystoneSession TargetProject => _sessions.For(TargetSite, TargetProjectId ?? throw new StepFailedException("the run has no target project yet (preflight did not finish)"));
+
+    public KeystoneSession SourceProject => _sessions.For(SourceSite, SourceProjectId);
+
+    public IStoragePlugin Plugin(StorageArray array) => _plugins.Get(array.Plugin);
+
+    public ArrayRef Ref(StorageArray array) => _references.For(array);
+
+    public StorageArray Array(Guid id) => Arrays.Single(a => a.Id == id);
+
+    /// <summary>A replication group as the plugin addresses it, from the side the workload runs now.</summary>
+    public ReplicationGroupRef GroupRef(ReplicationGroup group) =>
+        new(group.Name, ArrayReferences.ModeOf(group.Mode), Ref(Array(group.SourceArrayId)), Ref(Array(group.TargetArrayId)));
+
+    public ReplicationGroup Group(Guid id) => Groups.SingleOrDefault(g => g.Id == id) ?? throw new StepFailedException($"replication group {id} is gone");
+
+    public VolumeEntry Volume(string id) => Manifest.Volumes.SingleOrDefault(v => v.Id == id) ?? throw new StepFailedException($"volume {id} is not in the run's manifest");
+
+    public ServerEntry Server(string id) => Manifest.Servers.SingleOrDefault(s => s.Id == id) ?? throw new StepFailedException($"server {id} is not in the run's manifest");
+
+    /// <summary>What an earlier, succeeded step of this run produced; null if it has not.</summary>
+    public JsonObject? Output(string kind, string? target) => _outputs.GetValueOrDefault((kind, target));
+
+    public IEnumerable<(string? Target, JsonObject Output)> Outputs(string kind) =>
+        _outputs.Where(o => o.Key.Kind == kind).Select(o => (o.Key.Target, o.Value));
+
+    public string Required(string key) => Input[key]?.GetValue<string>() ?? throw new StepFailedException($"step input lacks '{key}'");
+
+    public static async Task<StepContext> LoadAsync(DraasDbContext db, Run run, Step step, SiteSessionPool sessions, StoragePluginCatalog plugins,
+        ArrayReferences references, TimeProvider clock, CancellationToken ct)
+    {
+        var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == run.ProtectionId, ct);
+        var plan = await db.Plans.AsNoTracking().Include(p => p.Resources).SingleOrDefaultAsync(p => p.Id == run.PlanId, ct)
+            ?? throw new StepFailedException("the run's plan was deleted");
+        var manifest = await db.Manifests.AsNoTracking().SingleOrDefaultAsync(m => m.Id == run.ManifestId, ct)
+            ?? throw new StepFailedException("the run's manifest was deleted");
+        var sites = await db.Sites.AsNoTracking().Where(s => s.Id == protection.PrimarySiteId || s.Id == protection.RecoverySiteId).ToListAsync(ct);
+        var primary = sites.Single(s => s.Id == protection.PrimarySiteId);
+        var recovery = sites.Single(s => s.Id == protection.RecoverySiteId);
+        var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
+        var groups = await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == plan.Id).ToListAsync(ct);
+        var outputs = (await db.Steps.AsNoTracking().Where(s => s.RunId == run.Id && s.State == StepState.Succeeded && s.Output != null)
+                .Select(s => new { s.Kind, s.Target, s.Output }).ToListAsync(ct))
+            .ToDictionary(s => (s.Kind, s.Target), s => RunJson.Object(s.Output));
+        return new StepContext(run, step, protection, plan, ManifestCodec.FromJson(manifest.Content), protection.Reversed ? recovery : primary,
+            protection.Reversed ? primary : recovery, arrays, groups, outputs, sessions, plugins, references, clock);
+    }
+}

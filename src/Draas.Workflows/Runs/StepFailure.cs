@@ -1,0 +1,37 @@
+using System.Net;
+using Draas.OpenStack;
+using Draas.OpenStack.Core;
+using Draas.Storage;
+
+namespace Draas.Workflows.Runs;
+
+/// <summary>A step that cannot succeed as things stand: retrying would only repeat the answer.</summary>
+public sealed class StepFailedException(string message, object? output = null) : Exception(message)
+{
+    /// <summary>What the step found, kept with the failure (a cleanup's leftovers).</summary>
+    public object? Output { get; } = output;
+}
+
+/// <summary>Which failures are worth another attempt of a step. The clients already retried each call;
+/// a step retries the longer outages (an API that stayed down, a wait that timed out).</summary>
+public static class StepFailures
+{
+    public static bool IsTransient(Exception e) => e switch
+    {
+        StepFailedException => false,
+        ResourceFailedException => false,
+        WaitTimeoutException => true,
+        OpenStackException o => o.StatusCode is null or HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests
+            or >= HttpStatusCode.InternalServerError,
+        ArrayException a => a.Kind is ArrayErrorKind.Unreachable or ArrayErrorKind.Timeout or ArrayErrorKind.Unknown,
+        HttpRequestException or TimeoutException or IOException => true,
+        _ => false,
+    };
+
+    /// <summary>The one sentence a report and the API show for a failure.</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        OpenStackException o when o.ServiceMessage is not null => $"{o.Message}",
+        _ => e.Message,
+    };
+}

@@ -1,0 +1,125 @@
+using Draas.Data;
+using Draas.Domain.Runs;
+using Draas.Storage;
+using Draas.Workflows.Protection;
+using Draas.Workflows.Sites;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Draas.Workflows.Runs;
+
+/// <summary>
+/// Executes one attempt of one step as its own Hangfire job. The attempt number is the job's ticket:
+/// a job that finds its step moved on (finished, or re-queued after this worker's lease ran out) does
+/// nothing. While it works it renews the step's lease; every ending is written with the same guard, and
+/// a step that ends counts the run's remaining steps down in the same transaction.
+/// </summary>
+public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBackgroundJobClient jobs, IEnumerable<IStepHandler> handlers,
+    SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, TimeProvider clock, ILogger<StepJob> logger)
+{
+    /// <summary>Per-attempt limit of one step, so one hung call cannot hold a run until its deadline.</summary>
+    public static TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    // Attempts are the engine's, counted on the step; Hangfire must not run an attempt twice by itself.
+    [AutomaticRetry(Attempts = 0)]
+    public async Task ExecuteAsync(Guid stepId, int attempt, CancellationToken ct)
+    {
+        var step = await db.Steps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == stepId, ct);
+        if (step is null || step.State != StepState.Running || step.Attempts != attempt)
+        {
+            logger.LogInformation("Step {Step} attempt {Attempt} is no longer this job's ({State}, attempt {Now})", stepId, attempt, step?.State, step?.Attempts);
+            return;
+        }
+        var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == step.RunId, ct);
+        using var lease = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        lease.CancelAfter(StepTimeout);
+        var renewal = RenewLeaseAsync(stepId, attempt, lease);
+        try
+        {
+            var handler = handlers.SingleOrDefault(h => h.Kind == step.Kind) ?? throw new StepFailedException($"no handler for step kind '{step.Kind}'");
+            var context = await StepContext.LoadAsync(db, run, step, sessions, plugins, references, clock, lease.Token);
+            logger.LogInformation("Run {Run} step {Sequence} {Kind} {Target}: attempt {Attempt}", run.Id, step.Sequence, step.Kind, step.Target, attempt);
+            var output = await handler.ExecuteAsync(context, lease.Token);
+            await EndAsync(step, attempt, StepState.Succeeded, RunJson.Serialize(output), null, null);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The process is stopping: the step stays running and is re-queued when its lease runs out.
+            throw;
+        }
+        catch (Exception e)
+        {
+            if (lease.IsCancellationRequested && !await StillOursAsync(stepId, attempt))
+            {
+                logger.LogWarning("Step {Step} attempt {Attempt} lost its lease ({Error}); its new attempt carries on", stepId, attempt, e.Message);
+                return;
+            }
+            var message = lease.IsCancellationRequested && e is OperationCanceledException
+                ? $"step attempt timed out after {StepTimeout.TotalSeconds:0} s"
+                : StepFailures.Describe(e);
+            var retry = (StepFailures.IsTransient(e) || e is OperationCanceledException) && step.Attempts < step.MaxAttempts;
+            var delay = TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(step.Attempts, 6)));
+            logger.LogWarning("Run {Run} step {Sequence} {Kind} {Target} attempt {Attempt} failed{Retry}: {Error}",
+                run.Id, step.Sequence, step.Kind, step.Target, attempt, retry ? $", retrying in {delay.TotalSeconds:0} s" : "", message);
+            var output = e is StepFailedException { Output: { } o } ? RunJson.Serialize(o) : null;
+            await EndAsync(step, attempt, retry ? StepState.Pending : StepState.Failed, output, message, retry ? clock.GetUtcNow() + delay : null);
+            if (retry)
+            {
+                RunEngine.Kick(jobs, run.Id, run.Queue, delay);
+                return;
+            }
+        }
+        finally
+        {
+            await lease.CancelAsync();
+            await renewal;
+        }
+        RunEngine.Kick(jobs, run.Id, run.Queue);
+    }
+
+    /// <summary>Writes the attempt's ending, only if the step is still this attempt's.</summary>
+    private async Task EndAsync(Step step, int attempt, StepState state, string? output, string? error, DateTimeOffset? notBefore)
+    {
+        var now = clock.GetUtcNow();
+        var word = state.ToString().ToLowerInvariant();
+        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var changed = await db.Database.ExecuteSqlAsync($"""
+            UPDATE steps SET state = {word}, output = COALESCE({output}::jsonb, output), error = {error}, lease_until = NULL,
+                not_before = {notBefore}, finished_at = CASE WHEN {word} = 'pending' THEN NULL ELSE {now} END
+            WHERE id = {step.Id} AND state = 'running' AND attempts = {attempt}
+            """, CancellationToken.None);
+        if (changed == 1 && state != StepState.Pending)
+            await db.Database.ExecuteSqlAsync($"UPDATE runs SET steps_remaining = steps_remaining - 1 WHERE id = {step.RunId}", CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
+    }
+
+    private async Task RenewLeaseAsync(Guid stepId, int attempt, CancellationTokenSource lease)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var own = scope.ServiceProvider.GetRequiredService<DraasDbContext>();
+        using var timer = new PeriodicTimer(RunEngine.Lease / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(lease.Token))
+            {
+                var until = TimeProvider.System.GetUtcNow() + RunEngine.Lease;
+                var renewed = await own.Database.ExecuteSqlAsync(
+                    $"UPDATE steps SET lease_until = {until} WHERE id = {stepId} AND state = 'running' AND attempts = {attempt}", lease.Token);
+                if (renewed == 0) await lease.CancelAsync();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            // The database is away: the attempt carries on; if it stays away, the lease lapses and the step is re-queued.
+            logger.LogWarning("Could not renew the lease of step {Step}: {Error}", stepId, e.Message);
+        }
+    }
+
+    private async Task<bool> StillOursAsync(Guid stepId, int attempt) =>
+        await db.Steps.AsNoTracking().AnyAsync(s => s.Id == stepId && s.State == StepState.Running && s.Attempts == attempt);
+}

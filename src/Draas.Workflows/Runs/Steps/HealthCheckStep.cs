@@ -1,0 +1,63 @@
+using System.Net.Sockets;
+
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>
+/// Checks a recovered server answers (TCP connect, or HTTP with the expected status), from the recovery
+/// site's view: through the site's probe agent when it has one, else from the service itself. Retries
+/// with backoff (<c>validation_retries</c>) before it fails.
+/// </summary>
+public sealed class HealthCheckStep(IHttpClientFactory http) : IStepHandler
+{
+    public string Kind => RunPlanner.HealthCheck;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var boot = c.Output(RunPlanner.BootServer, c.Required("server_id")) ?? throw new StepFailedException("the server was not booted");
+        var address = boot["addresses"]?.AsArray().Select(a => a?["address"]?.GetValue<string>()).FirstOrDefault(a => a is not null)
+            ?? throw new StepFailedException($"{boot["name"]} has no address to check");
+        var type = c.Input["type"]?.GetValue<string>() ?? "tcp";
+        var port = c.Input["port"]?.GetValue<int>() ?? 22;
+        var path = c.Input["path"]?.GetValue<string>() ?? "/";
+        var expect = c.Input["expect_status"]?.GetValue<int>() ?? 200;
+        var retries = c.Input["retries"]?.GetValue<int>() ?? 5;
+        string? last = null;
+        for (var attempt = 1; attempt <= retries; attempt++)
+        {
+            last = await ProbeAsync(c.TargetSite.ProbeUrl, type, address, port, path, expect, ct);
+            if (last is null) return new { address, type, port, attempts = attempt, healthy = true };
+            if (attempt < retries) await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt * 2)), c.Clock, ct);
+        }
+        throw new StepFailedException($"{boot["name"]} ({address}) failed its {type} check on port {port} {retries} times: {last}",
+            new { address, type, port, attempts = retries, healthy = false, error = last });
+    }
+
+    /// <summary>Null when healthy, else what went wrong.</summary>
+    private async Task<string?> ProbeAsync(string? agent, string type, string address, int port, string path, int expect, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            var client = http.CreateClient("health");
+            if (agent is not null)
+            {
+                var url = $"{agent.TrimEnd('/')}/probe?type={type}&address={Uri.EscapeDataString(address)}&port={port}&path={Uri.EscapeDataString(path)}";
+                using var answer = await client.GetAsync(url, timeout.Token);
+                return answer.IsSuccessStatusCode ? null : $"probe agent: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(timeout.Token)}";
+            }
+            if (type == "http")
+            {
+                using var answer = await client.GetAsync($"http://{address}:{port}{path}", timeout.Token);
+                return (int)answer.StatusCode == expect ? null : $"HTTP {(int)answer.StatusCode}, expected {expect}";
+            }
+            using var socket = new TcpClient();
+            await socket.ConnectAsync(address, port, timeout.Token);
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or SocketException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return e.Message;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Draas.OpenStack.BlockStorage.Manage;
+using Draas.OpenStack.BlockStorage.Volumes;
+
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>
+/// Imports a promoted volume into the recovery site's Cinder with manage-existing, under its original
+/// name, type, bootable flag and metadata, and waits until it is available (error_managing fails the step
+/// with Cinder's reason). The imported volume carries the run's mark, so a retry finds it instead of
+/// importing twice.
+/// </summary>
+public sealed class ImportVolumeStep : IStepHandler
+{
+    public string Kind => RunPlanner.ImportVolume;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var source = c.Volume(c.Required("volume_id"));
+        var promoted = c.Output(RunPlanner.PromoteVolume, source.Id) ?? throw new StepFailedException($"volume {source.Id} was not promoted");
+        var arrayVolume = promoted["array_volume"]!.GetValue<string>();
+        var cinder = c.TargetProject.BlockStorage;
+        var volume = await FindImportAsync(c, cinder.Volumes, source.Id, ct);
+        if (volume is null)
+        {
+            var metadata = new Dictionary<string, string>(source.Metadata) { [RunNames.RunKey] = c.RunMark, [RunNames.SourceKey] = source.Id };
+            var types = await cinder.VolumeTypes.ListAsync(false, ct).Select(t => t.Name).ToListAsync(ct);
+            volume = await cinder.Manage.ManageAsync(new ManageVolumeOptions
+            {
+                Host = c.Required("host"),
+                Ref = ManageVolumeOptions.SourceName(arrayVolume),
+                Name = source.Name,
+                Description = $"recovered by DRaaS run {c.Run.Id} from volume {source.Id}",
+                VolumeType = source.VolumeType is not null && types.Contains(source.VolumeType) ? source.VolumeType : null,
+                Bootable = source.Bootable,
+                Metadata = metadata,
+            }, ct);
+        }
+        volume = await cinder.Volumes.WaitForStatusAsync(volume.Id, "available", null, ct);
+        if (source.Bootable && !volume.Bootable) await cinder.Volumes.SetBootableAsync(volume.Id, true, ct);
+        return new
+        {
+            volume_id = volume.Id,
+            name = volume.Name,
+            size_gib = volume.Size,
+            host = volume.Host,
+            volume_type = volume.VolumeType,
+            from_array_volume = arrayVolume,
+        };
+    }
+
+    /// <summary>The volume an earlier attempt of this run imported for <paramref name="sourceId"/>.</summary>
+    public static async Task<Volume?> FindImportAsync(StepContext c, VolumesApi volumes, string sourceId, CancellationToken ct) =>
+        await volumes.ListAsync(null, ct).FirstOrDefaultAsync(v =>
+            v.Metadata.GetValueOrDefault(RunNames.RunKey) == c.RunMark && v.Metadata.GetValueOrDefault(RunNames.SourceKey) == sourceId, ct);
+}

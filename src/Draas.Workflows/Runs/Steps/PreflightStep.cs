@@ -1,0 +1,224 @@
+using System.Text.Json.Nodes;
+using Draas.Data;
+using Draas.Domain.Protection;
+using Draas.Domain.Runs;
+using Draas.OpenStack.Identity;
+using Draas.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>
+/// Looks before the run leaps, and lists every problem at once: the recovery site answers (Keystone, Nova,
+/// Cinder, Glance), its arrays answer and have room, a recovery point exists, every network is mapped to
+/// one that exists, quotas are not below what the run needs, and the primary answers when it must
+/// (a failover goes on without it). It also settles the run's target project (a drill makes its own,
+/// isolated one), gives the service user a role in it, chooses the recovery points, and for a drill
+/// records the recovery site's inventory for the after-cleanup comparison.
+/// </summary>
+public sealed class PreflightStep(DraasDbContext db) : IStepHandler
+{
+    public string Kind => RunPlanner.Preflight;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        var warnings = new List<string>();
+        var primaryRequired = c.Input["primary_required"]?.GetValue<bool>() ?? true;
+
+        async Task Check(string what, Func<Task> probe, bool required = true)
+        {
+            try
+            {
+                await probe();
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                (required ? problems : warnings).Add($"{what}: {StepFailures.Describe(e)}");
+            }
+        }
+
+        await CheckStateAsync(c, problems);
+        await Check($"primary site {c.SourceSite.Name}", () => c.SourceAdmin.GetTokenInfoAsync(ct), primaryRequired);
+        var target = c.TargetAdmin;
+        await Check($"recovery site {c.TargetSite.Name} Keystone", () => target.GetTokenInfoAsync(ct));
+        await Check($"recovery site {c.TargetSite.Name} Nova", () => target.Compute.Admin.ListAvailabilityZonesAsync(ct));
+        await Check($"recovery site {c.TargetSite.Name} Cinder", () => target.BlockStorage.Admin.ListPoolsAsync(ct));
+        await Check($"recovery site {c.TargetSite.Name} Glance", async () => await target.Image.ListAsync(null, ct).FirstOrDefaultAsync(ct));
+        if (problems.Count > 0) throw new StepFailedException(Summary(problems), new { problems, warnings });
+
+        var points = new JsonObject();
+        if (c.Run.Kind != RunKind.Reprotect)
+        {
+            await CheckArraysAsync(c, problems, warnings, ct);
+            if (c.Run.Kind is RunKind.Drill or RunKind.Failover) await ChoosePointsAsync(c, points, problems, ct);
+        }
+        var networks = await CheckNetworksAsync(c, problems, ct);
+
+        string? project = null;
+        Inventory? before = null;
+        if (problems.Count == 0 && c.Run.Kind != RunKind.Reprotect)
+        {
+            if (c.IsDrill) before = await Inventory.TakeAsync(target, ct);
+            project = c.IsDrill ? await DrillProjectAsync(c, ct) : c.TargetProjectId;
+            if (project is null) problems.Add("the protection has no recovery project to recover into");
+            else
+            {
+                await GrantServiceUserAsync(target, project, ct);
+                await CheckQuotasAsync(c, target, project, problems, ct);
+            }
+        }
+        if (problems.Count > 0) throw new StepFailedException(Summary(problems), new { problems, warnings });
+
+        var run = await db.Runs.SingleAsync(r => r.Id == c.Run.Id, ct);
+        run.TargetProjectId = project ?? run.TargetProjectId;
+        var times = points.Select(p => p.Value?["time"]?.GetValue<DateTimeOffset>()).OfType<DateTimeOffset>().ToList();
+        if (times.Count > 0) run.RecoveryPointAt = times.Min();
+        await db.SaveChangesAsync(ct);
+        return new { target_project_id = project, recovery_points = points, networks, warnings, inventory_before = before };
+    }
+
+    private static string Summary(List<string> problems) => $"{problems.Count} problem(s): {string.Join("; ", problems)}";
+
+    private static Task CheckStateAsync(StepContext c, List<string> problems)
+    {
+        var p = c.Protection;
+        switch (c.Run.Kind)
+        {
+            case RunKind.Drill or RunKind.Failover or RunKind.PlannedMigration when p.Status == ProtectionStatus.FailedOver:
+                problems.Add("the protection is failed over: reprotect it before another recovery");
+                break;
+            case RunKind.Reprotect when p.Status != ProtectionStatus.FailedOver:
+                problems.Add("only a failed-over protection can be reprotected");
+                break;
+            case RunKind.Failback when !p.Reversed:
+                problems.Add("the workload already runs at its primary site: nothing to fail back");
+                break;
+        }
+        if (c.Manifest.Missing.Count > 0 && c.Run.Kind == RunKind.Drill)
+            problems.Add($"the plan names resources the primary no longer has: {string.Join(", ", c.Manifest.Missing)}");
+        return Task.CompletedTask;
+    }
+
+    private static async Task CheckArraysAsync(StepContext c, List<string> problems, List<string> warnings, CancellationToken ct)
+    {
+        foreach (var volume in c.Manifest.Volumes)
+        {
+            var source = c.Arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
+            var name = source is null ? null : c.Plugin(source).CinderVolumeName(volume.NameId ?? volume.Id);
+            if (source is null || !c.Groups.Any(g => g.SourceArrayId == source.Id && g.Members.Contains(name!)))
+                problems.Add($"volume {volume.Name ?? volume.Id} ({volume.Id}) is not replicated yet");
+        }
+        foreach (var group in c.Groups)
+        {
+            var targetArray = c.Array(group.TargetArrayId);
+            var plugin = c.Plugin(targetArray);
+            try
+            {
+                var probe = await plugin.ProbeAsync(c.Ref(targetArray), ct);
+                var needed = c.Manifest.Volumes.Where(v => group.Members.Contains(plugin.CinderVolumeName(v.NameId ?? v.Id))).Sum(v => (long)v.Size << 30);
+                var free = probe.CapacityBytes - probe.UsedBytes;
+                if (probe.CapacityBytes > 0 && needed > free)
+                    problems.Add($"array {targetArray.Name} has {free >> 30} GiB free, the run may need {needed >> 30} GiB");
+            }
+            catch (ArrayException e)
+            {
+                problems.Add($"recovery array {targetArray.Name}: {e.Message}");
+                continue;
+            }
+            try
+            {
+                var status = await plugin.GetReplicationStatusAsync(c.GroupRef(group), ct);
+                if (status.Health != ReplicationHealth.Healthy) warnings.Add($"group {group.Name}: replication {status.Health}: {status.Detail}");
+            }
+            catch (ArrayException e)
+            {
+                warnings.Add($"group {group.Name}: replication status unknown: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>The recovery point per group: the newest, a given id, or the newest at or before a given time.</summary>
+    private static async Task ChoosePointsAsync(StepContext c, JsonObject points, List<string> problems, CancellationToken ct)
+    {
+        var wanted = c.Run.RecoveryPoint;
+        DateTimeOffset? until = DateTimeOffset.TryParse(wanted, out var t) ? t : null;
+        foreach (var group in c.Groups)
+        {
+            var plugin = c.Plugin(c.Array(group.TargetArrayId));
+            RecoveryPoint? chosen = null;
+            try
+            {
+                await foreach (var point in plugin.ListRecoveryPointsAsync(c.GroupRef(group), ct))
+                {
+                    if (wanted == "latest" || point.Id == wanted || (until is not null && point.Time <= until))
+                    {
+                        chosen = point;
+                        break;
+                    }
+                }
+            }
+            catch (ArrayException e)
+            {
+                problems.Add($"group {group.Name}: cannot list recovery points: {e.Message}");
+                continue;
+            }
+            if (chosen is null) problems.Add($"group {group.Name} has no recovery point matching '{wanted}' at the recovery array");
+            else points[group.Id.ToString()] = new JsonObject { ["id"] = chosen.Id, ["time"] = chosen.Time, ["group"] = group.Name };
+        }
+    }
+
+    private static async Task<JsonObject> CheckNetworksAsync(StepContext c, List<string> problems, CancellationToken ct)
+    {
+        var resolved = new JsonObject();
+        var mapping = c.Options.NetworkMapping ?? (c.Protection.Reversed
+            ? c.Protection.NetworkMapping.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key)
+            : c.Protection.NetworkMapping);
+        var needed = c.Manifest.Servers.SelectMany(s => s.Networks).Where(p => p.Type is null or "fixed").Select(p => p.Network).Distinct().ToList();
+        if (needed.Count == 0) return resolved;
+        var networks = await c.TargetAdmin.Networking.ListNetworksAsync(null, ct).ToListAsync(ct);
+        foreach (var name in needed)
+        {
+            if (!mapping.TryGetValue(name, out var to)) problems.Add($"network '{name}' has no mapping to a recovery network");
+            else if (networks.FirstOrDefault(n => n.Id == to || n.Name == to) is not { } network) problems.Add($"network '{name}' maps to '{to}', which the recovery site does not have");
+            else resolved[name] = network.Id;
+        }
+        return resolved;
+    }
+
+    private static async Task<string> DrillProjectAsync(StepContext c, CancellationToken ct)
+    {
+        var identity = c.TargetAdmin.Identity;
+        var existing = await identity.ListProjectsAsync(new ProjectListOptions { Name = c.DrillPrefix }, ct).FirstOrDefaultAsync(ct);
+        if (existing is not null) return existing.Id;
+        var created = await identity.CreateProjectAsync(new CreateProjectOptions
+        {
+            Name = c.DrillPrefix,
+            Description = $"DR drill {c.Run.Id} of plan {c.Plan.Name}: isolated, deleted when the drill ends",
+            Tags = ["draas-drill"],
+        }, ct);
+        return created.Id;
+    }
+
+    /// <summary>Creating servers and importing volumes inside a project takes a token scoped to it.</summary>
+    private static async Task GrantServiceUserAsync(KeystoneSession admin, string project, CancellationToken ct)
+    {
+        var user = (await admin.GetTokenInfoAsync(ct)).User.Id;
+        var role = await admin.Identity.ListRolesAsync("admin", ct).FirstOrDefaultAsync(ct)
+            ?? throw new StepFailedException("the recovery site's Keystone has no 'admin' role");
+        await admin.Identity.GrantProjectRoleAsync(project, user, role.Id, ct);
+    }
+
+    private static async Task CheckQuotasAsync(StepContext c, KeystoneSession admin, string project, List<string> problems, CancellationToken ct)
+    {
+        var volumes = await admin.BlockStorage.Admin.GetQuotasAsync(project, ct);
+        var gigabytes = c.Manifest.Volumes.Sum(v => v.Size);
+        if (volumes.Gigabytes >= 0 && volumes.Gigabytes < gigabytes) problems.Add($"Cinder quota: {volumes.Gigabytes} GiB allowed, the run needs {gigabytes}");
+        if (volumes.Volumes >= 0 && volumes.Volumes < c.Manifest.Volumes.Count) problems.Add($"Cinder quota: {volumes.Volumes} volumes allowed, the run needs {c.Manifest.Volumes.Count}");
+        var compute = await admin.Compute.Admin.GetQuotasAsync(project, ct);
+        var servers = c.Manifest.Servers;
+        if (compute.Instances >= 0 && compute.Instances < servers.Count) problems.Add($"Nova quota: {compute.Instances} instances allowed, the run needs {servers.Count}");
+        if (compute.Cores >= 0 && compute.Cores < servers.Sum(s => s.Flavor.Vcpus)) problems.Add($"Nova quota: {compute.Cores} cores allowed, the run needs {servers.Sum(s => s.Flavor.Vcpus)}");
+        if (compute.Ram >= 0 && compute.Ram < servers.Sum(s => s.Flavor.Ram)) problems.Add($"Nova quota: {compute.Ram} MiB RAM allowed, the run needs {servers.Sum(s => s.Flavor.Ram)}");
+    }
+}

@@ -1,0 +1,29 @@
+using Draas.Storage;
+
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>Makes one volume usable on the recovery array from the run's recovery point: a drill gets an
+/// independent copy that leaves replication alone, a real recovery the volume to run on. The plugin
+/// names the result after the run, so a second attempt finds the first one's copy.</summary>
+public sealed class PromoteVolumeStep : IStepHandler
+{
+    public string Kind => RunPlanner.PromoteVolume;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var group = c.Group(Guid.Parse(c.Required("group_id")));
+        var plugin = c.Plugin(c.Array(group.TargetArrayId));
+        // A planned migration recovers from the point it just replicated; others from the point preflight chose.
+        var point = c.Output(RunPlanner.ReplicateNow, group.Name)?["recovery_point"]?["id"]?.GetValue<string>()
+            ?? c.Output(RunPlanner.Preflight, null)?["recovery_points"]?[group.Id.ToString()]?["id"]?.GetValue<string>();
+        var promoted = await plugin.PromoteVolumeAsync(new PromoteRequest(c.GroupRef(group), c.Required("array_volume"), RunNames.ArrayRunId(c.Run.Id),
+            c.IsDrill ? PromotePurpose.Drill : PromotePurpose.Failover, point), ct);
+        return new
+        {
+            array_volume = promoted.ArrayVolumeName,
+            size_gib = promoted.SizeGiB,
+            recovery_point = new { id = promoted.RecoveryPoint.Id, time = promoted.RecoveryPoint.Time },
+            created_now = promoted.CreatedNow,
+        };
+    }
+}

@@ -1,0 +1,16 @@
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>Planned migration: one last replication of the group, waited for, so the recovery point holds
+/// every write (the primary's servers are stopped first).</summary>
+public sealed class ReplicateNowStep : IStepHandler
+{
+    public string Kind => RunPlanner.ReplicateNow;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var group = c.Group(Guid.Parse(c.Required("group_id")));
+        var plugin = c.Plugin(c.Array(group.SourceArrayId));
+        var point = await plugin.ReplicateNowAsync(c.GroupRef(group), TimeSpan.FromSeconds(c.Options.ReplicateTimeout), ct);
+        return new { recovery_point = new { id = point.Id, time = point.Time } };
+    }
+}

@@ -1,0 +1,73 @@
+using Draas.Data;
+using Draas.Domain.Protection;
+using Draas.Domain.Runs;
+using Draas.Workflows.Protection;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>
+/// After a failover or planned migration: reverses replication so the recovered volumes are protected back
+/// to the old primary, and turns the protection round: its groups now replicate from the recovery array,
+/// its plan names the recovered servers and volumes, and the next capture reads the site it runs on.
+/// </summary>
+public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) : IStepHandler
+{
+    public string Kind => RunPlanner.Reprotect;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var (volumes, servers, fromRun) = await RecoveredAsync(c, ct);
+        var protection = await db.Protections.SingleAsync(p => p.Id == c.Protection.Id, ct);
+        if (protection.Reversed != c.Protection.Reversed)
+            return new { already = true, reversed = protection.Reversed }; // an earlier attempt turned it round
+        var changes = new List<string>();
+        foreach (var row in await db.ReplicationGroups.Where(g => g.PlanId == c.Plan.Id).ToListAsync(ct))
+        {
+            var target = c.Array(row.TargetArrayId);
+            var plugin = c.Plugin(target);
+            var members = c.Manifest.Volumes
+                .Where(v => row.Members.Contains(c.Plugin(c.Array(row.SourceArrayId)).CinderVolumeName(v.NameId ?? v.Id)) && volumes.ContainsKey(v.Id))
+                .Select(v => plugin.CinderVolumeName(volumes[v.Id])).Order(StringComparer.Ordinal).ToList();
+            var result = await plugin.ReverseAsync(c.GroupRef(c.Group(row.Id)), members, TimeSpan.FromSeconds(c.Plan.ReplicationIntervalSeconds), ct);
+            changes.AddRange(result.Changes);
+            (row.SourceArrayId, row.TargetArrayId) = (row.TargetArrayId, row.SourceArrayId);
+            row.Name = result.Group.Name;
+            row.Members = [.. result.Members];
+            row.Health = null;
+            row.LagSeconds = null;
+            row.LatestRecoveryPointAt = null;
+            row.UpdatedAt = c.Clock.GetUtcNow();
+        }
+        foreach (var resource in await db.PlanResources.Where(r => r.PlanId == c.Plan.Id).ToListAsync(ct))
+        {
+            var map = resource.Kind == ResourceKind.Server ? servers : resource.Kind == ResourceKind.Volume ? volumes : null;
+            if (map is not null && map.TryGetValue(resource.ResourceId, out var recovered)) resource.ResourceId = recovered;
+        }
+        var plan = await db.Plans.SingleAsync(p => p.Id == c.Plan.Id, ct);
+        plan.Status = PlanStatus.Pending;
+        plan.UpdatedAt = c.Clock.GetUtcNow();
+        protection.Reversed = !protection.Reversed;
+        protection.Status = ProtectionStatus.Active;
+        protection.UpdatedAt = c.Clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        // The next capture reads the site the workload now runs on and keeps the reversed groups exact.
+        jobs.Enqueue<ProtectPlanJob>("default", j => j.RunAsync(c.Plan.Id, CancellationToken.None));
+        return new { from_run = fromRun, reversed = protection.Reversed, volumes, servers, changes };
+    }
+
+    /// <summary>Old id → recovered id, from this run's own recovery (failback) or the last one that recovered the plan.</summary>
+    private async Task<(Dictionary<string, string> Volumes, Dictionary<string, string> Servers, Guid Run)> RecoveredAsync(StepContext c, CancellationToken ct)
+    {
+        var runId = c.Outputs(RunPlanner.ImportVolume).Any() ? c.Run.Id : await db.Runs.AsNoTracking()
+            .Where(r => r.PlanId == c.Plan.Id && r.State == RunState.Succeeded && (r.Kind == RunKind.Failover || r.Kind == RunKind.PlannedMigration))
+            .OrderByDescending(r => r.FinishedAt).Select(r => r.Id).FirstOrDefaultAsync(ct);
+        if (runId == Guid.Empty) throw new StepFailedException("no succeeded failover or planned migration of this plan to reprotect");
+        var steps = await db.Steps.AsNoTracking().Where(s => s.RunId == runId && s.State == StepState.Succeeded
+            && (s.Kind == RunPlanner.ImportVolume || s.Kind == RunPlanner.BootServer)).ToListAsync(ct);
+        Dictionary<string, string> Map(string kind, string key) => steps.Where(s => s.Kind == kind)
+            .ToDictionary(s => s.Target!, s => RunJson.Object(s.Output)[key]!.GetValue<string>());
+        return (Map(RunPlanner.ImportVolume, "volume_id"), Map(RunPlanner.BootServer, "server_id"), runId);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json.Nodes;
+using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Compute.Servers;
+
+namespace Draas.Tests.Runs;
+
+/// <summary>
+/// The heart of the product, told as one tenant's story against the DR lab: a drill that leaves the
+/// recovery site as it found it, a dry run that is the real run's plan, a planned migration that loses
+/// no write, a reprotect that turns replication round, and a failback home.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class RecoveryRunsTests
+{
+    private TenantInTheLab _t = null!;
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    [OneTimeSetUp]
+    public async Task Start() => _t = await TenantInTheLab.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _t.DisposeAsync();
+
+    private async Task<(List<string> Servers, List<string> Volumes)> RecoverySiteAsync() => (
+        await _t.AdminB.Compute.Servers.ListAsync(new ServerListOptions { AllTenants = true }, Ct).Select(s => s.Id).ToListAsync(Ct),
+        await _t.AdminB.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true }, Ct).Select(v => v.Id).ToListAsync(Ct));
+
+    [Test, Order(1)]
+    public async Task A_drill_of_a_three_server_tenant_brings_every_server_up_healthy_and_leaves_the_recovery_site_as_it_found_it()
+    {
+        var before = await RecoverySiteAsync();
+        var groupBefore = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}/status", TenantInTheLab.Admin)).Body!["status"]!["groups"]![0]!;
+
+        var run = await _t.RunAsync("drill", token: TenantInTheLab.Member);
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        var report = await _t.ReportAsync(run["id"]!.GetValue<string>());
+        Assert.That(report["recovered"]!["servers"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()), Is.EquivalentTo(new[] { "web", "app", "db" }));
+        Assert.That(report["recovered"]!["volumes"]!.AsArray(), Has.Count.EqualTo(5));
+        Assert.That(report["health"]!.AsArray().Select(h => h!["state"]!.GetValue<string>()), Is.EqualTo(new[] { "succeeded", "succeeded" }));
+        Assert.That(report["rto_seconds"]!.GetValue<double>(), Is.GreaterThan(0));
+        Assert.That(report["rpo_seconds"]!.GetValue<double>(), Is.GreaterThanOrEqualTo(0));
+        Assert.That(report["cleanup"]!["clean"]!.GetValue<bool>(), Is.True, report["cleanup"]!.ToJsonString());
+        Assert.That(report["cleanup"]!["removed"]!["servers"]!.AsArray(), Has.Count.EqualTo(3));
+        Assert.That(report["cleanup"]!["removed"]!["array_copies"]!.AsArray(), Has.Count.EqualTo(5));
+        Assert.That(report["cleanup"]!["removed"]!["flavors"]!.AsArray(), Has.Count.EqualTo(1), "the pinned flavor only site A had");
+
+        // Priority groups: db (group 2) booted only after web and app were ACTIVE.
+        var steps = run["steps"]!.AsArray();
+        DateTimeOffset At(string kind, string target, string field) => steps.Single(s => s!["kind"]!.GetValue<string>() == kind && s["target"]?.GetValue<string>() == target)![field]!.GetValue<DateTimeOffset>();
+        Assert.That(At("boot_server", _t.Servers["db"], "started_at"), Is.GreaterThanOrEqualTo(At("boot_server", _t.Servers["web"], "finished_at")));
+        Assert.That(At("boot_server", _t.Servers["db"], "started_at"), Is.GreaterThanOrEqualTo(At("boot_server", _t.Servers["app"], "finished_at")));
+
+        var after = await RecoverySiteAsync();
+        Assert.That(after.Servers, Is.EquivalentTo(before.Servers), "no server left at the recovery site");
+        Assert.That(after.Volumes, Is.EquivalentTo(before.Volumes), "no volume left at the recovery site");
+        var groupAfter = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}/status", TenantInTheLab.Admin)).Body!["status"]!["groups"]![0]!;
+        Assert.That(groupAfter["members"]!.ToJsonString(), Is.EqualTo(groupBefore["members"]!.ToJsonString()), "the primary's replication is untouched");
+        Assert.That(groupAfter["source_array"]!.GetValue<string>(), Is.EqualTo("array-a"));
+    }
+
+    [Test, Order(2)]
+    public async Task A_dry_run_lists_exactly_the_steps_the_real_run_then_executes()
+    {
+        var (status, dry, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/runs", TenantInTheLab.Admin,
+            new { run = new { plan_id = _t.Plan, kind = "drill", dry_run = true } });
+        Assert.That(status, Is.EqualTo(200), dry?.ToJsonString());
+        var (_, list, _) = await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs?plan_id={_t.Plan}&kind=drill", TenantInTheLab.Admin);
+        Assert.That(list!["runs"]!.AsArray(), Has.Count.EqualTo(1), "a dry run stores nothing");
+
+        var real = await _t.RunAsync("drill");
+
+        static string[] Plan(JsonNode run) => [.. run["steps"]!.AsArray().Select(s => $"{s!["sequence"]} {s["phase"]} {s["kind"]} {s["target"]} after {s["depends_on"]!.ToJsonString()}")];
+        Assert.That(Plan(real), Is.EqualTo(Plan(dry!["run"]!)));
+        Assert.That(real["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(real));
+    }
+
+    private async Task<List<string>> ContentsAsync(string array, string volumeId) =>
+        [.. (await _t.Lab.FlashArray.Admin.ReadAsync(array, $"volume-{volumeId}-cinder", Ct)).Select(w => w.Data)];
+
+    private async Task<JsonNode> ProtectionAsync() =>
+        (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/protections/{_t.Protection}", TenantInTheLab.Admin)).Body!["protection"]!;
+
+    private static Dictionary<string, string> Recovered(JsonObject report) =>
+        report["recovered"]!["volumes"]!.AsArray().ToDictionary(v => v!["source_id"]!.GetValue<string>(), v => v!["volume_id"]!.GetValue<string>());
+
+    [Test, Order(3)]
+    public async Task A_planned_migration_stops_the_primary_replicates_once_more_and_loses_no_write()
+    {
+        var site = _t.Lab.SiteA.OpenStack;
+        Assert.That(site.WriteFromServer(_t.Servers["web"], "order-1", _t.Volumes["web-data"]), Is.True);
+        Assert.That(site.WriteFromServer(_t.Servers["db"], "row-1"), Is.True);
+        Assert.That(site.WriteFromServer(_t.Servers["db"], "row-2-just-before"), Is.True);
+
+        var run = await _t.RunAsync("planned_migration");
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        var report = await _t.ReportAsync(run["id"]!.GetValue<string>());
+        var recovered = Recovered(report);
+        Assert.That(recovered, Has.Count.EqualTo(5));
+        foreach (var (source, target) in recovered)
+        {
+            var primary = await ContentsAsync("array-a", source);
+            Assert.That(await ContentsAsync("array-b", target), Is.EqualTo(primary), $"volume {source}: every write reached the recovery site");
+        }
+        Assert.That(await ContentsAsync("array-b", recovered[_t.Volumes["db-root"]]), Does.Contain("row-2-just-before"));
+        Assert.That(site.ServerStatus(_t.Servers["web"]), Is.EqualTo("SHUTOFF"), "the primary was stopped first");
+        var servers = await _t.AdminB.Compute.Servers.ListAsync(new ServerListOptions { AllTenants = true }, Ct).ToListAsync(Ct);
+        foreach (var s in report["recovered"]!["servers"]!.AsArray())
+            Assert.That(servers.Single(x => x.Id == s!["server_id"]!.GetValue<string>()).Status, Is.EqualTo("ACTIVE"));
+        Assert.That((await ProtectionAsync())["status"]!.GetValue<string>(), Is.EqualTo("failed_over"));
+    }
+
+    [Test, Order(4)]
+    public async Task Reprotect_turns_replication_round_so_the_recovered_workload_is_protected_back_to_the_old_primary()
+    {
+        var run = await _t.RunAsync("reprotect");
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        var protection = await ProtectionAsync();
+        Assert.That(protection["reversed"]!.GetValue<bool>(), Is.True);
+        Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("active"));
+        await _t.ProtectAsync();
+        var group = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}/status", TenantInTheLab.Admin)).Body!["status"]!["groups"]![0]!;
+        Assert.That(group["source_array"]!.GetValue<string>(), Is.EqualTo("array-b"));
+        Assert.That(group["target_array"]!.GetValue<string>(), Is.EqualTo("array-a"));
+        Assert.That(group["members"]!.AsArray(), Has.Count.EqualTo(5));
+    }
+
+    [Test, Order(5)]
+    public async Task A_failback_brings_the_workload_home_with_the_writes_made_at_the_recovery_site_and_protects_it_again()
+    {
+        var plan = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}", TenantInTheLab.Admin)).Body!["plan"]!;
+        var db = plan["resources"]!.AsArray().Single(r => r!["priority_group"]!.GetValue<int>() == 2)!["id"]!.GetValue<string>();
+        Assert.That(_t.Lab.SiteB.OpenStack.WriteFromServer(db, "row-3-written-at-b"), Is.True);
+
+        var run = await _t.RunAsync("failback");
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        var report = await _t.ReportAsync(run["id"]!.GetValue<string>());
+        var home = report["recovered"]!["servers"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "db")!["server_id"]!.GetValue<string>();
+        Assert.That(_t.Lab.SiteA.OpenStack.ServerStatus(home), Is.EqualTo("ACTIVE"));
+        var dbRoot = Recovered(report).Values.Select(id => id).ToList();
+        var contents = new List<string>();
+        foreach (var id in dbRoot) contents.AddRange(await ContentsAsync("array-a", id));
+        Assert.That(contents, Does.Contain("row-3-written-at-b").And.Contain("row-2-just-before"));
+        var protection = await ProtectionAsync();
+        Assert.That(protection["reversed"]!.GetValue<bool>(), Is.False);
+        Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("active"));
+    }
+}

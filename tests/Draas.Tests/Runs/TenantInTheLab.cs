@@ -1,0 +1,244 @@
+using System.Text.Json.Nodes;
+using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Compute.Attachments;
+using Draas.OpenStack.Compute.Flavors;
+using Draas.OpenStack.Compute.Keypairs;
+using Draas.OpenStack.Compute.Servers;
+using Draas.OpenStack.Identity;
+using Draas.Simulators.Lab;
+using Draas.Tests.Support;
+using Hangfire;
+
+namespace Draas.Tests.Runs;
+
+/// <summary>
+/// A protected tenant in the DR lab, registered with a running service: three servers (web boots from a
+/// volume and has a data volume, app boots from an image and has a data volume, db boots from a volume in
+/// priority group 2) and five volumes, web on a flavor with extra specs only site A has, web and app with
+/// the tenant's keypair; health checks on web (HTTP 80) and db (TCP 5432) through the recovery site's
+/// probe agent. The lab's clock runs <see cref="Acceleration"/> times faster than real time.
+/// </summary>
+public sealed class TenantInTheLab : IAsyncDisposable
+{
+    public const string Admin = KeystoneStandIn.AdminToken;
+    public const string Member = "gAAAAArun-demo-member";
+    public const double Acceleration = 20;
+
+    public required DrLab Lab { get; init; }
+    public required RunningService Service { get; init; }
+    public required KeystoneSession TenantA { get; init; }
+    public required KeystoneSession AdminB { get; init; }
+    public required string Protection { get; init; }
+    public required string Plan { get; init; }
+    public required Dictionary<string, string> Servers { get; init; }
+    public required Dictionary<string, string> Volumes { get; init; }
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    public static async Task<TenantInTheLab> StartAsync()
+    {
+        var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = Acceleration });
+        var service = await RunningService.StartAsync(clock: lab.Clock);
+        var projectA = lab.SiteA.OpenStack.ProjectId("demo");
+        service.Keystone.AddToken(Member, "lab-demo", "demo", projectA, ["member", "reader"]);
+
+        async Task<string> Post(string path, object body)
+        {
+            var (status, json, _) = await service.SendAsync(HttpMethod.Post, path, Admin, body);
+            if (status != 201) throw new AssertionException($"POST {path}: {status} {json?.ToJsonString()}");
+            return json!.AsObject().Single().Value!["id"]!.GetValue<string>();
+        }
+        Task<string> Site(LabSite s) => Post("/v1/sites", new
+        {
+            site = new
+            {
+                name = s.Name,
+                auth_url = s.AuthUrl,
+                region_name = s.OpenStack.Region,
+                username = s.Admin.Username,
+                project_name = s.Admin.ProjectName,
+                password = s.Admin.Password,
+                probe_url = s.OpenStack.BaseUrl,
+            },
+        });
+        var siteA = await Site(lab.SiteA);
+        var siteB = await Site(lab.SiteB);
+        object ArrayBody(LabSite s, string site, string? peer) => new
+        {
+            array = new { name = s.ArrayName, site_id = site, plugin = "pure", endpoint = s.ArrayUrl.ToString(), api_token = s.ApiToken, cinder_backend = s.CinderBackend, peer_array_id = peer },
+        };
+        var arrayB = await Post("/v1/arrays", ArrayBody(lab.SiteB, siteB, null));
+        await Post("/v1/arrays", ArrayBody(lab.SiteA, siteA, arrayB));
+        var protection = await Post("/v1/protections", new
+        {
+            protection = new
+            {
+                name = "shop",
+                primary_site_id = siteA,
+                primary_project_id = projectA,
+                recovery_site_id = siteB,
+                recovery_project_id = lab.SiteB.OpenStack.ProjectId("demo"),
+                rpo_target_seconds = 900,
+                network_mapping = new Dictionary<string, string> { ["private"] = "private" },
+                contacts = new[] { "oncall@shop.example" },
+            },
+        });
+
+        var tenant = Session(lab.SiteA, lab.SiteA.Demo, lab);
+        using var adminA = Session(lab.SiteA, lab.SiteA.Admin, lab);
+        var flavor = await adminA.Compute.Flavors.CreateAsync(new CreateFlavorOptions { Name = "web.pinned", Vcpus = 2, Ram = 2048, Disk = 10 }, Ct);
+        await adminA.Compute.Flavors.SetExtraSpecsAsync(flavor.Id, new Dictionary<string, string> { ["hw:cpu_policy"] = "dedicated" }, Ct);
+        await tenant.Compute.Keypairs.ImportAsync(new ImportKeypairOptions { Name = "ops", PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops@shop" }, Ct);
+        var privateNet = (await tenant.Networking.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions { Name = "private" }, Ct).FirstAsync(Ct)).Id;
+        var cirros = (await tenant.Image.ListAsync(null, Ct).FirstAsync(i => i.Name!.Contains("cirros"), Ct)).Id;
+
+        var volumes = new Dictionary<string, string>();
+        async Task<string> Volume(string name, int size, bool bootable = false)
+        {
+            var id = (await tenant.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions { Size = size, Name = name }, Ct)).Id;
+            await tenant.BlockStorage.Volumes.WaitForStatusAsync(id, "available", null, Ct);
+            if (bootable) await tenant.BlockStorage.Volumes.SetBootableAsync(id, true, Ct);
+            return volumes[name] = id;
+        }
+        var servers = new Dictionary<string, string>();
+        async Task Server(string name, string flavorRef, string? bootVolume, string? image, string? data, string? key)
+        {
+            var id = (await tenant.Compute.Servers.CreateAsync(new CreateServerOptions
+            {
+                Name = name,
+                FlavorRef = flavorRef,
+                ImageRef = image,
+                KeyName = key,
+                Networks = ServerNetworks.Of(new NetworkRef { Uuid = privateNet }),
+                BlockDeviceMappingV2 = bootVolume is null ? null : [BlockDeviceMapping.BootVolume(bootVolume)],
+                Metadata = new Dictionary<string, string> { ["role"] = name },
+            }, Ct)).Id;
+            await tenant.Compute.Servers.WaitForStatusAsync(id, "ACTIVE", null, Ct);
+            if (data is not null)
+            {
+                await tenant.Compute.VolumeAttachments.AttachAsync(id, new AttachVolumeOptions { VolumeId = data }, Ct);
+                await tenant.BlockStorage.Volumes.WaitForStatusAsync(data, "in-use", null, Ct);
+            }
+            servers[name] = id;
+        }
+        await Server("web", flavor.Id, await Volume("web-root", 10, bootable: true), null, await Volume("web-data", 20), "ops");
+        await Server("app", "2", null, cirros, await Volume("app-data", 5), "ops");
+        await Server("db", "2", await Volume("db-root", 10, bootable: true), null, null, null);
+        await Volume("shared-extra", 3);
+
+        var plan = await Post("/v1/plans", new
+        {
+            plan = new
+            {
+                protection_id = protection,
+                name = "shop-all",
+                replication = new { mode = "async", interval_seconds = 60, retention = 12 },
+                resources = new object[]
+                {
+                    new { kind = "server", id = servers["web"] },
+                    new { kind = "server", id = servers["app"] },
+                    new { kind = "server", id = servers["db"], priority_group = 2 },
+                    new { kind = "volume", id = volumes["shared-extra"] },
+                },
+                health_checks = new object[]
+                {
+                    new { server = "web", type = "http", port = 80, path = "/" },
+                    new { server = "db", type = "tcp", port = 5432 },
+                },
+            },
+        });
+        var lab1 = new TenantInTheLab
+        {
+            Lab = lab,
+            Service = service,
+            TenantA = tenant,
+            AdminB = Session(lab.SiteB, lab.SiteB.Admin, lab),
+            Protection = protection,
+            Plan = plan,
+            Servers = servers,
+            Volumes = volumes,
+        };
+        await lab1.ProtectAsync();
+        return lab1;
+    }
+
+    /// <summary>Runs a protection cycle and waits until a recovery point holding the current writes reached array-b.</summary>
+    public async Task ProtectAsync()
+    {
+        var (status, body, _) = await Service.SendAsync(HttpMethod.Post, $"/v1/plans/{Plan}/action", Admin, new { capture = new { } });
+        Assert.That(status, Is.EqualTo(202), body?.ToJsonString());
+        var since = Lab.Clock.GetUtcNow();
+        await Eventually.WaitForAsync(async () =>
+        {
+            var plan = (await Service.SendAsync(HttpMethod.Get, $"/v1/plans/{Plan}", Admin)).Body!["plan"]!;
+            return plan["status"]!.GetValue<string>() is "protected" or "at_risk" or "violated" ? "yes" : null;
+        }, "the plan to be protected", TimeSpan.FromSeconds(60));
+        // Replication ships every 60 lab-seconds; wait for a point newer than now.
+        await Eventually.WaitForAsync(async () =>
+        {
+            var monitor = Service.Services.GetService(typeof(Hangfire.IBackgroundJobClient)) as Hangfire.IBackgroundJobClient;
+            monitor!.Enqueue<Draas.Workflows.Protection.ReplicationMonitorJob>(j => j.RunAsync(CancellationToken.None));
+            await Task.Delay(500);
+            var latest = (await Service.SendAsync(HttpMethod.Get, $"/v1/plans/{Plan}/status", Admin)).Body!["status"]!["latest_recovery_point_at"];
+            return latest is not null && latest.GetValue<DateTimeOffset>() > since ? "yes" : null;
+        }, "a recovery point at array-b", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Starts a run and waits until it ends; returns the final run view.</summary>
+    public async Task<JsonNode> RunAsync(string kind, object? options = null, string token = Admin, int timeoutSeconds = 120)
+    {
+        var (status, body, _) = await Service.SendAsync(HttpMethod.Post, "/v1/runs", token, new { run = new { plan_id = Plan, kind, options = options ?? new { } } });
+        Assert.That(status, Is.EqualTo(202), body?.ToJsonString());
+        var id = body!["run"]!["id"]!.GetValue<string>();
+        try
+        {
+            return await Eventually.WaitForAsync(async () =>
+            {
+                var run = (await Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", Admin)).Body!["run"]!;
+                return run["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled" ? run : null;
+            }, $"the {kind} run to end", TimeSpan.FromSeconds(timeoutSeconds));
+        }
+        catch (AssertionException)
+        {
+            var run = (await Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", Admin)).Body!["run"]!;
+            throw new AssertionException($"the {kind} run did not end in {timeoutSeconds} s:\n{Describe(run)}\nfailed jobs:\n{await FailedJobsAsync()}");
+        }
+    }
+
+    /// <summary>Why Hangfire jobs failed, to explain a run that did not move.</summary>
+    public async Task<string> FailedJobsAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Service.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("select left(data::text, 2000) from hangfire.state where name = 'Failed' order by id desc limit 3", connection);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+        return string.Join("\n", lines);
+    }
+
+    public async Task<JsonObject> ReportAsync(string runId) =>
+        (await Service.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}/report", Admin)).Body!["report"]!.AsObject();
+
+    public static string Describe(JsonNode run) => string.Join("\n", run["steps"]!.AsArray().Select(s =>
+        $"{s!["sequence"]} {s["kind"]} {s["target"]} {s["state"]} x{s["attempts"]} {s["error"]}")) + $"\nerror: {run["error"]}";
+
+    private static KeystoneSession Session(LabSite site, Draas.Simulators.OpenStack.SiteCredentials c, DrLab lab) => new(new KeystoneSessionOptions
+    {
+        AuthUrl = c.AuthUrl,
+        Region = c.Region,
+        Username = c.Username,
+        Password = c.Password,
+        UserDomainName = "Default",
+        ProjectName = c.ProjectName,
+        ProjectDomainName = "Default",
+    }, lab.Clock);
+
+    public async ValueTask DisposeAsync()
+    {
+        TenantA.Dispose();
+        AdminB.Dispose();
+        await Service.DisposeAsync();
+        await Lab.DisposeAsync();
+    }
+}
