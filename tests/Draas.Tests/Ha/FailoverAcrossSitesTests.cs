@@ -63,7 +63,11 @@ public sealed class FailoverAcrossSitesTests
 
             Assert.That(final["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(final));
             var report = (await promoted.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}/report", Admin)).Body!["report"]!.AsObject();
-            TestContext.Progress.WriteLine($"[ha] the run's report from the promoted side:\n{report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })}");
+            var shown = report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+            TestContext.Progress.WriteLine($"[ha] the run's report from the promoted side:\n{shown}");
+            // ./tox -e ha prints it at the end.
+            var reportFile = Environment.GetEnvironmentVariable("DRAAS_HA_REPORT");
+            if (!string.IsNullOrEmpty(reportFile)) await File.WriteAllTextAsync(reportFile, shown);
             var recovered = report["recovered"]!["volumes"]!.AsArray();
             Assert.That(recovered, Has.Count.EqualTo(5));
             Assert.That(recovered.Select(v => v!["source_id"]!.GetValue<string>()).Distinct().Count(), Is.EqualTo(5));
