@@ -12,4 +12,6 @@ public sealed class ApiException(int status, string message) : Exception(message
     public static ApiException NotFound(string what, string id) => new(404, $"{what} {id} could not be found.");
 
     public static ApiException Conflict(string message) => new(409, message);
+
+    public static ApiException ServiceUnavailable(string message) => new(503, message);
 }

@@ -12,6 +12,7 @@ using Draas.OpenStack.Identity;
 using Draas.Plugins.Pure;
 using Draas.Storage;
 using Draas.Workflows.Protection;
+using Draas.Workflows.Runs;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -35,6 +35,8 @@ public static class DefaultPolicies
         ["draas:protection:create"] = "rule:admin_or_member",
         ["draas:protection:update"] = "rule:admin_or_member",
         ["draas:protection:delete"] = "rule:admin_or_member",
+        // Having the service create the recovery project at the recovery site (once per protection).
+        ["draas:protection:create_recovery_project"] = "rule:admin_or_member",
 
         ["draas:plan:list"] = "rule:admin_or_reader",
         ["draas:plan:list:all_projects"] = "rule:admin_required",

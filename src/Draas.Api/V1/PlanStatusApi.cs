@@ -16,6 +16,9 @@ public static class PlanStatusApi
         TenantScope.EnsureVisible(context, policy, "plan", plan.ProjectId, "Plan", plan.Id);
         var target = await db.Protections.AsNoTracking().Where(p => p.Id == plan.ProtectionId).Select(p => p.RpoTargetSeconds).SingleAsync(context.RequestAborted);
         var arrays = await db.Arrays.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, context.RequestAborted);
+        // The drill history with its RTO trend: the newest ten drills of the plan.
+        var drills = await db.Runs.AsNoTracking().Where(r => r.PlanId == plan.Id && r.Kind == Draas.Domain.Runs.RunKind.Drill && r.FinishedAt != null)
+            .OrderByDescending(r => r.FinishedAt).Take(10).Select(r => new { r.Id, r.State, r.FinishedAt, r.RequestedBy, r.Report }).ToListAsync(context.RequestAborted);
         var groups = await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == plan.Id).OrderBy(g => g.Name).ToListAsync(context.RequestAborted);
         return ApiJson.Ok(new
         {
@@ -26,6 +29,14 @@ public static class PlanStatusApi
                 rpo_target_seconds = target,
                 lag_seconds = groups.Count == 0 || groups.Any(g => g.LagSeconds is null) ? null : groups.Max(g => g.LagSeconds),
                 latest_recovery_point_at = groups.Count == 0 ? null : groups.Min(g => g.LatestRecoveryPointAt),
+                drills = drills.Select(d => new
+                {
+                    run_id = d.Id,
+                    state = d.State,
+                    finished_at = d.FinishedAt,
+                    scheduled = d.RequestedBy == Draas.Workflows.Runs.ScheduledDrillsJob.Requester,
+                    rto_seconds = d.Report is null ? null : System.Text.Json.Nodes.JsonNode.Parse(d.Report)?["rto_seconds"]?.GetValue<double?>(),
+                }),
                 groups = groups.Select(g => new
                 {
                     g.Name,

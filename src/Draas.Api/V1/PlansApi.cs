@@ -7,6 +7,7 @@ using Draas.Api.Policy;
 using Draas.Data;
 using Draas.Domain.Protection;
 using Draas.Workflows.Protection;
+using Draas.Workflows.Sites;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -49,7 +50,7 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan) });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -66,6 +67,7 @@ public static class PlansApi
         v.ThrowIfInvalid();
         if (await db.Plans.AnyAsync(p => p.ProtectionId == protection.Id && p.Name == plan.Name, context.RequestAborted))
             throw ApiException.Conflict($"Protection {protection.Name} already has a plan named {plan.Name}.");
+        await CheckMembersAsync(db, sessions, plan, protection, context.RequestAborted);
         plan.Id = Guid.NewGuid();
         plan.CreatedAt = plan.UpdatedAt = clock.GetUtcNow();
         db.Plans.Add(plan);
@@ -76,7 +78,7 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan) }, 201);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, TimeProvider clock)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -89,6 +91,11 @@ public static class PlansApi
         v.ThrowIfInvalid();
         if (name is not null && name != plan.Name && await db.Plans.AnyAsync(p => p.ProtectionId == plan.ProtectionId && p.Name == name, context.RequestAborted))
             throw ApiException.Conflict($"The protection already has a plan named {name}.");
+        if (fields.Resources is not null || fields.Selector is not null)
+        {
+            var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
+            await CheckMembersAsync(db, sessions, plan, protection, context.RequestAborted);
+        }
         plan.Name = name ?? plan.Name;
         plan.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "plan.update", "plan", plan.Id.ToString(), plan.ProjectId);
@@ -106,6 +113,24 @@ public static class PlansApi
         await db.SaveChangesAsync(context.RequestAborted);
         PlanSchedule.Remove(jobs, plan.Id);
         return Results.NoContent();
+    }
+
+    /// <summary>
+    /// The plan's members must exist in the tenant's project at the primary site and its volumes must be
+    /// replicable; a site that cannot be asked is a 503, never a plan accepted unchecked.
+    /// </summary>
+    private static async Task CheckMembersAsync(DraasDbContext db, SiteSessionPool sessions, Plan plan, TenantProtection protection, CancellationToken ct)
+    {
+        PlanMemberReport report;
+        try
+        {
+            report = await new PlanMemberCheck(db, sessions).CheckAsync(plan, protection, ct);
+        }
+        catch (SiteUnreachableException e)
+        {
+            throw ApiException.ServiceUnavailable($"The plan's members could not be checked: the {(protection.Reversed ? "recovery" : "primary")} site {e.SiteName} did not answer ({e.InnerException?.Message}). Nothing was changed; try again when the site is reachable.");
+        }
+        if (!report.Ok) throw ApiException.BadRequest(report.Describe());
     }
 
     /// <summary>Validates and applies every field but the name and the protection.</summary>
@@ -152,9 +177,9 @@ public static class PlansApi
         }
         if (f.Selector is { } selector)
         {
-            var allowed = new[] { "volume_metadata", "server_group" };
-            v.Require(selector.Count > 0 && selector.All(kv => allowed.Contains(kv.Key)), "plan.selector may hold volume_metadata and server_group");
-            plan.Selector = selector.ToJsonString();
+            var problems = PlanSelector.Validate(selector);
+            foreach (var problem in problems) v.Require(false, problem);
+            if (problems.Count == 0) plan.Selector = selector.ToJsonString();
         }
         if (f.HealthChecks is { } checks)
         {

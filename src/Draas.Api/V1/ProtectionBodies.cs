@@ -11,11 +11,16 @@ public sealed record ProtectionFields(
     string? PrimaryProjectId = null,
     Guid? RecoverySiteId = null,
     string? RecoveryProjectId = null,
+    RecoveryProjectFields? RecoveryProject = null,
     int? RpoTargetSeconds = null,
     string? DrillSchedule = null,
     Dictionary<string, string>? NetworkMapping = null,
     List<string>? Contacts = null,
     string? WebhookUrl = null);
+
+/// <summary><c>"recovery_project": {"create": true, "name": "shop-dr"}</c>: the service creates the recovery project
+/// at the recovery site (instead of <c>recovery_project_id</c> naming an existing one).</summary>
+public sealed record RecoveryProjectFields(bool? Create = null, string? Name = null);
 
 public sealed record ProtectionView(
     Guid Id,

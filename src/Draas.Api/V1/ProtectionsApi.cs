@@ -7,6 +7,9 @@ using Draas.Api.Http;
 using Draas.Api.Policy;
 using Draas.Data;
 using Draas.Domain.Protection;
+using Draas.OpenStack;
+using Draas.Workflows.Protection;
+using Draas.Workflows.Sites;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -51,7 +54,7 @@ public static partial class ProtectionsApi
         return ApiJson.Ok(new { protection = ProtectionView.Of(protection) });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<ProtectionBody>(context.Request, api.MaxBodyBytes)).Protection
             ?? throw ApiException.BadRequest("The request body must be {\"protection\": {...}}.");
@@ -73,15 +76,18 @@ public static partial class ProtectionsApi
         protection.Id = Guid.NewGuid();
         protection.PrimarySiteId = fields.PrimarySiteId.Value;
         protection.RecoverySiteId = fields.RecoverySiteId.Value;
+        if (fields.RecoveryProject is not null) policy.Enforce(context, "draas:protection:create_recovery_project", TenantScope.Target(protection.PrimaryProjectId));
+        var created = await ResolveRecoveryProjectAsync(db, sessions, fields, protection, context.RequestAborted);
         protection.CreatedAt = protection.UpdatedAt = clock.GetUtcNow();
         db.Protections.Add(protection);
-        AuditTrail.Record(db, context, clock, "protection.create", "protection", protection.Id.ToString(), protection.PrimaryProjectId, new { protection.Name });
+        AuditTrail.Record(db, context, clock, "protection.create", "protection", protection.Id.ToString(), protection.PrimaryProjectId,
+            new { protection.Name, protection.RecoveryProjectId, recovery_project_created = created });
         await Lookup.SaveAsync(db, $"Project {protection.PrimaryProjectId} is already enrolled at that site.", context.RequestAborted);
         context.Response.Headers.Location = $"/v1/protections/{protection.Id}";
         return ApiJson.Ok(new { protection = ProtectionView.Of(protection) }, 201);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, TimeProvider clock)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<ProtectionBody>(context.Request, api.MaxBodyBytes)).Protection
             ?? throw ApiException.BadRequest("The request body must be {\"protection\": {...}}.");
@@ -92,11 +98,19 @@ public static partial class ProtectionsApi
         v.Require(fields.PrimaryProjectId is null || fields.PrimaryProjectId == protection.PrimaryProjectId, "protection.primary_project_id cannot be changed");
         v.Require(fields.RecoverySiteId is null || fields.RecoverySiteId == protection.RecoverySiteId, "protection.recovery_site_id cannot be changed");
         var name = v.Name("protection.name", fields.Name, required: false);
+        var recoveryBefore = protection.RecoveryProjectId;
+        // One project made per protection: a second would only leave the first behind at the recovery site.
+        v.Require(fields.RecoveryProject is null || recoveryBefore is null, "protection.recovery_project: the protection already has a recovery project; give protection.recovery_project_id to change it");
         Apply(v, fields, protection);
         v.ThrowIfInvalid();
+        if (fields.RecoveryProject is not null) policy.Enforce(context, "draas:protection:create_recovery_project", TenantScope.Target(protection.PrimaryProjectId));
         protection.Name = name ?? protection.Name;
+        var created = fields.RecoveryProject is not null || protection.RecoveryProjectId != recoveryBefore
+            ? await ResolveRecoveryProjectAsync(db, sessions, fields, protection, context.RequestAborted)
+            : false;
         protection.UpdatedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, context, clock, "protection.update", "protection", protection.Id.ToString(), protection.PrimaryProjectId);
+        AuditTrail.Record(db, context, clock, "protection.update", "protection", protection.Id.ToString(), protection.PrimaryProjectId,
+            created ? new { protection.RecoveryProjectId, recovery_project_created = true } : null);
         await db.SaveChangesAsync(context.RequestAborted);
         return ApiJson.Ok(new { protection = ProtectionView.Of(protection) });
     }
@@ -115,10 +129,53 @@ public static partial class ProtectionsApi
         return Results.NoContent();
     }
 
+    /// <summary>
+    /// The recovery project must exist at the recovery site: an id given is looked up there (400 if it is
+    /// not a project), <c>recovery_project: {create: true}</c> has the service create one and grant itself
+    /// a role on it. A recovery site that cannot be asked is a 503.
+    /// </summary>
+    /// <returns>Whether the service created the project.</returns>
+    private static async Task<bool> ResolveRecoveryProjectAsync(DraasDbContext db, SiteSessionPool sessions, ProtectionFields f, TenantProtection p, CancellationToken ct)
+    {
+        if (f.RecoveryProject is null && p.RecoveryProjectId is null) return false;
+        var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == p.RecoverySiteId, ct);
+        var projects = new RecoveryProjects(sessions);
+        try
+        {
+            if (f.RecoveryProject is not null)
+            {
+                var name = f.RecoveryProject.Name ?? $"{p.Name[..Math.Min(p.Name.Length, 55)]}-recovery";
+                try
+                {
+                    p.RecoveryProjectId = await projects.CreateAsync(site, name,
+                        $"Recovery project of {p.PrimaryProjectId}, created by the DRaaS service for protection {p.Name} ({p.Id}).", ct);
+                }
+                catch (OpenStackException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+                {
+                    throw ApiException.Conflict($"Site {site.Name} already has a project named {name}; give protection.recovery_project.name another name, or its id as protection.recovery_project_id.");
+                }
+                return true;
+            }
+            if (!await projects.ExistsAsync(site, p.RecoveryProjectId!, ct))
+                throw ApiException.BadRequest($"protection.recovery_project_id {p.RecoveryProjectId} is not a project at the recovery site {site.Name}.");
+            return false;
+        }
+        catch (SiteUnreachableException e)
+        {
+            throw ApiException.ServiceUnavailable($"The recovery project could not be checked or created: the recovery site {e.SiteName} did not answer ({e.InnerException?.Message}). Nothing was changed; try again when the site is reachable.");
+        }
+    }
+
     /// <summary>Validates and applies the optional fields shared by create and update.</summary>
     private static void Apply(Validator v, ProtectionFields f, TenantProtection p)
     {
         if (ProjectId(v, "protection.recovery_project_id", f.RecoveryProjectId, required: false) is { } recovery) p.RecoveryProjectId = recovery;
+        if (f.RecoveryProject is { } create)
+        {
+            v.Require(create.Create == true, "protection.recovery_project must be {\"create\": true} (with an optional name); to use an existing project give protection.recovery_project_id");
+            v.Require(f.RecoveryProjectId is null, "give protection.recovery_project_id or protection.recovery_project, not both");
+            v.Name("protection.recovery_project.name", create.Name, required: false);
+        }
         if (f.RpoTargetSeconds is { } rpo)
         {
             v.Require(rpo is >= 60 and <= 86_400, "protection.rpo_target_seconds must be 60..86400");

@@ -46,7 +46,10 @@ public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, 
         await RecordAsync(plan, content, json, hash, ct);
         var problems = (await storage.ReconcileAsync(plan, content, ct)).ToList();
         var recoverySite = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == otherSite, ct);
-        problems.AddRange(await images.EnsureAsync(sessions.For(site), sessions.For(recoverySite), content.Images, ct));
+        // Image copies are shared with the project a recovery would boot them in: the one at the other site.
+        var otherProject = protection.Reversed ? protection.PrimaryProjectId : protection.RecoveryProjectId;
+        problems.AddRange(await images.EnsureAsync(sessions.For(site), sessions.For(recoverySite), content.Images,
+            otherProject, otherProject is { } shareTo ? sessions.For(recoverySite, shareTo) : null, ct));
         if (problems.Count > 0) logger.LogWarning("Plan {Plan} is not fully protected: {Problems}", plan.Name, string.Join("; ", problems));
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Draas.Domain.Manifests;
 using Draas.Domain.Protection;
 using Draas.OpenStack;
@@ -12,7 +11,8 @@ namespace Draas.Workflows.Protection;
 /// <summary>
 /// Reads a plan's members from the primary site: its servers (flavor with extra specs, keypair, networks,
 /// disks in device order), every volume they use plus the plan's own and selected volumes, and the
-/// images its servers boot from.
+/// images its servers boot from. A selector is evaluated on every capture, so a server added to the
+/// plan's server group later is captured (and its volumes protected) in the next cycle.
 /// </summary>
 public sealed class TenantCapture
 {
@@ -29,6 +29,22 @@ public sealed class TenantCapture
             else servers.Add((server, member.PriorityGroup));
         }
 
+        var selector = PlanSelector.Parse(plan.Selector);
+        if (selector?.ServerGroupId is { } groupId)
+        {
+            var group = await FindAsync(() => site.Compute.ServerGroups.GetAsync(groupId, ct));
+            if (group is null || (group.ProjectId is not null && group.ProjectId != projectId)) missing.Add($"server_group:{groupId}");
+            else
+            {
+                // An explicit member keeps its own priority group; the group's other servers boot in group 1.
+                foreach (var id in group.Members.Where(id => servers.All(s => s.Server.Id != id)).Order(StringComparer.Ordinal))
+                {
+                    var server = await FindAsync(() => site.Compute.Servers.GetAsync(id, ct));
+                    if (server is not null && server.TenantId == projectId) servers.Add((server, 1));
+                }
+            }
+        }
+
         // One listing of the project's volumes gives attachments (with device names) and selector matches.
         var projectVolumes = new Dictionary<string, Volume>();
         await foreach (var volume in site.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true, ProjectId = projectId }, ct))
@@ -36,7 +52,7 @@ public sealed class TenantCapture
 
         var wanted = new HashSet<string>(plan.Resources.Where(r => r.Kind == ResourceKind.Volume).Select(r => r.ResourceId));
         foreach (var (server, _) in servers) wanted.UnionWith(server.VolumesAttached.Select(v => v.Id));
-        wanted.UnionWith(SelectedVolumes(plan.Selector, projectVolumes.Values));
+        wanted.UnionWith(SelectedVolumes(selector?.VolumeMetadata, projectVolumes.Values));
         missing.AddRange(wanted.Where(id => !projectVolumes.ContainsKey(id)).Select(id => $"volume:{id}"));
         var volumes = wanted.Where(projectVolumes.ContainsKey).Select(id => projectVolumes[id]).ToList();
 
@@ -110,14 +126,8 @@ public sealed class TenantCapture
     };
 
     /// <summary><c>{"volume_metadata": {"draas:protect": "true"}}</c> selects every project volume carrying all those pairs.</summary>
-    private static IEnumerable<string> SelectedVolumes(string? selector, IEnumerable<Volume> volumes)
-    {
-        if (selector is null) return [];
-        using var doc = JsonDocument.Parse(selector);
-        if (!doc.RootElement.TryGetProperty("volume_metadata", out var wanted) || wanted.ValueKind != JsonValueKind.Object) return [];
-        var pairs = wanted.EnumerateObject().Select(p => (p.Name, Value: p.Value.ToString())).ToList();
-        return volumes.Where(v => pairs.All(p => v.Metadata.TryGetValue(p.Name, out var value) && value == p.Value)).Select(v => v.Id).ToList();
-    }
+    private static IEnumerable<string> SelectedVolumes(IReadOnlyDictionary<string, string>? pairs, IEnumerable<Volume> volumes) =>
+        pairs is null ? [] : volumes.Where(v => pairs.All(p => v.Metadata.TryGetValue(p.Key, out var value) && value == p.Value)).Select(v => v.Id).ToList();
 
     /// <summary>A member that is gone (404) is recorded as missing, not an error.</summary>
     private static async Task<T?> FindAsync<T>(Func<Task<T>> get) where T : class

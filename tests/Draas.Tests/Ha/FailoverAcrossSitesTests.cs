@@ -26,7 +26,7 @@ public sealed class FailoverAcrossSitesTests
         await clusters.ResetAsync();
         var (primaryDb, standbyDb) = await clusters.CreateDatabaseAsync();
         var settings = new Dictionary<string, string?> { ["database:role_check_interval"] = "1", ["jobs:invisibility_timeout"] = "10" };
-        var t = await TenantInTheLab.StartAsync(primaryDb, settings);
+        var t = await TenantInTheLab.StartAsync(database: primaryDb, extra: settings);
         RunningService? promoted = null;
         try
         {

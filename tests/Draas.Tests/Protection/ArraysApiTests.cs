@@ -3,30 +3,26 @@ using Draas.Tests.Support;
 
 namespace Draas.Tests.Protection;
 
-/// <summary>Arrays are registered by a cloud admin and probed through their plugin, against the FlashArray simulator.</summary>
+/// <summary>Arrays are registered by a cloud admin and probed through their plugin, against the DR lab's FlashArrays.</summary>
 [TestFixture]
 public sealed class ArraysApiTests
 {
     private TenantFixture _t = null!;
-    private FlashArraySimulator _arrays = null!;
+    private FlashArraySimulator _arrays = null!; // the DR lab's arrays: array-a and array-b, connected
     private string _a = null!;
     private string _b = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _t = await TenantFixture.StartAsync();
-        _arrays = await FlashArraySimulator.StartAsync();
+        _t = await TenantFixture.StartAsync(arrays: false);
+        _arrays = _t.Lab.FlashArray;
         _a = (await _t.CreateAsync("/v1/arrays", TenantFixture.Admin, ArrayBody("array-a", _t.SiteA)))["array"]!["id"]!.GetValue<string>();
         _b = (await _t.CreateAsync("/v1/arrays", TenantFixture.Admin, ArrayBody("array-b", _t.SiteB, peer: _a)))["array"]!["id"]!.GetValue<string>();
     }
 
     [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _arrays.DisposeAsync();
-        await _t.Service.DisposeAsync();
-    }
+    public async Task Stop() => await _t.DisposeAsync();
 
     private object ArrayBody(string name, string site, string? token = null, string? peer = null) => new
     {

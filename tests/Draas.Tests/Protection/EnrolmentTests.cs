@@ -11,22 +11,23 @@ public sealed class EnrolmentTests
     public async Task Start() => _t = await TenantFixture.StartAsync();
 
     [OneTimeTearDown]
-    public async Task Stop() => await _t.Service.DisposeAsync();
+    public async Task Stop() => await _t.DisposeAsync();
 
     [Test]
     public async Task An_admin_enrols_a_tenant_and_a_member_of_that_tenant_creates_a_plan_of_two_servers_and_a_volume()
     {
-        var protection = (await _t.CreateAsync("/v1/protections", TenantFixture.Admin, _t.Enrolment("tenant-a", TenantFixture.ProjectA)))["protection"]!;
-        Assert.That(protection["primary_project_id"]!.GetValue<string>(), Is.EqualTo(TenantFixture.ProjectA));
+        var workload = await _t.WorkloadAsync();
+        var protection = (await _t.CreateAsync("/v1/protections", TenantFixture.Admin, _t.Enrolment("tenant-a", _t.ProjectA)))["protection"]!;
+        Assert.That(protection["primary_project_id"]!.GetValue<string>(), Is.EqualTo(_t.ProjectA));
         Assert.That(protection["network_mapping"]!["net-private-a"]!.GetValue<string>(), Is.EqualTo("net-private-b"));
         Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("active"));
 
-        var plan = (await _t.CreateAsync("/v1/plans", TenantFixture.MemberA, TenantFixture.PlanBody(protection["id"]!.GetValue<string>(), "web-shop")))["plan"]!;
+        var plan = (await _t.CreateAsync("/v1/plans", TenantFixture.MemberA, TenantFixture.PlanBody(protection["id"]!.GetValue<string>(), "web-shop", workload)))["plan"]!;
 
-        Assert.That(plan["project_id"]!.GetValue<string>(), Is.EqualTo(TenantFixture.ProjectA));
+        Assert.That(plan["project_id"]!.GetValue<string>(), Is.EqualTo(_t.ProjectA));
         Assert.That(plan["replication"]!["mode"]!.GetValue<string>(), Is.EqualTo("async"));
         Assert.That(plan["resources"]!.AsArray().Select(r => $"{r!["kind"]}:{r["id"]}:{r["priority_group"]}"),
-            Is.EqualTo(new[] { "server:srv-db:1", "volume:vol-extra:1", "server:srv-web:2" }));
+            Is.EqualTo(new[] { $"server:{workload.Db}:1", $"volume:{workload.Extra}:1", $"server:{workload.Web}:2" }));
         var (_, events, _) = await _t.Service.SendAsync(HttpMethod.Get, "/v1/events?resource_type=plan", TenantFixture.MemberA);
         Assert.That(events!["events"]![0]!["action"]!.GetValue<string>(), Is.EqualTo("plan.create"));
         Assert.That(events["events"]![0]!["user_name"]!.GetValue<string>(), Is.EqualTo("alice"));
@@ -35,22 +36,23 @@ public sealed class EnrolmentTests
     [Test]
     public async Task A_member_enrols_their_own_project_but_not_another_one()
     {
-        var own = await _t.CreateAsync("/v1/protections", TenantFixture.MemberB, _t.Enrolment("tenant-b-self", TenantFixture.ProjectB));
+        var own = await _t.CreateAsync("/v1/protections", TenantFixture.MemberB, _t.Enrolment("tenant-b-self", _t.ProjectB));
         var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/protections", TenantFixture.MemberB, _t.Enrolment("steal-a", "cccccccc3333project"));
 
-        Assert.That(own["protection"]!["primary_project_id"]!.GetValue<string>(), Is.EqualTo(TenantFixture.ProjectB));
+        Assert.That(own["protection"]!["primary_project_id"]!.GetValue<string>(), Is.EqualTo(_t.ProjectB));
         Assert.That(status, Is.EqualTo(403), body?.ToJsonString());
     }
 
     [Test]
     public async Task A_project_is_enrolled_once_per_site_and_plan_names_are_unique_within_a_protection()
     {
-        var protection = (await _t.CreateAsync("/v1/protections", TenantFixture.Admin, _t.Enrolment("tenant-dup", "dddddddd4444project")))["protection"]!;
-        await _t.CreateAsync("/v1/protections", TenantFixture.Admin, _t.Enrolment("tenant-dup-2", "dddddddd4444project"), expected: 409);
+        var workload = await _t.WorkloadAsync("tenant-dup");
+        var protection = (await _t.CreateAsync("/v1/protections", TenantFixture.Admin, _t.Enrolment("tenant-dup", workload.ProjectId)))["protection"]!;
+        await _t.CreateAsync("/v1/protections", TenantFixture.Admin, _t.Enrolment("tenant-dup-2", workload.ProjectId), expected: 409);
         var id = protection["id"]!.GetValue<string>();
 
-        await _t.CreateAsync("/v1/plans", TenantFixture.Admin, TenantFixture.PlanBody(id, "same"));
-        var conflict = await _t.CreateAsync("/v1/plans", TenantFixture.Admin, TenantFixture.PlanBody(id, "same"), expected: 409);
+        await _t.CreateAsync("/v1/plans", TenantFixture.Admin, TenantFixture.PlanBody(id, "same", workload));
+        var conflict = await _t.CreateAsync("/v1/plans", TenantFixture.Admin, TenantFixture.PlanBody(id, "same", workload), expected: 409);
 
         Assert.That(conflict["conflict"]!["message"]!.GetValue<string>(), Does.Contain("same"));
     }

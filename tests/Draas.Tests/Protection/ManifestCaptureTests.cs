@@ -4,18 +4,19 @@ using Draas.OpenStack.Compute.Attachments;
 using Draas.OpenStack.Compute.Keypairs;
 using Draas.OpenStack.Compute.Servers;
 using Draas.OpenStack.Identity;
+using Draas.Simulators.Lab;
 using Draas.Simulators.OpenStack;
 using Draas.Tests.Support;
 
 namespace Draas.Tests.Protection;
 
-/// <summary>A plan's tenant is captured from the (simulated) primary site into versioned manifests that show drift.</summary>
+/// <summary>A plan's tenant is captured from the DR lab's primary site into versioned manifests that show drift.</summary>
 [TestFixture]
 public sealed class ManifestCaptureTests
 {
     private const string Admin = KeystoneStandIn.AdminToken;
     private RunningService _service = null!;
-    private OpenStackSimulator _clouds = null!;
+    private DrLab _lab = null!;
     private KeystoneSession _tenant = null!;
     private string _plan = null!;
     private string _server = null!;
@@ -26,8 +27,8 @@ public sealed class ManifestCaptureTests
     public async Task Start()
     {
         _service = await RunningService.StartAsync();
-        _clouds = await OpenStackSimulator.StartAsync(new OpenStackSimulatorOptions { Delays = SimDelays.None });
-        var siteA = _clouds.Site("site-a");
+        _lab = await DrLab.StartAsync(new DrLabOptions { Delays = SimDelays.None });
+        var siteA = _lab.SiteA.OpenStack;
         var project = siteA.ProjectId("demo");
         _service.Keystone.AddToken("gAAAAAdemo-member", "demo-user", "demo", project, ["member", "reader"]);
 
@@ -36,7 +37,13 @@ public sealed class ManifestCaptureTests
             site = new { name = site.Name, auth_url = site.Admin.AuthUrl, region_name = site.Region, username = site.Admin.Username, project_name = site.Admin.ProjectName, password = site.Admin.Password },
         })).Body!["site"]!["id"]!.GetValue<string>();
         var primary = await Register(siteA);
-        var recovery = await Register(_clouds.Site("site-b"));
+        var recovery = await Register(_lab.SiteB.OpenStack);
+        // The plan's volumes must be replicable: array-a serves site-a's Cinder and replicates to array-b.
+        async Task<string> Array(Draas.Simulators.Lab.LabSite s, string site, string? peer) => (await _service.SendAsync(HttpMethod.Post, "/v1/arrays", Admin, new
+        {
+            array = new { name = s.ArrayName, site_id = site, plugin = "pure", endpoint = s.ArrayUrl.ToString(), api_token = s.ApiToken, cinder_backend = s.CinderBackend, peer_array_id = peer },
+        })).Body!["array"]!["id"]!.GetValue<string>();
+        await Array(_lab.SiteA, primary, await Array(_lab.SiteB, recovery, null));
         var protection = (await _service.SendAsync(HttpMethod.Post, "/v1/protections", Admin, new
         {
             protection = new { name = "demo-tenant", primary_site_id = primary, primary_project_id = project, recovery_site_id = recovery },
@@ -82,7 +89,7 @@ public sealed class ManifestCaptureTests
     public async Task Stop()
     {
         _tenant.Dispose();
-        await _clouds.DisposeAsync();
+        await _lab.DisposeAsync();
         await _service.DisposeAsync();
     }
 
@@ -169,7 +176,7 @@ public sealed class ManifestCaptureTests
 
         await CaptureAsync(3);
 
-        var siteB = _clouds.Site("site-b");
+        var siteB = _lab.SiteB.OpenStack;
         using var recovery = new KeystoneSession(new KeystoneSessionOptions
         {
             AuthUrl = siteB.Admin.AuthUrl,

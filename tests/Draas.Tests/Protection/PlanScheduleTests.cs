@@ -36,9 +36,9 @@ public sealed class PlanScheduleTests
     public async Task Creating_a_plan_schedules_its_protection_cycle_and_deleting_it_removes_the_schedule()
     {
         var t = await TenantFixture.StartAsync();
-        await using var _ = t.Service;
-        var protection = (await t.CreateAsync("/v1/protections", TenantFixture.Admin, t.Enrolment("tenant-s", TenantFixture.ProjectA)))["protection"]!["id"]!.GetValue<string>();
-        var plan = (await t.CreateAsync("/v1/plans", TenantFixture.MemberA, TenantFixture.PlanBody(protection, "scheduled")))["plan"]!["id"]!.GetValue<string>();
+        await using var _ = t;
+        var protection = (await t.CreateAsync("/v1/protections", TenantFixture.Admin, t.Enrolment("tenant-s", t.ProjectA)))["protection"]!["id"]!.GetValue<string>();
+        var plan = (await t.CreateAsync("/v1/plans", TenantFixture.MemberA, TenantFixture.PlanBody(protection, "scheduled", await t.WorkloadAsync())))["plan"]!["id"]!.GetValue<string>();
         var jobId = PlanSchedule.JobId(Guid.Parse(plan));
 
         var scheduled = await t.Service.Database.ScalarAsync<long>("SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value = $1", jobId);

@@ -9,17 +9,19 @@ public sealed class TenantIsolationTests
     private TenantFixture _t = null!;
     private string _protection = null!;
     private string _plan = null!;
+    private Workload _workload = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
         _t = await TenantFixture.StartAsync();
-        _protection = (await _t.CreateAsync("/v1/protections", TenantFixture.Admin, _t.Enrolment("tenant-a", TenantFixture.ProjectA)))["protection"]!["id"]!.GetValue<string>();
-        _plan = (await _t.CreateAsync("/v1/plans", TenantFixture.MemberA, TenantFixture.PlanBody(_protection, "web")))["plan"]!["id"]!.GetValue<string>();
+        _workload = await _t.WorkloadAsync();
+        _protection = (await _t.CreateAsync("/v1/protections", TenantFixture.Admin, _t.Enrolment("tenant-a", _t.ProjectA)))["protection"]!["id"]!.GetValue<string>();
+        _plan = (await _t.CreateAsync("/v1/plans", TenantFixture.MemberA, TenantFixture.PlanBody(_protection, "web", _workload)))["plan"]!["id"]!.GetValue<string>();
     }
 
     [OneTimeTearDown]
-    public async Task Stop() => await _t.Service.DisposeAsync();
+    public async Task Stop() => await _t.DisposeAsync();
 
     private IEnumerable<(string Method, string Path, object? Body)> EveryCallOnA() =>
     [
@@ -49,7 +51,7 @@ public sealed class TenantIsolationTests
         Assert.That(plans!["plans"]!.AsArray(), Is.Empty);
         Assert.That(protections!["protections"]!.AsArray(), Is.Empty);
         Assert.That(events!["events"]!.AsArray(), Is.Empty);
-        var (planStatus, _, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/plans", TenantFixture.MemberB, TenantFixture.PlanBody(_protection, "sneaky"));
+        var (planStatus, _, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/plans", TenantFixture.MemberB, TenantFixture.PlanBody(_protection, "sneaky", _workload));
         Assert.That(planStatus, Is.EqualTo(400), "a plan in someone else's protection");
     }
 

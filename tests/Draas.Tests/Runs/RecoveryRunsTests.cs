@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Draas.OpenStack.BlockStorage.Volumes;
 using Draas.OpenStack.Compute.Servers;
+using Draas.Tests.Support;
+using Hangfire;
 
 namespace Draas.Tests.Runs;
 
@@ -86,7 +88,7 @@ public sealed class RecoveryRunsTests
     private static Dictionary<string, string> Recovered(JsonObject report) =>
         report["recovered"]!["volumes"]!.AsArray().ToDictionary(v => v!["source_id"]!.GetValue<string>(), v => v!["volume_id"]!.GetValue<string>());
 
-    [Test, Order(3)]
+    [Test, Order(5)]
     public async Task A_planned_migration_stops_the_primary_replicates_once_more_and_loses_no_write()
     {
         var site = _t.Lab.SiteA.OpenStack;
@@ -113,7 +115,7 @@ public sealed class RecoveryRunsTests
         Assert.That((await ProtectionAsync())["status"]!.GetValue<string>(), Is.EqualTo("failed_over"));
     }
 
-    [Test, Order(4)]
+    [Test, Order(6)]
     public async Task Reprotect_turns_replication_round_so_the_recovered_workload_is_protected_back_to_the_old_primary()
     {
         var run = await _t.RunAsync("reprotect");
@@ -129,7 +131,7 @@ public sealed class RecoveryRunsTests
         Assert.That(group["members"]!.AsArray(), Has.Count.EqualTo(5));
     }
 
-    [Test, Order(5)]
+    [Test, Order(7)]
     public async Task A_failback_brings_the_workload_home_with_the_writes_made_at_the_recovery_site_and_protects_it_again()
     {
         var plan = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}", TenantInTheLab.Admin)).Body!["plan"]!;
@@ -149,5 +151,126 @@ public sealed class RecoveryRunsTests
         var protection = await ProtectionAsync();
         Assert.That(protection["reversed"]!.GetValue<bool>(), Is.False);
         Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("active"));
+    }
+
+    [Test, Order(3)]
+    public async Task A_permanent_fault_on_one_volumes_import_fails_that_step_with_cinders_reason_and_the_drill_still_cleans_up_everything()
+    {
+        var before = await RecoverySiteAsync();
+        _t.Lab.SiteB.OpenStack.Faults.ManageFailures["app-data"] = true;
+        try
+        {
+            var run = await _t.RunAsync("drill");
+
+            Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("failed"), TenantInTheLab.Describe(run));
+            var steps = run["steps"]!.AsArray();
+            var import = steps.Single(s => s!["kind"]!.GetValue<string>() == "import_volume" && s["target"]!.GetValue<string>() == _t.Volumes["app-data"])!;
+            Assert.That(import["state"]!.GetValue<string>(), Is.EqualTo("failed"));
+            Assert.That(import["error"]!.GetValue<string>(), Does.Contain("could not import").And.Contain("went to status error"));
+            Assert.That(steps.Single(s => s!["kind"]!.GetValue<string>() == "boot_server" && s["target"]!.GetValue<string>() == _t.Servers["app"])!["state"]!.GetValue<string>(),
+                Is.EqualTo("skipped"), "the server whose volume failed is not booted");
+            Assert.That(steps.Single(s => s!["kind"]!.GetValue<string>() == "cleanup")!["state"]!.GetValue<string>(), Is.EqualTo("succeeded"));
+            var report = await _t.ReportAsync(run["id"]!.GetValue<string>());
+            Assert.That(report["failures"]!.AsArray().Select(f => f!["kind"]!.GetValue<string>()), Is.EqualTo(new[] { "import_volume" }));
+            Assert.That(report["cleanup"]!["clean"]!.GetValue<bool>(), Is.True, report["cleanup"]!.ToJsonString());
+            Assert.That(report["cleanup"]!["removed"]!["array_copies"]!.AsArray(), Has.Count.EqualTo(5), "the copy Cinder refused is released too");
+            var after = await RecoverySiteAsync();
+            Assert.That(after.Servers, Is.EquivalentTo(before.Servers));
+            Assert.That(after.Volumes, Is.EquivalentTo(before.Volumes));
+        }
+        finally
+        {
+            _t.Lab.SiteB.OpenStack.Faults.ManageFailures.Clear();
+        }
+    }
+
+    [Test, Order(4)]
+    public async Task With_ten_percent_transient_faults_in_every_simulator_ten_consecutive_drills_all_succeed()
+    {
+        var faults = new Draas.Simulators.OpenStack.Core.ServiceFault { ErrorRate = 0.1, ErrorStatus = 503 };
+        foreach (var site in _t.Lab.Sites)
+            foreach (var service in Draas.Simulators.OpenStack.Core.SiteFaults.Services) site.OpenStack.Faults.Set(service, faults);
+        await _t.Lab.FlashArray.Admin.SetFaultsAsync("array-a", 0, 0.1, Ct);
+        await _t.Lab.FlashArray.Admin.SetFaultsAsync("array-b", 0, 0.1, Ct);
+        var outcomes = new List<string>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var run = await _t.RunAsync("drill");
+                outcomes.Add(run["state"]!.GetValue<string>());
+                Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), $"drill {i + 1}: {TenantInTheLab.Describe(run)}");
+            }
+        }
+        finally
+        {
+            foreach (var site in _t.Lab.Sites) site.OpenStack.Faults.Clear();
+            await _t.Lab.FlashArray.Admin.SetFaultsAsync("array-a", 0, 0, Ct);
+            await _t.Lab.FlashArray.Admin.SetFaultsAsync("array-b", 0, 0, Ct);
+        }
+        Assert.That(outcomes, Is.All.EqualTo("succeeded"));
+    }
+
+    [Test, Order(8)]
+    public async Task A_failover_with_the_primary_site_switched_off_holds_exactly_the_writes_before_its_recovery_point()
+    {
+        await _t.ProtectAsync();
+        var plan = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}", TenantInTheLab.Admin)).Body!["plan"]!;
+        var db = plan["resources"]!.AsArray().Single(r => r!["priority_group"]!.GetValue<int>() == 2)!["id"]!.GetValue<string>();
+        var siteA = _t.Lab.SiteA.OpenStack;
+        Assert.That(siteA.WriteFromServer(db, "row-4-before-the-disaster"), Is.True);
+        await _t.ProtectAsync();
+        Assert.That(siteA.WriteFromServer(db, "row-5-lost-in-the-disaster"), Is.True);
+        siteA.Faults.Down = true;
+        await _t.Lab.FlashArray.Admin.SetArrayDownAsync("array-a", true, Ct);
+        try
+        {
+            var run = await _t.RunAsync("failover");
+
+            Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+            var report = await _t.ReportAsync(run["id"]!.GetValue<string>());
+            var point = report["recovery_point_at"]!.GetValue<DateTimeOffset>();
+            var servers = report["recovered"]!["servers"]!.AsArray();
+            Assert.That(servers, Has.Count.EqualTo(3));
+            var dbRoot = (await _t.AdminB.Compute.Servers.GetAsync(servers.Single(s => s!["name"]!.GetValue<string>() == "db")!["server_id"]!.GetValue<string>(), Ct)).VolumesAttached[0].Id;
+            var writes = await _t.Lab.FlashArray.Admin.ReadAsync("array-b", $"volume-{dbRoot}-cinder", Ct);
+            var data = writes.Select(w => w.Data).ToList();
+            Assert.That(data, Does.Contain("row-4-before-the-disaster"));
+            Assert.That(data, Does.Not.Contain("row-5-lost-in-the-disaster"), $"the recovery point of {point:O} holds only what was written before it");
+            Assert.That(report["rpo_seconds"]!.GetValue<double>(), Is.GreaterThan(0));
+        }
+        finally
+        {
+            siteA.Faults.Down = false;
+            await _t.Lab.FlashArray.Admin.SetArrayDownAsync("array-a", false, Ct);
+        }
+    }
+
+    [Test, Order(4)]
+    public async Task A_drill_schedule_that_came_due_starts_one_drill_per_plan_and_the_plan_status_shows_its_rto_in_the_history()
+    {
+        async Task Schedule(string cron) => Assert.That((await _t.Service.SendAsync(HttpMethod.Put, $"/v1/protections/{_t.Protection}", TenantInTheLab.Admin,
+            new { protection = new { drill_schedule = cron } })).Status, Is.EqualTo(200));
+        var jobs = (Hangfire.IBackgroundJobClient)_t.Service.Services.GetService(typeof(Hangfire.IBackgroundJobClient))!;
+        await Schedule("* * * * *");
+        try
+        {
+            jobs.Enqueue<Draas.Workflows.Runs.ScheduledDrillsJob>(j => j.RunAsync(CancellationToken.None));
+            var run = await Eventually.WaitForAsync(async () =>
+            {
+                var runs = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs?plan_id={_t.Plan}&kind=drill", TenantInTheLab.Admin)).Body!["runs"]!.AsArray();
+                var scheduled = runs.FirstOrDefault(r => r!["requested_by"]?.GetValue<string>() == "schedule");
+                return scheduled?["state"]!.GetValue<string>() is "succeeded" or "failed" ? scheduled : null;
+            }, "the scheduled drill to run", TimeSpan.FromSeconds(120));
+            Assert.That(run!["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        }
+        finally
+        {
+            await Schedule("0 0 1 1 *");
+        }
+        var status = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}/status", TenantInTheLab.Admin)).Body!["status"]!;
+        var drills = status["drills"]!.AsArray();
+        Assert.That(drills.Count(d => d!["scheduled"]!.GetValue<bool>()), Is.EqualTo(1));
+        Assert.That(drills.All(d => d!["rto_seconds"] is not null || d["state"]!.GetValue<string>() != "succeeded"), Is.True, status.ToJsonString());
     }
 }

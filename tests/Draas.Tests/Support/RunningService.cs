@@ -91,6 +91,10 @@ public sealed class RunningService : IAsyncDisposable
         return ((int)response.StatusCode, json, response);
     }
 
+    /// <summary>Stops this service's process-local host but keeps its database and Keystone stand-in,
+    /// so another service process can take over the same state.</summary>
+    public async Task StopHostAsync() => await _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

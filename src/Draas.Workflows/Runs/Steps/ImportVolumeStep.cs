@@ -1,5 +1,6 @@
 using Draas.OpenStack.BlockStorage.Manage;
 using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Core;
 
 namespace Draas.Workflows.Runs.Steps;
 
@@ -35,7 +36,15 @@ public sealed class ImportVolumeStep : IStepHandler
                 Metadata = metadata,
             }, ct);
         }
-        volume = await cinder.Volumes.WaitForStatusAsync(volume.Id, "available", null, ct);
+        try
+        {
+            volume = await cinder.Volumes.WaitForStatusAsync(volume.Id, "available", null, ct);
+        }
+        catch (ResourceFailedException e)
+        {
+            // Cinder shows error_managing as "error"; the failed volume stays for cleanup (or an operator) to remove.
+            throw new StepFailedException($"Cinder at {c.TargetSite.Name} could not import array volume {arrayVolume} as {source.Name ?? source.Id} (volume {volume.Id}): {e.Failure}");
+        }
         if (source.Bootable && !volume.Bootable) await cinder.Volumes.SetBootableAsync(volume.Id, true, ct);
         return new
         {

@@ -25,6 +25,9 @@ public sealed class SiteFaults(int seed)
     private readonly Random _random = new(seed);
     private volatile bool _down;
 
+    /// <summary>Cinder volume names whose manage-existing ends in <c>error_managing</c> (a permanent fault of one import).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> ManageFailures { get; } = new();
+
     /// <summary>The whole site is unreachable: every connection to it is reset.</summary>
     public bool Down { get => _down; set => _down = value; }
 

@@ -1,0 +1,237 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Draas.Cli.Output;
+using Draas.Cli.Runs;
+
+namespace Draas.Cli.Commands;
+
+/// <summary><c>draasctl run</c>: start, follow, cancel and report recovery runs (drills, failovers, migrations).</summary>
+public static class RunCommands
+{
+    static readonly Column[] Columns =
+    [
+        Column.Of("ID", "id"), Column.Of("Kind", "kind"), Column.Of("State", "state"), Column.Of("Plan", "plan_id"), Column.Of("Protection", "protection_id"),
+        new("Progress", r => Cells.Number(r, "progress.total") is { } total ? $"{Cells.Number(r, "progress.done") ?? 0}/{total}" : ""),
+        Column.Of("Created", "created_at"), Column.Of("Finished", "finished_at"),
+    ];
+
+    static readonly Column[] StepColumns =
+    [
+        Column.Of("#", "sequence"), Column.Of("Phase", "phase"), Column.Of("Step", "kind"), Column.Of("Target", "target"), Column.Of("State", "state"),
+        Column.Of("Attempts", "attempts"), new("Duration", s => RunStates.Duration(s is JsonObject o ? RunStates.StepSeconds(o, DateTimeOffset.UtcNow) : null)),
+        Column.Of("Error", "error"),
+    ];
+
+    public static Command Build(CommandBuilder b)
+    {
+        var run = CommandBuilder.Id("run", "Run id");
+        var interval = new Option<double?>("--interval") { Description = "Seconds between polls (default 2)" };
+
+        var plan = new Option<string?>("--plan") { Description = "Recover this plan (name or id)" };
+        var protection = new Option<string?>("--protection") { Description = "Recover this whole protection (name or id)" };
+        var kind = new Option<string>("--kind") { Description = "drill, failover, planned_migration, reprotect or failback", Required = true };
+        var recoveryPoint = new Option<string>("--recovery-point") { Description = "Recovery point: latest (default) or its id/time", DefaultValueFactory = _ => "latest" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the steps the run would take; start nothing" };
+        var option = new Option<string[]>("--option") { Description = "KEY=VALUE run option, VALUE as JSON when it parses (repeatable)" };
+        var options = new Option<string?>("--options") { Description = "Run options as a JSON object (or @FILE)" };
+        var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends (exit 1 unless it succeeds)" };
+        var create = b.Command("create", "Start a run: a drill, failover, planned migration, reprotect or failback", async (c, ct) =>
+        {
+            var body = CreateBody(c.Get(kind), c.Get(plan), c.Get(protection), c.Get(recoveryPoint), c.Get(dryRun), c.Get(option), c.Get(options));
+            var api = await c.ApiAsync(ct);
+            if (c.Get(plan) is { } p) body["plan_id"] = await Resolver.IdAsync(api, "plans", "plan", p, ct);
+            if (c.Get(protection) is { } pr) body["protection_id"] = await Resolver.IdAsync(api, "protections", "protection", pr, ct);
+            var created = Resolver.Unwrap(await api.PostAsync("runs", new JsonObject { ["run"] = body }, ct), "run");
+            if (c.Get(dryRun))
+            {
+                if (c.Output.IsTable)
+                {
+                    c.Host.Out.WriteLine($"Dry run of a {created["kind"]}: {RunStates.Steps(created).Count} steps; nothing was started.");
+                    c.Output.List(new JsonArray([.. RunStates.Steps(created).Select(s => s.DeepClone())]), StepColumns);
+                }
+                else c.Output.Data(created);
+                return ExitCodes.Ok;
+            }
+            var id = Cells.String(created, "id") ?? throw CliException.Failure("The service accepted the run but did not say its id.");
+            if (c.Get(watch)) return await WatchAsync(c, api, id, c.Get(interval), ct);
+            c.Output.Done($"Run {id} ({created["kind"]}) accepted; 'draasctl run watch {id}' follows it.", created);
+            return ExitCodes.Ok;
+        }, plan, protection, kind, recoveryPoint, dryRun, option, options, watch, interval);
+
+        var planFilter = new Option<string?>("--plan") { Description = "Only runs of this plan (name or id)" };
+        var protectionFilter = new Option<string?>("--protection") { Description = "Only runs of this protection (name or id)" };
+        var kindFilter = new Option<string?>("--kind") { Description = "Only runs of this kind" };
+        var stateFilter = new Option<string?>("--state") { Description = "Only runs in this state" };
+        var limit = new Option<int?>("--limit") { Description = "At most this many (one page)" };
+        var marker = new Option<string?>("--marker") { Description = "Start after this run id" };
+        var list = b.Command("list", "List runs, newest first", async (c, ct) =>
+        {
+            var k = c.Get(kindFilter) is { } kf ? Kind(kf) : null;
+            if (c.Get(stateFilter) is { } s && !RunStates.States.Contains(s)) throw CliException.Usage($"--state takes {string.Join(", ", RunStates.States)}, not '{s}'.");
+            var api = await c.ApiAsync(ct);
+            var runs = await api.ListAsync("runs", "runs", new Dictionary<string, string?>
+            {
+                ["plan_id"] = await Resolver.OptionalIdAsync(api, "plans", "plan", c.Get(planFilter), ct),
+                ["protection_id"] = await Resolver.OptionalIdAsync(api, "protections", "protection", c.Get(protectionFilter), ct),
+                ["kind"] = k,
+                ["state"] = c.Get(stateFilter),
+                ["limit"] = c.Get(limit)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["marker"] = c.Get(marker),
+            }, ct);
+            c.Output.List(runs, Columns);
+            return ExitCodes.Ok;
+        }, planFilter, protectionFilter, kindFilter, stateFilter, limit, marker);
+
+        var show = b.Command("show", "Show a run and its steps", async (c, ct) =>
+        {
+            var api = await c.ApiAsync(ct);
+            var shown = Resolver.Unwrap(await api.GetAsync($"runs/{RunId(c.Get(run))}", ct), "run");
+            if (!c.Output.IsTable)
+            {
+                c.Output.Data(shown);
+                return ExitCodes.Ok;
+            }
+            var fields = shown.DeepClone().AsObject();
+            fields.Remove("steps");
+            c.Output.Show(fields);
+            c.Output.List(new JsonArray([.. RunStates.Steps(shown).Select(s => s.DeepClone())]), StepColumns);
+            return ExitCodes.Ok;
+        }, run);
+
+        var watchCommand = b.Command("watch", "Follow a run until it ends: exit 0 if it succeeded, 1 if it failed or was cancelled", async (c, ct) =>
+        {
+            var api = await c.ApiAsync(ct);
+            return await WatchAsync(c, api, RunId(c.Get(run)), c.Get(interval), ct);
+        }, run, interval);
+
+        var cancel = b.Command("cancel", "Ask a running run to stop (its finished steps stay done)", async (c, ct) =>
+        {
+            var api = await c.ApiAsync(ct);
+            var id = RunId(c.Get(run));
+            var answer = await api.PostAsync($"runs/{id}/action", new JsonObject { ["cancel"] = new JsonObject() }, ct);
+            c.Output.Done($"Cancel of run {id} requested; 'draasctl run watch {id}' shows it stop.", answer ?? new JsonObject { ["run"] = new JsonObject { ["id"] = id, ["state"] = "cancelling" } });
+            return ExitCodes.Ok;
+        }, run);
+
+        var markdown = new Option<bool>("--markdown") { Description = "The report as Markdown" };
+        var file = new Option<string?>("--output", "-o") { Description = "Write the Markdown report to this file" };
+        var report = b.Command("report", "A finished run's report: RTO per step, RPO, data check, cleanup", async (c, ct) =>
+        {
+            var api = await c.ApiAsync(ct);
+            var id = RunId(c.Get(run));
+            if (c.Get(markdown) || c.Get(file) is not null)
+            {
+                var text = await api.GetTextAsync($"runs/{id}/report", "text/markdown", ct);
+                await WriteTextAsync(c, text, c.Get(file), $"Report of run {id}", ct);
+                return ExitCodes.Ok;
+            }
+            var body = Resolver.Unwrap(await api.GetAsync($"runs/{id}/report", ct), "report");
+            ShowReport(c.Output, body);
+            return ExitCodes.Ok;
+        }, run, markdown, file);
+
+        return CommandBuilder.Group("run", "Recovery runs: drills, failovers, planned migrations, reprotect, failback", create, list, show, watchCommand, cancel, report);
+    }
+
+    /// <summary><c>draasctl runbook PROTECTION [-o FILE]</c>: the tenant's recovery runbook in Markdown.</summary>
+    public static Command BuildRunbook(CommandBuilder b)
+    {
+        var protection = CommandBuilder.Id("protection", "Protection name or id");
+        var file = new Option<string?>("--output", "-o") { Description = "Write the runbook to this file" };
+        return b.Command("runbook", "A protection's recovery runbook (Markdown)", async (c, ct) =>
+        {
+            var api = await c.ApiAsync(ct);
+            var id = await Resolver.IdAsync(api, "protections", "protection", c.Get(protection), ct);
+            var text = await api.GetTextAsync($"protections/{id}/runbook", "text/markdown", ct);
+            await WriteTextAsync(c, text, c.Get(file), $"Runbook of protection {c.Get(protection)}", ct);
+            return ExitCodes.Ok;
+        }, protection, file);
+    }
+
+    internal static JsonObject CreateBody(string kind, string? plan, string? protection, string recoveryPoint, bool dryRun, string[]? pairs, string? json)
+    {
+        if ((plan is null) == (protection is null)) throw CliException.Usage("run create needs exactly one of --plan and --protection.");
+        var options = json is null ? [] : Inputs.JsonObject("--options", json);
+        foreach (var pair in pairs ?? [])
+        {
+            var (key, value) = Inputs.KeyValue("--option", pair);
+            JsonNode? parsed;
+            try { parsed = JsonNode.Parse(value); }
+            catch (System.Text.Json.JsonException) { parsed = value; }
+            options[key] = parsed;
+        }
+        return new JsonObject
+        {
+            ["kind"] = Kind(kind),
+            ["recovery_point"] = recoveryPoint,
+            ["dry_run"] = dryRun,
+            ["options"] = options,
+        };
+    }
+
+    static string Kind(string kind)
+    {
+        var normal = kind.Replace('-', '_').ToLowerInvariant();
+        return RunStates.Kinds.Contains(normal) ? normal : throw CliException.Usage($"--kind takes {string.Join(", ", RunStates.Kinds)}, not '{kind}'.");
+    }
+
+    /// <summary>Run ids are UUIDs; anything else would only earn a 404 from the service.</summary>
+    static string RunId(string text) => Guid.TryParse(text, out var id) ? id.ToString() : throw CliException.Usage($"'{text}' is not a run id (a UUID; 'draasctl run list' shows them).");
+
+    static async Task<int> WatchAsync(CommandContext c, Http.ApiClient api, string id, double? seconds, CancellationToken ct)
+    {
+        if (seconds is <= 0) throw CliException.Usage("--interval must be a positive number of seconds.");
+        var interval = seconds is { } s ? TimeSpan.FromSeconds(s) : c.Host.PollInterval;
+        var (final, rto) = await new RunWatcher(api, c.Output, interval).WatchAsync(id, ct);
+        if (!c.Output.IsTable)
+        {
+            var data = final.DeepClone().AsObject();
+            data["rto_seconds"] = rto;
+            c.Output.Data(data);
+        }
+        return RunStates.State(final) == "succeeded" ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    static void ShowReport(Formatter output, JsonObject report)
+    {
+        if (!output.IsTable)
+        {
+            output.Data(report);
+            return;
+        }
+        var scalars = new JsonObject();
+        var lists = new List<(string Name, JsonArray Items)>();
+        foreach (var (key, value) in report)
+        {
+            if (value is JsonArray { Count: > 0 } items && items.All(i => i is JsonObject)) lists.Add((key, items));
+            else scalars[key] = value?.DeepClone();
+        }
+        output.Show(scalars);
+        foreach (var (name, items) in lists)
+        {
+            output.Host.Out.WriteLine(name);
+            var keys = items.OfType<JsonObject>().SelectMany(i => i.Select(kv => kv.Key)).Distinct().ToArray();
+            output.List(items, [.. keys.Select(k => Column.Of(k, k))]);
+        }
+    }
+
+    static async Task WriteTextAsync(CommandContext c, string text, string? file, string what, CancellationToken ct)
+    {
+        if (file is null)
+        {
+            await c.Host.Out.WriteAsync(text);
+            if (!text.EndsWith('\n')) await c.Host.Out.WriteLineAsync();
+            return;
+        }
+        try
+        {
+            if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir) Directory.CreateDirectory(dir);
+            await File.WriteAllTextAsync(file, text, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.Usage($"Cannot write {file}: {e.Message.TrimEnd('.')}.");
+        }
+        c.Output.Done($"{what} written to {file}.", new JsonObject { ["file"] = file, ["bytes"] = System.Text.Encoding.UTF8.GetByteCount(text) });
+    }
+}

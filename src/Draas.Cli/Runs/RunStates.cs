@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Draas.Cli.Output;
+
+namespace Draas.Cli.Runs;
+
+/// <summary>Reading a run view (<c>{"id", "state", "progress", "steps": [...]}</c>): what is final, how long things took.</summary>
+public static class RunStates
+{
+    public static readonly string[] Kinds = ["drill", "failover", "planned_migration", "reprotect", "failback"];
+
+    public static readonly string[] States = ["pending", "running", "cancelling", "succeeded", "failed", "cancelled"];
+
+    public static bool IsFinal(string? state) => state is "succeeded" or "failed" or "cancelled";
+
+    public static string State(JsonNode? run) => Cells.String(run, "state") ?? "unknown";
+
+    public static IReadOnlyList<JsonObject> Steps(JsonNode? run) =>
+        (run?["steps"] as JsonArray ?? []).OfType<JsonObject>()
+            .OrderBy(s => Cells.Number(s, "phase") ?? 0).ThenBy(s => Cells.Number(s, "sequence") ?? 0).ToList();
+
+    /// <summary>The step's own duration, else the time since it started (to <paramref name="now"/>) while it runs.</summary>
+    public static double? StepSeconds(JsonObject step, DateTimeOffset now)
+    {
+        if (Cells.Number(step, "duration_seconds") is { } d) return d;
+        if (Time(step, "started_at") is not { } started) return null;
+        return ((Time(step, "finished_at") ?? now) - started).TotalSeconds;
+    }
+
+    /// <summary>Start to finish of the whole run: the RTO when the service's report does not say.</summary>
+    public static double? RunSeconds(JsonNode? run) =>
+        Time(run, "started_at") is { } started && Time(run, "finished_at") is { } finished ? (finished - started).TotalSeconds : null;
+
+    public static DateTimeOffset? Time(JsonNode? node, string field) =>
+        Cells.String(node, field) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+
+    /// <summary>4.2s, 1m 33s, 2h 05m.</summary>
+    public static string Duration(double? seconds)
+    {
+        if (seconds is not { } s) return "";
+        if (s < 60) return s.ToString(s < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + "s";
+        var t = TimeSpan.FromSeconds(Math.Round(s));
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes:00}m" : $"{t.Minutes}m {t.Seconds:00}s";
+    }
+}

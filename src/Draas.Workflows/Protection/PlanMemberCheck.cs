@@ -1,0 +1,141 @@
+using System.Net;
+using Draas.Data;
+using Draas.Domain.Protection;
+using Draas.Domain.Sites;
+using Draas.OpenStack;
+using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Identity;
+using Draas.Workflows.Sites;
+using Microsoft.EntityFrameworkCore;
+
+namespace Draas.Workflows.Protection;
+
+/// <summary>
+/// Checks a plan's members against its primary site (the recovery site once reprotected), with the service's own site credentials, before the
+/// plan is stored: every server, volume, image and server group it names must exist in the tenant's
+/// project there, and every volume it would replicate (its own and those of its servers) must sit on a
+/// Cinder backend that a registered array with a replication peer serves.
+/// </summary>
+public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions)
+{
+    public async Task<PlanMemberReport> CheckAsync(Plan plan, TenantProtection protection, CancellationToken ct)
+    {
+        // After a reprotect the workload runs in the recovery project at the recovery site: that is where its members are.
+        var (siteId, projectId) = protection.Reversed && protection.RecoveryProjectId is { } recoveryProject
+            ? (protection.RecoverySiteId, recoveryProject)
+            : (protection.PrimarySiteId, plan.ProjectId);
+        var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == siteId, ct);
+        var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
+        // A peering is registered once, on either array (as the storage reconciler reads it).
+        bool HasPeer(Domain.Arrays.StorageArray a) => a.PeerArrayId is not null || arrays.Any(p => p.PeerArrayId == a.Id);
+        var session = sessions.For(site);
+        var missing = new List<string>();
+        var unprotectable = new List<string>();
+        try
+        {
+            var volumes = new Dictionary<string, Volume>();
+            await foreach (var volume in session.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true, ProjectId = projectId }, ct))
+                volumes[volume.Id] = volume;
+
+            var replicated = new List<(Volume Volume, string Label)>();
+            foreach (var member in plan.Resources.OrderBy(r => r.Kind).ThenBy(r => r.ResourceId, StringComparer.Ordinal))
+            {
+                switch (member.Kind)
+                {
+                    case ResourceKind.Server:
+                        var server = await SiteCalls.FindAsync(() => session.Compute.Servers.GetAsync(member.ResourceId, ct));
+                        if (server is null || server.TenantId != projectId)
+                        {
+                            missing.Add($"server {member.ResourceId}");
+                            break;
+                        }
+                        foreach (var attached in server.VolumesAttached)
+                        {
+                            if (volumes.TryGetValue(attached.Id, out var disk)) replicated.Add((disk, $"volume {disk.Id} of server {server.Name}"));
+                        }
+                        break;
+                    case ResourceKind.Volume:
+                        if (volumes.TryGetValue(member.ResourceId, out var volume)) replicated.Add((volume, $"volume {volume.Id}"));
+                        else missing.Add($"volume {member.ResourceId}");
+                        break;
+                    case ResourceKind.Image:
+                        if (!await ImageUsableAsync(session, member.ResourceId, projectId, ct)) missing.Add($"image {member.ResourceId}");
+                        break;
+                }
+            }
+            if (PlanSelector.Parse(plan.Selector)?.ServerGroupId is { } groupId)
+            {
+                var group = await SiteCalls.FindAsync(() => session.Compute.ServerGroups.GetAsync(groupId, ct));
+                if (group is null || (group.ProjectId is not null && group.ProjectId != projectId)) missing.Add($"server group {groupId}");
+            }
+
+            foreach (var (volume, label) in replicated.DistinctBy(r => r.Volume.Id))
+            {
+                var array = arrays.FirstOrDefault(a => a.SiteId == site.Id && a.CinderBackend == volume.Host);
+                if (array is null) unprotectable.Add($"{label} is on backend {volume.Host ?? "(none)"}, which no registered array at {site.Name} serves");
+                else if (!HasPeer(array)) unprotectable.Add($"{label} is on array {array.Name}, which has no replication peer");
+            }
+        }
+        catch (Exception e) when (SiteCalls.IsUnreachable(e, ct))
+        {
+            throw new SiteUnreachableException(site.Name, e);
+        }
+        return new PlanMemberReport(site.Name, projectId, missing, unprotectable);
+    }
+
+    /// <summary>An image the project owns, or one it may boot from: public, community, or shared with it.</summary>
+    private static async Task<bool> ImageUsableAsync(KeystoneSession session, string id, string projectId, CancellationToken ct)
+    {
+        var image = await SiteCalls.FindAsync(() => session.Image.GetAsync(id, ct));
+        if (image is null) return false;
+        if (image.Owner == projectId || image.Visibility is "public" or "community") return true;
+        if (image.Visibility != "shared") return false;
+        return (await session.Image.ListMembersAsync(id, ct)).Any(m => m.MemberId == projectId);
+    }
+}
+
+/// <summary>What a plan names that its primary site does not have, and what could not be replicated.</summary>
+public sealed record PlanMemberReport(string SiteName, string ProjectId, IReadOnlyList<string> Missing, IReadOnlyList<string> Unprotectable)
+{
+    public bool Ok => Missing.Count == 0 && Unprotectable.Count == 0;
+
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (Missing.Count > 0) parts.Add($"Not found in project {ProjectId} at {SiteName}: {string.Join(", ", Missing)}.");
+        if (Unprotectable.Count > 0) parts.Add($"Cannot be replicated: {string.Join("; ", Unprotectable)}.");
+        return string.Join(" ", parts);
+    }
+}
+
+/// <summary>A site the service needed to ask could not be reached (no answer, or a server error after retries).</summary>
+public sealed class SiteUnreachableException(string siteName, Exception inner)
+    : Exception($"Site {siteName} could not be reached: {inner.Message}", inner)
+{
+    public string SiteName { get; } = siteName;
+}
+
+internal static class SiteCalls
+{
+    /// <summary>A resource that is not there (404) is null, not an error.</summary>
+    public static async Task<T?> FindAsync<T>(Func<Task<T>> get) where T : class
+    {
+        try
+        {
+            return await get();
+        }
+        catch (OpenStackException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>No answer, a server-side failure, or a credential the site no longer takes: the site, not the request, is at fault.</summary>
+    public static bool IsUnreachable(Exception e, CancellationToken ct) => e switch
+    {
+        OpenStackException o => o.StatusCode is null || (int)o.StatusCode >= 500 || (o.StatusCode == HttpStatusCode.Unauthorized && o.Service == "identity"),
+        HttpRequestException => true,
+        TaskCanceledException => !ct.IsCancellationRequested,
+        _ => false,
+    };
+}

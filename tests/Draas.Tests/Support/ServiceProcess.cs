@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Draas.Tests.Support;
+
+/// <summary>
+/// The service as its own operating-system process (<c>dotnet draas.dll serve</c>), so a test can SIGKILL it
+/// mid-run and start it again, as a crash in production would: nothing survives but the database.
+/// </summary>
+public sealed class ServiceProcess : IDisposable
+{
+    private readonly Dictionary<string, string> _environment;
+    private Process? _process;
+
+    public ServiceProcess(string connectionString, KeystoneStandIn keystone)
+    {
+        Port = FreePort();
+        _environment = new Dictionary<string, string>
+        {
+            ["DRAAS__DATABASE__CONNECTION"] = connectionString,
+            ["DRAAS__KEYSTONE_AUTHTOKEN__AUTH_URL"] = keystone.AuthUrl,
+            ["DRAAS__KEYSTONE_AUTHTOKEN__PASSWORD"] = KeystoneStandIn.ServicePassword,
+            ["DRAAS__API__BIND_HOST"] = "127.0.0.1",
+            ["DRAAS__API__BIND_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DRAAS__API__POLICY_FILE"] = "/nonexistent/policy.yaml",
+            ["DRAAS__JOBS__WORKERS"] = "4",
+            ["DRAAS__JOBS__POLL_INTERVAL_MS"] = "100",
+        };
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int Port { get; }
+
+    public HttpClient Http { get; }
+
+    public int Starts { get; private set; }
+
+    /// <summary>Starts the process and waits until /healthz answers.</summary>
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "draas.dll"), "serve"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in _environment) start.Environment[key] = value;
+        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start draas");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        Starts++;
+        await Eventually.WaitForAsync(async () =>
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"draas exited with {_process.ExitCode}");
+            try
+            {
+                return (await Http.GetAsync("/healthz")).IsSuccessStatusCode ? "up" : null;
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        }, "the service process to answer", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, running jobs die where they stand.</summary>
+    public void Kill()
+    {
+        if (_process is null || _process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        Http.Dispose();
+    }
+}
