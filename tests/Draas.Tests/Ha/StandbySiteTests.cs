@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Draas.Api.Jobs;
 using Draas.Tests.Support;
 using Draas.Workflows.Protection;
+using Draas.Workflows.Runs;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,9 @@ public sealed class StandbySiteTests
     private const string SiteUser = "site-admin-ha";
     private const string SitePassword = "ha-site-password";
     private const int InvisibilitySeconds = 10;
+
+    /// <summary>The recurring jobs every active process registers.</summary>
+    private static readonly string[] ClusterSchedules = [ReplicationMonitorJob.RecurringId, ScheduledDrillsJob.RecurringId];
 
     private HaClusters _clusters = null!;
     private KeystoneStandIn _siteKeystone = null!;
@@ -95,7 +99,10 @@ public sealed class StandbySiteTests
         var (status, body, _) = await primary.SendAsync(HttpMethod.Post, $"/v1/sites/{siteId}/action", Admin, new { check = new { } });
         Assert.That(status, Is.EqualTo(202), body?.ToJsonString());
         // So that a schedule seen after promotion is one the promoted side registered itself.
-        if (clearSchedules) primary.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(ReplicationMonitorJob.RecurringId);
+        if (clearSchedules)
+        {
+            foreach (var id in ClusterSchedules) primary.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(id);
+        }
         await StopAsync(primary);
         await _clusters.WaitForStandbyToReplayAsync();
         return (standbyDb, siteId);
@@ -174,7 +181,8 @@ public sealed class StandbySiteTests
         // Changes are taken again, and the cluster-wide schedule is registered by the promoted side.
         var newSite = await CreateSiteAsync(standby, "site-b");
         Assert.That((await standby.SendAsync(HttpMethod.Get, $"/v1/sites/{newSite}", Admin)).Status, Is.EqualTo(200));
-        Assert.That(await standbyDb.ScalarAsync<long>("SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value = $1", ReplicationMonitorJob.RecurringId), Is.EqualTo(1));
+        foreach (var id in ClusterSchedules)
+            Assert.That(await standbyDb.ScalarAsync<long>("SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value = $1", id), Is.EqualTo(1), id);
         Assert.That(await standbyDb.ScalarAsync<long>("SELECT count(*) FROM hangfire.server"), Is.EqualTo(2));
     }
 
