@@ -26,6 +26,14 @@ public sealed class JobsOptions
     [ConfigurationKeyName("poll_interval_ms")]
     public int PollIntervalMs { get; set; } = 1000;
 
+    /// <summary>
+    /// Seconds after which a job whose worker stopped reporting (its process or its whole site died) is
+    /// handed to another worker. Running jobs keep themselves invisible with a heartbeat (a fifth of
+    /// this), so it bounds how long work held by a dead worker waits, not how long a job may run.
+    /// </summary>
+    [ConfigurationKeyName("invisibility_timeout")]
+    public int InvisibilityTimeout { get; set; } = 300;
+
     /// <summary>Serve the Hangfire dashboard at /hangfire (cloud admins only).</summary>
     [ConfigurationKeyName("dashboard")]
     public bool Dashboard { get; set; } = true;
@@ -35,5 +43,6 @@ public sealed class JobsOptions
         if (Workers is < 1 or > 200) yield return "[jobs] workers must be 1..200";
         if (FailoverWorkers is < 1 or > 100) yield return "[jobs] failover_workers must be 1..100";
         if (PollIntervalMs is < 50 or > 60000) yield return "[jobs] poll_interval_ms must be 50..60000";
+        if (InvisibilityTimeout is < 5 or > 86400) yield return "[jobs] invisibility_timeout must be 5..86400";
     }
 }

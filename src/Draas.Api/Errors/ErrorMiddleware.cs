@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Draas.Api.Errors;
 
@@ -39,6 +40,12 @@ public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlewar
         {
             await Faults.WriteAsync(context, 409, "The resource was changed by another request; read it again and retry.");
         }
+        catch (Exception e) when (IsReadOnlyDatabase(e))
+        {
+            // A change that raced the database becoming a standby (the write gate checks every few seconds).
+            logger.LogWarning("{Method} {Path} refused: the database is read-only", context.Request.Method, context.Request.Path);
+            await Faults.WriteAsync(context, 503, Hosting.DatabaseRole.StandbyMessage);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The caller went away; nothing to answer.
@@ -49,4 +56,9 @@ public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlewar
             await Faults.WriteAsync(context, 500, $"An unexpected error occurred; the service log has the details under request id {context.Response.Headers[Http.RequestIdMiddleware.Header]}.");
         }
     }
+
+    /// <summary>PostgreSQL's read_only_sql_transaction (25006): a write against a hot standby.</summary>
+    private static bool IsReadOnlyDatabase(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction }
+        || (e.InnerException is not null && IsReadOnlyDatabase(e.InnerException));
 }

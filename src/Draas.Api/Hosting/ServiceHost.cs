@@ -95,6 +95,9 @@ public static class ServiceHost
         services.AddSingleton<IStoragePlugin>(sp => sp.GetRequiredService<PurePlugin>());
         services.AddSingleton<StoragePluginCatalog>();
         services.AddDraasJobs(settings.Database.Connection, settings.Jobs, settings.Service.RunsWorkers);
+        services.AddSingleton(new DatabaseRole(settings.Database.Connection));
+        services.AddSingleton<ActiveRoleService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ActiveRoleService>());
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -103,6 +106,7 @@ public static class ServiceHost
         if (settings.Service.RunsApi)
         {
             app.UseMiddleware<KeystoneAuthMiddleware>();
+            app.UseMiddleware<StandbyWriteGate>();
             if (settings.Jobs.Dashboard)
             {
                 app.UseHangfireDashboard("/hangfire", new DashboardOptions
@@ -128,21 +132,14 @@ public static class ServiceHost
         return app;
     }
 
-    /// <summary>Migrates the database (when configured to) and starts serving.</summary>
+    /// <summary>
+    /// Checks the database's role and starts serving. Against a writable database the service is active:
+    /// migrations (when configured to), job servers, recurring jobs. Against a standby it serves reads only
+    /// and keeps checking (ActiveRoleService).
+    /// </summary>
     public static async Task StartAsync(WebApplication app, CancellationToken ct)
     {
-        var database = app.Services.GetRequiredService<DatabaseOptions>();
-        if (database.AutoMigrate)
-        {
-            await using var scope = app.Services.CreateAsyncScope();
-            var applied = await DatabaseSetup.UpgradeAsync(scope.ServiceProvider.GetRequiredService<DraasDbContext>(), ct);
-            if (applied.Count > 0) app.Logger.LogInformation("Applied migrations: {Migrations}", string.Join(", ", applied));
-        }
-        // Every process keeps the cluster-wide schedules registered (AddOrUpdate is idempotent).
-        app.Services.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<ReplicationMonitorJob>(ReplicationMonitorJob.RecurringId, "default", job => job.RunAsync(CancellationToken.None), "* * * * *");
-        app.Services.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<ScheduledDrillsJob>(ScheduledDrillsJob.RecurringId, "drills", job => job.RunAsync(CancellationToken.None), "* * * * *");
+        await app.Services.GetRequiredService<ActiveRoleService>().StartupAsync(ct);
         await app.StartAsync(ct);
     }
 }

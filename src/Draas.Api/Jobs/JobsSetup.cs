@@ -7,6 +7,8 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Draas.Api.Jobs;
 
@@ -20,10 +22,16 @@ public static class JobsSetup
     {
         var storageOptions = new PostgreSqlStorageOptions
         {
-            SchemaName = "hangfire",
-            PrepareSchemaIfNecessary = true,
+            SchemaName = Schema,
+            // Installing the schema is a write, in a serializable transaction a hot standby refuses
+            // (Hangfire.PostgreSql 1.21 logs that and carries on): ActiveRoleService installs it with
+            // InstallSchema once the database is writable, so a standby never tries.
+            PrepareSchemaIfNecessary = false,
             QueuePollInterval = TimeSpan.FromMilliseconds(jobs.PollIntervalMs),
-            InvisibilityTimeout = TimeSpan.FromMinutes(30),
+            // A job held by a worker that died (say, with the primary site) is taken again after this;
+            // live workers keep their jobs invisible with a heartbeat, however long they run.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromSeconds(jobs.InvisibilityTimeout),
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
         };
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
@@ -41,12 +49,13 @@ public static class JobsSetup
         services.AddSingleton<WebhookClient>();
         services.AddTransient<ReplicationMonitorJob>();
         AddRuns(services);
-        if (runWorkers)
-        {
-            services.AddHostedService<RunWatchdog>();
-            AddServer(services, "general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs);
-            AddServer(services, "failover", ["failover"], jobs.FailoverWorkers, jobs.PollIntervalMs);
-        }
+        // The servers, and the run watchdog that re-queues steps of dead workers, start when the database
+        // is writable, not with the host (ActiveRoleService): each of them writes.
+        IReadOnlyList<BackgroundJobServerOptions> pools = runWorkers
+            ? [Pool("general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs), Pool("failover", ["failover"], jobs.FailoverWorkers, jobs.PollIntervalMs)]
+            : [];
+        IReadOnlyList<Type> companions = runWorkers ? [typeof(RunWatchdog)] : [];
+        services.AddSingleton(sp => new JobServers(sp, sp.GetRequiredService<JobStorage>(), pools, companions, sp.GetRequiredService<ILogger<JobServers>>()));
     }
 
     /// <summary>Recovery runs: the launcher (API and schedules), the engine, one job per step, and the step kinds.</summary>
@@ -72,12 +81,21 @@ public static class JobsSetup
         services.AddTransient<IStepHandler, ReprotectStep>();
     }
 
-    private static void AddServer(IServiceCollection services, string pool, string[] queues, int workers, int pollMs) =>
-        services.AddHangfireServer((_, server) =>
-        {
-            server.Queues = queues;
-            server.WorkerCount = workers;
-            server.SchedulePollingInterval = TimeSpan.FromMilliseconds(pollMs);
-            server.ServerName = $"draas:{Environment.MachineName}:{Environment.ProcessId}:{pool}";
-        });
+    public const string Schema = "hangfire";
+
+    /// <summary>Creates or upgrades Hangfire's tables (idempotent); only against a writable database.</summary>
+    public static void InstallSchema(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        PostgreSqlObjectsInstaller.Install(connection, Schema);
+    }
+
+    private static BackgroundJobServerOptions Pool(string pool, string[] queues, int workers, int pollMs) => new()
+    {
+        Queues = queues,
+        WorkerCount = workers,
+        SchedulePollingInterval = TimeSpan.FromMilliseconds(pollMs),
+        ServerName = $"draas:{Environment.MachineName}:{Environment.ProcessId}:{pool}",
+    };
 }

@@ -35,10 +35,12 @@ public sealed class TenantInTheLab : IAsyncDisposable
 
     private static CancellationToken Ct => CancellationToken.None;
 
-    public static async Task<TenantInTheLab> StartAsync(Draas.Simulators.OpenStack.SimDelays? delays = null)
+    /// <param name="database">The service's database (the HA tests' primary); a fresh one when null.</param>
+    /// <param name="extra">More service settings.</param>
+    public static async Task<TenantInTheLab> StartAsync(Draas.Simulators.OpenStack.SimDelays? delays = null, TestDatabase? database = null, IDictionary<string, string?>? extra = null)
     {
         var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = Acceleration, Delays = delays ?? new() });
-        var service = await RunningService.StartAsync(clock: lab.Clock);
+        var service = await RunningService.StartAsync(extra, sharedDatabase: database, clock: lab.Clock);
         var projectA = lab.SiteA.OpenStack.ProjectId("demo");
         service.Keystone.AddToken(Member, "lab-demo", "demo", projectA, ["member", "reader"]);
 

@@ -26,16 +26,22 @@ public sealed class TestDatabase : IAsyncDisposable
         Environment.GetEnvironmentVariable("DRAAS_TEST_PG_SERVER")
         ?? "Host=127.0.0.1;Port=54329;Username=draas;Password=draas-local;Database=postgres";
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static Task<TestDatabase> CreateAsync() => CreateAsync(Server);
+
+    /// <param name="server">Another cluster's maintenance connection string (the HA tests' primary).</param>
+    public static async Task<TestDatabase> CreateAsync(string server)
     {
         var prefix = Environment.GetEnvironmentVariable("DRAAS_TEST_DATABASE") ?? $"draas_test_adhoc_{Environment.ProcessId}";
         var name = $"{prefix}_{Interlocked.Increment(ref _counter)}";
-        await using var connection = new NpgsqlConnection(Server);
+        await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await command.ExecuteNonQueryAsync();
-        return new TestDatabase(Server, name);
+        return new TestDatabase(server, name);
     }
+
+    /// <summary>The same database seen through another server (a streaming replica has every database of its primary).</summary>
+    public TestDatabase On(string server) => new(server, Name);
 
     public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
     {
