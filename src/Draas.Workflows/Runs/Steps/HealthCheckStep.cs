@@ -26,7 +26,8 @@ public sealed class HealthCheckStep(IHttpClientFactory http) : IStepHandler
         {
             last = await ProbeAsync(c.TargetSite.ProbeUrl, type, address, port, path, expect, ct);
             if (last is null) return new { address, type, port, attempts = attempt, healthy = true };
-            if (attempt < retries) await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt * 2)), c.Clock, ct);
+            // Real time between attempts: a check waits for a guest's network, not for the simulated clouds' clock.
+            if (attempt < retries) await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt * 2)), ct);
         }
         throw new StepFailedException($"{boot["name"]} ({address}) failed its {type} check on port {port} {retries} times: {last}",
             new { address, type, port, attempts = retries, healthy = false, error = last });
