@@ -93,8 +93,9 @@ public static class SiteCommands
         readonly Option<string?> _appCredSecret = new("--application-credential-secret") { Description = "Application credential secret (write-only)" };
         readonly Option<string?> _description = new("--description") { Description = "Free text" };
         readonly Option<bool?> _verifyTls = new("--verify-tls") { Description = "Verify the site's TLS certificates (true/false)" };
+        readonly Option<string?> _probeUrl = new("--probe-url") { Description = "A probe agent inside the site's network that runs the health checks" };
 
-        public Option[] Options => [_authUrl, _region, _interface, _username, _password, _userDomain, _project, _projectDomain, _appCredId, _appCredSecret, _description, _verifyTls];
+        public Option[] Options => [_authUrl, _region, _interface, _username, _password, _userDomain, _project, _projectDomain, _appCredId, _appCredSecret, _description, _verifyTls, _probeUrl];
 
         public JsonObject Read(CommandContext c)
         {
@@ -103,7 +104,7 @@ public static class SiteCommands
                 .Put("username", c.Get(_username)).Put("password", c.Get(_password)).Put("user_domain_name", c.Get(_userDomain))
                 .Put("project_name", c.Get(_project)).Put("project_domain_name", c.Get(_projectDomain))
                 .Put("application_credential_id", c.Get(_appCredId)).Put("application_credential_secret", c.Get(_appCredSecret))
-                .Put("description", c.Get(_description)).Put("verify_tls", c.Get(_verifyTls));
+                .Put("description", c.Get(_description)).Put("verify_tls", c.Get(_verifyTls)).Put("probe_url", c.Get(_probeUrl));
             if (c.Get(_appCredSecret) is not null && c.Parsed.CommandResult.Command.Name == "create") body["auth_type"] = "v3applicationcredential";
             return body;
         }
