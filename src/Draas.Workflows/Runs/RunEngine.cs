@@ -33,7 +33,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         string queue;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var run = (await db.Runs.FromSql($"SELECT *, xmin FROM runs WHERE id = {runId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+            var run = await LockAsync(db, runId, ct);
             if (run is null || RunStates.IsFinal(run.State)) return;
             queue = run.Queue;
             var now = clock.GetUtcNow();
@@ -63,6 +63,11 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             jobs.Enqueue<StepJob>(queue, j => j.ExecuteAsync(step, attempt, CancellationToken.None));
         }
     }
+
+    /// <summary>The run's row, locked until the caller's transaction ends: how pumps and cancels take turns.
+    /// (EF needs <c>xmin</c>, the concurrency token, in the result.)</summary>
+    public static async Task<Domain.Runs.Run?> LockAsync(DraasDbContext db, Guid runId, CancellationToken ct) =>
+        (await db.Runs.FromSql($"SELECT *, xmin FROM runs WHERE id = {runId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
 
     /// <summary>Pending steps that can no longer run: a dependency failed (skipped), or the run is being
     /// cancelled (cancelled, except the ones that must always run, such as a drill's cleanup).</summary>

@@ -105,7 +105,7 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
     {
         // The run's row lock orders this after any pump holding it, so the two never overwrite each other.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var run = (await db.Runs.FromSql($"SELECT *, xmin FROM runs WHERE id = {runId} FOR UPDATE").ToListAsync(ct)).Single();
+        var run = await RunEngine.LockAsync(db, runId, ct) ?? throw new RunRefusedException(404, $"Run {runId} could not be found.");
         if (RunStates.IsFinal(run.State)) throw new RunRefusedException(409, $"the run already ended ({RunPlanner.Word(run.State)})");
         if (run.State == RunState.Cancelling) return run;
         var now = clock.GetUtcNow();

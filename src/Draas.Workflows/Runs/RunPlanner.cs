@@ -77,7 +77,7 @@ public static class RunPlanner
         var imported = new Dictionary<string, int>();
         foreach (var volume in input.Manifest.Volumes.OrderBy(v => v.Name ?? v.Id, StringComparer.Ordinal).ThenBy(v => v.Id, StringComparer.Ordinal))
         {
-            var (group, source, target, arrayName) = Locate(input, volume);
+            var (group, source, target, arrayName) = Locate(input.Arrays, input.Groups, input.Plugin, volume);
             var promote = Add(2, PromoteVolume, volume.Id, new JsonObject
             {
                 ["volume_id"] = volume.Id,
@@ -122,7 +122,7 @@ public static class RunPlanner
         }
 
         // Servers by priority group: every server of a group is ACTIVE before the next group boots.
-        var mapping = NetworkMapping(input);
+        var mapping = NetworkMapping(input.Protection, input.Options);
         var groups = input.Manifest.Servers.GroupBy(s => s.PriorityGroup).OrderBy(g => g.Key).ToList();
         var previous = new List<int>();
         var booted = new Dictionary<string, int>();
@@ -159,22 +159,23 @@ public static class RunPlanner
     public static string FlavorKey(FlavorEntry flavor) => flavor.Name ?? $"{flavor.Vcpus}c-{flavor.Ram}m-{flavor.Disk}g";
 
     /// <summary>The replication group and arrays a volume is protected by; nulls when it is not (preflight says why).</summary>
-    public static (ReplicationGroup? Group, StorageArray? Source, StorageArray? Target, string? ArrayVolume) Locate(PlanningInput input, VolumeEntry volume)
+    public static (ReplicationGroup? Group, StorageArray? Source, StorageArray? Target, string? ArrayVolume) Locate(
+        IReadOnlyList<StorageArray> arrays, IReadOnlyList<ReplicationGroup> groups, Func<StorageArray, IStoragePlugin> plugin, VolumeEntry volume)
     {
-        var source = input.Arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
+        var source = arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
         if (source is null) return (null, null, null, null);
-        var arrayName = input.Plugin(source).CinderVolumeName(volume.NameId ?? volume.Id);
-        var group = input.Groups.FirstOrDefault(g => g.SourceArrayId == source.Id && g.Members.Contains(arrayName));
-        var target = group is null ? null : input.Arrays.FirstOrDefault(a => a.Id == group.TargetArrayId);
+        var arrayName = plugin(source).CinderVolumeName(volume.NameId ?? volume.Id);
+        var group = groups.FirstOrDefault(g => g.SourceArrayId == source.Id && g.Members.Contains(arrayName));
+        var target = group is null ? null : arrays.FirstOrDefault(a => a.Id == group.TargetArrayId);
         return (group, source, target, arrayName);
     }
 
     /// <summary>Primary network (name or id) → recovery network; turned round after a reprotect.</summary>
-    public static IReadOnlyDictionary<string, string> NetworkMapping(PlanningInput input) =>
-        input.Options.NetworkMapping
-        ?? (input.Protection.Reversed
-            ? input.Protection.NetworkMapping.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key)
-            : input.Protection.NetworkMapping);
+    public static IReadOnlyDictionary<string, string> NetworkMapping(TenantProtection protection, RunOptions options) =>
+        options.NetworkMapping
+        ?? (protection.Reversed
+            ? protection.NetworkMapping.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key)
+            : protection.NetworkMapping);
 
     private static JsonObject BootInput(PlanningInput input, ServerEntry server, IReadOnlyDictionary<string, string> mapping)
     {

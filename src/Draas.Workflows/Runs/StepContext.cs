@@ -97,6 +97,10 @@ public sealed class StepContext
 
     public ReplicationGroup Group(Guid id) => Groups.SingleOrDefault(g => g.Id == id) ?? throw new StepFailedException($"replication group {id} is gone");
 
+    /// <summary>The group, source and target arrays protecting a volume, as the planner found them.</summary>
+    public (ReplicationGroup? Group, StorageArray? Source, StorageArray? Target, string? ArrayVolume) Locate(VolumeEntry volume) =>
+        RunPlanner.Locate(Arrays, Groups, Plugin, volume);
+
     public VolumeEntry Volume(string id) => Manifest.Volumes.SingleOrDefault(v => v.Id == id) ?? throw new StepFailedException($"volume {id} is not in the run's manifest");
 
     public ServerEntry Server(string id) => Manifest.Servers.SingleOrDefault(s => s.Id == id) ?? throw new StepFailedException($"server {id} is not in the run's manifest");

@@ -43,7 +43,7 @@ public sealed class CleanupStep : IStepHandler
         foreach (var step in c.Outputs(RunPlanner.PromoteVolume))
         {
             var copy = step.Output["array_volume"]!.GetValue<string>();
-            var array = c.Array(TargetArrayOf(c, step.Target!));
+            var array = c.Locate(c.Volume(step.Target!)).Target ?? throw new StepFailedException($"volume {step.Target} has no recovery array any more");
             if (await c.Plugin(array).ReleaseDrillCopyAsync(c.Ref(array), copy, imported.GetValueOrDefault(step.Target!), ct))
                 removed["array_copies"].Add($"{array.Name}:{copy}");
         }
@@ -76,12 +76,5 @@ public sealed class CleanupStep : IStepHandler
         if (before is not null && differences.Count > 0)
             throw new StepFailedException($"the recovery site differs from before the drill: {string.Join("; ", differences)}", proof);
         return proof;
-    }
-
-    private static Guid TargetArrayOf(StepContext c, string volumeId)
-    {
-        var input = c.Volume(volumeId);
-        var source = c.Arrays.FirstOrDefault(a => a.CinderBackend == input.Host);
-        return c.Groups.FirstOrDefault(g => g.SourceArrayId == source?.Id)?.TargetArrayId ?? Guid.Empty;
     }
 }

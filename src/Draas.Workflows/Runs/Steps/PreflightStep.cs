@@ -102,13 +102,8 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
 
     private static async Task CheckArraysAsync(StepContext c, List<string> problems, List<string> warnings, CancellationToken ct)
     {
-        foreach (var volume in c.Manifest.Volumes)
-        {
-            var source = c.Arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
-            var name = source is null ? null : c.Plugin(source).CinderVolumeName(volume.NameId ?? volume.Id);
-            if (source is null || !c.Groups.Any(g => g.SourceArrayId == source.Id && g.Members.Contains(name!)))
-                problems.Add($"volume {volume.Name ?? volume.Id} ({volume.Id}) is not replicated yet");
-        }
+        foreach (var volume in c.Manifest.Volumes.Where(v => c.Locate(v).Group is null))
+            problems.Add($"volume {volume.Name ?? volume.Id} ({volume.Id}) is not replicated yet");
         foreach (var group in c.Groups)
         {
             var targetArray = c.Array(group.TargetArrayId);
@@ -116,7 +111,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
             try
             {
                 var probe = await plugin.ProbeAsync(c.Ref(targetArray), ct);
-                var needed = c.Manifest.Volumes.Where(v => group.Members.Contains(plugin.CinderVolumeName(v.NameId ?? v.Id))).Sum(v => (long)v.Size << 30);
+                var needed = c.Manifest.Volumes.Where(v => c.Locate(v).Group?.Id == group.Id).Sum(v => (long)v.Size << 30);
                 var free = probe.CapacityBytes - probe.UsedBytes;
                 if (probe.CapacityBytes > 0 && needed > free)
                     problems.Add($"array {targetArray.Name} has {free >> 30} GiB free, the run may need {needed >> 30} GiB");
@@ -171,9 +166,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
     private static async Task<JsonObject> CheckNetworksAsync(StepContext c, List<string> problems, CancellationToken ct)
     {
         var resolved = new JsonObject();
-        var mapping = c.Options.NetworkMapping ?? (c.Protection.Reversed
-            ? c.Protection.NetworkMapping.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key)
-            : c.Protection.NetworkMapping);
+        var mapping = RunPlanner.NetworkMapping(c.Protection, c.Options);
         var needed = c.Manifest.Servers.SelectMany(s => s.Networks).Where(p => p.Type is null or "fixed").Select(p => p.Network).Distinct().ToList();
         if (needed.Count == 0) return resolved;
         var networks = await c.TargetAdmin.Networking.ListNetworksAsync(null, ct).ToListAsync(ct);

@@ -28,7 +28,7 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
             var target = c.Array(row.TargetArrayId);
             var plugin = c.Plugin(target);
             var members = c.Manifest.Volumes
-                .Where(v => row.Members.Contains(c.Plugin(c.Array(row.SourceArrayId)).CinderVolumeName(v.NameId ?? v.Id)) && volumes.ContainsKey(v.Id))
+                .Where(v => c.Locate(v).Group?.Id == row.Id && volumes.ContainsKey(v.Id))
                 .Select(v => plugin.CinderVolumeName(volumes[v.Id])).Order(StringComparer.Ordinal).ToList();
             var result = await plugin.ReverseAsync(c.GroupRef(c.Group(row.Id)), members, TimeSpan.FromSeconds(c.Plan.ReplicationIntervalSeconds), ct);
             changes.AddRange(result.Changes);
