@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Draas.Data;
+using Draas.Domain.Arrays;
 using Draas.Domain.Audit;
 using Draas.Domain.Protection;
 using Draas.Storage;
@@ -23,46 +24,71 @@ public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalo
     public async Task RunAsync(CancellationToken ct)
     {
         var arrays = await db.Arrays.AsNoTracking().ToDictionaryAsync(a => a.Id, ct);
-        var groups = await db.ReplicationGroups.ToListAsync(ct);
+        var groups = await db.ReplicationGroups.AsNoTracking().ToListAsync(ct);
         foreach (var planGroups in groups.GroupBy(g => g.PlanId))
         {
-            var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == planGroups.Key, ct);
+            var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planGroups.Key, ct);
             if (plan is null || plan.Status is PlanStatus.Pending or PlanStatus.Error) continue;
-            var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, ct);
-            var broken = false;
-            double? worstLag = 0;
+            // The arrays are asked outside any lock: they may be slow or down.
+            var readings = new Dictionary<Guid, Reading>();
             foreach (var group in planGroups)
-            {
-                var source = arrays[group.SourceArrayId];
-                var target = arrays[group.TargetArrayId];
-                try
-                {
-                    var status = await plugins.Get(source.Plugin).GetReplicationStatusAsync(
-                        new ReplicationGroupRef(group.Name, ArrayReferences.ModeOf(plan.ReplicationMode), references.For(source), references.For(target)), ct);
-                    group.Health = status.Health.ToString().ToLowerInvariant();
-                    group.LagSeconds = status.Lag?.TotalSeconds;
-                    group.LatestRecoveryPointAt = status.Latest?.Time;
-                    broken |= status.Health == ReplicationHealth.Broken;
-                    worstLag = status.Lag is null || worstLag is null ? null : Math.Max(worstLag.Value, status.Lag.Value.TotalSeconds);
-                }
-                catch (ArrayException e)
-                {
-                    // An array that cannot answer cannot vouch for the replica: the plan is at risk.
-                    group.Health = "unknown: " + e.Kind;
-                    broken = true;
-                }
-                group.CheckedAt = clock.GetUtcNow();
-            }
-            var next = RpoRules.StatusFor(worstLag, broken, protection.RpoTargetSeconds);
-            ReplicationMetrics.Record(plan.Id, plan.ProjectId, worstLag, next == PlanStatus.Violated);
-            if (next != plan.Status)
-            {
-                var previous = plan.Status;
-                plan.Status = next;
-                await NotifyAsync(protection.WebhookUrl, plan, previous, next, worstLag, protection.RpoTargetSeconds, ct);
-            }
-            await db.SaveChangesAsync(ct);
+                readings[group.Id] = await ReadAsync(group, arrays[group.SourceArrayId], arrays[group.TargetArrayId], plan.ReplicationMode, ct);
+            await RecordAsync(plan.Id, readings, ct);
         }
+    }
+
+    /// <summary>What one group's source array said, for the group as it was when asked.</summary>
+    private sealed record Reading(Guid SourceArrayId, string Health, TimeSpan? Lag, DateTimeOffset? Latest, bool Broken);
+
+    private async Task<Reading> ReadAsync(ReplicationGroup group, StorageArray source, StorageArray target, Domain.Protection.ReplicationMode mode, CancellationToken ct)
+    {
+        try
+        {
+            var status = await plugins.Get(source.Plugin).GetReplicationStatusAsync(
+                new ReplicationGroupRef(group.Name, ArrayReferences.ModeOf(mode), references.For(source), references.For(target)), ct);
+            return new Reading(source.Id, status.Health.ToString().ToLowerInvariant(), status.Lag, status.Latest?.Time, status.Health == ReplicationHealth.Broken);
+        }
+        catch (ArrayException e)
+        {
+            // An array that cannot answer cannot vouch for the replica: the plan is at risk.
+            return new Reading(source.Id, "unknown: " + e.Kind, null, null, true);
+        }
+    }
+
+    /// <summary>Writes the readings under the plan's lock, re-read: a capture or a reprotect may have changed
+    /// the groups while the arrays answered, and a reading of a group since reversed no longer applies.</summary>
+    private async Task RecordAsync(Guid planId, Dictionary<Guid, Reading> readings, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var plan = await PlanLock.LockAsync(db, planId, ct);
+        if (plan is null || plan.Status is PlanStatus.Pending or PlanStatus.Error) return;
+        var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, ct);
+        var broken = false;
+        double? worstLag = 0;
+        var applied = 0;
+        foreach (var group in await db.ReplicationGroups.Where(g => g.PlanId == planId).ToListAsync(ct))
+        {
+            if (!readings.TryGetValue(group.Id, out var reading) || reading.SourceArrayId != group.SourceArrayId) continue;
+            applied++;
+            group.Health = reading.Health;
+            group.LagSeconds = reading.Lag?.TotalSeconds;
+            group.LatestRecoveryPointAt = reading.Latest;
+            group.CheckedAt = clock.GetUtcNow();
+            broken |= reading.Broken;
+            worstLag = reading.Lag is null || worstLag is null ? null : Math.Max(worstLag.Value, reading.Lag.Value.TotalSeconds);
+        }
+        if (applied == 0) return; // every group changed under us: the next minute's reading will be about them
+        var next = RpoRules.StatusFor(worstLag, broken, protection.RpoTargetSeconds);
+        ReplicationMetrics.Record(plan.Id, plan.ProjectId, worstLag, next == PlanStatus.Violated);
+        if (next != plan.Status)
+        {
+            var previous = plan.Status;
+            plan.Status = next;
+            await NotifyAsync(protection.WebhookUrl, plan, previous, next, worstLag, protection.RpoTargetSeconds, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     private async Task NotifyAsync(string? webhook, Plan plan, PlanStatus from, PlanStatus to, double? lag, int target, CancellationToken ct)

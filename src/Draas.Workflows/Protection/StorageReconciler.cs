@@ -32,7 +32,7 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
         }
 
         var changes = new List<string>();
-        var groups = await db.ReplicationGroups.Where(g => g.PlanId == plan.Id).ToListAsync(ct);
+        var ensured = new List<(StorageArray Source, StorageArray Target, ProtectionResult Result)>();
         foreach (var (source, volumes) in bySource)
         {
             var target = arrays.Single(a => a.Id == PeerOf(source));
@@ -48,6 +48,16 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
                 [.. volumes.Select(v => plugin.CinderVolumeName(v.NameId ?? v.Id)).Order(StringComparer.Ordinal)]);
             var result = await plugin.EnsureProtectedAsync(spec, ct);
             changes.AddRange(result.Changes.Select(c => $"{source.Name}: {c}"));
+            ensured.Add((source, target, result));
+        }
+
+        // The arrays are done; the rows are written under the plan's lock, re-read (the RPO monitor writes them too).
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var tracked = await PlanLock.LockAsync(db, plan.Id, ct);
+        if (tracked is null) return problems; // deleted meanwhile: its groups went with it
+        var groups = await db.ReplicationGroups.Where(g => g.PlanId == plan.Id).ToListAsync(ct);
+        foreach (var (source, target, result) in ensured)
+        {
             var group = groups.FirstOrDefault(g => g.SourceArrayId == source.Id);
             if (group is null)
             {
@@ -61,7 +71,6 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
             group.UpdatedAt = clock.GetUtcNow();
         }
 
-        var tracked = await db.Plans.SingleAsync(p => p.Id == plan.Id, ct);
         tracked.Status = problems.Count > 0 ? PlanStatus.Error : tracked.Status is PlanStatus.Pending or PlanStatus.Error ? PlanStatus.Protected : tracked.Status;
         if (changes.Count > 0 || problems.Count > 0)
         {
@@ -77,6 +86,7 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
             });
         }
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return problems;
     }
 }

@@ -143,7 +143,10 @@ public sealed class ProtectionThroughTheLabTests
         Assert.That(members, Is.EqualTo(_volumes.Select(v => $"volume-{v}-cinder").Order().ToArray()));
         var groups = await _arrayA.GetAsync("protection-groups");
         Assert.That(groups, Has.Count.EqualTo(1));
-        var targets = (await _arrayA.GetAsync("protection-groups/targets")).Select(t => t!["member"]!["name"]!.GetValue<string>());
+        // The plugin adds the group's members before its target: the capture may still be between the two.
+        var targets = await Eventually.WaitForAsync(async () =>
+            (await _arrayA.GetAsync("protection-groups/targets")).Select(t => t!["member"]!["name"]!.GetValue<string>()).ToArray() is { Length: > 0 } t ? t : null,
+            "array-a's protection group to have its target");
         Assert.That(targets, Is.EqualTo(new[] { "array-b" }));
         // The job commits the plan's status just after the array changed.
         await Eventually.WaitForAsync(async () =>
@@ -211,5 +214,32 @@ public sealed class ProtectionThroughTheLabTests
         Assert.That(payload["plan_id"]!.GetValue<string>(), Is.EqualTo(_plan));
         var (_, metrics, _) = await _service.SendAsync(HttpMethod.Get, "/metrics", token: null);
         Assert.That(metrics!.ToString(), Does.Match($"draas_rpo_violation\\{{plan_id=\"{_plan}\",project_id=\"[^\"]+\"\\}} 1"));
+    }
+
+    [Test, Order(5)]
+    public async Task The_RPO_monitor_waits_for_a_capture_writing_the_same_plan_and_keeps_what_the_capture_wrote()
+    {
+        var planId = Guid.Parse(_plan);
+        // Stands in for a capture's reconcile: it holds the plan's row while it re-points the groups.
+        await using var capture = new Npgsql.NpgsqlConnection(_service.Database.ConnectionString);
+        await capture.OpenAsync();
+        await using var tx = await capture.BeginTransactionAsync();
+        await using (var lockPlan = new Npgsql.NpgsqlCommand("SELECT 1 FROM plans WHERE id = $1 FOR NO KEY UPDATE", capture, tx) { Parameters = { new() { Value = planId } } })
+            await lockPlan.ExecuteScalarAsync();
+
+        using var scope = _service.Services.CreateScope();
+        var monitor = scope.ServiceProvider.GetRequiredService<Draas.Workflows.Protection.ReplicationMonitorJob>().RunAsync(CancellationToken.None);
+        await Task.WhenAny(monitor, Task.Delay(TimeSpan.FromSeconds(2)));
+        Assert.That(monitor.IsCompleted, Is.False, "the monitor writes only once the capture's transaction ends");
+
+        await using (var repoint = new Npgsql.NpgsqlCommand("UPDATE replication_groups SET members = array_append(members, 'volume-late-cinder') WHERE plan_id = $1", capture, tx) { Parameters = { new() { Value = planId } } })
+            await repoint.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
+        await monitor; // before the plan lock this failed the xmin check, or overwrote the members
+
+        var members = await _service.Database.ScalarAsync<string[]>("SELECT members FROM replication_groups WHERE plan_id = $1", planId);
+        Assert.That(members, Does.Contain("volume-late-cinder"), "the capture's write survived");
+        var health = await _service.Database.ScalarAsync<string>("SELECT health FROM replication_groups WHERE plan_id = $1", planId);
+        Assert.That(health, Is.Not.Null.And.Not.Empty, "the monitor's reading was written too");
     }
 }
