@@ -10,6 +10,10 @@ public sealed class StepFailedException(string message, object? output = null) :
 {
     /// <summary>What the step found, kept with the failure (a cleanup's leftovers).</summary>
     public object? Output { get; } = output;
+
+    /// <summary>The answer came through a transient fault (a check that could not reach a service):
+    /// another attempt may see past it.</summary>
+    public bool Retryable { get; init; }
 }
 
 /// <summary>Which failures are worth another attempt of a step. The clients already retried each call;
@@ -18,7 +22,7 @@ public static class StepFailures
 {
     public static bool IsTransient(Exception e) => e switch
     {
-        StepFailedException => false,
+        StepFailedException f => f.Retryable,
         ResourceFailedException => false,
         WaitTimeoutException => true,
         OpenStackException o => o.StatusCode is null or HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests

@@ -118,6 +118,11 @@ public sealed class RecoveryRunsTests
     [Test, Order(6)]
     public async Task Reprotect_turns_replication_round_so_the_recovered_workload_is_protected_back_to_the_old_primary()
     {
+        // The db check names its server by id: the reprotect must point it at the recovered server.
+        var checks = new object[] { new { server = "web", type = "http", port = 80, path = "/" }, new { server_id = _t.Servers["db"], type = "tcp", port = 5432 } };
+        var (put, body, _) = await _t.Service.SendAsync(HttpMethod.Put, $"/v1/plans/{_t.Plan}", TenantInTheLab.Admin, new { plan = new { health_checks = checks } });
+        Assert.That(put, Is.EqualTo(200), body?.ToJsonString());
+
         var run = await _t.RunAsync("reprotect");
 
         Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
@@ -129,6 +134,9 @@ public sealed class RecoveryRunsTests
         Assert.That(group["source_array"]!.GetValue<string>(), Is.EqualTo("array-b"));
         Assert.That(group["target_array"]!.GetValue<string>(), Is.EqualTo("array-a"));
         Assert.That(group["members"]!.AsArray(), Has.Count.EqualTo(5));
+        var plan = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}", TenantInTheLab.Admin)).Body!["plan"]!;
+        var db = plan["resources"]!.AsArray().Single(r => r!["priority_group"]!.GetValue<int>() == 2)!["id"]!.GetValue<string>();
+        Assert.That(plan["health_checks"]![1]!["server_id"]!.GetValue<string>(), Is.EqualTo(db), "the check follows db to its recovered id");
     }
 
     [Test, Order(7)]
@@ -144,6 +152,8 @@ public sealed class RecoveryRunsTests
         var report = await _t.ReportAsync(run["id"]!.GetValue<string>());
         var home = report["recovered"]!["servers"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "db")!["server_id"]!.GetValue<string>();
         Assert.That(_t.Lab.SiteA.OpenStack.ServerStatus(home), Is.EqualTo("ACTIVE"));
+        var checks = run["steps"]!.AsArray().Where(s => s!["kind"]!.GetValue<string>() == "health_check").Select(s => s!["state"]!.GetValue<string>());
+        Assert.That(checks, Is.EqualTo(new[] { "succeeded", "succeeded" }), "both checks ran at home, the one by id too");
         var dbRoot = Recovered(report).Values.Select(id => id).ToList();
         var contents = new List<string>();
         foreach (var id in dbRoot) contents.AddRange(await ContentsAsync("array-a", id));

@@ -34,6 +34,8 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
+                // A required service that did not answer this time is worth another attempt of the step.
+                if (required && StepFailures.IsTransient(e)) throw new StepFailedException($"{what}: {StepFailures.Describe(e)}") { Retryable = true };
                 (required ? problems : warnings).Add($"{what}: {StepFailures.Describe(e)}");
             }
         }
@@ -118,6 +120,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
             }
             catch (ArrayException e)
             {
+                if (StepFailures.IsTransient(e)) throw new StepFailedException($"recovery array {targetArray.Name}: {e.Message}") { Retryable = true };
                 problems.Add($"recovery array {targetArray.Name}: {e.Message}");
                 continue;
             }
@@ -155,6 +158,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
             }
             catch (ArrayException e)
             {
+                if (StepFailures.IsTransient(e)) throw new StepFailedException($"group {group.Name}: cannot list recovery points: {e.Message}") { Retryable = true };
                 problems.Add($"group {group.Name}: cannot list recovery points: {e.Message}");
                 continue;
             }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Draas.Data;
 using Draas.Domain.Protection;
 using Draas.Domain.Runs;
@@ -19,6 +20,10 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var (volumes, servers, fromRun) = await RecoveredAsync(c, ct);
+        // Held across the arrays' reversal: a capture's reconcile or the RPO monitor in between would write
+        // the groups as they were.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var plan = await PlanLock.LockAsync(db, c.Plan.Id, ct) ?? throw new StepFailedException("the plan was deleted");
         var protection = await db.Protections.SingleAsync(p => p.Id == c.Protection.Id, ct);
         if (protection.Reversed != c.Protection.Reversed)
             return new { already = true, reversed = protection.Reversed }; // an earlier attempt turned it round
@@ -45,16 +50,33 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
             var map = resource.Kind == ResourceKind.Server ? servers : resource.Kind == ResourceKind.Volume ? volumes : null;
             if (map is not null && map.TryGetValue(resource.ResourceId, out var recovered)) resource.ResourceId = recovered;
         }
-        var plan = await db.Plans.SingleAsync(p => p.Id == c.Plan.Id, ct);
+        plan.HealthChecks = RepointChecks(plan.HealthChecks, servers);
         plan.Status = PlanStatus.Pending;
         plan.UpdatedAt = c.Clock.GetUtcNow();
         protection.Reversed = !protection.Reversed;
         protection.Status = ProtectionStatus.Active;
         protection.UpdatedAt = c.Clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         // The next capture reads the site the workload now runs on and keeps the reversed groups exact.
         jobs.Enqueue<ProtectPlanJob>("default", j => j.RunAsync(c.Plan.Id, CancellationToken.None));
         return new { from_run = fromRun, reversed = protection.Reversed, volumes, servers, changes };
+    }
+
+    /// <summary>Checks that name their server by id follow it to its recovered id (names need nothing).</summary>
+    private static string? RepointChecks(string? checks, Dictionary<string, string> servers)
+    {
+        if (checks is null) return null;
+        var list = JsonNode.Parse(checks)!.AsArray();
+        foreach (var check in list.OfType<JsonObject>())
+        {
+            foreach (var key in new[] { "server_id", "server" })
+            {
+                if (check[key]?.GetValueKind() == System.Text.Json.JsonValueKind.String && servers.TryGetValue(check[key]!.GetValue<string>(), out var recovered))
+                    check[key] = recovered;
+            }
+        }
+        return list.ToJsonString();
     }
 
     /// <summary>Old id → recovered id, from this run's own recovery (failback) or the last one that recovered the plan.</summary>
