@@ -27,19 +27,22 @@ namespace Draas.Api.Hosting;
 /// <summary>Builds the service process: configuration, database, jobs, and (for the api role) the REST API.</summary>
 public static class ServiceHost
 {
-    public sealed record Settings(ServiceOptions Service, DatabaseOptions Database, KeystoneAuthTokenOptions Keystone, JobsOptions Jobs, ApiOptions Api);
+    public sealed record Settings(ServiceOptions Service, DatabaseOptions Database, KeystoneAuthTokenOptions Keystone, JobsOptions Jobs, ApiOptions Api, SecretsOptions Secrets, MasterKey? MasterKey);
 
     /// <summary>Reads and checks every section; a bad configuration stops here with the key's name.</summary>
     public static Settings ReadSettings(IConfiguration configuration, string? roleOverride = null)
     {
         var service = configuration.Bind<ServiceOptions>(ServiceOptions.Section);
         if (roleOverride is not null) service.Role = roleOverride;
+        var secrets = configuration.Bind<SecretsOptions>(SecretsOptions.Section);
         var settings = new Settings(
             service,
             configuration.Bind<DatabaseOptions>(DatabaseOptions.Section),
             configuration.Bind<KeystoneAuthTokenOptions>(KeystoneAuthTokenOptions.Section),
             configuration.Bind<JobsOptions>(JobsOptions.Section),
-            configuration.Bind<ApiOptions>(ApiOptions.Section));
+            configuration.Bind<ApiOptions>(ApiOptions.Section),
+            secrets,
+            secrets.Load());
         var problems = service.Validate().Concat(settings.Database.Validate()).Concat(settings.Jobs.Validate()).Concat(settings.Api.Validate());
         if (service.Role != "worker") problems = problems.Concat(settings.Keystone.Validate());
         DraasConfiguration.ThrowIfInvalid(problems);
@@ -75,7 +78,7 @@ public static class ServiceHost
         services.AddSingleton(settings.Api);
         services.AddSingleton(TimeProvider.System);
         services.AddDbContext<DraasDbContext>(o => o.UseDraasPostgres(settings.Database.Connection));
-        SecretProtector.AddTo(services);
+        SecretProtector.AddTo(services, settings.MasterKey);
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
         services.AddSingleton(_ => PolicyEnforcer.FromFile(settings.Api.PolicyFile));
         services.AddSingleton<ITokenValidator>(sp => new KeystoneTokenValidator(
@@ -101,6 +104,11 @@ public static class ServiceHost
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Draas.Startup");
+        if (settings.MasterKey is null)
+            startup.LogWarning("No [secrets] master_key_file: the key ring that encrypts stored credentials is kept in the database unencrypted, so a database dump reveals them");
+        else if (settings.Secrets.PermissionProblem() is { } problem)
+            startup.LogWarning("{Problem}", problem);
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ErrorMiddleware>();
         if (settings.Service.RunsApi)

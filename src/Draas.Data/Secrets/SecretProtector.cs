@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Draas.Data.Secrets;
@@ -6,6 +7,7 @@ namespace Draas.Data.Secrets;
 /// <summary>
 /// Encrypts site and array credentials before they reach a table, with ASP.NET Core Data Protection
 /// keys kept in the same database, so every service instance (and a promoted standby) can decrypt.
+/// With a <see cref="MasterKey"/> those keys are stored encrypted under it.
 /// </summary>
 public sealed class SecretProtector(IDataProtectionProvider provider)
 {
@@ -15,11 +17,16 @@ public sealed class SecretProtector(IDataProtectionProvider provider)
 
     public string Unprotect(string ciphertext) => _protector.Unprotect(ciphertext);
 
-    public static void AddTo(IServiceCollection services)
+    public static void AddTo(IServiceCollection services, MasterKey? masterKey = null)
     {
         services.AddDataProtection()
             .SetApplicationName("draas")
             .PersistKeysToDbContext<DraasDbContext>();
+        if (masterKey is not null)
+        {
+            services.AddSingleton(masterKey);
+            services.Configure<KeyManagementOptions>(o => o.XmlEncryptor = new MasterKeyXmlEncryptor(masterKey));
+        }
         services.AddSingleton<SecretProtector>();
     }
 }

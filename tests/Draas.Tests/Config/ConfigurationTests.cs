@@ -48,6 +48,7 @@ public sealed class ConfigurationTests
             ["keystone_authtoken"] = typeof(KeystoneAuthTokenOptions),
             ["jobs"] = typeof(JobsOptions),
             ["api"] = typeof(ApiOptions),
+            ["secrets"] = typeof(SecretsOptions),
         };
         string? section = null;
         foreach (var raw in File.ReadAllLines(RepoFile("etc/draas/draas.conf")))
