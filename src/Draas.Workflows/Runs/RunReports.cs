@@ -31,6 +31,7 @@ public sealed class RunReports(DraasDbContext db)
             .Select(s => Out(s)["recovery_point"]?["time"]?.GetValue<DateTimeOffset>()).OfType<DateTimeOffset>().ToList();
         DateTimeOffset? pointAt = points.Count > 0 ? points.Min() : run.RecoveryPointAt;
         var cleanup = ordered.FirstOrDefault(s => s.Kind == RunPlanner.Cleanup);
+        var reprotect = ordered.FirstOrDefault(s => s.Kind == RunPlanner.Reprotect && s.State == StepState.Succeeded);
         return new JsonObject
         {
             ["run_id"] = run.Id.ToString(),
@@ -80,6 +81,8 @@ public sealed class RunReports(DraasDbContext db)
                 ["attempts"] = Out(x)["attempts"]?.DeepClone(),
             })]),
             ["cleanup"] = cleanup is null ? null : Out(cleanup),
+            // The originals at the site the workload left: stopped, kept, the operator's to delete.
+            ["left_behind"] = reprotect is null ? null : Out(reprotect)["stale"]?.DeepClone(),
             ["failures"] = new JsonArray([.. ordered.Where(x => x.State == StepState.Failed).Select(x => (JsonNode)new JsonObject
             {
                 ["step"] = x.Sequence,
@@ -145,6 +148,18 @@ public sealed class RunReports(DraasDbContext db)
             md.AppendLine();
             foreach (var f in report["failures"]!.AsArray())
                 md.AppendLine(CultureInfo.InvariantCulture, $"- step {V(f!["step"])} {V(f["kind"])} {V(f["target"])}: {V(f["error"])}");
+        }
+        if (report["left_behind"] is JsonObject left)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Left behind at {V(left["site"])}");
+            md.AppendLine();
+            md.AppendLine("The workload's former copies, kept for the operator to delete once they are no longer wanted. Servers are stopped so they cannot write next to the recovered ones.");
+            md.AppendLine();
+            foreach (var server in left["servers"]?.AsArray() ?? [])
+                md.AppendLine(CultureInfo.InvariantCulture, $"- server {V(server!["name"])} ({V(server["server_id"])}): was {V(server["was"])}{(server["stopped"]?.GetValue<bool>() == true ? ", stopped now" : "")}");
+            foreach (var volume in left["volumes"]?.AsArray() ?? [])
+                md.AppendLine(CultureInfo.InvariantCulture, $"- volume {V(volume!["name"])} ({V(volume["volume_id"])}): {V(volume["status"])}");
         }
         if (report["cleanup"] is JsonObject cleanup)
         {

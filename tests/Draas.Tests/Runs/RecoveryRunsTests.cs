@@ -123,9 +123,19 @@ public sealed class RecoveryRunsTests
         var (put, body, _) = await _t.Service.SendAsync(HttpMethod.Put, $"/v1/plans/{_t.Plan}", TenantInTheLab.Admin, new { plan = new { health_checks = checks } });
         Assert.That(put, Is.EqualTo(200), body?.ToJsonString());
 
+        // The old site booted web again, as a site back from an outage may: a second writer.
+        await _t.TenantA.Compute.Servers.StartAsync(_t.Servers["web"], Ct);
+        await _t.TenantA.Compute.Servers.WaitForStatusAsync(_t.Servers["web"], "ACTIVE", null, Ct);
+
         var run = await _t.RunAsync("reprotect");
 
         Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        Assert.That(_t.Lab.SiteA.OpenStack.ServerStatus(_t.Servers["web"]), Is.EqualTo("SHUTOFF"), "the stale web was fenced before replication turned round");
+        var left = (await _t.ReportAsync(run["id"]!.GetValue<string>()))["left_behind"]!;
+        Assert.That(left["site"]!.GetValue<string>(), Is.EqualTo("site-a"));
+        Assert.That(left["servers"]!.AsArray().Where(x => x!["stopped"]!.GetValue<bool>()).Select(x => x!["name"]!.GetValue<string>()), Is.EqualTo(new[] { "web" }));
+        Assert.That(left["servers"]!.AsArray(), Has.Count.EqualTo(3), "every original server is listed, none deleted");
+        Assert.That(left["volumes"]!.AsArray().Select(x => x!["volume_id"]!.GetValue<string>()), Is.EquivalentTo(_t.Volumes.Values));
         var protection = await ProtectionAsync();
         Assert.That(protection["reversed"]!.GetValue<bool>(), Is.True);
         Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("active"));

@@ -20,6 +20,7 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var (volumes, servers, fromRun) = await RecoveredAsync(c, ct);
+        var stale = await FenceAsync(c, servers, volumes, ct);
         // Held across the arrays' reversal: a capture's reconcile or the RPO monitor in between would write
         // the groups as they were.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -60,7 +61,39 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
         await tx.CommitAsync(ct);
         // The next capture reads the site the workload now runs on and keeps the reversed groups exact.
         jobs.Enqueue<ProtectPlanJob>("default", j => j.RunAsync(c.Plan.Id, CancellationToken.None));
-        return new { from_run = fromRun, reversed = protection.Reversed, volumes, servers, changes };
+        return new { from_run = fromRun, reversed = protection.Reversed, volumes, servers, changes, stale };
+    }
+
+    /// <summary>
+    /// The plan's original servers at the site the workload left are stale copies once it runs elsewhere:
+    /// one the old site booted again (after a disaster it comes back as it went down) would be a second
+    /// writer of the application, so it is stopped before replication turns round. Nothing is deleted:
+    /// the report lists them for the operator, with the stale volumes.
+    /// </summary>
+    private static async Task<object> FenceAsync(StepContext c, Dictionary<string, string> servers, Dictionary<string, string> volumes, CancellationToken ct)
+    {
+        var fenced = new List<object>();
+        foreach (var (oldId, _) in servers.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var was = await StopServerStep.StopAsync(c.SourceAdmin.Compute.Servers, oldId, ct);
+            if (was == "gone") continue;
+            var name = c.Manifest.Servers.FirstOrDefault(s => s.Id == oldId)?.Name;
+            fenced.Add(new { server_id = oldId, name, was, stopped = was is not ("SHUTOFF" or "ERROR" or "DELETED" or "SOFT_DELETED" or "SHELVED_OFFLOADED") });
+        }
+        var left = new List<object>();
+        foreach (var oldId in volumes.Keys.Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var volume = await c.SourceAdmin.BlockStorage.Volumes.GetAsync(oldId, ct);
+                left.Add(new { volume_id = oldId, name = volume.Name, status = volume.Status });
+            }
+            catch (OpenStack.OpenStackException e) when (e.IsNotFound)
+            {
+                // already removed by the operator
+            }
+        }
+        return new { site = c.SourceSite.Name, servers = fenced, volumes = left };
     }
 
     /// <summary>Checks that name their server by id follow it to its recovered id (names need nothing).</summary>

@@ -1,4 +1,5 @@
 using Draas.OpenStack;
+using Draas.OpenStack.Compute.Servers;
 
 namespace Draas.Workflows.Runs.Steps;
 
@@ -9,19 +10,24 @@ public sealed class StopServerStep : IStepHandler
 
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
-        var servers = c.SourceAdmin.Compute.Servers;
         var id = c.Required("server_id");
+        return new { server_id = id, was = await StopAsync(c.SourceAdmin.Compute.Servers, id, ct) };
+    }
+
+    /// <summary>Stops the server unless it is already off; returns the status it had ("gone" when deleted).</summary>
+    public static async Task<string> StopAsync(ServersApi servers, string id, CancellationToken ct)
+    {
         try
         {
             var server = await servers.GetAsync(id, ct);
-            if (server.Status == "SHUTOFF") return new { server_id = id, was = server.Status };
+            if (server.Status is "SHUTOFF" or "ERROR" or "DELETED" or "SOFT_DELETED" or "SHELVED_OFFLOADED") return server.Status;
             await servers.StopAsync(id, ct);
             await servers.WaitForStatusAsync(id, "SHUTOFF", null, ct);
-            return new { server_id = id, was = server.Status };
+            return server.Status;
         }
         catch (OpenStackException e) when (e.IsNotFound)
         {
-            return new { server_id = id, was = "gone" };
+            return "gone";
         }
     }
 }
