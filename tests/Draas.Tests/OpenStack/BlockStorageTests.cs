@@ -369,4 +369,22 @@ public class BlockStorageTests : FakeCloudTests
 
         Assert.That(Cloud.Requests("GET", $"{V}/volumes/v1"), Has.Length.EqualTo(2));
     }
+
+    [Test]
+    public async Task Quota_usage_asks_for_usage_and_reads_each_quota_per_volume_type_too()
+    {
+        Cloud.Stub("GET", $"{V}/os-quota-sets/p1", 200, """
+            {"quota_set": {"id": "p1", "volumes": {"limit": 10, "in_use": 3, "reserved": 0, "allocated": 0},
+              "gigabytes": {"limit": 1000, "in_use": 30, "reserved": 5, "allocated": 0},
+              "volumes_pure-async": {"limit": -1, "in_use": 3, "reserved": 0, "allocated": 0}}}
+            """);
+
+        var usage = await Session.BlockStorage.Admin.GetQuotaUsageAsync("p1", CancellationToken.None);
+
+        Assert.That(Cloud.Single("GET", $"{V}/os-quota-sets/p1").Query("usage"), Is.EqualTo("true"));
+        Assert.That(usage["volumes"].Free, Is.EqualTo(7));
+        Assert.That(usage["gigabytes"].Free, Is.EqualTo(965), "limit minus in use minus reserved");
+        Assert.That(usage["volumes_pure-async"].Free, Is.Null);
+        Assert.That(usage.ContainsKey("id"), Is.False);
+    }
 }

@@ -385,4 +385,21 @@ public class ComputeTests : FakeCloudTests
         Cloud.Single("PUT", $"{C}/os-quota-sets/p1").HasJsonBody("""{"quota_set": {"instances": 40, "cores": 80}}""");
         Cloud.Single("GET", $"{C}/limits").HasServiceHeaders(novaMicroversion: Nova);
     }
+
+    [Test]
+    public async Task Quota_usage_comes_from_the_detail_call_with_what_the_project_holds_and_reserves()
+    {
+        Cloud.Stub("GET", $"{C}/os-quota-sets/p1/detail", 200, """
+            {"quota_set": {"id": "p1", "instances": {"in_use": 2, "limit": 10, "reserved": 1}, "cores": {"in_use": 4, "limit": -1, "reserved": 0},
+                           "ram": {"in_use": 4096, "limit": 51200, "reserved": 0}}}
+            """);
+
+        var usage = await Session.Compute.Admin.GetQuotaUsageAsync("p1", CancellationToken.None);
+
+        Assert.That(usage.Keys, Is.EquivalentTo(new[] { "instances", "cores", "ram" }), "the project's id is no quota");
+        Assert.That(usage["instances"], Is.EqualTo(new Draas.OpenStack.Core.QuotaUsage(10, 2, 1)));
+        Assert.That(usage["instances"].Free, Is.EqualTo(7));
+        Assert.That(usage["cores"].Free, Is.Null, "unlimited");
+        Cloud.Single("GET", $"{C}/os-quota-sets/p1/detail").HasServiceHeaders(novaMicroversion: Nova);
+    }
 }

@@ -235,6 +235,29 @@ public abstract class CloudScenarios
     // ---------------------------------------------------------------- Cinder
 
     [Test]
+    public async Task Quota_usage_at_Cinder_and_Nova_counts_a_volume_the_project_holds()
+    {
+        using var admin = Cloud.Site1.AdminSession();
+        var project = (await admin.GetTokenInfoAsync(Ct)).Project!.Id;
+        var before = await admin.BlockStorage.Admin.GetQuotaUsageAsync(project, Ct);
+        var volume = await admin.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions { Size = 1, Name = Unique("quota") }, Ct);
+        try
+        {
+            await admin.BlockStorage.Volumes.WaitForStatusAsync(volume.Id, "available", Wait, Ct);
+            var after = await admin.BlockStorage.Admin.GetQuotaUsageAsync(project, Ct);
+            Assert.That(after["volumes"].InUse, Is.EqualTo(before["volumes"].InUse + 1));
+            Assert.That(after["gigabytes"].InUse, Is.EqualTo(before["gigabytes"].InUse + 1));
+            var compute = await admin.Compute.Admin.GetQuotaUsageAsync(project, Ct);
+            Assert.That(compute.Keys, Is.SupersetOf(new[] { "instances", "cores", "ram" }));
+            Assert.That(compute["instances"].InUse, Is.GreaterThanOrEqualTo(0));
+        }
+        finally
+        {
+            await DeleteVolumeAsync(admin, volume.Id);
+        }
+    }
+
+    [Test]
     public async Task A_volume_is_created_snapshotted_and_both_are_deleted()
     {
         using var admin = Cloud.Site1.AdminSession();

@@ -115,6 +115,34 @@ public sealed class RecoveryRunsTests
         Assert.That((await ProtectionAsync())["status"]!.GetValue<string>(), Is.EqualTo("failed_over"));
     }
 
+    [Test, Order(4)]
+    public async Task A_failover_into_a_project_whose_quota_is_mostly_used_already_is_stopped_by_preflight_naming_the_quota_and_touches_nothing()
+    {
+        var lab = _t.Lab;
+        var project = lab.SiteB.OpenStack.ProjectId("demo");
+        using var tenantB = TenantInTheLab.Session(lab.SiteB, lab.SiteB.Demo, lab);
+        // The recovery project is not empty: someone's volume already counts against its 5-volume quota.
+        var squatter = await tenantB.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions { Name = "already-here", Size = 1 }, Ct);
+        await tenantB.BlockStorage.Volumes.WaitForStatusAsync(squatter.Id, "available", null, Ct);
+        var limit = (await _t.AdminB.BlockStorage.Admin.GetQuotasAsync(project, Ct)).Volumes;
+        await _t.AdminB.BlockStorage.Admin.UpdateQuotasAsync(project, new Dictionary<string, int> { ["volumes"] = 5 }, Ct);
+        try
+        {
+            var run = await _t.RunAsync("failover");
+
+            Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("failed"), TenantInTheLab.Describe(run));
+            var preflight = run["steps"]!.AsArray().Single(s => s!["kind"]!.GetValue<string>() == "preflight")!;
+            Assert.That(preflight["error"]!.GetValue<string>(), Does.Contain("Cinder quota: the run needs 5 volumes, the project has 4 free (1 in use"));
+            Assert.That(run["steps"]!.AsArray().Where(s => s!["kind"]!.GetValue<string>() != "preflight").Select(s => s!["state"]!.GetValue<string>()).Distinct(), Is.EqualTo(new[] { "skipped" }));
+            Assert.That((await ProtectionAsync())["status"]!.GetValue<string>(), Is.EqualTo("active"), "a refused failover changes nothing");
+        }
+        finally
+        {
+            await _t.AdminB.BlockStorage.Admin.UpdateQuotasAsync(project, new Dictionary<string, int> { ["volumes"] = limit }, Ct);
+            await tenantB.BlockStorage.Volumes.DeleteAsync(squatter.Id, cascade: false, Ct);
+        }
+    }
+
     [Test, Order(6)]
     public async Task Reprotect_turns_replication_round_so_the_recovered_workload_is_protected_back_to_the_old_primary()
     {

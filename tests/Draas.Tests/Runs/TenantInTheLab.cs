@@ -225,7 +225,7 @@ public sealed class TenantInTheLab : IAsyncDisposable
     public static string Describe(JsonNode run) => string.Join("\n", run["steps"]!.AsArray().Select(s =>
         $"{s!["sequence"]} {s["kind"]} {s["target"]} {s["state"]} x{s["attempts"]} {s["error"]}")) + $"\nerror: {run["error"]}";
 
-    private static KeystoneSession Session(LabSite site, Draas.Simulators.OpenStack.SiteCredentials c, DrLab lab) => new(new KeystoneSessionOptions
+    public static KeystoneSession Session(LabSite site, Draas.Simulators.OpenStack.SiteCredentials c, DrLab lab) => new(new KeystoneSessionOptions
     {
         AuthUrl = c.AuthUrl,
         Region = c.Region,

@@ -17,6 +17,11 @@ public sealed class BlockStorageAdminApi(ServiceClient client)
     public Task<VolumeQuotaSet> GetQuotasAsync(string projectId, CancellationToken ct) =>
         client.GetAsync<VolumeQuotaSet>(BlockStorageUrls.QuotaSet(projectId), "quota_set", ct);
 
+    /// <summary>GET os-quota-sets/{project}?usage=true: each quota (per volume type too) with what the project already uses.</summary>
+    public async Task<IReadOnlyDictionary<string, QuotaUsage>> GetQuotaUsageAsync(string projectId, CancellationToken ct) =>
+        QuotaUsage.From(await client.GetAsync<Dictionary<string, System.Text.Json.JsonElement>>(
+            BlockStorageUrls.QuotaSet(projectId), "quota_set", ct, new QueryBuilder().Add("usage", true).Build()).ConfigureAwait(false));
+
     /// <summary>PUT os-quota-sets/{project}: sets the given limits (e.g. volumes, gigabytes, volumes_ssd), keeps the others.</summary>
     public Task<VolumeQuotaSet> UpdateQuotasAsync(string projectId, IReadOnlyDictionary<string, int> limits, CancellationToken ct) =>
         client.SendAsync<VolumeQuotaSet>(

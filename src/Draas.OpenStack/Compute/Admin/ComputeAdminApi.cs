@@ -12,6 +12,10 @@ public sealed class ComputeAdminApi(ServiceClient client)
     public Task<ComputeQuotaSet> GetQuotasAsync(string projectId, CancellationToken ct) =>
         client.GetAsync<ComputeQuotaSet>(ComputeUrls.QuotaSet(projectId), "quota_set", ct);
 
+    /// <summary>GET os-quota-sets/{project}/detail: each quota with what the project already uses.</summary>
+    public async Task<IReadOnlyDictionary<string, QuotaUsage>> GetQuotaUsageAsync(string projectId, CancellationToken ct) =>
+        QuotaUsage.From(await client.GetAsync<Dictionary<string, System.Text.Json.JsonElement>>(ComputeUrls.QuotaSet(projectId) + "/detail", "quota_set", ct).ConfigureAwait(false));
+
     /// <summary>PUT os-quota-sets/{project}: sets the given limits (instances, cores, ram …), keeps the others.</summary>
     public Task<ComputeQuotaSet> UpdateQuotasAsync(string projectId, IReadOnlyDictionary<string, int> limits, CancellationToken ct) =>
         client.SendAsync<ComputeQuotaSet>(

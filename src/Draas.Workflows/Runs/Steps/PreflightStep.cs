@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Draas.Data;
 using Draas.Domain.Protection;
 using Draas.Domain.Runs;
+using Draas.OpenStack.Core;
 using Draas.OpenStack.Identity;
 using Draas.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -206,16 +207,22 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
         await admin.Identity.GrantProjectRoleAsync(project, user, role.Id, ct);
     }
 
+    /// <summary>What the run will create in the project against what its quotas still leave free (limit
+    /// minus in use minus reserved): a drill project starts empty, a real recovery's project may not.</summary>
     private static async Task CheckQuotasAsync(StepContext c, KeystoneSession admin, string project, List<string> problems, CancellationToken ct)
     {
-        var volumes = await admin.BlockStorage.Admin.GetQuotasAsync(project, ct);
-        var gigabytes = c.Manifest.Volumes.Sum(v => v.Size);
-        if (volumes.Gigabytes >= 0 && volumes.Gigabytes < gigabytes) problems.Add($"Cinder quota: {volumes.Gigabytes} GiB allowed, the run needs {gigabytes}");
-        if (volumes.Volumes >= 0 && volumes.Volumes < c.Manifest.Volumes.Count) problems.Add($"Cinder quota: {volumes.Volumes} volumes allowed, the run needs {c.Manifest.Volumes.Count}");
-        var compute = await admin.Compute.Admin.GetQuotasAsync(project, ct);
         var servers = c.Manifest.Servers;
-        if (compute.Instances >= 0 && compute.Instances < servers.Count) problems.Add($"Nova quota: {compute.Instances} instances allowed, the run needs {servers.Count}");
-        if (compute.Cores >= 0 && compute.Cores < servers.Sum(s => s.Flavor.Vcpus)) problems.Add($"Nova quota: {compute.Cores} cores allowed, the run needs {servers.Sum(s => s.Flavor.Vcpus)}");
-        if (compute.Ram >= 0 && compute.Ram < servers.Sum(s => s.Flavor.Ram)) problems.Add($"Nova quota: {compute.Ram} MiB RAM allowed, the run needs {servers.Sum(s => s.Flavor.Ram)}");
+        void Need(string service, IReadOnlyDictionary<string, QuotaUsage> quotas, string key, string what, long needed)
+        {
+            if (needed > 0 && quotas.TryGetValue(key, out var q) && q.Free is { } free && free < needed)
+                problems.Add($"{service} quota: the run needs {needed} {what}, the project has {free} free ({q.InUse} in use, {q.Reserved} reserved, limit {q.Limit})");
+        }
+        var volumes = await admin.BlockStorage.Admin.GetQuotaUsageAsync(project, ct);
+        Need("Cinder", volumes, "volumes", "volumes", c.Manifest.Volumes.Count);
+        Need("Cinder", volumes, "gigabytes", "GiB", c.Manifest.Volumes.Sum(v => (long)v.Size));
+        var compute = await admin.Compute.Admin.GetQuotaUsageAsync(project, ct);
+        Need("Nova", compute, "instances", "instances", servers.Count);
+        Need("Nova", compute, "cores", "cores", servers.Sum(s => (long)s.Flavor.Vcpus));
+        Need("Nova", compute, "ram", "MiB RAM", servers.Sum(s => (long)s.Flavor.Ram));
     }
 }
