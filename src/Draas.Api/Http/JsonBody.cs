@@ -21,6 +21,8 @@ public static class JsonBody
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
     };
 
+    private static readonly JsonDocumentOptions Document = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
+
     public static async Task<T> ReadAsync<T>(HttpRequest request, int maxBytes) where T : class
     {
         if (request.ContentLength > maxBytes) throw new ApiException(413, $"Request body is larger than {maxBytes} bytes.");
@@ -36,6 +38,9 @@ public static class JsonBody
         if (buffer.Length == 0) throw ApiException.BadRequest("A JSON request body is required.");
         try
         {
+            // A JsonObject body checks its keys only when first used, in the handler, where a duplicate
+            // would be a 500: parse the document once with duplicates refused, whatever T is.
+            using (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Document)) { }
             return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options)
                 ?? throw ApiException.BadRequest("The request body must be a JSON object.");
         }

@@ -8,7 +8,7 @@ public sealed partial class Validator
 {
     private readonly List<string> _problems = [];
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\z")]
     private static partial Regex NamePattern();
 
     public string? Name(string field, string? value, bool required)
@@ -30,10 +30,11 @@ public sealed partial class Validator
     public string? Url(string field, string? value, bool required)
     {
         if (Missing(field, value, required)) return null;
-        if (value!.Length > 255 || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+        // Uri parsing forgives a trailing newline that would then be stored: control characters are refused first.
+        if (value!.Length > 255 || value.Any(char.IsControl) || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            _problems.Add($"{field} must be an http(s) URL without credentials, query or fragment, at most 255 characters");
+            _problems.Add($"{field} must be an http(s) URL without credentials, query, fragment or control characters, at most 255 characters");
         }
         return value;
     }

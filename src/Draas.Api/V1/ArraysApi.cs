@@ -19,7 +19,7 @@ namespace Draas.Api.V1;
 /// <summary>/v1/arrays: the storage arrays behind each site's Cinder backends (cloud admins only).</summary>
 public static partial class ArraysApi
 {
-    [GeneratedRegex("^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+#[A-Za-z0-9._-]+$")]
+    [GeneratedRegex("^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+#[A-Za-z0-9._-]+\\z")]
     private static partial Regex CinderBackendPattern();
 
     public static void Map(RouteGroupBuilder v1)

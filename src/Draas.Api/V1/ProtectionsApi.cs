@@ -20,10 +20,10 @@ namespace Draas.Api.V1;
 /// <summary>/v1/protections: tenant enrolment. Admins enrol any project; members their own when policy allows.</summary>
 public static partial class ProtectionsApi
 {
-    [GeneratedRegex("^[^@\\s]{1,64}@[^@\\s]{1,255}$")]
+    [GeneratedRegex("^[^@\\s]{1,64}@[^@\\s]{1,255}\\z")]
     private static partial Regex EmailPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}\\z")]
     private static partial Regex ProjectIdPattern();
 
     public static void Map(RouteGroupBuilder v1)

@@ -38,10 +38,11 @@ public static class RunsApi
         var query = db.Runs.AsNoTracking().Include(r => r.Steps).AsQueryable();
         if (scope is not null) query = query.Where(r => r.ProjectId == scope);
         var q = context.Request.Query;
-        if (q.TryGetValue("plan_id", out var plan)) query = query.Where(r => r.PlanId == ParseId(plan, "plan_id"));
-        if (q.TryGetValue("protection_id", out var protection)) query = query.Where(r => r.ProtectionId == ParseId(protection, "protection_id"));
-        if (q.TryGetValue("kind", out var kind)) query = query.Where(r => r.Kind == Parse<RunKind>(kind, "kind"));
-        if (q.TryGetValue("state", out var state)) query = query.Where(r => r.State == Parse<RunState>(state, "state"));
+        // Parsed before they enter the query: inside the expression EF would turn a refusal into a 500.
+        if (q.TryGetValue("plan_id", out var rawPlan) && ParseId(rawPlan, "plan_id") is var plan) query = query.Where(r => r.PlanId == plan);
+        if (q.TryGetValue("protection_id", out var rawProtection) && ParseId(rawProtection, "protection_id") is var protection) query = query.Where(r => r.ProtectionId == protection);
+        if (q.TryGetValue("kind", out var rawKind) && Parse<RunKind>(rawKind, "kind") is var kind) query = query.Where(r => r.Kind == kind);
+        if (q.TryGetValue("state", out var rawState) && Parse<RunState>(rawState, "state") is var state) query = query.Where(r => r.State == state);
         var page = await paging.PageAsync(query, context.RequestAborted);
         return ApiJson.Ok(new JsonObject
         {

@@ -37,10 +37,12 @@ public sealed class TenantInTheLab : IAsyncDisposable
 
     /// <param name="database">The service's database (the HA tests' primary); a fresh one when null.</param>
     /// <param name="extra">More service settings.</param>
-    public static async Task<TenantInTheLab> StartAsync(Draas.Simulators.OpenStack.SimDelays? delays = null, TestDatabase? database = null, IDictionary<string, string?>? extra = null)
+    /// <param name="configure">More service registrations (a log capture).</param>
+    public static async Task<TenantInTheLab> StartAsync(Draas.Simulators.OpenStack.SimDelays? delays = null, TestDatabase? database = null, IDictionary<string, string?>? extra = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null)
     {
         var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = Acceleration, Delays = delays ?? new() });
-        var service = await RunningService.StartAsync(extra, sharedDatabase: database, clock: lab.Clock);
+        var service = await RunningService.StartAsync(extra, sharedDatabase: database, clock: lab.Clock, configure: configure);
         var projectA = lab.SiteA.OpenStack.ProjectId("demo");
         service.Keystone.AddToken(Member, "lab-demo", "demo", projectA, ["member", "reader"]);
 

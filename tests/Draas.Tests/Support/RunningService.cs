@@ -41,7 +41,9 @@ public sealed class RunningService : IAsyncDisposable
 
     /// <param name="sharedDatabase">Another service's database, to run several processes against one.</param>
     /// <param name="clock">The service's clock, e.g. a simulator's, so lag and timeouts follow simulated time.</param>
-    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? extra = null, string role = "all", TestDatabase? sharedDatabase = null, TimeProvider? clock = null)
+    /// <param name="configure">More service registrations, e.g. a logger provider that captures what the service logs.</param>
+    public static async Task<RunningService> StartAsync(IDictionary<string, string?>? extra = null, string role = "all", TestDatabase? sharedDatabase = null, TimeProvider? clock = null,
+        Action<IServiceCollection>? configure = null)
     {
         var database = sharedDatabase ?? await TestDatabase.CreateAsync();
         var keystone = new KeystoneStandIn();
@@ -58,8 +60,11 @@ public sealed class RunningService : IAsyncDisposable
             ["jobs:poll_interval_ms"] = "100",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) overrides[key] = value;
-        var app = ServiceHost.Build([], configFile: null, role, overrides,
-            clock is null ? null : services => services.AddSingleton(clock));
+        var app = ServiceHost.Build([], configFile: null, role, overrides, services =>
+        {
+            if (clock is not null) services.AddSingleton(clock);
+            configure?.Invoke(services);
+        });
         await ServiceHost.StartAsync(app, CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningService(app, database, sharedDatabase is null, keystone, new Uri(address));
