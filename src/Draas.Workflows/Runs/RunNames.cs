@@ -6,6 +6,14 @@ public static class RunNames
     public const string RunKey = "draas:run";
     public const string SourceKey = "draas:source";
 
+    /// <summary>The metadata that marks a server or volume as this run's copy of <paramref name="sourceId"/>.</summary>
+    public static Dictionary<string, string> Mark(IReadOnlyDictionary<string, string> original, string runMark, string sourceId) =>
+        new(original) { [RunKey] = runMark, [SourceKey] = sourceId };
+
+    /// <summary>Whether a server's or volume's metadata marks it as made by the run (and, given, as the copy of that source).</summary>
+    public static bool IsMine(IReadOnlyDictionary<string, string> metadata, string runMark, string? sourceId = null) =>
+        metadata.GetValueOrDefault(RunKey) == runMark && (sourceId is null || metadata.GetValueOrDefault(SourceKey) == sourceId);
+
     /// <summary>A drill's project, flavors and keypairs carry this prefix, so cleanup finds them even after a crash.</summary>
     public static string DrillPrefix(Guid runId) => $"draas-drill-{runId.ToString("N")[..8]}";
 

@@ -20,7 +20,7 @@ public sealed class BootServerStep : IStepHandler
         var session = c.TargetProject;
         var nova = session.Compute;
         var server = await nova.Servers.ListAsync(null, ct).FirstOrDefaultAsync(s =>
-            s.Metadata.GetValueOrDefault(RunNames.RunKey) == c.RunMark && s.Metadata.GetValueOrDefault(RunNames.SourceKey) == source.Id, ct);
+            RunNames.IsMine(s.Metadata, c.RunMark, source.Id), ct);
         if (server is null)
         {
             var created = await nova.Servers.CreateAsync(CreateOptions(c, source), ct);
@@ -62,7 +62,7 @@ public sealed class BootServerStep : IStepHandler
                 Uuid = resolved?[n["from"]!.GetValue<string>()]?.GetValue<string>() ?? throw new StepFailedException($"network {n["from"]} is not mapped"),
                 FixedIp = n["fixed_ip"]?.GetValue<string>(),
             }).ToArray();
-        var metadata = new Dictionary<string, string>(source.Metadata) { [RunNames.RunKey] = c.RunMark, [RunNames.SourceKey] = source.Id };
+        var metadata = RunNames.Mark(source.Metadata, c.RunMark, source.Id);
         return new CreateServerOptions
         {
             Name = source.Name,

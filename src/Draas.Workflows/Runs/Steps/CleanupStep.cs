@@ -23,14 +23,14 @@ public sealed class CleanupStep : IStepHandler
         if (project is not null)
         {
             var session = c.TargetProject;
-            foreach (var server in await session.Compute.Servers.ListAsync(null, ct).Where(s => s.Metadata.GetValueOrDefault(RunNames.RunKey) == c.RunMark).ToListAsync(ct))
+            foreach (var server in await session.Compute.Servers.ListAsync(null, ct).Where(s => RunNames.IsMine(s.Metadata, c.RunMark)).ToListAsync(ct))
             {
                 await session.Compute.Servers.DeleteAsync(server.Id, ct);
                 await session.Compute.Servers.WaitForDeletedAsync(server.Id, null, ct);
                 removed["servers"].Add($"{server.Id} {server.Name}");
             }
             var volumes = session.BlockStorage.Volumes;
-            foreach (var volume in await volumes.ListAsync(null, ct).Where(v => v.Metadata.GetValueOrDefault(RunNames.RunKey) == c.RunMark).ToListAsync(ct))
+            foreach (var volume in await volumes.ListAsync(null, ct).Where(v => RunNames.IsMine(v.Metadata, c.RunMark)).ToListAsync(ct))
             {
                 // Unmanage leaves the array volume to the plugin, which destroys only drill copies.
                 if (volume.Status == "available") await volumes.UnmanageAsync(volume.Id, ct);

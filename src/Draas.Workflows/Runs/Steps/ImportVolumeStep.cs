@@ -23,7 +23,7 @@ public sealed class ImportVolumeStep : IStepHandler
         var volume = await FindImportAsync(c, cinder.Volumes, source.Id, ct);
         if (volume is null)
         {
-            var metadata = new Dictionary<string, string>(source.Metadata) { [RunNames.RunKey] = c.RunMark, [RunNames.SourceKey] = source.Id };
+            var metadata = RunNames.Mark(source.Metadata, c.RunMark, source.Id);
             var types = await cinder.VolumeTypes.ListAsync(false, ct).Select(t => t.Name).ToListAsync(ct);
             volume = await cinder.Manage.ManageAsync(new ManageVolumeOptions
             {
@@ -60,5 +60,5 @@ public sealed class ImportVolumeStep : IStepHandler
     /// <summary>The volume an earlier attempt of this run imported for <paramref name="sourceId"/>.</summary>
     public static async Task<Volume?> FindImportAsync(StepContext c, VolumesApi volumes, string sourceId, CancellationToken ct) =>
         await volumes.ListAsync(null, ct).FirstOrDefaultAsync(v =>
-            v.Metadata.GetValueOrDefault(RunNames.RunKey) == c.RunMark && v.Metadata.GetValueOrDefault(RunNames.SourceKey) == sourceId, ct);
+            RunNames.IsMine(v.Metadata, c.RunMark, sourceId), ct);
 }
