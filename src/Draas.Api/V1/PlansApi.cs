@@ -183,14 +183,12 @@ public static class PlansApi
         }
         if (f.HealthChecks is { } checks)
         {
-            v.Require(checks.Count <= 100 && checks.All(c => c is JsonObject), "plan.health_checks is a list of at most 100 objects");
+            v.Require(checks.Count <= 100, "plan.health_checks holds at most 100 checks");
+            for (var i = 0; i < checks.Count; i++) HealthCheckRules.Check(v, $"plan.health_checks[{i}]", checks[i]);
             plan.HealthChecks = checks.ToJsonString();
         }
-        if (f.Hooks is { } hooks)
-        {
-            v.Require(hooks.Count <= 20 && hooks.All(h => h is JsonObject), "plan.hooks is a list of at most 20 objects");
-            plan.Hooks = hooks.ToJsonString();
-        }
+        // No run executes hooks yet: storing them would let a tenant believe a recovery runs them.
+        v.Require(f.Hooks is null || f.Hooks.Count == 0, "plan.hooks are not supported yet: no recovery run would call them");
     }
 
     private static Task<Plan> FindAsync(DraasDbContext db, string id, bool tracked, CancellationToken ct) =>

@@ -292,6 +292,21 @@ public static class HostileRequests
         yield return new("PUT /v1/protections/{id}", "a newline ending the webhook URL", "PUT", $"/v1/protections/{t.Protection}", "{\"protection\":{\"webhook_url\":\"https://hook.example/x\\n\"}}", 400);
         yield return new("PUT /v1/protections/{id}", "a newline ending a contact", "PUT", $"/v1/protections/{t.Protection}", "{\"protection\":{\"contacts\":[\"oncall@shop.example\\n\"]}}", 400);
         yield return new("PUT /v1/protections/{id}", "a newline ending the recovery project id", "PUT", $"/v1/protections/{t.Protection}", "{\"protection\":{\"recovery_project_id\":\"abc\\n\"}}", 400);
+        foreach (var (what, check) in new[]
+        {
+            ("a health check on no server", "{\"type\":\"tcp\",\"port\":22}"),
+            ("a health check of an unknown type", "{\"server\":\"web\",\"type\":\"icmp\"}"),
+            ("a health check on port 0", "{\"server\":\"web\",\"port\":0}"),
+            ("a health check on port 70000", "{\"server\":\"web\",\"port\":70000}"),
+            ("a health check with an unknown field", "{\"server\":\"web\",\"command\":\"rm -rf /\"}"),
+            ("a health check path without a slash", "{\"server\":\"web\",\"type\":\"http\",\"path\":\"http://evil.example\"}"),
+            ("a health check expecting status 42", "{\"server\":\"web\",\"type\":\"http\",\"expect_status\":42}"),
+            ("a health check naming its server twice", "{\"server\":\"web\",\"server_id\":\"x\"}"),
+        })
+        {
+            yield return new("PUT /v1/plans/{id}", what, "PUT", $"/v1/plans/{t.Plan}", $"{{\"plan\":{{\"health_checks\":[{check}]}}}}", 400);
+        }
+        yield return new("PUT /v1/plans/{id}", "a hook no run would call", "PUT", $"/v1/plans/{t.Plan}", "{\"plan\":{\"hooks\":[{\"url\":\"https://hook.example\"}]}}", 400);
         yield return new("POST /v1/protections", "another tenant enrolling A's project", "POST", "/v1/protections",
             $"{{\"protection\":{{\"name\":\"takeover\",\"primary_site_id\":\"{t.SiteA}\",\"recovery_site_id\":\"{t.SiteB}\",\"primary_project_id\":\"x{t.Plan[..8]}\"}}}}", 403, Token: LabWithHistory.MemberB);
     }
