@@ -128,6 +128,7 @@ public sealed class FlashArraySimulator : IAsyncDisposable
         {
             array = _world.Arrays.GetValueOrDefault(segments[1]);
             fail = array is not null && array.ErrorRate > 0 && _world.Random.NextDouble() < array.ErrorRate;
+            if (fail) array!.InjectedFaults++;
         }
         if (array is null)
         {

@@ -9,6 +9,9 @@ public sealed record SimWrite(long Seq, long At, string Data, long Bytes)
     public DateTimeOffset Time => DateTimeOffset.FromUnixTimeMilliseconds(At);
 }
 
+/// <summary>A copy the array made (a promotion, for the Pure plugin): its name then, its source, when.</summary>
+public sealed record SimCopyRecord(string Name, string Source, long At);
+
 /// <summary>The simulator's admin API over HTTP, as tests, the demo and the benchmarks drive it.</summary>
 public sealed class FlashArraySimulatorAdmin(HttpClient http)
 {
@@ -35,6 +38,32 @@ public sealed class FlashArraySimulatorAdmin(HttpClient http)
     public Task SetFaultsAsync(string array, int latencyMs, double errorRate, CancellationToken cancellationToken = default) =>
         PostAsync<object>($"sim/arrays/{array}/faults", new { LatencyMs = latencyMs, ErrorRate = errorRate }, cancellationToken);
 
+    /// <summary>How many requests to <paramref name="array"/> were answered with an injected error so far.</summary>
+    public async Task<long> InjectedFaultsAsync(string array, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"sim/arrays/{array}/faults", cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync<FaultView>(SimJson.Options, cancellationToken).ConfigureAwait(false))!.Injected;
+    }
+
+    /// <summary>Every copy <paramref name="array"/> has made, in order, whatever became of it since.</summary>
+    public async Task<IReadOnlyList<SimCopyRecord>> CopiesAsync(string array, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"sim/arrays/{array}/copies", cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync<CopyList>(SimJson.Options, cancellationToken).ConfigureAwait(false))?.Items ?? [];
+    }
+
+    /// <summary>A permanent fault: copies whose source name ends with <paramref name="sourceSuffix"/> are refused with <paramref name="message"/>.</summary>
+    public Task RefuseCopiesAsync(string array, string sourceSuffix, string message, CancellationToken cancellationToken = default) =>
+        PostAsync<object>($"sim/arrays/{array}/refused-copies", new { Source = sourceSuffix, Message = message }, cancellationToken);
+
+    public async Task AllowCopiesAsync(string array, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.DeleteAsync($"sim/arrays/{array}/refused-copies", cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     public Task SetCapacityAsync(string array, long bytes, CancellationToken cancellationToken = default) =>
         PostAsync<object>($"sim/arrays/{array}/capacity", new { Bytes = bytes }, cancellationToken);
 
@@ -56,4 +85,8 @@ public sealed class FlashArraySimulatorAdmin(HttpClient http)
     }
 
     private sealed record WriteList(IReadOnlyList<SimWrite> Items);
+
+    private sealed record CopyList(IReadOnlyList<SimCopyRecord> Items);
+
+    private sealed record FaultView(long Injected);
 }

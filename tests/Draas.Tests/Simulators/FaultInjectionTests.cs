@@ -20,6 +20,7 @@ public sealed class FaultInjectionTests : SimulatorTestBase
     [Test]
     public async Task TwoForced503s_ThenCinderAnswersAgain_WithRetryAfterOnTheFailures()
     {
+        var injected = SiteA.Faults.Injected;
         await PutFaultsAsync("site-a", """{"services": {"volume": {"force_status": 503, "force_count": 2}}}""");
 
         for (var i = 0; i < 2; i++)
@@ -31,6 +32,7 @@ public sealed class FaultInjectionTests : SimulatorTestBase
         }
         await Demo.GetAsync($"{Demo.Volume}/volumes");
         await Demo.GetAsync($"{Demo.Compute}/servers");
+        Assert.That(SiteA.Faults.Injected - injected, Is.EqualTo(2), "the site counts the faults it injected");
     }
 
     [Test]

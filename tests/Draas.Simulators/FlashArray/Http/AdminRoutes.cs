@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http;
 namespace Draas.Simulators.FlashArray.Http;
 
 /// <summary>
-/// The simulator-only API under <c>/sim</c>: the clock, array and link switches, latency and error rates,
-/// capacity, session expiry, and each volume's write log (so a test can write to a primary and later
+/// The simulator-only API under <c>/sim</c>: the clock, array and link switches, latency and error rates
+/// (and how many errors were injected), refused copies, the log of copies made, capacity, session expiry, and each volume's write log (so a test can write to a primary and later
 /// prove which writes a recovered copy holds).
 /// </summary>
 public static class AdminRoutes
@@ -49,6 +49,16 @@ public static class AdminRoutes
                     world.Array(a).LatencyMs = body?["latency_ms"]?.GetValue<int>() ?? 0;
                     world.Array(a).ErrorRate = body?["error_rate"]?.GetValue<double>() ?? 0;
                     return new { };
+                case ["arrays", var a, "faults"] when method == "GET":
+                    var faulty = world.Array(a);
+                    return new { faulty.LatencyMs, faulty.ErrorRate, Injected = faulty.InjectedFaults };
+                case ["arrays", var a, "refused-copies"] when method == "POST":
+                    world.Array(a).RefusedCopies[body?["source"]?.GetValue<string>() ?? throw new SimError("source is required")] =
+                        body?["message"]?.GetValue<string>() ?? "Copy refused (injected fault).";
+                    return new { };
+                case ["arrays", var a, "refused-copies"] when method == "DELETE": world.Array(a).RefusedCopies.Clear(); return new { };
+                case ["arrays", var a, "copies"] when method == "GET":
+                    return new { Items = world.Array(a).Copies.Select(x => new { x.Name, x.Source, At = SimJson.Ms(x.At) }).ToList() };
                 case ["arrays", var a, "capacity"] when method == "POST":
                     world.Array(a).CapacityBytes = body?["bytes"]?.GetValue<long>() ?? throw new SimError("bytes is required");
                     return new { };

@@ -36,6 +36,7 @@ public static class VolumeRoutes
             long provisioned;
             if (sourceName is not null)
             {
+                Refuse(c, name, sourceName);
                 (provisioned, data) = Source(c, sourceName);
             }
             else
@@ -50,6 +51,7 @@ public static class VolumeRoutes
                 if (existing.Destroyed) throw SimError.Destroyed("Volume", name);
                 existing.Data.ReplaceWith(data);
                 existing.Provisioned = provisioned;
+                c.Array.Copies.Add(new SimCopy(name, sourceName!, c.Now));
                 created.Add(Wire.Volume(existing));
                 continue;
             }
@@ -60,9 +62,21 @@ public static class VolumeRoutes
                 throw new SimError("Pod is not promoted; its volumes are read-only.", name);
             c.World.Place(c.Array, name, volume);
             foreach (var pg in req.List("add_to_protection_group_names") ?? []) c.World.Group(c.Array, pg).Members.Add(volume);
+            if (sourceName is not null) c.Array.Copies.Add(new SimCopy(name, sourceName, c.Now));
             created.Add(Wire.Volume(volume));
         }
         return Reply.Items(created);
+    }
+
+    /// <summary>The injected permanent fault of a copy: see <see cref="SimArray.RefusedCopies"/>.</summary>
+    private static void Refuse(Ctx c, string name, string sourceName)
+    {
+        foreach (var (suffix, message) in c.Array.RefusedCopies)
+        {
+            if (!sourceName.EndsWith(suffix, StringComparison.Ordinal)) continue;
+            c.Array.InjectedFaults++;
+            throw new SimError(message, name);
+        }
     }
 
     /// <summary>A copy's source: a volume snapshot (including replicated <c>src:pg.N.vol</c>) or a volume.</summary>

@@ -131,6 +131,17 @@ public sealed class SimArray
     public int LatencyMs { get; set; }
     public double ErrorRate { get; set; }
     public HashSet<string> Sessions { get; } = [];
+
+    /// <summary>Requests answered with an injected error (<see cref="ErrorRate"/> or a refused copy).</summary>
+    public long InjectedFaults { get; set; }
+
+    /// <summary>Copies this array refuses, as a permanent fault: a copy whose source name ends with the key
+    /// is answered 400 with the value as the array's message.</summary>
+    public Dictionary<string, string> RefusedCopies { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every volume made (or overwritten) as a copy, in order, kept after a rename or eradication:
+    /// the array's own record of what was promoted from which snapshot.</summary>
+    public List<SimCopy> Copies { get; } = [];
     public Dictionary<string, SimVolume> Volumes { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, SimVolumeSnapshot> VolumeSnapshots { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, SimProtectionGroup> ProtectionGroups { get; } = new(StringComparer.Ordinal);
@@ -141,6 +152,9 @@ public sealed class SimArray
 
     public long UsedBytes => AllVolumes.Where(v => !v.Destroyed).Sum(v => v.Data.Bytes);
 }
+
+/// <summary>One copy as the array made it: the name it was given, its source, when.</summary>
+public sealed record SimCopy(string Name, string Source, DateTimeOffset At);
 
 public sealed class SimConnection
 {

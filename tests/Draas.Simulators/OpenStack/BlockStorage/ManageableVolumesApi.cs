@@ -108,7 +108,9 @@ internal static partial class ManageableVolumesApi
     {
         if (v.Status != "managing") return;
         var backend = sourceName is null ? null : site.Array.Find(sourceName);
-        var ok = backend is not null && !site.Faults.ManageFailures.ContainsKey(v.Name ?? "") && Safety(site, backend).Safe && site.Array.TryRename(backend.Name, v.ArrayName);
+        var refused = site.Faults.ManageFailures.ContainsKey(v.Name ?? "");
+        if (refused) site.Faults.CountInjected();
+        var ok = backend is not null && !refused && Safety(site, backend).Safe && site.Array.TryRename(backend.Name, v.ArrayName);
         v.Status = ok ? "available" : "error_managing";
         if (ok) v.Size = GiB(backend!.SizeBytes);
         v.UpdatedAt = site.Scheduler.Clock.GetUtcNow();

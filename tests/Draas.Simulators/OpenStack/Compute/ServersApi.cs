@@ -286,6 +286,7 @@ internal static class ServersApi
         s.TaskState = null;
         if (site.FailServerBuilds is { } reason)
         {
+            site.Faults.CountInjected();
             s.Status = "ERROR";
             s.VmState = "error";
             s.PowerState = 0;

@@ -16,6 +16,7 @@ public sealed class FaultMiddleware(IReadOnlyDictionary<string, SimSite> sites, 
         {
             if (site.Faults.Down)
             {
+                site.Faults.CountInjected();
                 http.Abort();
                 return;
             }

@@ -24,12 +24,20 @@ public sealed class SiteFaults(int seed)
     private readonly Dictionary<string, int> _forcedLeft = [];
     private readonly Random _random = new(seed);
     private volatile bool _down;
+    private long _injected;
 
     /// <summary>Cinder volume names whose manage-existing ends in <c>error_managing</c> (a permanent fault of one import).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, bool> ManageFailures { get; } = new();
 
     /// <summary>The whole site is unreachable: every connection to it is reset.</summary>
     public bool Down { get => _down; set => _down = value; }
+
+    /// <summary>How many times this site failed a request or an operation on purpose: random and forced
+    /// errors, resets while down, refused imports, failed builds, unhealthy probe answers.</summary>
+    public long Injected => Interlocked.Read(ref _injected);
+
+    /// <summary>Counts one injected fault (the simulator's own handlers call it where they inject one).</summary>
+    public void CountInjected() => Interlocked.Increment(ref _injected);
 
     public void Set(string service, ServiceFault fault)
     {
@@ -68,10 +76,15 @@ public sealed class SiteFaults(int seed)
                 if (left != 0)
                 {
                     if (left > 0) _forcedLeft[service] = left - 1;
+                    _injected++;
                     return (fault.Latency, forced);
                 }
             }
-            if (fault.ErrorRate > 0 && _random.NextDouble() < fault.ErrorRate) return (fault.Latency, fault.ErrorStatus);
+            if (fault.ErrorRate > 0 && _random.NextDouble() < fault.ErrorRate)
+            {
+                _injected++;
+                return (fault.Latency, fault.ErrorStatus);
+            }
             return (fault.Latency, null);
         }
     }

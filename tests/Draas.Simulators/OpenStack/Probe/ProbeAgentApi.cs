@@ -19,7 +19,11 @@ public static class ProbeAgentApi
             var server = site.Compute.Ordered.FirstOrDefault(s => s.Addresses.Any(a => a.Address == address));
             if (server is null) return $"no server has address {address}";
             if (server.Status != "ACTIVE") return $"{server.Name} is {server.Status}";
-            if (server.Metadata.ContainsKey("sim:unhealthy")) return $"{server.Name} does not answer on port {port}";
+            if (server.Metadata.ContainsKey("sim:unhealthy"))
+            {
+                site.Faults.CountInjected();
+                return $"{server.Name} does not answer on port {port}";
+            }
             return null;
         });
         return verdict is null

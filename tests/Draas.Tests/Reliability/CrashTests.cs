@@ -1,0 +1,80 @@
+using Draas.Tests.Runs;
+
+namespace Draas.Tests.Reliability;
+
+/// <summary>
+/// The service is SIGKILLed at seeded points of real recoveries and started again each time: every run
+/// completes from the database alone, each volume promoted once and imported once, each server booted
+/// once, no copy orphaned on either array. The fast form (three kills in one failover) runs with
+/// ./tox -e test; the long form (at least 20 kills, or DRAAS_CHAOS_KILLS, over failovers and planned
+/// migrations) with ./tox -e chaos.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class CrashTests
+{
+    public const string Category = "Chaos";
+
+    private ReliabilityFigures? _figures;
+
+    [TearDown]
+    public void PrintFigures() => _figures?.Print();
+
+    [Test]
+    [CancelAfter(300_000)]
+    public async Task A_failover_whose_service_is_killed_at_three_seeded_points_completes_with_each_volume_promoted_imported_and_booted_once()
+    {
+        var figures = _figures = new ReliabilityFigures("crash, fast form");
+        var random = ChaosSeed.For(nameof(A_failover_whose_service_is_killed_at_three_seeded_points_completes_with_each_volume_promoted_imported_and_booted_once));
+        // Imports take 40 lab-seconds (2 s of real time), so kills land while volumes are in flight.
+        await using var lab = await KillingHarness.StartAsync(new Draas.Simulators.OpenStack.SimDelays { VolumeManage = TimeSpan.FromSeconds(40) });
+
+        var (run, kills) = await lab.RunWithKillsAsync("failover", 3, random, allowDelays: false);
+        figures.Runs = 1;
+        figures.Kills = kills;
+        var findings = await RecoveryAudit.RecoveryAsync(lab.Tenant, run["id"]!.GetValue<string>());
+        figures.Leftovers = findings.Count;
+        figures.Other["step attempts repeated"] = Repeated(run);
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        Assert.That(kills, Is.EqualTo(3), "every kill point was reached before the run ended");
+        Assert.That(lab.Service.Starts, Is.EqualTo(4));
+        Assert.That(findings, Is.Empty);
+    }
+
+    [Test]
+    [Category(Category)]
+    [CancelAfter(1_800_000)]
+    public async Task Failovers_and_planned_migrations_killed_at_twenty_seeded_points_all_complete_and_leave_nothing_twice_or_behind()
+    {
+        var figures = _figures = new ReliabilityFigures("crash, long form");
+        var random = ChaosSeed.For(nameof(Failovers_and_planned_migrations_killed_at_twenty_seeded_points_all_complete_and_leave_nothing_twice_or_behind));
+        var wanted = int.TryParse(Environment.GetEnvironmentVariable("DRAAS_CHAOS_KILLS"), out var k) ? k : 20;
+        var failures = new List<string>();
+        var repeated = 0L;
+        for (var n = 0; figures.Kills < wanted && n < wanted; n++)
+        {
+            var kind = n % 2 == 0 ? "failover" : "planned_migration";
+            // A fresh tenant for each run: a recovery turns the protection round, and each audit starts clean.
+            await using var lab = await KillingHarness.StartAsync(new Draas.Simulators.OpenStack.SimDelays { VolumeManage = TimeSpan.FromSeconds(40) });
+            var (run, kills) = await lab.RunWithKillsAsync(kind, Math.Min(random.Next(3, 6), wanted - figures.Kills), random, allowDelays: true);
+            figures.Runs++;
+            figures.Kills += kills;
+            repeated += Repeated(run);
+            var id = run["id"]!.GetValue<string>();
+            var findings = await RecoveryAudit.RecoveryAsync(lab.Tenant, id);
+            figures.Leftovers += findings.Count;
+            if (run["state"]!.GetValue<string>() != "succeeded") failures.Add($"{kind} {id} ended {run["state"]}:\n{TenantInTheLab.Describe(run)}");
+            failures.AddRange(findings.Select(f => $"{kind} {id}: {f}"));
+            TestContext.Progress.WriteLine($"[chaos] {kind} {id}: {run["state"]} after {kills} kills; {findings.Count} findings");
+        }
+        figures.Other["step attempts repeated"] = repeated;
+
+        Assert.That(failures, Is.Empty);
+        Assert.That(figures.Kills, Is.GreaterThanOrEqualTo(wanted));
+    }
+
+    /// <summary>How many step attempts beyond the first the run needed (a kill costs the attempts it cut short).</summary>
+    private static long Repeated(System.Text.Json.Nodes.JsonNode run) =>
+        run["steps"]!.AsArray().Sum(s => Math.Max(0, s!["attempts"]!.GetValue<int>() - 1));
+}

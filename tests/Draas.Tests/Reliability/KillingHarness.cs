@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Draas.Tests.Runs;
+using Draas.Tests.Support;
+
+namespace Draas.Tests.Reliability;
+
+/// <summary>
+/// The tenant in the lab served by <c>dotnet draas.dll serve</c> as its own process, so a test can
+/// SIGKILL it at chosen moments of a run and start it again: nothing survives but the database.
+/// </summary>
+public sealed class KillingHarness : IAsyncDisposable
+{
+    private readonly Stopwatch _up = new();
+
+    private KillingHarness(TenantInTheLab tenant, ServiceProcess service)
+    {
+        Tenant = tenant;
+        Service = service;
+        Runs = new RunApi(() => Service.Http);
+    }
+
+    public TenantInTheLab Tenant { get; }
+
+    public ServiceProcess Service { get; }
+
+    public RunApi Runs { get; }
+
+    /// <summary>A protected tenant whose service is a child process (the in-process one only set it up).</summary>
+    /// <param name="database">The service's database on another cluster; a fresh one on the shared cluster when null.</param>
+    public static async Task<KillingHarness> StartAsync(Draas.Simulators.OpenStack.SimDelays? delays = null, TestDatabase? database = null)
+    {
+        var tenant = await TenantInTheLab.StartAsync(delays, database);
+        await tenant.Service.StopHostAsync();
+        var service = new ServiceProcess(tenant.Service.Database.ConnectionString, tenant.Service.Keystone);
+        var harness = new KillingHarness(tenant, service);
+        await harness.RestartAsync();
+        return harness;
+    }
+
+    private async Task RestartAsync()
+    {
+        await Service.StartAsync();
+        _up.Restart();
+    }
+
+    /// <summary>
+    /// Starts a run and kills the service at up to <paramref name="kills"/> points drawn as it goes, each
+    /// followed by a restart; returns the run once it ended, and how many kills landed (a point the run
+    /// finished before does not count).
+    /// </summary>
+    public async Task<(JsonNode Run, int Kills)> RunWithKillsAsync(string kind, int kills, Random random, bool allowDelays)
+    {
+        var runId = await Runs.StartAsync(Tenant.Plan, kind);
+        TestContext.Progress.WriteLine($"[chaos] {kind} run {runId}");
+        var landed = 0;
+        for (var i = 1; i <= kills; i++)
+        {
+            var now = await Runs.GetAsync(runId);
+            if (RunApi.IsFinal(now)) break;
+            var point = KillPoint.Draw(random, now, allowDelays);
+            if (point is null) break;
+            var reached = await Eventually.WaitForAsync(async () =>
+            {
+                var run = await Runs.TryGetAsync(runId);
+                if (run is null) return null;
+                return RunApi.IsFinal(run) ? "ended" : point.Reached(run, _up.Elapsed) ? "reached" : null;
+            }, $"kill point {point}", TimeSpan.FromSeconds(180));
+            if (reached == "ended")
+            {
+                TestContext.Progress.WriteLine($"[chaos]   kill point {i} ({point}): the run ended first");
+                break;
+            }
+            Service.Kill();
+            landed++;
+            TestContext.Progress.WriteLine($"[chaos]   kill {landed}: {point}; restarting");
+            await RestartAsync();
+        }
+        var end = await Runs.WaitForEndAsync(runId, TimeSpan.FromSeconds(300));
+        return (end, landed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Service.Dispose();
+        await Tenant.DisposeAsync();
+    }
+}

@@ -1,0 +1,91 @@
+using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Compute.Servers;
+using Draas.Tests.Protection;
+using Draas.Tests.Runs;
+
+namespace Draas.Tests.Reliability;
+
+/// <summary>
+/// What a recovery run did to the world, counted from the world's side (the arrays' own log of the copies
+/// they made, the recovery site's Cinder and Nova), never from the service's account of it: each source
+/// volume promoted exactly once and imported exactly once, each server booted exactly once, and no copy
+/// left over on either array. Every finding is one line naming what is wrong.
+/// </summary>
+public static class RecoveryAudit
+{
+    private static CancellationToken Ct => CancellationToken.None;
+
+    /// <summary>The audit of a real recovery (failover or planned migration) from site A to site B.</summary>
+    public static async Task<List<string>> RecoveryAsync(TenantInTheLab t, string runId)
+    {
+        var findings = new List<string>();
+        // The plugin names a real recovery's copies draas-fo-<first 12 hex digits of the run id>-...
+        var prefix = $"draas-fo-{Guid.Parse(runId).ToString("N")[..12]}";
+        var copies = (await t.Lab.FlashArray.Admin.CopiesAsync("array-b", Ct)).Where(c => c.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        foreach (var (name, id) in t.Volumes)
+        {
+            var made = copies.Count(c => c.Source.EndsWith($".volume-{id}-cinder", StringComparison.Ordinal));
+            if (made != 1) findings.Add($"volume {name} was promoted {made} times on array-b");
+        }
+        foreach (var stray in copies.Where(c => !t.Volumes.Values.Any(id => c.Source.EndsWith($".volume-{id}-cinder", StringComparison.Ordinal))))
+            findings.Add($"array-b made copy {stray.Name} of {stray.Source}, which is no volume of the tenant");
+
+        var imported = await t.AdminB.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true }, Ct)
+            .Where(v => v.Metadata.GetValueOrDefault("draas:run") == runId).ToListAsync(Ct);
+        foreach (var (name, id) in t.Volumes)
+        {
+            var count = imported.Count(v => v.Metadata.GetValueOrDefault("draas:source") == id);
+            if (count != 1) findings.Add($"volume {name} was imported {count} times at site-b");
+        }
+        foreach (var v in imported.Where(v => v.Status is not ("available" or "in-use")))
+            findings.Add($"imported volume {v.Id} ({v.Name}) is {v.Status}");
+
+        var servers = await t.AdminB.Compute.Servers.ListAsync(new ServerListOptions { AllTenants = true }, Ct)
+            .Where(s => s.Metadata.GetValueOrDefault("draas:run") == runId).ToListAsync(Ct);
+        foreach (var (name, id) in t.Servers)
+        {
+            var booted = servers.Where(s => s.Metadata.GetValueOrDefault("draas:source") == id).ToList();
+            if (booted.Count != 1) findings.Add($"server {name} was booted {booted.Count} times at site-b");
+            foreach (var s in booted.Where(s => s.Status != "ACTIVE")) findings.Add($"recovered server {name} ({s.Id}) is {s.Status}");
+        }
+        findings.AddRange(await OrphanCopiesAsync(t));
+        return findings;
+    }
+
+    /// <summary>Copies a run made that are still under the plugin's name: never imported, or never released.</summary>
+    public static async Task<List<string>> OrphanCopiesAsync(TenantInTheLab t)
+    {
+        var findings = new List<string>();
+        foreach (var site in t.Lab.Sites)
+        {
+            using var array = new ArrayInspector(site.ArrayUrl, site.ApiToken);
+            foreach (var v in await array.GetAsync("volumes"))
+            {
+                var name = v!["name"]!.GetValue<string>();
+                if (name.StartsWith("draas-fo-", StringComparison.Ordinal) || name.StartsWith("draas-drill-", StringComparison.Ordinal))
+                    findings.Add($"copy {name} is left on {site.ArrayName}{(v["destroyed"]?.GetValue<bool>() == true ? " (destroyed, not eradicated)" : "")}");
+            }
+        }
+        return findings;
+    }
+
+    /// <summary>What a drill must leave as it found it: the recovery site's servers and volumes, and the
+    /// live volumes of both arrays.</summary>
+    public static async Task<SortedSet<string>> InventoryAsync(TenantInTheLab t)
+    {
+        var items = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var s in t.AdminB.Compute.Servers.ListAsync(new ServerListOptions { AllTenants = true }, Ct)) items.Add($"site-b server {s.Id} {s.Name}");
+        await foreach (var v in t.AdminB.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true }, Ct)) items.Add($"site-b volume {v.Id} {v.Name}");
+        foreach (var site in t.Lab.Sites)
+        {
+            using var array = new ArrayInspector(site.ArrayUrl, site.ApiToken);
+            foreach (var v in await array.GetAsync("volumes"))
+                if (v!["destroyed"]?.GetValue<bool>() != true) items.Add($"{site.ArrayName} volume {v["name"]}");
+        }
+        return items;
+    }
+
+    /// <summary>Lines in one inventory and not the other, as "+ added" / "- removed".</summary>
+    public static List<string> Difference(SortedSet<string> before, SortedSet<string> after) =>
+        [.. after.Except(before).Select(x => $"+ {x}"), .. before.Except(after).Select(x => $"- {x}")];
+}
