@@ -84,6 +84,10 @@ public sealed class SimSite
     }
 
     /// <summary>Status of a Cinder volume as a client would see it now (for tests).</summary>
+    /// <summary>Sets Cinder's default quota class (what a new project gets) for one key, as an operator's
+    /// os-quota-class-sets/default would.</summary>
+    public void SetDefaultVolumeQuota(string key, int limit) => Locked(() => BlockStorage.ClassDefaults[key] = limit);
+
     public string? VolumeStatus(string volumeId) => Locked(() => BlockStorage.Volumes.GetValueOrDefault(volumeId)?.Status);
 
     public string? ServerStatus(string serverId) => Locked(() => Compute.Servers.GetValueOrDefault(serverId)?.Status);

@@ -116,6 +116,25 @@ public sealed class RecoveryRunsTests
     }
 
     [Test, Order(4)]
+    public async Task A_drill_of_a_tenant_bigger_than_a_new_projects_default_quota_raises_its_own_drill_projects_quota_to_fit()
+    {
+        // The cloud gives a new project 3 volumes; the tenant has 5.
+        _t.Lab.SiteB.OpenStack.SetDefaultVolumeQuota("volumes", 3);
+        try
+        {
+            var run = await _t.RunAsync("drill");
+
+            Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+            var report = await _t.ReportAsync(run["id"]!.GetValue<string>());
+            Assert.That(report["recovered"]!["volumes"]!.AsArray(), Has.Count.EqualTo(5));
+        }
+        finally
+        {
+            _t.Lab.SiteB.OpenStack.SetDefaultVolumeQuota("volumes", 10);
+        }
+    }
+
+    [Test, Order(4)]
     public async Task A_failover_into_a_project_whose_quota_is_mostly_used_already_is_stopped_by_preflight_naming_the_quota_and_touches_nothing()
     {
         var lab = _t.Lab;

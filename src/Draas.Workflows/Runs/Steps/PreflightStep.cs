@@ -68,6 +68,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
             else
             {
                 await GrantServiceUserAsync(target, project, ct);
+                if (c.IsDrill) await SizeDrillProjectAsync(c, target, project, ct);
                 await CheckQuotasAsync(c, target, project, problems, ct);
             }
         }
@@ -207,22 +208,45 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
         await admin.Identity.GrantProjectRoleAsync(project, user, role.Id, ct);
     }
 
+    /// <summary>What the run will create, per quota (Cinder's, then Nova's).</summary>
+    private static (Dictionary<string, long> Volumes, Dictionary<string, long> Compute) Needs(StepContext c) => (
+        new() { ["volumes"] = c.Manifest.Volumes.Count, ["gigabytes"] = c.Manifest.Volumes.Sum(v => (long)v.Size) },
+        new()
+        {
+            ["instances"] = c.Manifest.Servers.Count,
+            ["cores"] = c.Manifest.Servers.Sum(s => (long)s.Flavor.Vcpus),
+            ["ram"] = c.Manifest.Servers.Sum(s => (long)s.Flavor.Ram),
+        });
+
+    /// <summary>A drill's project is the service's own and starts with the cloud's default quotas, which a
+    /// large tenant outgrows: its limits are raised to what the drill needs (never lowered).</summary>
+    private static async Task SizeDrillProjectAsync(StepContext c, KeystoneSession admin, string project, CancellationToken ct)
+    {
+        static Dictionary<string, int> Raise(IReadOnlyDictionary<string, QuotaUsage> quotas, Dictionary<string, long> needs) =>
+            needs.Where(n => quotas.TryGetValue(n.Key, out var q) && q.Free is { } free && free < n.Value)
+                .ToDictionary(n => n.Key, n => (int)Math.Min(int.MaxValue, quotas[n.Key].InUse + quotas[n.Key].Reserved + n.Value));
+        var (volumeNeeds, computeNeeds) = Needs(c);
+        var volumes = Raise(await admin.BlockStorage.Admin.GetQuotaUsageAsync(project, ct), volumeNeeds);
+        if (volumes.Count > 0) await admin.BlockStorage.Admin.UpdateQuotasAsync(project, volumes, ct);
+        var compute = Raise(await admin.Compute.Admin.GetQuotaUsageAsync(project, ct), computeNeeds);
+        if (compute.Count > 0) await admin.Compute.Admin.UpdateQuotasAsync(project, compute, ct);
+    }
+
     /// <summary>What the run will create in the project against what its quotas still leave free (limit
     /// minus in use minus reserved): a drill project starts empty, a real recovery's project may not.</summary>
     private static async Task CheckQuotasAsync(StepContext c, KeystoneSession admin, string project, List<string> problems, CancellationToken ct)
     {
-        var servers = c.Manifest.Servers;
-        void Need(string service, IReadOnlyDictionary<string, QuotaUsage> quotas, string key, string what, long needed)
+        void Check(string service, IReadOnlyDictionary<string, QuotaUsage> quotas, Dictionary<string, long> needs)
         {
-            if (needed > 0 && quotas.TryGetValue(key, out var q) && q.Free is { } free && free < needed)
-                problems.Add($"{service} quota: the run needs {needed} {what}, the project has {free} free ({q.InUse} in use, {q.Reserved} reserved, limit {q.Limit})");
+            foreach (var (key, needed) in needs)
+            {
+                if (needed > 0 && quotas.TryGetValue(key, out var q) && q.Free is { } free && free < needed)
+                    problems.Add($"{service} quota: the run needs {needed} {Unit(key)}, the project has {free} free ({q.InUse} in use, {q.Reserved} reserved, limit {q.Limit})");
+            }
         }
-        var volumes = await admin.BlockStorage.Admin.GetQuotaUsageAsync(project, ct);
-        Need("Cinder", volumes, "volumes", "volumes", c.Manifest.Volumes.Count);
-        Need("Cinder", volumes, "gigabytes", "GiB", c.Manifest.Volumes.Sum(v => (long)v.Size));
-        var compute = await admin.Compute.Admin.GetQuotaUsageAsync(project, ct);
-        Need("Nova", compute, "instances", "instances", servers.Count);
-        Need("Nova", compute, "cores", "cores", servers.Sum(s => (long)s.Flavor.Vcpus));
-        Need("Nova", compute, "ram", "MiB RAM", servers.Sum(s => (long)s.Flavor.Ram));
+        static string Unit(string key) => key switch { "gigabytes" => "GiB", "ram" => "MiB RAM", _ => key };
+        var (volumeNeeds, computeNeeds) = Needs(c);
+        Check("Cinder", await admin.BlockStorage.Admin.GetQuotaUsageAsync(project, ct), volumeNeeds);
+        Check("Nova", await admin.Compute.Admin.GetQuotaUsageAsync(project, ct), computeNeeds);
     }
 }

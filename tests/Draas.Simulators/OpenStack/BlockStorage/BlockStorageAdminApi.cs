@@ -95,7 +95,7 @@ internal static class BlockStorageAdminApi
         });
         v3.MapGet("/os-quota-sets/{target}/defaults", (string target) =>
         {
-            var set = BlockStorageState.DefaultQuotas.ToDictionary(k => k.Key, k => (object)k.Value);
+            var set = site.Locked(() => site.BlockStorage.ClassDefaults.ToDictionary(k => k.Key, k => (object)k.Value));
             set["id"] = target;
             return SimJson.Json(new { quota_set = set });
         });

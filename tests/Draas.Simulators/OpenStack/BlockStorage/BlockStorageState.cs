@@ -22,8 +22,11 @@ internal sealed class BlockStorageState
         ["per_volume_gigabytes"] = -1,
     };
 
+    /// <summary>The default quota class: what a project without overrides gets (Cinder's os-quota-class-sets/default).</summary>
+    public Dictionary<string, int> ClassDefaults { get; } = new(DefaultQuotas);
+
     public int Quota(string projectId, string key) =>
-        Quotas.TryGetValue(projectId, out var q) && q.TryGetValue(key, out var v) ? v : DefaultQuotas[key];
+        Quotas.TryGetValue(projectId, out var q) && q.TryGetValue(key, out var v) ? v : ClassDefaults[key];
 
     public int InUse(string projectId, string key) => key switch
     {
