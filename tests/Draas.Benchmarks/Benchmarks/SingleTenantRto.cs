@@ -34,7 +34,7 @@ public static class SingleTenantRto
             var state = run["state"]!.GetValue<string>();
             var duration = Seconds(run["finished_at"]) - Seconds(run["started_at"]);
             var rto = report["rto_seconds"]?.GetValue<double>();
-            section.Add("run state", null, state);
+            section.Add("run state", null, "", state);
             section.Add("RTO (report: run start to service restored)", rto, "s");
             section.Add("run duration (started_at to finished_at)", duration, "s");
             section.Add("critical-path bound", bound.Seconds, "s",

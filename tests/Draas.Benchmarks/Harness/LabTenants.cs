@@ -26,6 +26,11 @@ public static class LabTenants
     public static async Task<BenchTenant> ServersAsync(BenchLab bench, int servers)
     {
         var lab = bench.Lab;
+        foreach (var site in lab.Sites)
+        {
+            using var admin = bench.Session(site);
+            await RoomyAsync(admin, site.OpenStack.ProjectId("demo")).ConfigureAwait(false);
+        }
         using var tenant = bench.Session(lab.SiteA, user: "demo", password: lab.SiteA.Demo.Password);
         await tenant.Compute.Keypairs.ImportAsync(new ImportKeypairOptions { Name = "ops", PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops@bench" }, Ct).ConfigureAwait(false);
         var net = (await tenant.Networking.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions { Name = "private" }, Ct).FirstAsync(Ct).ConfigureAwait(false)).Id;
@@ -172,7 +177,21 @@ public static class LabTenants
         var user = await admin.Identity.ListUsersAsync("admin", null, Ct).FirstAsync(Ct).ConfigureAwait(false);
         var role = await admin.Identity.ListRolesAsync("admin", Ct).FirstAsync(Ct).ConfigureAwait(false);
         await admin.Identity.GrantProjectRoleAsync(project.Id, user.Id, role.Id, Ct).ConfigureAwait(false);
+        await RoomyAsync(admin, project.Id).ConfigureAwait(false);
         return project.Id;
+    }
+
+    /// <summary>Quotas no benchmark reaches (the defaults allow 10 volumes and 10 servers a project).</summary>
+    private static async Task RoomyAsync(KeystoneSession admin, string projectId)
+    {
+        await admin.BlockStorage.Admin.UpdateQuotasAsync(projectId, new Dictionary<string, int>
+        {
+            ["volumes"] = 1_000_000, ["gigabytes"] = 100_000_000, ["snapshots"] = 1_000_000,
+        }, Ct).ConfigureAwait(false);
+        await admin.Compute.Admin.UpdateQuotasAsync(projectId, new Dictionary<string, int>
+        {
+            ["instances"] = 10_000, ["cores"] = 100_000, ["ram"] = 100_000_000,
+        }, Ct).ConfigureAwait(false);
     }
 
     private static async Task<string> VolumeAsync(KeystoneSession tenant, string name, int size, IReadOnlyDictionary<string, string>? metadata)
