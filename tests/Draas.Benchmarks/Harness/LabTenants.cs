@@ -186,11 +186,15 @@ public static class LabTenants
     {
         await admin.BlockStorage.Admin.UpdateQuotasAsync(projectId, new Dictionary<string, int>
         {
-            ["volumes"] = 1_000_000, ["gigabytes"] = 100_000_000, ["snapshots"] = 1_000_000,
+            ["volumes"] = 1_000_000,
+            ["gigabytes"] = 100_000_000,
+            ["snapshots"] = 1_000_000,
         }, Ct).ConfigureAwait(false);
         await admin.Compute.Admin.UpdateQuotasAsync(projectId, new Dictionary<string, int>
         {
-            ["instances"] = 10_000, ["cores"] = 100_000, ["ram"] = 100_000_000,
+            ["instances"] = 10_000,
+            ["cores"] = 100_000,
+            ["ram"] = 100_000_000,
         }, Ct).ConfigureAwait(false);
     }
 

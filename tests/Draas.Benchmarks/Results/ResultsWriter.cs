@@ -54,6 +54,7 @@ public static class ResultsWriter
             ["steps"] = p.Steps,
             ["total_seconds"] = Math.Round(p.TotalSeconds, 3),
             ["bound_seconds"] = Math.Round(p.BoundSeconds, 3),
+            ["bound_with_service_workers_seconds"] = Math.Round(p.WorkerBoundSeconds, 3),
             ["ratio"] = Math.Round(p.Ratio, 3),
         })]),
     };

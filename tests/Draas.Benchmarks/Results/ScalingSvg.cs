@@ -20,7 +20,7 @@ public static class ScalingSvg
             return svg.ToString();
         }
         var maxX = points.Max(p => p.Tenants);
-        var maxY = Math.Max(1, points.Max(p => Math.Max(p.TotalSeconds, p.BoundSeconds))) * 1.1;
+        var maxY = Math.Max(1, points.Max(p => Math.Max(p.TotalSeconds, Math.Max(p.BoundSeconds, p.WorkerBoundSeconds)))) * 1.1;
         double X(double t) => L + t / maxX * (W - L - R);
         double Y(double s) => H - B - s / maxY * (H - T - B);
         svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{L}\" y1=\"{H - B}\" x2=\"{W - R}\" y2=\"{H - B}\" stroke=\"black\"/>");
@@ -44,6 +44,7 @@ public static class ScalingSvg
         }
         Line(p => p.TotalSeconds, "#c0392b", "measured: first request to last run finished", 0, false);
         Line(p => p.BoundSeconds, "#2c3e50", "bound: slowest run's critical-path bound", 1, true);
+        Line(p => p.WorkerBoundSeconds, "#27ae60", "bound with the service's job workers (all steps' work / workers)", 2, true);
         svg.AppendLine("</svg>");
         return svg.ToString();
     }
