@@ -25,13 +25,23 @@ public sealed partial class FlashArrayClient
     public Task<List<GroupMember>> ListGroupVolumesAsync(string group, CancellationToken cancellationToken = default) =>
         FindAsync<GroupMember>("protection-groups/volumes", new Query { { "group_names", [group] } }, cancellationToken);
 
-    public Task AddGroupVolumesAsync(string group, IReadOnlyCollection<string> volumes, CancellationToken cancellationToken = default) =>
-        WriteAsync<GroupMember>(Method.Post, "protection-groups/volumes",
-            new Query { { "group_names", [group] }, { "member_names", volumes } }, null, cancellationToken);
+    public async Task AddGroupVolumesAsync(string group, IReadOnlyCollection<string> volumes, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in volumes.Chunk(NamesPerRequest))
+        {
+            await WriteAsync<GroupMember>(Method.Post, "protection-groups/volumes",
+                new Query { { "group_names", [group] }, { "member_names", chunk } }, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-    public Task RemoveGroupVolumesAsync(string group, IReadOnlyCollection<string> volumes, CancellationToken cancellationToken = default) =>
-        DeleteAsync("protection-groups/volumes", new Query { { "group_names", [group] }, { "member_names", volumes } },
-            cancellationToken);
+    public async Task RemoveGroupVolumesAsync(string group, IReadOnlyCollection<string> volumes, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in volumes.Chunk(NamesPerRequest))
+        {
+            await DeleteAsync("protection-groups/volumes", new Query { { "group_names", [group] }, { "member_names", chunk } },
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public Task<List<GroupMember>> ListGroupTargetsAsync(string group, CancellationToken cancellationToken = default) =>
         FindAsync<GroupMember>("protection-groups/targets", new Query { { "group_names", [group] } }, cancellationToken);

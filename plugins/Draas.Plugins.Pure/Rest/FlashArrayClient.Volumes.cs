@@ -15,8 +15,11 @@ public sealed partial class FlashArrayClient
     public async Task<List<Volume>> GetVolumesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken = default)
     {
         var found = new List<Volume>();
-        await foreach (var v in ListAsync<Volume>("volumes", new Query { { "names", names } }, cancellationToken).ConfigureAwait(false))
-            found.Add(v);
+        foreach (var chunk in names.Chunk(NamesPerRequest))
+        {
+            await foreach (var v in ListAsync<Volume>("volumes", new Query { { "names", chunk } }, cancellationToken).ConfigureAwait(false))
+                found.Add(v);
+        }
         return found;
     }
 

@@ -23,6 +23,10 @@ public sealed partial class FlashArrayClient : IDisposable
     public static readonly Version MinimumApiVersion = new(2, 4);
     public static readonly Version MaximumApiVersion = new(2, 52);
 
+    /// <summary>Names per request when a call lists many volumes in its query string: a plan of a few hundred
+    /// volumes would otherwise overrun the URL length a web server accepts (414 URI Too Long).</summary>
+    internal const int NamesPerRequest = 100;
+
     private readonly FlashArrayClientOptions _options;
     private readonly RestClient _rest;
     private readonly RetryPolicy _retry;

@@ -195,6 +195,8 @@ public sealed class FlashArraySimulator : IAsyncDisposable
         catch (JsonException) { await WriteAsync(http, 400, Errors("Malformed JSON body.", null)).ConfigureAwait(false); return; }
 
         var req = new Req(http.Request.Method, resource, http.Request.Query, body);
+        if (_world.Options.CopyDelay > TimeSpan.Zero && req.Method == "POST" && resource == "volumes" && body?["source"] is not null)
+            await Task.Delay(_world.Options.CopyDelay, http.RequestAborted).ConfigureAwait(false);
         Reply? reply;
         try
         {

@@ -32,4 +32,7 @@ public sealed record FlashArraySimulatorOptions
     /// <summary>The newest REST version offered; versions 1.0 … 1.19 and 2.0 … this one are listed.</summary>
     public int MaxMinorVersion { get; init; } = 36;
     public int Seed { get; init; } = 4;
+    /// <summary>Extra real time a volume copy (<c>POST volumes</c> with a source: how the plugin promotes a
+    /// replica) takes before it answers. Zero by default; the benchmarks' latency model sets it.</summary>
+    public TimeSpan CopyDelay { get; init; } = TimeSpan.Zero;
 }

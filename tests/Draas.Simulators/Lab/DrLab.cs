@@ -68,6 +68,7 @@ public sealed class DrLab : IAsyncDisposable
             Port = options.FlashArrayPort,
             Start = start,
             Acceleration = options.Acceleration,
+            CopyDelay = options.ArrayCopyDelay,
         }, cancellationToken).ConfigureAwait(false);
         try
         {

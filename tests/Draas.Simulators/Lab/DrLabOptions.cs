@@ -22,4 +22,7 @@ public sealed record DrLabOptions
 
     /// <summary>Cinder and Nova status-change delays on the lab's clock.</summary>
     public SimDelays Delays { get; init; } = new();
+
+    /// <summary>Extra real time each array volume copy (a promote) takes; see <see cref="FlashArray.FlashArraySimulatorOptions.CopyDelay"/>.</summary>
+    public TimeSpan ArrayCopyDelay { get; init; } = TimeSpan.Zero;
 }

@@ -49,6 +49,10 @@ public sealed record SimDelays
     public TimeSpan ServerPower { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan ImageImport { get; init; } = TimeSpan.Zero;
 
+    /// <summary>How long the probe agent takes to answer a health check, in real time (a guest's answer
+    /// is not on the lab's clock). Zero by default; the benchmarks state their own.</summary>
+    public TimeSpan Probe { get; init; } = TimeSpan.Zero;
+
     public static SimDelays None => new()
     {
         VolumeCreate = TimeSpan.Zero,

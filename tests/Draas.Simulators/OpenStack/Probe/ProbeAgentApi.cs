@@ -10,8 +10,9 @@ namespace Draas.Simulators.OpenStack.Probe;
 /// </summary>
 public static class ProbeAgentApi
 {
-    public static void Map(RouteGroupBuilder root, SimSite site) => root.MapGet("/probe", (string? address, int? port) =>
+    public static void Map(RouteGroupBuilder root, SimSite site) => root.MapGet("/probe", async (string? address, int? port, CancellationToken ct) =>
     {
+        if (site.Delays.Probe > TimeSpan.Zero) await Task.Delay(site.Delays.Probe, ct);
         if (string.IsNullOrEmpty(address) || port is null or < 1 or > 65535)
             return Results.Json(new { error = "address and port (1-65535) are required" }, statusCode: 400);
         var verdict = site.Locked(() =>
