@@ -78,7 +78,7 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
             var was = await StopServerStep.StopAsync(c.SourceAdmin.Compute.Servers, oldId, ct);
             if (was == "gone") continue;
             var name = c.Manifest.Servers.FirstOrDefault(s => s.Id == oldId)?.Name;
-            fenced.Add(new { server_id = oldId, name, was, stopped = was is not ("SHUTOFF" or "ERROR" or "DELETED" or "SOFT_DELETED" or "SHELVED_OFFLOADED") });
+            fenced.Add(new { server_id = oldId, name, was, stopped = !StopServerStep.IsOff(was) });
         }
         var left = new List<object>();
         foreach (var oldId in volumes.Keys.Order(StringComparer.Ordinal))

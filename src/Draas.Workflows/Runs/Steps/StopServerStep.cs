@@ -14,13 +14,16 @@ public sealed class StopServerStep : IStepHandler
         return new { server_id = id, was = await StopAsync(c.SourceAdmin.Compute.Servers, id, ct) };
     }
 
+    /// <summary>States in which a server runs nothing (and Nova would refuse a stop).</summary>
+    public static bool IsOff(string status) => status is "SHUTOFF" or "ERROR" or "DELETED" or "SOFT_DELETED" or "SHELVED_OFFLOADED";
+
     /// <summary>Stops the server unless it is already off; returns the status it had ("gone" when deleted).</summary>
     public static async Task<string> StopAsync(ServersApi servers, string id, CancellationToken ct)
     {
         try
         {
             var server = await servers.GetAsync(id, ct);
-            if (server.Status is "SHUTOFF" or "ERROR" or "DELETED" or "SOFT_DELETED" or "SHELVED_OFFLOADED") return server.Status;
+            if (IsOff(server.Status)) return server.Status;
             await servers.StopAsync(id, ct);
             await servers.WaitForStatusAsync(id, "SHUTOFF", null, ct);
             return server.Status;
