@@ -31,15 +31,22 @@ public sealed record PlanView(
     System.Text.Json.Nodes.JsonNode? HealthChecks,
     System.Text.Json.Nodes.JsonNode? Hooks,
     PlanStatus Status,
+    PlanState State,
+    object RunsAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static PlanView Of(Plan p) => new(
+    /// <param name="protection">The plan's protection: where the plan runs is read against its two sides.</param>
+    public static PlanView Of(Plan p, TenantProtection protection) => Of(p, PlanPlacement.Of(protection, p));
+
+    private static PlanView Of(Plan p, PlanPlacement at) => new(
         p.Id, p.ProtectionId, p.ProjectId, p.Name, p.Description,
         new { mode = p.ReplicationMode, interval_seconds = p.ReplicationIntervalSeconds, retention = p.RetentionCount },
         p.Resources.OrderBy(r => r.PriorityGroup).ThenBy(r => r.Kind).ThenBy(r => r.ResourceId)
             .Select(r => (object)new { kind = r.Kind, id = r.ResourceId, priority_group = r.PriorityGroup }),
-        Parse(p.Selector), Parse(p.HealthChecks), Parse(p.Hooks), p.Status, p.CreatedAt, p.UpdatedAt);
+        Parse(p.Selector), Parse(p.HealthChecks), Parse(p.Hooks), p.Status, at.State,
+        new { site_id = at.SiteId, project_id = at.ProjectId, failed_over = at.FailedOver, reversed = at.Reversed, by_run_id = p.StateRunId },
+        p.CreatedAt, p.UpdatedAt);
 
     private static System.Text.Json.Nodes.JsonNode? Parse(string? json) => json is null ? null : System.Text.Json.Nodes.JsonNode.Parse(json);
 }

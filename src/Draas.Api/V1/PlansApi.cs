@@ -40,14 +40,17 @@ public static class PlansApi
         if (context.Request.Query.TryGetValue("protection_id", out var protection))
             query = Guid.TryParse(protection, out var pid) ? query.Where(p => p.ProtectionId == pid) : throw ApiException.BadRequest("protection_id must be an id.");
         var page = await paging.PageAsync(query, context.RequestAborted);
-        return ApiJson.Ok(new { plans = page.Select(PlanView.Of), plans_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
+        var ids = page.Select(p => p.ProtectionId).Distinct().ToList();
+        var protections = await db.Protections.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, context.RequestAborted);
+        return ApiJson.Ok(new { plans = page.Select(p => PlanView.Of(p, protections[p.ProtectionId])), plans_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
     }
 
     private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
     {
         var plan = await FindAsync(db, id, tracked: false, context.RequestAborted);
         TenantScope.EnsureVisible(context, policy, "plan", plan.ProjectId, "Plan", plan.Id);
-        return ApiJson.Ok(new { plan = PlanView.Of(plan) });
+        var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
+        return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) });
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, TimeProvider clock)
@@ -62,6 +65,7 @@ public static class PlansApi
         policy.Enforce(context, "draas:plan:create", TenantScope.Target(protection.PrimaryProjectId));
         var v = new Validator();
         var plan = new Plan { Name = v.Name("plan.name", fields.Name, required: true) ?? "", ProjectId = protection.PrimaryProjectId, ProtectionId = protection.Id };
+        PlanPlacement.Home(plan, protection);
         Apply(v, fields, plan);
         v.Require(plan.Resources.Count > 0 || plan.Selector is not null, "a plan needs resources or a selector");
         v.ThrowIfInvalid();
@@ -75,7 +79,7 @@ public static class PlansApi
         await Lookup.SaveAsync(db, $"Protection {protection.Name} already has a plan named {plan.Name}.", context.RequestAborted);
         PlanSchedule.Register(jobs, plan);
         context.Response.Headers.Location = $"/v1/plans/{plan.Id}";
-        return ApiJson.Ok(new { plan = PlanView.Of(plan) }, 201);
+        return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) }, 201);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, TimeProvider clock)
@@ -91,17 +95,14 @@ public static class PlansApi
         v.ThrowIfInvalid();
         if (name is not null && name != plan.Name && await db.Plans.AnyAsync(p => p.ProtectionId == plan.ProtectionId && p.Name == name, context.RequestAborted))
             throw ApiException.Conflict($"The protection already has a plan named {name}.");
-        if (fields.Resources is not null || fields.Selector is not null)
-        {
-            var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
-            await CheckMembersAsync(db, sessions, plan, protection, context.RequestAborted);
-        }
+        var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
+        if (fields.Resources is not null || fields.Selector is not null) await CheckMembersAsync(db, sessions, plan, protection, context.RequestAborted);
         plan.Name = name ?? plan.Name;
         plan.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "plan.update", "plan", plan.Id.ToString(), plan.ProjectId);
         await Lookup.SaveAsync(db, $"The protection already has a plan named {plan.Name}.", context.RequestAborted);
         PlanSchedule.Register(jobs, plan);
-        return ApiJson.Ok(new { plan = PlanView.Of(plan) });
+        return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) });
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, IRecurringJobManager jobs, TimeProvider clock)
@@ -128,7 +129,7 @@ public static class PlansApi
         }
         catch (SiteUnreachableException e)
         {
-            throw ApiException.ServiceUnavailable($"The plan's members could not be checked: the {(protection.Reversed ? "recovery" : "primary")} site {e.SiteName} did not answer ({e.InnerException?.Message}). Nothing was changed; try again when the site is reachable.");
+            throw ApiException.ServiceUnavailable($"The plan's members could not be checked: the {(PlanPlacement.Of(protection, plan).AtPrimary ? "primary" : "recovery")} site {e.SiteName} did not answer ({e.InnerException?.Message}). Nothing was changed; try again when the site is reachable.");
         }
         if (!report.Ok) throw ApiException.BadRequest(report.Describe());
     }

@@ -34,12 +34,20 @@ public sealed record ProtectionView(
     IReadOnlyDictionary<string, string> NetworkMapping,
     IReadOnlyList<string> Contacts,
     string? WebhookUrl,
-    ProtectionStatus Status,
+    string Status,
     bool Reversed,
+    object PlanStates,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static ProtectionView Of(TenantProtection p) => new(
-        p.Id, p.Name, p.PrimarySiteId, p.PrimaryProjectId, p.RecoverySiteId, p.RecoveryProjectId, p.RpoTargetSeconds,
-        p.DrillSchedule, p.NetworkMapping, p.Contacts, p.WebhookUrl, p.Status, p.Reversed, p.CreatedAt, p.UpdatedAt);
+    /// <summary>The protection with the roll-up of its plans' states (each plan fails over on its own):
+    /// <c>status</c> is failed_over when every plan is, partly_failed_over when some are; <c>reversed</c> when every plan replicates back.</summary>
+    public static ProtectionView Of(TenantProtection p, IEnumerable<Plan> plans)
+    {
+        var rollUp = PlanStateRollUp.Of(plans.Select(plan => PlanPlacement.Of(p, plan)));
+        return new(
+            p.Id, p.Name, p.PrimarySiteId, p.PrimaryProjectId, p.RecoverySiteId, p.RecoveryProjectId, p.RpoTargetSeconds,
+            p.DrillSchedule, p.NetworkMapping, p.Contacts, p.WebhookUrl, rollUp.Status(p.Status), rollUp.AllReversed,
+            new { plans = rollUp.Plans, normal = rollUp.Normal, failed_over = rollUp.FailedOver, reversed = rollUp.Reversed }, p.CreatedAt, p.UpdatedAt);
+    }
 }

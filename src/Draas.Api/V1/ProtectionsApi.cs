@@ -44,15 +44,20 @@ public static partial class ProtectionsApi
         if (scope is not null) query = query.Where(p => p.PrimaryProjectId == scope);
         else if (context.Request.Query.TryGetValue("project_id", out var project)) query = query.Where(p => p.PrimaryProjectId == project.ToString());
         var page = await paging.PageAsync(query, context.RequestAborted);
-        return ApiJson.Ok(new { protections = page.Select(ProtectionView.Of), protections_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
+        var ids = page.Select(p => p.Id).ToList();
+        var plans = (await db.Plans.AsNoTracking().Where(p => ids.Contains(p.ProtectionId)).ToListAsync(context.RequestAborted)).ToLookup(p => p.ProtectionId);
+        return ApiJson.Ok(new { protections = page.Select(p => ProtectionView.Of(p, plans[p.Id])), protections_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
     }
 
     private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
     {
         var protection = await FindAsync(db, id, tracked: false, context.RequestAborted);
         TenantScope.EnsureVisible(context, policy, "protection", protection.PrimaryProjectId, "Protection", protection.Id);
-        return ApiJson.Ok(new { protection = ProtectionView.Of(protection) });
+        return ApiJson.Ok(new { protection = await ViewAsync(db, protection, context.RequestAborted) });
     }
+
+    private static async Task<ProtectionView> ViewAsync(DraasDbContext db, TenantProtection protection, CancellationToken ct) =>
+        ProtectionView.Of(protection, await db.Plans.AsNoTracking().Where(p => p.ProtectionId == protection.Id).ToListAsync(ct));
 
     private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, TimeProvider clock)
     {
@@ -84,7 +89,7 @@ public static partial class ProtectionsApi
             new { protection.Name, protection.RecoveryProjectId, recovery_project_created = created });
         await Lookup.SaveAsync(db, $"Project {protection.PrimaryProjectId} is already enrolled at that site.", context.RequestAborted);
         context.Response.Headers.Location = $"/v1/protections/{protection.Id}";
-        return ApiJson.Ok(new { protection = ProtectionView.Of(protection) }, 201);
+        return ApiJson.Ok(new { protection = ProtectionView.Of(protection, []) }, 201);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, TimeProvider clock)
@@ -112,7 +117,7 @@ public static partial class ProtectionsApi
         AuditTrail.Record(db, context, clock, "protection.update", "protection", protection.Id.ToString(), protection.PrimaryProjectId,
             created ? new { protection.RecoveryProjectId, recovery_project_created = true } : null);
         await db.SaveChangesAsync(context.RequestAborted);
-        return ApiJson.Ok(new { protection = ProtectionView.Of(protection) });
+        return ApiJson.Ok(new { protection = await ViewAsync(db, protection, context.RequestAborted) });
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock)

@@ -33,6 +33,8 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
         plan.Property(p => p.Name).HasMaxLength(64);
         plan.Property(p => p.Description).HasMaxLength(255);
         plan.Property(p => p.ProjectId).HasMaxLength(64);
+        plan.Property(p => p.RunsInProjectId).HasMaxLength(64);
+        plan.HasOne<Site>().WithMany().HasForeignKey(p => p.RunsAtSiteId).OnDelete(DeleteBehavior.Restrict);
         plan.Property(p => p.Selector).HasColumnType("jsonb");
         plan.Property(p => p.HealthChecks).HasColumnType("jsonb");
         plan.Property(p => p.Hooks).HasColumnType("jsonb");

@@ -244,6 +244,10 @@ namespace Draas.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("description");
 
+                    b.Property<bool>("FailedOver")
+                        .HasColumnType("boolean")
+                        .HasColumnName("failed_over");
+
                     b.Property<string>("HealthChecks")
                         .HasColumnType("jsonb")
                         .HasColumnName("health_checks");
@@ -282,9 +286,23 @@ namespace Draas.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("retention_count");
 
+                    b.Property<Guid>("RunsAtSiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("runs_at_site_id");
+
+                    b.Property<string>("RunsInProjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("runs_in_project_id");
+
                     b.Property<string>("Selector")
                         .HasColumnType("jsonb")
                         .HasColumnName("selector");
+
+                    b.Property<Guid?>("StateRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("state_run_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -307,6 +325,9 @@ namespace Draas.Data.Migrations
 
                     b.HasIndex("ProjectId")
                         .HasDatabaseName("ix_plans_project_id");
+
+                    b.HasIndex("RunsAtSiteId")
+                        .HasDatabaseName("ix_plans_runs_at_site_id");
 
                     b.HasIndex("ProtectionId", "Name")
                         .IsUnique()
@@ -485,10 +506,6 @@ namespace Draas.Data.Migrations
                     b.Property<Guid>("RecoverySiteId")
                         .HasColumnType("uuid")
                         .HasColumnName("recovery_site_id");
-
-                    b.Property<bool>("Reversed")
-                        .HasColumnType("boolean")
-                        .HasColumnName("reversed");
 
                     b.Property<int>("RpoTargetSeconds")
                         .HasColumnType("integer")
@@ -932,6 +949,13 @@ namespace Draas.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_plans_protections_protection_id");
+
+                    b.HasOne("Draas.Domain.Sites.Site", null)
+                        .WithMany()
+                        .HasForeignKey("RunsAtSiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_plans_sites_runs_at_site_id");
                 });
 
             modelBuilder.Entity("Draas.Domain.Protection.PlanResource", b =>

@@ -23,6 +23,20 @@ public sealed class Plan : IEntity
     /// <summary>Pre/post webhooks (JSON).</summary>
     public string? Hooks { get; set; }
     public PlanStatus Status { get; set; } = PlanStatus.Pending;
+
+    /// <summary>The site the plan's workload runs at now: the protection's primary until a failover or
+    /// planned migration moves it. Read it through <see cref="PlanPlacement"/>, which knows the other side.</summary>
+    public Guid RunsAtSiteId { get; set; }
+
+    /// <summary>The project the workload runs in at <see cref="RunsAtSiteId"/>.</summary>
+    public string RunsInProjectId { get; set; } = "";
+
+    /// <summary>Recovered at the other site and not replicating until a reprotect turns its replication round.</summary>
+    public bool FailedOver { get; set; }
+
+    /// <summary>The run that last moved the plan (failover, planned migration, reprotect, failback): a retried
+    /// step that finds its own run here knows the move is done.</summary>
+    public Guid? StateRunId { get; set; }
     public List<PlanResource> Resources { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -1,6 +1,7 @@
 namespace Draas.Domain.Protection;
 
-/// <summary>A primary-site project enrolled for DR, mapped to a project at the recovery site.</summary>
+/// <summary>A primary-site project enrolled for DR, mapped to a project at the recovery site. Where each of
+/// its plans runs now (failed over, reversed) is the plan's: see <see cref="PlanPlacement"/>.</summary>
 public sealed class TenantProtection : IEntity
 {
     public Guid Id { get; set; }
@@ -18,10 +19,6 @@ public sealed class TenantProtection : IEntity
     public Dictionary<string, string> NetworkMapping { get; set; } = [];
     public List<string> Contacts { get; set; } = [];
     public string? WebhookUrl { get; set; }
-    /// <summary>After a reprotect the workload runs at the recovery site and replicates back to the primary;
-    /// a failback turns it round again. The sites keep their names: "primary" is where the tenant enrolled.</summary>
-    public bool Reversed { get; set; }
-
     public ProtectionStatus Status { get; set; } = ProtectionStatus.Active;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -32,6 +29,5 @@ public enum ProtectionStatus
 {
     Active,
     Paused,
-    FailedOver,
     Deleting,
 }

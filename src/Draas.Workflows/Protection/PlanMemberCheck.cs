@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Draas.Workflows.Protection;
 
 /// <summary>
-/// Checks a plan's members against its primary site (the recovery site once reprotected), with the service's own site credentials, before the
+/// Checks a plan's members against the site it runs at (its primary, or the recovery site once reprotected), with the service's own site credentials, before the
 /// plan is stored: every server, volume, image and server group it names must exist in the tenant's
 /// project there, and every volume it would replicate (its own and those of its servers) must sit on a
 /// Cinder backend that a registered array with a replication peer serves.
@@ -20,10 +20,9 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions)
 {
     public async Task<PlanMemberReport> CheckAsync(Plan plan, TenantProtection protection, CancellationToken ct)
     {
-        // After a reprotect the workload runs in the recovery project at the recovery site: that is where its members are.
-        var (siteId, projectId) = protection.Reversed && protection.RecoveryProjectId is { } recoveryProject
-            ? (protection.RecoverySiteId, recoveryProject)
-            : (protection.PrimarySiteId, plan.ProjectId);
+        // Where the plan runs now (the recovery project after its reprotect): that is where its members are.
+        var placement = PlanPlacement.Of(protection, plan);
+        var (siteId, projectId) = (placement.SiteId, placement.ProjectId);
         var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == siteId, ct);
         var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
         // A peering is registered once, on either array (as the storage reconciler reads it).

@@ -12,7 +12,7 @@ using Npgsql;
 namespace Draas.Workflows.Protection;
 
 /// <summary>
-/// One protection cycle of a plan: capture its tenant from the primary site (a new manifest only when
+/// One protection cycle of a plan: capture its tenant from the site the plan runs at (a new manifest only when
 /// the content hash changed, the drift in the audit log), then make the arrays replicate exactly the
 /// volumes captured, so a volume attached later is protected within one cycle.
 /// </summary>
@@ -29,25 +29,24 @@ public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, 
             return;
         }
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, ct);
-        if (protection.Status == ProtectionStatus.FailedOver)
+        var placement = PlanPlacement.Of(protection, plan);
+        if (placement.FailedOver)
         {
             logger.LogInformation("Plan {Plan} is failed over: nothing to protect until it is reprotected", plan.Name);
             return;
         }
-        // After a reprotect the workload runs at the recovery site and replicates back.
-        var (activeSite, otherSite, project) = protection.Reversed
-            ? (protection.RecoverySiteId, protection.PrimarySiteId, protection.RecoveryProjectId ?? plan.ProjectId)
-            : (protection.PrimarySiteId, protection.RecoverySiteId, protection.PrimaryProjectId);
-        var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == activeSite, ct);
+        // Captured where this plan runs (the recovery site after its reprotect), whatever the tenant's other plans do.
+        var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == placement.SiteId, ct);
+        var project = placement.ProjectId;
 
         var content = await capture.CaptureAsync(sessions.For(site), plan, ct, project);
         var json = ManifestCodec.ToJson(content);
         var hash = ManifestCodec.Hash(json);
         await RecordAsync(plan, content, json, hash, ct);
         var problems = (await storage.ReconcileAsync(plan, content, ct)).ToList();
-        var recoverySite = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == otherSite, ct);
+        var recoverySite = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == placement.OtherSiteId, ct);
         // Image copies are shared with the project a recovery would boot them in: the one at the other site.
-        var otherProject = protection.Reversed ? protection.PrimaryProjectId : protection.RecoveryProjectId;
+        var otherProject = placement.OtherProjectId;
         problems.AddRange(await images.EnsureAsync(sessions.For(site), sessions.For(recoverySite), content.Images,
             otherProject, otherProject is { } shareTo ? sessions.For(recoverySite, shareTo) : null, ct));
         if (problems.Count > 0) logger.LogWarning("Plan {Plan} is not fully protected: {Problems}", plan.Name, string.Join("; ", problems));

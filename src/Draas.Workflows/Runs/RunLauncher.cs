@@ -33,6 +33,8 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         var plan = await db.Plans.AsNoTracking().Include(p => p.Resources).SingleOrDefaultAsync(p => p.Id == request.PlanId, ct)
             ?? throw new RunRefusedException(404, $"Plan {request.PlanId} could not be found.");
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, ct);
+        // What the plan's state forbids is refused now, dry run or not, rather than failing in preflight later.
+        if (PlanPlacement.Of(protection, plan).Refusal(request.Kind, plan.Name) is { } refusal) throw new RunRefusedException(409, refusal);
         var manifest = await db.Manifests.AsNoTracking().Where(m => m.PlanId == plan.Id).OrderByDescending(m => m.Sequence).FirstOrDefaultAsync(ct)
             ?? throw new RunRefusedException(409, $"plan {plan.Name} has no manifest yet: its first capture has not run");
         if (request.Kind is not RunKind.Drill && request.RecoveryPoint != "latest" && request.Kind is RunKind.PlannedMigration or RunKind.Failback or RunKind.Reprotect)

@@ -122,7 +122,7 @@ public static class RunPlanner
         }
 
         // Servers by priority group: every server of a group is ACTIVE before the next group boots.
-        var mapping = NetworkMapping(input.Protection, input.Options);
+        var mapping = NetworkMapping(input.Protection, input.Plan, input.Options);
         var groups = input.Manifest.Servers.GroupBy(s => s.PriorityGroup).OrderBy(g => g.Key).ToList();
         var previous = new List<int>();
         var booted = new Dictionary<string, int>();
@@ -170,10 +170,10 @@ public static class RunPlanner
         return (group, source, target, arrayName);
     }
 
-    /// <summary>Primary network (name or id) → recovery network; turned round after a reprotect.</summary>
-    public static IReadOnlyDictionary<string, string> NetworkMapping(TenantProtection protection, RunOptions options) =>
+    /// <summary>Primary network (name or id) → recovery network; turned round for a plan that runs at the recovery site.</summary>
+    public static IReadOnlyDictionary<string, string> NetworkMapping(TenantProtection protection, Plan plan, RunOptions options) =>
         options.NetworkMapping
-        ?? (protection.Reversed
+        ?? (!PlanPlacement.Of(protection, plan).AtPrimary
             ? protection.NetworkMapping.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key)
             : protection.NetworkMapping);
 

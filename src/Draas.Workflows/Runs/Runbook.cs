@@ -18,7 +18,10 @@ public static class Runbook
     {
         var md = new StringBuilder();
         void Line(string text = "") => md.AppendLine(text);
-        var (from, to) = protection.Reversed ? (recovery, primary) : (primary, recovery);
+        // Each plan runs where its own runs left it; the header says where the tenant's plans run.
+        var placements = plans.Select(p => PlanPlacement.Of(protection, p.Plan)).ToList();
+        var rollUp = PlanStateRollUp.Of(placements);
+        var (from, to) = rollUp.Plans > 0 && placements.All(p => !p.AtPrimary) ? (recovery, primary) : (primary, recovery);
         Line($"# DR runbook: {protection.Name}");
         Line();
         Line(string.Create(CultureInfo.InvariantCulture, $"Generated {now:yyyy-MM-dd HH:mm} UTC from the service's current plans. Workload runs at **{from.Name}**, recovers to **{to.Name}**."));
@@ -29,7 +32,7 @@ public static class Runbook
         Line($"| Recovery project | {protection.RecoveryProjectId ?? "(not set)"} at {recovery.Name} |");
         Line(string.Create(CultureInfo.InvariantCulture, $"| RPO target | {protection.RpoTargetSeconds} s |"));
         Line($"| Drill schedule | {protection.DrillSchedule ?? "none"} |");
-        Line($"| Status | {RunPlanner.Word(protection.Status)}{(protection.Reversed ? " (reversed)" : "")} |");
+        Line(string.Create(CultureInfo.InvariantCulture, $"| Status | {rollUp.Status(protection.Status)} ({rollUp.Normal} normal, {rollUp.FailedOver} failed over, {rollUp.Reversed} reversed) |"));
         Line();
         Line("## 1. Pre-recovery checklist");
         Line();
@@ -43,7 +46,7 @@ public static class Runbook
         foreach (var part in plans)
         {
             Line();
-            Line(string.Create(CultureInfo.InvariantCulture, $"### Plan {part.Plan.Name}: {part.Servers} servers, {part.Volumes} volumes ({RunPlanner.Word(part.Plan.ReplicationMode)} replication, manifest of {part.ManifestAt:yyyy-MM-dd HH:mm})"));
+            Line(string.Create(CultureInfo.InvariantCulture, $"### Plan {part.Plan.Name}: {part.Servers} servers, {part.Volumes} volumes ({RunPlanner.Word(part.Plan.ReplicationMode)} replication, manifest of {part.ManifestAt:yyyy-MM-dd HH:mm}, {RunPlanner.Word(PlanPlacement.Of(protection, part.Plan).State)})"));
             Line();
             Line($"Start: `draasctl run create --plan {part.Plan.Name} --kind failover` (disaster) or `--kind planned_migration` (no data loss).");
             Line();

@@ -24,8 +24,9 @@ public sealed class StepContext
     private readonly StoragePluginCatalog _plugins;
     private readonly ArrayReferences _references;
     private readonly Dictionary<(string Kind, string? Target), JsonObject> _outputs;
+    private readonly string? _targetProject;
 
-    private StepContext(Run run, Step step, TenantProtection protection, Plan plan, ManifestContent manifest, Site source, Site target,
+    private StepContext(Run run, Step step, TenantProtection protection, Plan plan, ManifestContent manifest, Site source, Site target, string? sourceProject, string? targetProject,
         IReadOnlyList<StorageArray> arrays, IReadOnlyList<ReplicationGroup> groups, Dictionary<(string, string?), JsonObject> outputs,
         SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, TimeProvider clock)
     {
@@ -36,6 +37,8 @@ public sealed class StepContext
         Manifest = manifest;
         SourceSite = source;
         TargetSite = target;
+        SourceProjectId = sourceProject;
+        _targetProject = targetProject;
         Arrays = arrays;
         Groups = groups;
         _outputs = outputs;
@@ -58,16 +61,17 @@ public sealed class StepContext
     public IReadOnlyList<ReplicationGroup> Groups { get; }
     public TimeProvider Clock { get; }
 
-    /// <summary>Where the workload runs now (the primary, or the recovery site after a reprotect).</summary>
+    /// <summary>Where the plan's workload runs now (for a reprotect of a failed-over plan: the site it left).</summary>
     public Site SourceSite { get; }
 
-    /// <summary>Where the run brings it up.</summary>
+    /// <summary>Where the run brings it up (for a reprotect: where it runs now).</summary>
     public Site TargetSite { get; }
 
-    public string? SourceProjectId => Protection.Reversed ? Protection.RecoveryProjectId : Protection.PrimaryProjectId;
+    /// <summary>The plan's project at <see cref="SourceSite"/>.</summary>
+    public string? SourceProjectId { get; }
 
     /// <summary>The project the run recovers into: a drill's own temporary project, else the other side's project.</summary>
-    public string? TargetProjectId => Run.TargetProjectId ?? (Run.Kind == RunKind.Drill ? null : Protection.Reversed ? Protection.PrimaryProjectId : Protection.RecoveryProjectId);
+    public string? TargetProjectId => Run.TargetProjectId ?? (Run.Kind == RunKind.Drill ? null : _targetProject);
 
     public bool IsDrill => Run.Kind == RunKind.Drill;
 
@@ -121,15 +125,27 @@ public sealed class StepContext
             ?? throw new StepFailedException("the run's plan was deleted");
         var manifest = await db.Manifests.AsNoTracking().SingleOrDefaultAsync(m => m.Id == run.ManifestId, ct)
             ?? throw new StepFailedException("the run's manifest was deleted");
+        // The plan's placement as the run found it: a reprotect or failback that moved the plan and is retried
+        // still works from the same sides (its step knows the move is done from the plan's state run).
+        var placement = PlanPlacement.Of(protection, plan);
+        if (plan.StateRunId == run.Id) placement = Before(placement, run.Kind, protection);
+        var sides = placement.SidesFor(run.Kind);
         var sites = await db.Sites.AsNoTracking().Where(s => s.Id == protection.PrimarySiteId || s.Id == protection.RecoverySiteId).ToListAsync(ct);
-        var primary = sites.Single(s => s.Id == protection.PrimarySiteId);
-        var recovery = sites.Single(s => s.Id == protection.RecoverySiteId);
         var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
         var groups = await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == plan.Id).ToListAsync(ct);
         var outputs = (await db.Steps.AsNoTracking().Where(s => s.RunId == run.Id && s.State == StepState.Succeeded && s.Output != null)
                 .Select(s => new { s.Kind, s.Target, s.Output }).ToListAsync(ct))
             .ToDictionary(s => (s.Kind, s.Target), s => RunJson.Object(s.Output));
-        return new StepContext(run, step, protection, plan, ManifestCodec.FromJson(manifest.Content), protection.Reversed ? recovery : primary,
-            protection.Reversed ? primary : recovery, arrays, groups, outputs, sessions, plugins, references, clock);
+        return new StepContext(run, step, protection, plan, ManifestCodec.FromJson(manifest.Content), sites.Single(s => s.Id == sides.SiteId),
+            sites.Single(s => s.Id == sides.TargetSiteId), sides.ProjectId, sides.TargetProjectId, arrays, groups, outputs, sessions, plugins, references, clock);
     }
+
+    /// <summary>Where the plan was before this run moved it: a reprotect had it failed over where it runs
+    /// now; a failback had it reversed at the other side.</summary>
+    private static PlanPlacement Before(PlanPlacement now, RunKind kind, TenantProtection protection) => kind switch
+    {
+        RunKind.Reprotect => now with { FailedOver = true },
+        RunKind.Failback => new PlanPlacement(now.OtherSiteId, now.OtherProjectId ?? protection.RecoveryProjectId ?? "", now.SiteId, now.ProjectId, !now.AtPrimary, false),
+        _ => now,
+    };
 }

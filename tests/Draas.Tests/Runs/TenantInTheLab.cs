@@ -166,15 +166,17 @@ public sealed class TenantInTheLab : IAsyncDisposable
         return lab1;
     }
 
-    /// <summary>Runs a protection cycle and waits until a recovery point holding the current writes reached array-b.</summary>
-    public async Task ProtectAsync()
+    /// <summary>Runs a protection cycle and waits until a recovery point holding the current writes reached the plan's replica.</summary>
+    /// <param name="planId">Another plan of the tenant; the fixture's own when null.</param>
+    public async Task ProtectAsync(string? planId = null)
     {
-        var (status, body, _) = await Service.SendAsync(HttpMethod.Post, $"/v1/plans/{Plan}/action", Admin, new { capture = new { } });
+        var id = planId ?? Plan;
+        var (status, body, _) = await Service.SendAsync(HttpMethod.Post, $"/v1/plans/{id}/action", Admin, new { capture = new { } });
         Assert.That(status, Is.EqualTo(202), body?.ToJsonString());
         var since = Lab.Clock.GetUtcNow();
         await Eventually.WaitForAsync(async () =>
         {
-            var plan = (await Service.SendAsync(HttpMethod.Get, $"/v1/plans/{Plan}", Admin)).Body!["plan"]!;
+            var plan = (await Service.SendAsync(HttpMethod.Get, $"/v1/plans/{id}", Admin)).Body!["plan"]!;
             return plan["status"]!.GetValue<string>() is "protected" or "at_risk" or "violated" ? "yes" : null;
         }, "the plan to be protected", TimeSpan.FromSeconds(60));
         // Replication ships every 60 lab-seconds; wait for a point newer than now.
@@ -183,15 +185,16 @@ public sealed class TenantInTheLab : IAsyncDisposable
             var monitor = Service.Services.GetService(typeof(Hangfire.IBackgroundJobClient)) as Hangfire.IBackgroundJobClient;
             monitor!.Enqueue<Draas.Workflows.Protection.ReplicationMonitorJob>(j => j.RunAsync(CancellationToken.None));
             await Task.Delay(500);
-            var latest = (await Service.SendAsync(HttpMethod.Get, $"/v1/plans/{Plan}/status", Admin)).Body!["status"]!["latest_recovery_point_at"];
+            var latest = (await Service.SendAsync(HttpMethod.Get, $"/v1/plans/{id}/status", Admin)).Body!["status"]!["latest_recovery_point_at"];
             return latest is not null && latest.GetValue<DateTimeOffset>() > since ? "yes" : null;
         }, "a recovery point at array-b", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Starts a run and waits until it ends; returns the final run view.</summary>
-    public async Task<JsonNode> RunAsync(string kind, object? options = null, string token = Admin, int timeoutSeconds = 120)
+    /// <param name="planId">Another plan of the tenant; the fixture's own when null.</param>
+    public async Task<JsonNode> RunAsync(string kind, object? options = null, string token = Admin, int timeoutSeconds = 120, string? planId = null)
     {
-        var (status, body, _) = await Service.SendAsync(HttpMethod.Post, "/v1/runs", token, new { run = new { plan_id = Plan, kind, options = options ?? new { } } });
+        var (status, body, _) = await Service.SendAsync(HttpMethod.Post, "/v1/runs", token, new { run = new { plan_id = planId ?? Plan, kind, options = options ?? new { } } });
         Assert.That(status, Is.EqualTo(202), body?.ToJsonString());
         var id = body!["run"]!["id"]!.GetValue<string>();
         try

@@ -86,19 +86,8 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
 
     private static Task CheckStateAsync(StepContext c, List<string> problems)
     {
-        var p = c.Protection;
-        switch (c.Run.Kind)
-        {
-            case RunKind.Drill or RunKind.Failover or RunKind.PlannedMigration when p.Status == ProtectionStatus.FailedOver:
-                problems.Add("the protection is failed over: reprotect it before another recovery");
-                break;
-            case RunKind.Reprotect when p.Status != ProtectionStatus.FailedOver:
-                problems.Add("only a failed-over protection can be reprotected");
-                break;
-            case RunKind.Failback when !p.Reversed:
-                problems.Add("the workload already runs at its primary site: nothing to fail back");
-                break;
-        }
+        // Checked when the run was created too; the plan may have moved while the run queued.
+        if (PlanPlacement.Of(c.Protection, c.Plan).Refusal(c.Run.Kind, c.Plan.Name) is { } refusal) problems.Add(refusal);
         if (c.Manifest.Missing.Count > 0 && c.Run.Kind == RunKind.Drill)
             problems.Add($"the plan names resources the primary no longer has: {string.Join(", ", c.Manifest.Missing)}");
         return Task.CompletedTask;
@@ -172,7 +161,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
     private static async Task<JsonObject> CheckNetworksAsync(StepContext c, List<string> problems, CancellationToken ct)
     {
         var resolved = new JsonObject();
-        var mapping = RunPlanner.NetworkMapping(c.Protection, c.Options);
+        var mapping = RunPlanner.NetworkMapping(c.Protection, c.Plan, c.Options);
         var needed = c.Manifest.Servers.SelectMany(s => s.Networks).Where(p => p.Type is null or "fixed").Select(p => p.Network).Distinct().ToList();
         if (needed.Count == 0) return resolved;
         var networks = await c.TargetAdmin.Networking.ListNetworksAsync(null, ct).ToListAsync(ct);

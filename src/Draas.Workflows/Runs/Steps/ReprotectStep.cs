@@ -10,8 +10,8 @@ namespace Draas.Workflows.Runs.Steps;
 
 /// <summary>
 /// After a failover or planned migration: reverses replication so the recovered volumes are protected back
-/// to the old primary, and turns the protection round: its groups now replicate from the recovery array,
-/// its plan names the recovered servers and volumes, and the next capture reads the site it runs on.
+/// to the site the workload left, and turns the plan (only this plan) round: its groups now replicate from
+/// the array it runs on, it names the recovered servers and volumes, and the next capture reads the site it runs on.
 /// </summary>
 public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) : IStepHandler
 {
@@ -25,9 +25,8 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
         // the groups as they were.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var plan = await PlanLock.LockAsync(db, c.Plan.Id, ct) ?? throw new StepFailedException("the plan was deleted");
-        var protection = await db.Protections.SingleAsync(p => p.Id == c.Protection.Id, ct);
-        if (protection.Reversed != c.Protection.Reversed)
-            return new { already = true, reversed = protection.Reversed }; // an earlier attempt turned it round
+        if (plan.StateRunId == c.Run.Id)
+            return new { already = true, state = RunPlanner.Word(PlanPlacement.Of(c.Protection, plan).State) }; // an earlier attempt turned it round
         var changes = new List<string>();
         foreach (var row in await db.ReplicationGroups.Where(g => g.PlanId == c.Plan.Id).ToListAsync(ct))
         {
@@ -54,14 +53,14 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
         plan.HealthChecks = RepointChecks(plan.HealthChecks, servers);
         plan.Status = PlanStatus.Pending;
         plan.UpdatedAt = c.Clock.GetUtcNow();
-        protection.Reversed = !protection.Reversed;
-        protection.Status = ProtectionStatus.Active;
-        protection.UpdatedAt = c.Clock.GetUtcNow();
+        // Only this plan turns round: it runs where the run brought it up and replicates back to where it was.
+        PlanPlacement.Move(plan, c.TargetSite.Id, c.TargetProjectId ?? throw new StepFailedException("the run has no target project"), failedOver: false, c.Run.Id);
+        var placement = PlanPlacement.Of(c.Protection, plan);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         // The next capture reads the site the workload now runs on and keeps the reversed groups exact.
         jobs.Enqueue<ProtectPlanJob>("default", j => j.RunAsync(c.Plan.Id, CancellationToken.None));
-        return new { from_run = fromRun, reversed = protection.Reversed, volumes, servers, changes, stale };
+        return new { from_run = fromRun, reversed = placement.Reversed, runs_at = c.TargetSite.Name, volumes, servers, changes, stale };
     }
 
     /// <summary>

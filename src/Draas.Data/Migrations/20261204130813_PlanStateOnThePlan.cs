@@ -1,0 +1,124 @@
+using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Draas.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class PlanStateOnThePlan : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "failed_over",
+                table: "plans",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "runs_at_site_id",
+                table: "plans",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "runs_in_project_id",
+                table: "plans",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "state_run_id",
+                table: "plans",
+                type: "uuid",
+                nullable: true);
+
+            // The protection's state becomes each of its plans' (they all moved together until now): a plan
+            // runs at the recovery site when it was reversed or failed over, but not both (a reversed plan
+            // failed over again runs at the primary).
+            migrationBuilder.Sql("""
+                UPDATE plans p SET
+                  failed_over = (pr.status = 'failed_over'),
+                  runs_at_site_id = CASE WHEN pr.reversed <> (pr.status = 'failed_over') THEN pr.recovery_site_id ELSE pr.primary_site_id END,
+                  runs_in_project_id = CASE WHEN pr.reversed <> (pr.status = 'failed_over')
+                    THEN COALESCE(pr.recovery_project_id, p.project_id) ELSE pr.primary_project_id END
+                FROM protections pr WHERE pr.id = p.protection_id;
+                UPDATE protections SET status = 'active' WHERE status = 'failed_over';
+                """);
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "runs_at_site_id",
+                table: "plans",
+                type: "uuid",
+                nullable: false,
+                oldClrType: typeof(Guid),
+                oldType: "uuid",
+                oldNullable: true);
+
+            migrationBuilder.DropColumn(
+                name: "reversed",
+                table: "protections");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_plans_runs_at_site_id",
+                table: "plans",
+                column: "runs_at_site_id");
+
+            migrationBuilder.AddForeignKey(
+                name: "fk_plans_sites_runs_at_site_id",
+                table: "plans",
+                column: "runs_at_site_id",
+                principalTable: "sites",
+                principalColumn: "id",
+                onDelete: ReferentialAction.Restrict);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropForeignKey(
+                name: "fk_plans_sites_runs_at_site_id",
+                table: "plans");
+
+            migrationBuilder.DropIndex(
+                name: "ix_plans_runs_at_site_id",
+                table: "plans");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "reversed",
+                table: "protections",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            // Back to one state per protection: plans that moved on their own merge (any failed-over plan marks it failed over).
+            migrationBuilder.Sql("""
+                UPDATE protections pr SET
+                  status = CASE WHEN EXISTS (SELECT 1 FROM plans p WHERE p.protection_id = pr.id AND p.failed_over) THEN 'failed_over' ELSE pr.status END,
+                  reversed = EXISTS (SELECT 1 FROM plans p WHERE p.protection_id = pr.id AND (p.runs_at_site_id = pr.primary_site_id) = p.failed_over);
+                """);
+
+            migrationBuilder.DropColumn(
+                name: "failed_over",
+                table: "plans");
+
+            migrationBuilder.DropColumn(
+                name: "runs_at_site_id",
+                table: "plans");
+
+            migrationBuilder.DropColumn(
+                name: "runs_in_project_id",
+                table: "plans");
+
+            migrationBuilder.DropColumn(
+                name: "state_run_id",
+                table: "plans");
+
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Text.Json.Nodes;
+using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Compute.Attachments;
+using Draas.OpenStack.Compute.Servers;
+using Draas.Tests.Support;
+
+namespace Draas.Tests.Runs;
+
+/// <summary>
+/// One tenant, two plans on the same arrays: the shop (web, app, db) and a mail server. Each plan moves on
+/// its own: the shop fails over, is reprotected and fails back while mail stays protected at home, drillable
+/// and captured from where it runs; then mail makes the same round trip.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class TwoPlansOfOneTenantTests
+{
+    private TenantInTheLab _t = null!;
+    private string _mail = null!;
+    private string _mailServer = null!;
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _t = await TenantInTheLab.StartAsync();
+        var tenant = _t.TenantA;
+        var data = (await tenant.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions { Size = 2, Name = "mail-data" }, Ct)).Id;
+        await tenant.BlockStorage.Volumes.WaitForStatusAsync(data, "available", null, Ct);
+        var root = (await tenant.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions { Size = 4, Name = "mail-root" }, Ct)).Id;
+        await tenant.BlockStorage.Volumes.WaitForStatusAsync(root, "available", null, Ct);
+        await tenant.BlockStorage.Volumes.SetBootableAsync(root, true, Ct);
+        var net = (await tenant.Networking.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions { Name = "private" }, Ct).FirstAsync(Ct)).Id;
+        _mailServer = (await tenant.Compute.Servers.CreateAsync(new CreateServerOptions
+        {
+            Name = "mail",
+            FlavorRef = "2",
+            Networks = ServerNetworks.Of(new NetworkRef { Uuid = net }),
+            BlockDeviceMappingV2 = [BlockDeviceMapping.BootVolume(root)],
+        }, Ct)).Id;
+        await tenant.Compute.Servers.WaitForStatusAsync(_mailServer, "ACTIVE", null, Ct);
+        await tenant.Compute.VolumeAttachments.AttachAsync(_mailServer, new AttachVolumeOptions { VolumeId = data }, Ct);
+        await tenant.BlockStorage.Volumes.WaitForStatusAsync(data, "in-use", null, Ct);
+        var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/plans", TenantInTheLab.Admin, new
+        {
+            plan = new
+            {
+                protection_id = _t.Protection,
+                name = "mail",
+                replication = new { mode = "async", interval_seconds = 60, retention = 12 },
+                resources = new object[] { new { kind = "server", id = _mailServer } },
+            },
+        });
+        Assert.That(status, Is.EqualTo(201), body?.ToJsonString());
+        _mail = body!["plan"]!["id"]!.GetValue<string>();
+        await _t.ProtectAsync(_mail);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _t.DisposeAsync();
+
+    private async Task<JsonNode> PlanAsync(string id) => (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{id}", TenantInTheLab.Admin)).Body!["plan"]!;
+
+    private async Task<JsonNode> ProtectionAsync() => (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/protections/{_t.Protection}", TenantInTheLab.Admin)).Body!["protection"]!;
+
+    private async Task<string> StateAsync(string id) => (await PlanAsync(id))["state"]!.GetValue<string>();
+
+    private async Task<string> SiteOfAsync(string id)
+    {
+        var at = (await PlanAsync(id))["runs_at"]!["site_id"]!.GetValue<string>();
+        var sites = (await _t.Service.SendAsync(HttpMethod.Get, "/v1/sites", TenantInTheLab.Admin)).Body!["sites"]!.AsArray();
+        return sites.Single(s => s!["id"]!.GetValue<string>() == at)!["name"]!.GetValue<string>();
+    }
+
+    private async Task<string> SourceArrayAsync(string id) =>
+        (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{id}/status", TenantInTheLab.Admin)).Body!["status"]!["groups"]![0]!["source_array"]!.GetValue<string>();
+
+    /// <summary>The project every stored manifest of a plan was captured from.</summary>
+    private async Task<List<string>> ManifestProjectsAsync(string id)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_t.Service.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("select content->>'project_id' from manifests where plan_id = @p order by sequence", connection);
+        command.Parameters.AddWithValue("p", Guid.Parse(id));
+        var projects = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) projects.Add(reader.GetString(0));
+        return projects;
+    }
+
+    private async Task<(int Status, string Message)> TryRunAsync(string plan, string kind, bool dryRun = false)
+    {
+        var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/runs", TenantInTheLab.Admin, new { run = new { plan_id = plan, kind, dry_run = dryRun } });
+        return (status, body?.AsObject().FirstOrDefault().Value?["message"]?.GetValue<string>() ?? body?.ToJsonString() ?? "");
+    }
+
+    private static void Succeeded(JsonNode run) => Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+
+    [Test, Order(1)]
+    public async Task Failing_over_the_shop_leaves_the_mail_plan_protected_at_home_drillable_and_failover_able()
+    {
+        Succeeded(await _t.RunAsync("planned_migration"));
+
+        Assert.That(await StateAsync(_t.Plan), Is.EqualTo("failed_over"));
+        Assert.That(await SiteOfAsync(_t.Plan), Is.EqualTo("site-b"));
+        Assert.That(await StateAsync(_mail), Is.EqualTo("normal"), "the other plan did not move");
+        Assert.That(await SiteOfAsync(_mail), Is.EqualTo("site-a"));
+        var protection = await ProtectionAsync();
+        Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("partly_failed_over"));
+        Assert.That(protection["plan_states"]!["failed_over"]!.GetValue<int>(), Is.EqualTo(1));
+        Assert.That(protection["plan_states"]!["normal"]!.GetValue<int>(), Is.EqualTo(1));
+        Assert.That(_t.Lab.SiteA.OpenStack.ServerStatus(_mailServer), Is.EqualTo("ACTIVE"), "mail's server was not stopped with the shop's");
+
+        var drill = await _t.RunAsync("drill", planId: _mail);
+        Succeeded(drill);
+        var (dry, why) = await TryRunAsync(_mail, "failover", dryRun: true);
+        Assert.That(dry, Is.EqualTo(200), why);
+    }
+
+    [Test, Order(2)]
+    public async Task The_failed_over_shop_refuses_a_drill_and_a_second_failover_at_once_with_the_reason()
+    {
+        foreach (var kind in new[] { "drill", "failover", "planned_migration" })
+        {
+            foreach (var dry in new[] { false, true })
+            {
+                var (status, message) = await TryRunAsync(_t.Plan, kind, dry);
+                Assert.That(status, Is.EqualTo(409), $"{kind} (dry run: {dry}): {message}");
+                Assert.That(message, Does.Contain("is failed over").And.Contain("reprotect it"));
+            }
+        }
+        var (failback, reason) = await TryRunAsync(_t.Plan, "failback");
+        Assert.That(failback, Is.EqualTo(409));
+        Assert.That(reason, Does.Contain("reprotect it before a failback"));
+        var (reprotectMail, mailReason) = await TryRunAsync(_mail, "reprotect");
+        Assert.That(reprotectMail, Is.EqualTo(409));
+        Assert.That(mailReason, Does.Contain("only a failed-over plan can be reprotected"));
+        var runs = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs?plan_id={_t.Plan}", TenantInTheLab.Admin)).Body!["runs"]!.AsArray();
+        Assert.That(runs, Has.Count.EqualTo(1), "nothing refused was stored as a run");
+    }
+
+    [Test, Order(3)]
+    public async Task Reprotecting_and_failing_back_the_shop_turns_only_the_shop_and_mail_stays_captured_at_home()
+    {
+        Succeeded(await _t.RunAsync("reprotect"));
+        Assert.That(await StateAsync(_t.Plan), Is.EqualTo("reversed"));
+        await _t.ProtectAsync();
+        Assert.That(await SourceArrayAsync(_t.Plan), Is.EqualTo("array-b"), "the shop replicates back from site B");
+        Assert.That(await SourceArrayAsync(_mail), Is.EqualTo("array-a"), "mail's replication was not turned round");
+
+        // A capture of each plan while the shop runs at site B: each from where it runs.
+        var mailCaptures = (await ManifestProjectsAsync(_mail)).Count;
+        await _t.TenantA.Compute.Servers.UpdateMetadataAsync(_mailServer, new Dictionary<string, string> { ["drift"] = "while the shop was away" }, Ct);
+        await _t.ProtectAsync(_mail);
+        var projectA = _t.Lab.SiteA.OpenStack.ProjectId("demo");
+        var projectB = _t.Lab.SiteB.OpenStack.ProjectId("demo");
+        Assert.That((await ManifestProjectsAsync(_t.Plan)).Last(), Is.EqualTo(projectB), "the shop is captured at site B, where it runs");
+
+        Succeeded(await _t.RunAsync("failback"));
+        Assert.That(await StateAsync(_t.Plan), Is.EqualTo("normal"));
+        Assert.That(await SiteOfAsync(_t.Plan), Is.EqualTo("site-a"));
+        await _t.ProtectAsync(_mail);
+        var projects = await ManifestProjectsAsync(_mail);
+        Assert.That(projects, Has.Count.GreaterThan(mailCaptures), "mail's drift while the shop was away was captured");
+        Assert.That(projects, Is.All.EqualTo(projectA), "every capture of mail read site A, where mail runs");
+        Assert.That((await ProtectionAsync())["status"]!.GetValue<string>(), Is.EqualTo("active"));
+    }
+
+    [Test, Order(4)]
+    public async Task Then_mail_fails_over_and_back_on_its_own_while_the_shop_stays_home()
+    {
+        await _t.ProtectAsync(_mail);
+        Succeeded(await _t.RunAsync("planned_migration", planId: _mail));
+        Assert.That(await StateAsync(_mail), Is.EqualTo("failed_over"));
+        Assert.That(await StateAsync(_t.Plan), Is.EqualTo("normal"));
+        var (drill, _) = await TryRunAsync(_t.Plan, "drill", dryRun: true);
+        Assert.That(drill, Is.EqualTo(200), "the shop is drillable while mail is failed over");
+
+        Succeeded(await _t.RunAsync("reprotect", planId: _mail));
+        Assert.That(await StateAsync(_mail), Is.EqualTo("reversed"));
+        await _t.ProtectAsync(_mail);
+        Succeeded(await _t.RunAsync("failback", planId: _mail));
+        Assert.That(await StateAsync(_mail), Is.EqualTo("normal"));
+        Assert.That(await SiteOfAsync(_mail), Is.EqualTo("site-a"));
+        Assert.That(await SourceArrayAsync(_t.Plan), Is.EqualTo("array-a"));
+        var protection = await ProtectionAsync();
+        Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("active"));
+        Assert.That(protection["plan_states"]!["normal"]!.GetValue<int>(), Is.EqualTo(2));
+    }
+}
