@@ -80,6 +80,8 @@ public static class JobsSetup
         services.AddTransient<IStepHandler, HealthCheckStep>();
         services.AddTransient<IStepHandler, CleanupStep>();
         services.AddTransient<IStepHandler, ReprotectStep>();
+        services.AddTransient<IStepHandler, FencePrimaryStep>();
+        services.AddTransient<IStepHandler, RestartPrimaryStep>();
     }
 
     public const string Schema = "hangfire";

@@ -35,7 +35,8 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             queue = run.Queue;
             var now = clock.GetUtcNow();
             if (run.State == RunState.Pending) run.TransitionTo(RunState.Running, now);
-            if (run.State == RunState.Running && now > run.StartedAt!.Value.AddSeconds(run.TimeoutSeconds))
+            // The deadline counts from the first step that executed (a run that waited for workers has not started).
+            if (run.State == RunState.Running && run.DeadlineFrom is { } from && now > from.AddSeconds(run.TimeoutSeconds))
             {
                 run.Error = $"recovery_timeout of {run.TimeoutSeconds} s exceeded: no new step starts";
                 run.TransitionTo(RunState.Cancelling, now);

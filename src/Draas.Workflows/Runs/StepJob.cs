@@ -33,6 +33,8 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             return;
         }
         var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == step.RunId, ct);
+        if (run.DeadlineFrom is null)
+            await db.Database.ExecuteSqlAsync($"UPDATE runs SET deadline_from = {clock.GetUtcNow()} WHERE id = {run.Id} AND deadline_from IS NULL", ct);
         using var lease = CancellationTokenSource.CreateLinkedTokenSource(ct);
         lease.CancelAfter(StepTimeout);
         var renewal = RenewLeaseAsync(stepId, attempt, lease);
