@@ -94,7 +94,7 @@ public static class RunsApi
     {
         var body = await JsonBody.ReadAsync<JsonObject>(context.Request, api.MaxBodyBytes);
         var action = body.Count == 1 ? body.Single().Key : null;
-        if (action is not ("cancel" or "resume") || body[action] is not JsonObject)
+        if (action is not ("cancel" or "resume") || body[action] is not (null or JsonObject))
             throw ApiException.BadRequest("A run action is {\"cancel\": {}} or {\"resume\": {}}.");
         var run = await FindAsync(db, id, context, policy);
         TenantScope.EnsureAllowed(context, policy, "run", action, run.ProjectId, "Run", run.Id);

@@ -20,7 +20,8 @@ public sealed class FencePrimaryStep : IStepHandler
         var site = c.SourceSite.Name;
         try
         {
-            await c.SourceAdmin.GetTokenInfoAsync(ct);
+            // A call that must reach the site: the session's cached token proves nothing about it now.
+            await c.SourceAdmin.Compute.Admin.ListAvailabilityZonesAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
