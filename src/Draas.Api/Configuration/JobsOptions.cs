@@ -34,6 +34,14 @@ public sealed class JobsOptions
     [ConfigurationKeyName("invisibility_timeout")]
     public int InvisibilityTimeout { get; set; } = 300;
 
+    /// <summary>
+    /// Seconds a worker owns a running step without renewing it (it renews three times per lease). When a
+    /// worker dies or loses the database for longer, its step is handed to another attempt. Short leases
+    /// recover faster from a dead worker; the chaos tests shorten it to wait less.
+    /// </summary>
+    [ConfigurationKeyName("step_lease_seconds")]
+    public int StepLeaseSeconds { get; set; } = 20;
+
     /// <summary>Serve the Hangfire dashboard at /hangfire (cloud admins only).</summary>
     [ConfigurationKeyName("dashboard")]
     public bool Dashboard { get; set; } = true;
@@ -44,5 +52,6 @@ public sealed class JobsOptions
         if (FailoverWorkers is < 1 or > 100) yield return "[jobs] failover_workers must be 1..100";
         if (PollIntervalMs is < 50 or > 60000) yield return "[jobs] poll_interval_ms must be 50..60000";
         if (InvisibilityTimeout is < 5 or > 86400) yield return "[jobs] invisibility_timeout must be 5..86400";
+        if (StepLeaseSeconds is < 1 or > 3600) yield return "[jobs] step_lease_seconds must be 1..3600";
     }
 }

@@ -49,6 +49,7 @@ public static class JobsSetup
         services.AddSingleton<WebhookClient>();
         services.AddTransient<ReplicationMonitorJob>();
         AddRuns(services);
+        services.AddSingleton(new StepLeases(TimeSpan.FromSeconds(jobs.StepLeaseSeconds)));
         // The servers, and the run watchdog that re-queues steps of dead workers, start when the database
         // is writable, not with the host (ActiveRoleService): each of them writes.
         IReadOnlyList<BackgroundJobServerOptions> pools = runWorkers
@@ -80,6 +81,8 @@ public static class JobsSetup
         services.AddTransient<IStepHandler, HealthCheckStep>();
         services.AddTransient<IStepHandler, CleanupStep>();
         services.AddTransient<IStepHandler, ReprotectStep>();
+        services.AddTransient<IStepHandler, FencePrimaryStep>();
+        services.AddTransient<IStepHandler, RestartPrimaryStep>();
     }
 
     public const string Schema = "hangfire";

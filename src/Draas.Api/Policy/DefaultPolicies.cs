@@ -61,7 +61,9 @@ public static class DefaultPolicies
         ["draas:run:create:planned_migration"] = "rule:admin_required",
         ["draas:run:create:reprotect"] = "rule:admin_required",
         ["draas:run:create:failback"] = "rule:admin_required",
+        // Cancel and resume also need draas:run:create:<kind> of the run: a member acts only on drills.
         ["draas:run:cancel"] = "rule:admin_or_member",
+        ["draas:run:resume"] = "rule:admin_or_member",
 
         ["draas:event:list"] = "rule:admin_or_reader",
         ["draas:event:list:all_projects"] = "rule:admin_required",

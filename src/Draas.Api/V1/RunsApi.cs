@@ -93,12 +93,18 @@ public static class RunsApi
     private static async Task<IResult> ActionAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, RunLauncher launcher, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync<JsonObject>(context.Request, api.MaxBodyBytes);
-        if (body.Count != 1 || !body.ContainsKey("cancel")) throw ApiException.BadRequest("The only run action is {\"cancel\": {}}.");
+        var action = body.Count == 1 ? body.Single().Key : null;
+        if (action is not ("cancel" or "resume") || body[action] is not (null or JsonObject))
+            throw ApiException.BadRequest("A run action is {\"cancel\": {}} or {\"resume\": {}}.");
         var run = await FindAsync(db, id, context, policy);
-        TenantScope.EnsureAllowed(context, policy, "run", "cancel", run.ProjectId, "Run", run.Id);
+        TenantScope.EnsureAllowed(context, policy, "run", action, run.ProjectId, "Run", run.Id);
+        // Stopping or continuing a run is for those who may start its kind: a member may cancel a drill,
+        // never an admin's failover.
+        policy.Enforce(context, $"draas:run:create:{RunPlanner.Word(run.Kind)}", TenantScope.Target(run.ProjectId));
         try
         {
-            await launcher.CancelAsync(run.Id, context.RequestAborted);
+            if (action == "cancel") await launcher.CancelAsync(run.Id, context.RequestAborted);
+            else await launcher.ResumeAsync(run.Id, context.Caller().Credentials.UserName, context.TraceIdentifier, context.RequestAborted);
         }
         catch (RunRefusedException e)
         {
@@ -106,9 +112,13 @@ public static class RunsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw ApiException.Conflict("the run changed while cancelling it; try again");
+            throw ApiException.Conflict($"the run changed during the {action}; try again");
         }
-        AuditTrail.Record(db, context, clock, "run.cancel", "run", run.Id.ToString(), run.ProjectId);
+        catch (InvalidOperationException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "40001" })
+        {
+            throw ApiException.Conflict("another run of this plan started at the same moment");
+        }
+        AuditTrail.Record(db, context, clock, $"run.{action}", "run", run.Id.ToString(), run.ProjectId);
         await db.SaveChangesAsync(context.RequestAborted);
         context.Response.Headers.Location = $"/v1/runs/{run.Id}";
         return Results.StatusCode(202);

@@ -113,6 +113,16 @@ public static class RunCommands
             return ExitCodes.Ok;
         }, run);
 
+        var watchResume = new Option<bool>("--watch") { Description = "Follow the resumed run until it ends (exit 0 only if it succeeds)" };
+        var resume = b.Command("resume", "Go on with a failed or cancelled run in place: succeeded steps stay done, the failed, cancelled and skipped ones run again; nothing is promoted, imported or booted twice", async (c, ct) =>
+        {
+            var api = await c.ApiAsync(ct);
+            var id = RunId(c.Get(run));
+            var answer = await api.PostAsync($"runs/{id}/action", new JsonObject { ["resume"] = new JsonObject() }, ct);
+            c.Output.Done($"Run {id} resumed; 'draasctl run watch {id}' follows it.", answer ?? new JsonObject { ["run"] = new JsonObject { ["id"] = id, ["state"] = "running" } });
+            return c.Get(watchResume) ? await WatchAsync(c, api, id, c.Get(interval), ct) : ExitCodes.Ok;
+        }, run, watchResume, interval);
+
         var markdown = new Option<bool>("--markdown") { Description = "The report as Markdown" };
         var file = new Option<string?>("--output", "-o") { Description = "Write the Markdown report to this file" };
         var report = b.Command("report", "A finished run's report: RTO per step, RPO, data check, cleanup", async (c, ct) =>
@@ -130,7 +140,7 @@ public static class RunCommands
             return ExitCodes.Ok;
         }, run, markdown, file);
 
-        return CommandBuilder.Group("run", "Recovery runs: drills, failovers, planned migrations, reprotect, failback", create, list, show, watchCommand, cancel, report);
+        return CommandBuilder.Group("run", "Recovery runs: drills, failovers, planned migrations, reprotect, failback", create, list, show, watchCommand, cancel, resume, report);
     }
 
     /// <summary><c>draasctl runbook PROTECTION [-o FILE]</c>: the tenant's recovery runbook in Markdown.</summary>

@@ -611,6 +611,10 @@ namespace Draas.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("DeadlineFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline_from");
+
                     b.Property<bool>("DryRun")
                         .HasColumnType("boolean")
                         .HasColumnName("dry_run");
@@ -684,6 +688,10 @@ namespace Draas.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("requested_by");
+
+                    b.Property<int>("Resumes")
+                        .HasColumnType("integer")
+                        .HasColumnName("resumes");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")

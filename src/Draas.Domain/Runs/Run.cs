@@ -39,6 +39,13 @@ public sealed class Run : IEntity
     public string? RequestId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>When the first step of the run (or of its latest resume) began to execute: the run's
+    /// recovery_timeout counts from here, not from the time it waited in a queue.</summary>
+    public DateTimeOffset? DeadlineFrom { get; set; }
+
+    /// <summary>How many times an operator resumed the run.</summary>
+    public int Resumes { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public string? Error { get; set; }
 
@@ -46,6 +53,18 @@ public sealed class Run : IEntity
     public string? Report { get; set; }
     public List<Step> Steps { get; set; } = [];
     public uint Version { get; set; }
+
+    /// <summary>A failed or cancelled run goes on in place: its deadline counts again from its next step.</summary>
+    public void Resume(DateTimeOffset now)
+    {
+        if (State is not (RunState.Failed or RunState.Cancelled)) throw new InvalidStateTransitionException("run", State.ToString(), "resumed");
+        TransitionTo(RunState.Running, now);
+        FinishedAt = null;
+        DeadlineFrom = null;
+        Error = null;
+        Report = null;
+        Resumes++;
+    }
 
     public void TransitionTo(RunState next, DateTimeOffset now)
     {

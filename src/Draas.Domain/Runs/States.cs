@@ -1,6 +1,7 @@
 namespace Draas.Domain.Runs;
 
-/// <summary>The allowed transitions of a run: a finished run never moves again.</summary>
+/// <summary>The allowed transitions of a run: a succeeded run never moves again; a failed or cancelled
+/// one moves only when an operator resumes it (back to running, its succeeded steps kept).</summary>
 public static class RunStates
 {
     private static readonly Dictionary<RunState, RunState[]> Allowed = new()
@@ -9,11 +10,11 @@ public static class RunStates
         [RunState.Running] = [RunState.Succeeded, RunState.Failed, RunState.Cancelling],
         [RunState.Cancelling] = [RunState.Cancelled, RunState.Failed],
         [RunState.Succeeded] = [],
-        [RunState.Failed] = [],
-        [RunState.Cancelled] = [],
+        [RunState.Failed] = [RunState.Running],
+        [RunState.Cancelled] = [RunState.Running],
     };
 
-    public static bool IsFinal(RunState state) => Allowed[state].Length == 0;
+    public static bool IsFinal(RunState state) => state is RunState.Succeeded or RunState.Failed or RunState.Cancelled;
 
     public static bool CanMove(RunState from, RunState to) => Allowed[from].Contains(to);
 
@@ -32,8 +33,9 @@ public static class StepStates
         [StepState.Running] = [StepState.Succeeded, StepState.Failed, StepState.Pending, StepState.Cancelled],
         [StepState.Failed] = [StepState.Pending],
         [StepState.Succeeded] = [],
-        [StepState.Skipped] = [],
-        [StepState.Cancelled] = [],
+        // A resumed run runs its skipped and cancelled steps again.
+        [StepState.Skipped] = [StepState.Pending],
+        [StepState.Cancelled] = [StepState.Pending],
     };
 
     /// <summary>Failed is final for the run's bookkeeping, though an operator may re-queue it.</summary>

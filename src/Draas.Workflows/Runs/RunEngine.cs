@@ -14,11 +14,8 @@ namespace Draas.Workflows.Runs;
 /// <c>FOR UPDATE SKIP LOCKED</c>, hands each to Hangfire as its own job, and closes the run when every
 /// step has ended. Any worker may pump any run at any time; the database decides, nothing is in memory.
 /// </summary>
-public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunReports reports, RunEffects effects, TimeProvider clock, ILogger<RunEngine> logger)
+public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunReports reports, RunEffects effects, StepLeases leases, TimeProvider clock, ILogger<RunEngine> logger)
 {
-    /// <summary>How long a worker owns a running step without renewing it (real time: it is about the process being alive).</summary>
-    public static TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(20);
-
     /// <summary>Queue a pump of the run on its own queue (drills never delay failovers).</summary>
     public static void Kick(IBackgroundJobClient jobs, Guid runId, string queue, TimeSpan? delay = null)
     {
@@ -38,7 +35,8 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             queue = run.Queue;
             var now = clock.GetUtcNow();
             if (run.State == RunState.Pending) run.TransitionTo(RunState.Running, now);
-            if (run.State == RunState.Running && now > run.StartedAt!.Value.AddSeconds(run.TimeoutSeconds))
+            // The deadline counts from the first step that executed (a run that waited for workers has not started).
+            if (run.State == RunState.Running && run.DeadlineFrom is { } from && now > from.AddSeconds(run.TimeoutSeconds))
             {
                 run.Error = $"recovery_timeout of {run.TimeoutSeconds} s exceeded: no new step starts";
                 run.TransitionTo(RunState.Cancelling, now);
@@ -115,14 +113,13 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             LIMIT {room}
             FOR UPDATE OF s SKIP LOCKED
             """).ToListAsync(ct);
-        var lease = TimeProvider.System.GetUtcNow() + Lease;
         foreach (var step in ready)
         {
             step.TransitionTo(StepState.Running, now);
-            step.LeaseUntil = lease;
             step.NotBefore = null;
         }
         await db.SaveChangesAsync(ct);
+        if (ready.Count > 0) await leases.TakeAsync(db, [.. ready.Select(s => s.Id)], ct);
         return [.. ready.Select(s => (s.Id, s.Attempts))];
     }
 

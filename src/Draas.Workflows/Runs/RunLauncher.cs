@@ -119,4 +119,62 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         RunEngine.Kick(jobs, run.Id, run.Queue);
         return run;
     }
+
+    /// <summary>The attempts a resumed step gets again (as many as the planner gives a new one).</summary>
+    public const int ResumeAttempts = 5;
+
+    /// <summary>
+    /// Continues a failed or cancelled run in place: succeeded steps stay (with their outputs, so nothing is
+    /// promoted, imported or booted again), failed, cancelled and skipped steps go back to pending with the
+    /// run's same marks, and the deadline counts again from the next step. Refused for a drill (its cleanup
+    /// already removed what it made), for a run the plan has since moved past, and while the plan has
+    /// another run going.
+    /// </summary>
+    public async Task<Run> ResumeAsync(Guid runId, string? requestedBy, string? requestId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        var run = await RunEngine.LockAsync(db, runId, ct) ?? throw new RunRefusedException(404, $"Run {runId} could not be found.");
+        if (run.Kind == RunKind.Drill)
+            throw new RunRefusedException(409, "a drill is not resumed: its cleanup already removed what it made; start a new drill");
+        if (run.State is not (RunState.Failed or RunState.Cancelled))
+            throw new RunRefusedException(409, $"only a failed or cancelled run can be resumed; this one is {RunPlanner.Word(run.State)}");
+        var newer = await db.Runs.AsNoTracking().Where(r => r.PlanId == run.PlanId && r.Id != run.Id && !r.DryRun
+                && (r.CreatedAt > run.CreatedAt || r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.Cancelling))
+            .Select(r => new { r.Id, r.Kind, r.State }).FirstOrDefaultAsync(ct);
+        if (newer is not null)
+            throw new RunRefusedException(409, $"the plan has a later run ({RunPlanner.Word(newer.Kind)} {newer.Id}, {RunPlanner.Word(newer.State)}): only a plan's latest run can be resumed");
+        var steps = await db.Steps.Where(s => s.RunId == runId).ToListAsync(ct);
+        if (steps.Any(s => s.Kind == RunPlanner.RestartPrimary && s.State == StepState.Succeeded && RunJson.Object(s.Output)["restarted"] is System.Text.Json.Nodes.JsonArray { Count: > 0 }))
+            throw new RunRefusedException(409, "the cancelled migration started the primary's servers again: start a new planned migration, which stops them and replicates their newest writes");
+        var now = clock.GetUtcNow();
+        var again = 0;
+        foreach (var step in steps.Where(s => s.State is StepState.Failed or StepState.Cancelled or StepState.Skipped))
+        {
+            step.TransitionTo(StepState.Pending, now);
+            step.Error = null;
+            step.NotBefore = null;
+            step.StartedAt = null;
+            step.FinishedAt = null;
+            step.MaxAttempts = step.Attempts + ResumeAttempts;
+            again++;
+        }
+        run.Resume(now);
+        run.StepsRemaining += again;
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = now,
+            ProjectId = run.ProjectId,
+            Action = "run.resumed",
+            ResourceType = "run",
+            ResourceId = run.Id.ToString(),
+            Outcome = "success",
+            RequestId = requestId,
+            UserName = requestedBy,
+            Detail = RunJson.Serialize(new { kind = run.Kind, plan_id = run.PlanId, steps_again = again, resumes = run.Resumes }),
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        RunEngine.Kick(jobs, run.Id, run.Queue);
+        return run;
+    }
 }

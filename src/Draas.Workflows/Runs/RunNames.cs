@@ -15,7 +15,10 @@ public static class RunNames
         metadata.GetValueOrDefault(RunKey) == runMark && (sourceId is null || metadata.GetValueOrDefault(SourceKey) == sourceId);
 
     /// <summary>A drill's project, flavors and keypairs carry this prefix, so cleanup finds them even after a crash.</summary>
-    public static string DrillPrefix(Guid runId) => $"draas-drill-{runId.ToString("N")[..8]}";
+    public static string DrillPrefix(Guid runId) => $"{DrillProjectPrefix}{runId.ToString("N")[..8]}";
+
+    /// <summary>What every drill's project, flavor and keypair name starts with.</summary>
+    public const string DrillProjectPrefix = "draas-drill-";
 
     /// <summary>The run id the plugin uses to name promoted copies.</summary>
     public static string ArrayRunId(Guid runId) => runId.ToString("N")[..12];

@@ -11,7 +11,7 @@ public sealed record RunOptions
     public static readonly string[] Known =
     [
         "max_parallel", "recovery_timeout", "stop_primary", "keep_fixed_ips", "ignore_primary_failures",
-        "validation_retries", "network_mapping", "replicate_timeout",
+        "validation_retries", "network_mapping", "replicate_timeout", "fence_primary",
     ];
 
     /// <summary>Steps of this run that may execute at once (seed 004's max_parallel_recoveries).</summary>
@@ -38,6 +38,11 @@ public sealed record RunOptions
     /// <summary>Planned migration: how long the last replication may take, in seconds.</summary>
     public int ReplicateTimeout { get; init; } = 900;
 
+    /// <summary>Failover: when the primary still answers, stop its servers of the plan (and demote the
+    /// replication source where the plugin can) before the recovered servers boot, so two sites never
+    /// write at once. <c>false</c> is the explicit opt-out.</summary>
+    public bool FencePrimary { get; init; } = true;
+
     public static RunOptions Parse(string? json)
     {
         var o = RunJson.Object(json);
@@ -51,6 +56,7 @@ public sealed record RunOptions
             ValidationRetries = Int(o, "validation_retries") ?? 5,
             NetworkMapping = o["network_mapping"] is JsonObject map ? map.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? "") : null,
             ReplicateTimeout = Int(o, "replicate_timeout") ?? 900,
+            FencePrimary = Bool(o, "fence_primary") ?? true,
         };
     }
 
@@ -79,6 +85,7 @@ public sealed record RunOptions
         Flag("stop_primary");
         Flag("keep_fixed_ips");
         Flag("ignore_primary_failures");
+        Flag("fence_primary");
         if (options["network_mapping"] is { } m && (m is not JsonObject mo || mo.Any(p => p.Value is not JsonValue pv || !pv.TryGetValue<string>(out _))))
             problems.Add("option 'network_mapping' must map network names or ids to recovery network names or ids");
         return problems;

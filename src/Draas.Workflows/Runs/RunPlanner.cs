@@ -37,6 +37,8 @@ public static class RunPlanner
     public const string HealthCheck = "health_check";
     public const string Cleanup = "cleanup";
     public const string Reprotect = "reprotect";
+    public const string FencePrimary = "fence_primary";
+    public const string RestartPrimary = "restart_primary";
 
     public static IReadOnlyList<StepSpec> Plan(PlanningInput input)
     {
@@ -100,6 +102,18 @@ public static class RunPlanner
             }, [promote]);
         }
 
+        // A failover fences the primary (when it answers) after the promotes and before any recovered server boots.
+        int? fence = null;
+        if (input.Kind == RunKind.Failover && input.Options.FencePrimary)
+        {
+            fence = Add(3, FencePrimary, null, new JsonObject
+            {
+                ["servers"] = new JsonArray([.. input.Manifest.Servers.OrderBy(x => x.Name, StringComparer.Ordinal)
+                    .Select(x => (JsonNode)new JsonObject { ["server_id"] = x.Id, ["name"] = x.Name })]),
+                ["groups"] = new JsonArray([.. input.Groups.OrderBy(g => g.Name, StringComparer.Ordinal).Select(g => (JsonNode)g.Id.ToString())]),
+            }, [preflight, .. steps.Where(x => x.Kind == PromoteVolume).Select(x => x.Sequence)]);
+        }
+
         var flavors = new Dictionary<string, int>();
         foreach (var server in input.Manifest.Servers)
         {
@@ -134,6 +148,7 @@ public static class RunPlanner
             foreach (var server in groups[i].OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal))
             {
                 var after = new List<int>(previous) { flavors[FlavorKey(server.Flavor)] };
+                if (fence is { } f) after.Add(f);
                 after.AddRange(server.Disks.Where(d => imported.ContainsKey(d.VolumeId)).Select(d => imported[d.VolumeId]));
                 if (server.KeyName is not null && keypairs.TryGetValue(server.KeyName, out var k)) after.Add(k);
                 if (after.Count == previous.Count + 1 && !server.Disks.Any()) after.Add(preflight);
@@ -155,6 +170,9 @@ public static class RunPlanner
             Add(healthPhase + 1, Cleanup, null, new JsonObject { ["project_prefix"] = "draas-drill-" }, steps.Select(s => s.Sequence).ToList(), always: true);
         if (input.Kind == RunKind.Failback)
             Add(healthPhase + 1, Reprotect, null, new JsonObject { ["groups"] = new JsonArray([.. input.Groups.Select(g => (JsonNode)g.Name)]) }, steps.Select(s => s.Sequence).ToList());
+        // A cancelled migration starts the primary's servers it stopped again; otherwise this step does nothing.
+        if (migrating && input.Options.StopPrimary && input.Manifest.Servers.Count > 0)
+            Add(healthPhase + 2, RestartPrimary, null, new JsonObject(), steps.Select(s => s.Sequence).ToList(), always: true);
         return steps;
     }
 

@@ -25,13 +25,15 @@ public sealed class RunReports(DraasDbContext db)
     {
         JsonObject Out(Step s) => RunJson.Object(s.Output);
         var ordered = steps.OrderBy(s => s.Sequence).ToList();
-        var service = ordered.Where(s => s.Kind is not (RunPlanner.Cleanup or RunPlanner.Reprotect) && s.FinishedAt is not null).ToList();
+        var service = ordered.Where(s => s.Kind is not (RunPlanner.Cleanup or RunPlanner.Reprotect or RunPlanner.RestartPrimary) && s.FinishedAt is not null).ToList();
         var restoredAt = service.Count == 0 ? null : service.Max(s => s.FinishedAt);
         var points = ordered.Where(s => s.Kind == RunPlanner.PromoteVolume && s.State == StepState.Succeeded)
             .Select(s => Out(s)["recovery_point"]?["time"]?.GetValue<DateTimeOffset>()).OfType<DateTimeOffset>().ToList();
         DateTimeOffset? pointAt = points.Count > 0 ? points.Min() : run.RecoveryPointAt;
         var cleanup = ordered.FirstOrDefault(s => s.Kind == RunPlanner.Cleanup);
         var reprotect = ordered.FirstOrDefault(s => s.Kind == RunPlanner.Reprotect && s.State == StepState.Succeeded);
+        var fence = ordered.FirstOrDefault(s => s.Kind == RunPlanner.FencePrimary);
+        var restart = ordered.FirstOrDefault(s => s.Kind == RunPlanner.RestartPrimary && s.State is StepState.Succeeded or StepState.Failed);
         return new JsonObject
         {
             ["run_id"] = run.Id.ToString(),
@@ -81,6 +83,14 @@ public sealed class RunReports(DraasDbContext db)
                 ["attempts"] = Out(x)["attempts"]?.DeepClone(),
             })]),
             ["cleanup"] = cleanup is null ? null : Out(cleanup),
+            ["resumes"] = run.Resumes,
+            // A failover says whether the primary was fenced (no split brain), and if not, why.
+            ["fencing"] = run.Kind != RunKind.Failover ? null
+                : fence is null ? new JsonObject { ["fenced"] = false, ["reason"] = "not fenced on request (fence_primary: false): the primary's servers were left as they were" }
+                : fence.State == StepState.Succeeded ? Out(fence)
+                : new JsonObject { ["fenced"] = false, ["reason"] = $"the fencing step {RunPlanner.Word(fence.State)}{(fence.Error is null ? "" : $": {fence.Error}")}" },
+            // A cancelled migration says whether the primary's servers were started again.
+            ["primary_restart"] = restart is null ? null : Out(restart),
             // The originals at the site the workload left: stopped, kept, the operator's to delete.
             ["left_behind"] = reprotect is null ? null : Out(reprotect)["stale"]?.DeepClone(),
             ["failures"] = new JsonArray([.. ordered.Where(x => x.State == StepState.Failed).Select(x => (JsonNode)new JsonObject
@@ -160,6 +170,27 @@ public sealed class RunReports(DraasDbContext db)
                 md.AppendLine(CultureInfo.InvariantCulture, $"- server {V(server!["name"])} ({V(server["server_id"])}): was {V(server["was"])}{(server["stopped"]?.GetValue<bool>() == true ? ", stopped now" : "")}");
             foreach (var volume in left["volumes"]?.AsArray() ?? [])
                 md.AppendLine(CultureInfo.InvariantCulture, $"- volume {V(volume!["name"])} ({V(volume["volume_id"])}): {V(volume["status"])}");
+        }
+        if (report["fencing"] is JsonObject fencing)
+        {
+            md.AppendLine();
+            md.AppendLine("## Fencing of the primary");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Primary fenced: **{(fencing["fenced"]?.GetValue<bool>() == true ? "yes" : "no")}**{(fencing["reason"] is { } why ? $" ({V(why)})" : "")}");
+            md.AppendLine();
+            foreach (var server in fencing["servers"]?.AsArray() ?? [])
+                md.AppendLine(CultureInfo.InvariantCulture, $"- server {V(server!["name"])} ({V(server["server_id"])}): {V(server["detail"])}");
+            foreach (var group in fencing["groups"]?.AsArray() ?? [])
+                md.AppendLine(CultureInfo.InvariantCulture, $"- group {V(group!["group"])}: {V(group["detail"])}");
+        }
+        if (report["primary_restart"] is JsonObject restarted)
+        {
+            md.AppendLine();
+            md.AppendLine("## The primary after the run");
+            md.AppendLine();
+            md.AppendLine(V(restarted["reason"]));
+            foreach (var server in restarted["restarted"]?.AsArray() ?? [])
+                md.AppendLine(CultureInfo.InvariantCulture, $"- started again: {V(server!["name"])} ({V(server["server_id"])})");
         }
         if (report["cleanup"] is JsonObject cleanup)
         {

@@ -39,11 +39,7 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DraasDbContext>();
         var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
-        var now = TimeProvider.System.GetUtcNow();
-        var lapsed = await db.Database.ExecuteSqlAsync($"""
-            UPDATE steps SET state = 'pending', lease_until = NULL, error = 'the worker running this step stopped; retrying'
-            WHERE state = 'running' AND lease_until < {now}
-            """, ct);
+        var lapsed = await scope.ServiceProvider.GetRequiredService<StepLeases>().ReclaimLapsedAsync(db, ct);
         if (lapsed > 0) logger.LogWarning("{Count} running steps lost their worker and were re-queued", lapsed);
         var active = await db.Runs.AsNoTracking()
             .Where(r => r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.Cancelling)

@@ -36,7 +36,8 @@ public sealed class ScheduledDrillsJob(DraasDbContext db, RunLauncher launcher, 
                 if (await db.AuditEvents.AnyAsync(a => a.Action == "run.schedule_skipped" && a.ResourceId == plan.Id.ToString() && a.At >= due, ct)) continue;
                 try
                 {
-                    var (run, _) = await launcher.LaunchAsync(new RunRequest(plan.Id, RunKind.Drill, "latest", false, null, Requester, null), ct);
+                    var run = await LaunchAsync(plan.Id, ct);
+                    if (run is null) continue;
                     logger.LogInformation("Scheduled drill {Run} of plan {Plan} ({Cron})", run.Id, plan.Name, protection.DrillSchedule);
                 }
                 catch (RunRefusedException e)
@@ -55,6 +56,29 @@ public sealed class ScheduledDrillsJob(DraasDbContext db, RunLauncher launcher, 
                     });
                     await db.SaveChangesAsync(ct);
                 }
+            }
+        }
+    }
+
+    /// <summary>Starts one plan's drill. Many drills come due in the same minute, and runs created through
+    /// the API at that moment make a serializable start conflict now and then: that is tried again, and any
+    /// other fault only costs this plan its drill this minute (logged; the next minute tries again), never
+    /// the drills of the plans after it.</summary>
+    private async Task<Domain.Runs.Run?> LaunchAsync(Guid planId, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await launcher.LaunchAsync(new RunRequest(planId, RunKind.Drill, "latest", false, null, Requester, null), ct)).Run;
+            }
+            catch (Exception e) when (e is not RunRefusedException && e is not OperationCanceledException)
+            {
+                db.ChangeTracker.Clear();
+                var conflict = e is InvalidOperationException { InnerException: Npgsql.PostgresException { SqlState: "40001" } } or Npgsql.PostgresException { SqlState: "40001" } or DbUpdateException;
+                if (conflict && attempt < 3) continue;
+                logger.LogWarning("Scheduled drill of plan {Plan} not started this minute: {Error}", planId, e.Message);
+                return null;
             }
         }
     }

@@ -17,7 +17,7 @@ namespace Draas.Workflows.Runs;
 /// a step that ends counts the run's remaining steps down in the same transaction.
 /// </summary>
 public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBackgroundJobClient jobs, IEnumerable<IStepHandler> handlers,
-    SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, TimeProvider clock, ILogger<StepJob> logger)
+    SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, StepLeases leases, TimeProvider clock, ILogger<StepJob> logger)
 {
     /// <summary>Per-attempt limit of one step, so one hung call cannot hold a run until its deadline.</summary>
     public static TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(20);
@@ -33,6 +33,8 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             return;
         }
         var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == step.RunId, ct);
+        if (run.DeadlineFrom is null)
+            await db.Database.ExecuteSqlAsync($"UPDATE runs SET deadline_from = {clock.GetUtcNow()} WHERE id = {run.Id} AND deadline_from IS NULL", ct);
         using var lease = CancellationTokenSource.CreateLinkedTokenSource(ct);
         lease.CancelAfter(StepTimeout);
         var renewal = RenewLeaseAsync(stepId, attempt, lease);
@@ -95,28 +97,36 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
         await tx.CommitAsync(CancellationToken.None);
     }
 
+    /// <summary>Renews the attempt's lease until the attempt ends. A renewal the database does not answer is
+    /// logged and tried again at the next tick (a short outage must not cost the step its owner); when a
+    /// renewal finds the step taken by another attempt, this attempt is cancelled.</summary>
     private async Task RenewLeaseAsync(Guid stepId, int attempt, CancellationTokenSource lease)
     {
         await using var scope = scopes.CreateAsyncScope();
         var own = scope.ServiceProvider.GetRequiredService<DraasDbContext>();
-        using var timer = new PeriodicTimer(RunEngine.Lease / 3);
+        using var timer = new PeriodicTimer(leases.RenewEvery);
         try
         {
             while (await timer.WaitForNextTickAsync(lease.Token))
             {
-                var until = TimeProvider.System.GetUtcNow() + RunEngine.Lease;
-                var renewed = await own.Database.ExecuteSqlAsync(
-                    $"UPDATE steps SET lease_until = {until} WHERE id = {stepId} AND state = 'running' AND attempts = {attempt}", lease.Token);
-                if (renewed == 0) await lease.CancelAsync();
+                try
+                {
+                    if (!await leases.RenewAsync(own, stepId, attempt, lease.Token))
+                    {
+                        logger.LogWarning("Step {Step} attempt {Attempt} is no longer this worker's; stopping it", stepId, attempt);
+                        await lease.CancelAsync();
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !lease.IsCancellationRequested)
+                {
+                    // If the database stays away longer than the lease, the step is re-queued and the next
+                    // renewal that gets through finds it taken and stops this attempt.
+                    logger.LogWarning("Could not renew the lease of step {Step} attempt {Attempt}, trying again: {Error}", stepId, attempt, e.Message);
+                }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-        catch (Exception e)
-        {
-            // The database is away: the attempt carries on; if it stays away, the lease lapses and the step is re-queued.
-            logger.LogWarning("Could not renew the lease of step {Step}: {Error}", stepId, e.Message);
         }
     }
 

@@ -106,6 +106,10 @@ public sealed class DrLab : IAsyncDisposable
         lock (FlashArray.World.Gate) FlashArray.Engine.CatchUp();
     }
 
+    /// <summary>The lab's churn knob: other tenants create and delete volumes and servers in projects of
+    /// their own at <paramref name="site"/> (a shared recovery site on a busy day) until the handle is disposed.</summary>
+    public SiteChurn StartChurn(LabSite site, ChurnOptions? options = null) => SiteChurn.Start(site.OpenStack, options);
+
     private static long CapacityGiB(FlashArraySimulator flashArray, string array)
     {
         lock (flashArray.World.Gate) return flashArray.World.Array(array).CapacityBytes >> 30;

@@ -1,3 +1,4 @@
+using Draas.Data;
 using Draas.Domain.Manifests;
 using Draas.OpenStack.Compute.Attachments;
 using Draas.OpenStack.Compute.Servers;
@@ -8,13 +9,17 @@ namespace Draas.Workflows.Runs.Steps;
 /// Boots one server at the recovery site as it was: from its recovered boot volume (or its image, copied
 /// there already), with its flavor, keypair and metadata, on the mapped networks (the original fixed IPs
 /// when asked), waits for ACTIVE, then attaches its data volumes in their original order. The server
-/// carries the run's mark, so a retry finds it instead of booting a second one.
+/// carries the run's mark, so a retry finds it instead of booting a second one. Looking, booting and
+/// attaching happen under the step's lock: an attempt started beside a slow one (whose lease lapsed)
+/// waits, then finds the server and its attachments instead of making them twice.
 /// </summary>
-public sealed class BootServerStep : IStepHandler
+public sealed class BootServerStep(DraasDbContext db) : IStepHandler
 {
     public string Kind => RunPlanner.BootServer;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public Task<object?> ExecuteAsync(StepContext c, CancellationToken ct) => StepLock.HoldAsync(db, c.Step.Id, () => BootAsync(c, ct), ct);
+
+    private static async Task<object?> BootAsync(StepContext c, CancellationToken ct)
     {
         var source = c.Server(c.Required("server_id"));
         var session = c.TargetProject;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Draas.OpenStack;
+using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Compute.Servers;
 using Draas.OpenStack.Identity;
 
 namespace Draas.Workflows.Runs.Steps;
@@ -7,8 +9,11 @@ namespace Draas.Workflows.Runs.Steps;
 /// <summary>
 /// A drill's last step, run however the drill went: deletes the servers it booted, unmanages the volumes
 /// it imported and releases their copies on the recovery array, deletes the flavors, keypairs and project
-/// it made, then compares the recovery site with the inventory preflight took. Anything left over fails
-/// the step and is listed.
+/// it made. Its proof covers what the drill made and nothing else, so it holds on a busy shared site
+/// (other tenants and other drills at work beside it): a second look finds nothing left that carries the
+/// drill's mark or name (project, servers, volumes, array copies, flavors, keypairs), and the tenant's own
+/// project at the recovery site lost nothing since preflight. Anything left over or touched fails the step
+/// and is listed.
 /// </summary>
 public sealed class CleanupStep : IStepHandler
 {
@@ -69,12 +74,47 @@ public sealed class CleanupStep : IStepHandler
             }
         }
 
+        var left = await LeftAsync(c, imported, ct);
         var before = c.Output(RunPlanner.Preflight, null)?["inventory_before"]?.Deserialize<Inventory>(RunJson.Options);
-        var after = await Inventory.TakeAsync(admin, ct);
-        var differences = before is null ? ["no inventory was taken before the drill (preflight did not finish)"] : before.Compare(after);
-        var proof = new { removed, inventory_before = before, inventory_after = after, differences, clean = before is not null && differences.Count == 0 };
-        if (before is not null && differences.Count > 0)
-            throw new StepFailedException($"the recovery site differs from before the drill: {string.Join("; ", differences)}", proof);
+        var after = before is null ? null : await Inventory.TakeAsync(admin, before.Project, ct);
+        var differences = new List<string>(left);
+        if (before is not null) differences.AddRange(before.Compare(after!));
+        var proof = new
+        {
+            scope = $"what drill {c.Run.Id} made: project {c.DrillPrefix}, servers and volumes marked {RunNames.RunKey}={c.RunMark}, its array copies, flavors and keypairs named {c.DrillPrefix}-*; untouched: the tenant's project {before?.Project ?? "(unknown: preflight did not finish)"}",
+            removed,
+            inventory_before = before,
+            inventory_after = after,
+            differences,
+            clean = differences.Count == 0,
+        };
+        if (differences.Count > 0)
+            throw new StepFailedException($"the drill did not leave the recovery site as it found it: {string.Join("; ", differences)}", proof);
         return proof;
+    }
+
+    /// <summary>A second look, site-wide, for anything that still carries the drill's mark or name, each as
+    /// "+ what: id name" (left over). A drill copy the array still has is released now and listed.</summary>
+    private static async Task<List<string>> LeftAsync(StepContext c, Dictionary<string, string> imported, CancellationToken ct)
+    {
+        var admin = c.TargetAdmin;
+        var left = new List<string>();
+        left.AddRange(await admin.Identity.ListProjectsAsync(new ProjectListOptions { Name = c.DrillPrefix }, ct).Select(p => $"+ projects: {p.Id} {p.Name}").ToListAsync(ct));
+        left.AddRange(await admin.Compute.Servers.ListAsync(new ServerListOptions { AllTenants = true }, ct)
+            .Where(s => RunNames.IsMine(s.Metadata, c.RunMark)).Select(s => $"+ servers: {s.Id} {s.Name}").ToListAsync(ct));
+        left.AddRange(await admin.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true }, ct)
+            .Where(v => RunNames.IsMine(v.Metadata, c.RunMark)).Select(v => $"+ volumes: {v.Id} {v.Name}").ToListAsync(ct));
+        left.AddRange(await admin.Compute.Flavors.ListAsync(true, ct).Where(f => f.Name.StartsWith(c.DrillPrefix, StringComparison.Ordinal))
+            .Select(f => $"+ flavors: {f.Id} {f.Name}").ToListAsync(ct));
+        left.AddRange(await admin.Compute.Keypairs.ListAsync(null, ct).Where(k => k.Name.StartsWith(c.DrillPrefix, StringComparison.Ordinal))
+            .Select(k => $"+ keypairs: {k.Name}").ToListAsync(ct));
+        foreach (var step in c.Outputs(RunPlanner.PromoteVolume))
+        {
+            var copy = step.Output["array_volume"]!.GetValue<string>();
+            var array = c.Locate(c.Volume(step.Target!)).Target;
+            if (array is not null && await c.Plugin(array).ReleaseDrillCopyAsync(c.Ref(array), copy, imported.GetValueOrDefault(step.Target!), ct))
+                left.Add($"+ array copies: {array.Name}:{copy} (still there after cleanup; released now)");
+        }
+        return left;
     }
 }

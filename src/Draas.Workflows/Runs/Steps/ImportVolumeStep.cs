@@ -1,3 +1,4 @@
+using Draas.Data;
 using Draas.OpenStack.BlockStorage.Manage;
 using Draas.OpenStack.BlockStorage.Volumes;
 using Draas.OpenStack.Core;
@@ -8,9 +9,10 @@ namespace Draas.Workflows.Runs.Steps;
 /// Imports a promoted volume into the recovery site's Cinder with manage-existing, under its original
 /// name, type, bootable flag and metadata, and waits until it is available (error_managing fails the step
 /// with Cinder's reason). The imported volume carries the run's mark, so a retry finds it instead of
-/// importing twice.
+/// importing twice; looking and importing happen under the step's lock, so an attempt started beside a
+/// slow one (whose lease lapsed) waits and finds its import instead of making a second.
 /// </summary>
-public sealed class ImportVolumeStep : IStepHandler
+public sealed class ImportVolumeStep(DraasDbContext db) : IStepHandler
 {
     public string Kind => RunPlanner.ImportVolume;
 
@@ -20,12 +22,13 @@ public sealed class ImportVolumeStep : IStepHandler
         var promoted = c.Output(RunPlanner.PromoteVolume, source.Id) ?? throw new StepFailedException($"volume {source.Id} was not promoted");
         var arrayVolume = promoted["array_volume"]!.GetValue<string>();
         var cinder = c.TargetProject.BlockStorage;
-        var volume = await FindImportAsync(c, cinder.Volumes, source.Id, ct);
-        if (volume is null)
+        var volume = await StepLock.HoldAsync(db, c.Step.Id, async () =>
         {
+            var found = await FindImportAsync(c, cinder.Volumes, source.Id, ct);
+            if (found is not null) return found;
             var metadata = RunNames.Mark(source.Metadata, c.RunMark, source.Id);
             var types = await cinder.VolumeTypes.ListAsync(false, ct).Select(t => t.Name).ToListAsync(ct);
-            volume = await cinder.Manage.ManageAsync(new ManageVolumeOptions
+            return await cinder.Manage.ManageAsync(new ManageVolumeOptions
             {
                 Host = c.Required("host"),
                 Ref = ManageVolumeOptions.SourceName(arrayVolume),
@@ -35,7 +38,7 @@ public sealed class ImportVolumeStep : IStepHandler
                 Bootable = source.Bootable,
                 Metadata = metadata,
             }, ct);
-        }
+        }, ct);
         try
         {
             volume = await cinder.Volumes.WaitForStatusAsync(volume.Id, "available", null, ct);

@@ -15,7 +15,7 @@ namespace Draas.Workflows.Runs.Steps;
 /// one that exists, quotas are not below what the run needs, and the primary answers when it must
 /// (a failover goes on without it). It also settles the run's target project (a drill makes its own,
 /// isolated one), gives the service user a role in it, chooses the recovery points, and for a drill
-/// records the recovery site's inventory for the after-cleanup comparison.
+/// records what the drill must not touch (the tenant's own project at the recovery site) for its cleanup proof.
 /// </summary>
 public sealed class PreflightStep(DraasDbContext db) : IStepHandler
 {
@@ -62,7 +62,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
         Inventory? before = null;
         if (problems.Count == 0 && c.Run.Kind != RunKind.Reprotect)
         {
-            if (c.IsDrill) before = await Inventory.TakeAsync(target, ct);
+            if (c.IsDrill) before = await Inventory.TakeAsync(target, Inventory.TenantProjectAt(c), ct);
             project = c.IsDrill ? await DrillProjectAsync(c, ct) : c.TargetProjectId;
             if (project is null) problems.Add("the protection has no recovery project to recover into");
             else
