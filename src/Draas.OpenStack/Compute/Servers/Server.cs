@@ -45,6 +45,16 @@ public sealed record Server
     [JsonPropertyName("OS-EXT-SRV-ATTR:host")]
     public string? ComputeHost { get; init; }
 
+    /// <summary>Base64, as booted (admin, 2.3).</summary>
+    [JsonPropertyName("OS-EXT-SRV-ATTR:user_data")]
+    public string? UserData { get; init; }
+
+    /// <summary>"True" or "" (Nova prints a string).</summary>
+    public string? ConfigDrive { get; init; }
+
+    /// <summary>The server group the server is in (2.71).</summary>
+    public IReadOnlyList<string> ServerGroups { get; init; } = [];
+
     [JsonPropertyName("os-extended-volumes:volumes_attached")]
     public IReadOnlyList<AttachedVolume> VolumesAttached { get; init; } = [];
 
