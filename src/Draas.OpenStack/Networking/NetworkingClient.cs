@@ -48,6 +48,10 @@ public sealed class NetworkingClient(ServiceClient client)
 
     public Task DeletePortAsync(string id, CancellationToken ct) => Delete(NetworkingUrls.Port(id), ct);
 
+    /// <summary>Replaces the port's security groups.</summary>
+    public Task<Port> SetPortSecurityGroupsAsync(string id, IReadOnlyList<string> groups, CancellationToken ct) =>
+        client.SendAsync<Port>(new OpenStackRequest(Method.Put, NetworkingUrls.Port(id)) { Body = new { port = new { security_groups = groups } } }, "port", ct);
+
     public IAsyncEnumerable<SecurityGroup> ListSecurityGroupsAsync(NeutronFilter? filter, CancellationToken ct) =>
         Pager.ListAsync<SecurityGroup>(client, NetworkingUrls.SecurityGroups, "security_groups", Query(filter), ct);
 

@@ -148,4 +148,26 @@ public static class NetworkPlanning
             }, [boot]);
         }
     }
+
+    /// <summary>The report's <c>network</c> section: per kind, what each step made, with its source id (a port's
+    /// output says which fixed addresses changed and why).</summary>
+    public static JsonObject Report(IEnumerable<Step> steps)
+    {
+        var section = new JsonObject();
+        foreach (var (kind, key) in new[]
+        {
+            (EnsureNetwork, "networks"), (EnsureRouter, "routers"), (EnsureSecurityGroups, "security_groups"),
+            (EnsureServerGroup, "server_groups"), (EnsurePort, "ports"), (EnsureFloatingIp, "floating_ips"),
+        })
+        {
+            section[key] = new JsonArray([.. steps.Where(s => s.Kind == kind).OrderBy(s => s.Sequence).Select(s =>
+            {
+                var entry = RunJson.Object(s.Output);
+                entry["source_id"] = s.Target;
+                entry["state"] = RunPlanner.Word(s.State);
+                return (JsonNode)entry;
+            })]);
+        }
+        return section;
+    }
 }

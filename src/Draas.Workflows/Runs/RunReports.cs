@@ -80,6 +80,7 @@ public sealed class RunReports(DraasDbContext db)
                 ["state"] = RunPlanner.Word(x.State),
                 ["attempts"] = Out(x)["attempts"]?.DeepClone(),
             })]),
+            ["network"] = NetworkPlanning.Report(ordered),
             ["cleanup"] = cleanup is null ? null : Out(cleanup),
             // The originals at the site the workload left: stopped, kept, the operator's to delete.
             ["left_behind"] = reprotect is null ? null : Out(reprotect)["stale"]?.DeepClone(),

@@ -27,6 +27,10 @@ public sealed record Server
     public IReadOnlyList<SecurityGroupRef> SecurityGroups { get; init; } = [];
     public ServerFault? Fault { get; init; }
 
+    /// <summary>The address the cloud says to reach the server at, when it says one.</summary>
+    [JsonPropertyName("accessIPv4")]
+    public string? AccessIPv4 { get; init; }
+
     [JsonPropertyName("hostId")]
     public string? HostId { get; init; }
 

@@ -46,6 +46,7 @@ public sealed class BootServerStep : IStepHandler
             name = server.Name,
             status = server.Status,
             availability_zone = server.AvailabilityZone,
+            access_ipv4 = server.AccessIPv4,
             server_group_id = source.ServerGroupId is null ? null : c.Output(NetworkPlanning.EnsureServerGroup, source.ServerGroupId)?["server_group_id"]?.GetValue<string>(),
             addresses = server.Addresses.SelectMany(a => a.Value.Select(p => new { network = a.Key, address = p.Addr })).ToList(),
             data_volumes = disks,

@@ -20,6 +20,9 @@ public sealed class Server
     /// <summary>The Neutron ports of the server's NICs, in order (addresses and security groups are theirs).</summary>
     public List<string> PortIds { get; init; } = [];
     public bool ConfigDrive { get; init; }
+
+    /// <summary>The honest lab's loopback address for this server (Nova's accessIPv4); null otherwise.</summary>
+    public string? AccessIPv4 { get; init; }
     public List<BlockDevice> BlockDevices { get; } = [];
     public List<string> Tags { get; init; } = [];
     public string AvailabilityZone { get; init; } = "nova";

@@ -46,7 +46,7 @@ internal static class ComputeViews
             ["created"] = SimJson.TimeSecZ(s.CreatedAt),
             ["updated"] = SimJson.TimeSecZ(s.UpdatedAt),
             ["addresses"] = Addresses(site, s),
-            ["accessIPv4"] = "",
+            ["accessIPv4"] = s.AccessIPv4 ?? "",
             ["accessIPv6"] = "",
             ["links"] = Links(site, "servers", s.Id),
             ["OS-DCF:diskConfig"] = "MANUAL",

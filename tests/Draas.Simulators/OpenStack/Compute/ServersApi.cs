@@ -280,6 +280,7 @@ internal static class ServersApi
             AvailabilityZone = zone,
             ServerGroupId = groupId,
             PortIds = [.. ports.Select(p => p.Id)],
+            AccessIPv4 = site.Guests?.AddressFor(index),
             Tags = b.Prop("tags") is { ValueKind: JsonValueKind.Array } tags ? [.. tags.EnumerateArray().Select(x => x.GetString() ?? "")] : [],
         };
         compute.Servers[server.Id] = server;
