@@ -8,12 +8,14 @@ namespace Draas.Api;
 
 /// <summary>
 /// <c>draas [serve] [--role api|worker|all] [--config-file FILE]</c> runs the service;
-/// <c>draas db upgrade [--config-file FILE]</c> applies the database migrations and exits.
+/// <c>draas db upgrade [--config-file FILE]</c> applies the database migrations and exits;
+/// <c>draas probe-agent [--listen HOST:PORT] [--secret-file FILE] [--source IP]</c> runs a site's probe agent.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "probe-agent") return await Probe.ProbeAgent.RunAsync(args[1..]);
         var command = new List<string>();
         var hostArgs = new List<string>();
         string? configFile = null, role = null;
@@ -24,7 +26,7 @@ public static class Program
                 case "--config-file" when i + 1 < args.Length: configFile = args[++i]; break;
                 case "--role" when i + 1 < args.Length: role = args[++i]; break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: draas [serve] [--role api|worker|all] [--config-file FILE]\n       draas db upgrade [--config-file FILE]");
+                    Console.WriteLine("usage: draas [serve] [--role api|worker|all] [--config-file FILE]\n       draas db upgrade [--config-file FILE]\n       draas probe-agent [--listen HOST:PORT] [--secret-file FILE] [--source IP]");
                     return 0;
                 default:
                     if (args[i].StartsWith('-') || command.Count >= 2) hostArgs.Add(args[i]); else command.Add(args[i]);

@@ -1,3 +1,4 @@
+using Draas.Workflows.Runs.Steps;
 using Draas.Api.Auth;
 using Draas.Api.Configuration;
 using Draas.Api.Errors;
@@ -76,6 +77,7 @@ public static class ServiceHost
         services.AddSingleton(settings.Keystone);
         services.AddSingleton(settings.Jobs);
         services.AddSingleton(settings.Api);
+        services.AddSingleton(ProbeClient.From(builder.Configuration["probe:secret"], builder.Configuration["probe:secret_file"]));
         services.AddSingleton(TimeProvider.System);
         services.AddDbContext<DraasDbContext>(o => o.UseDraasPostgres(settings.Database.Connection));
         SecretProtector.AddTo(services, settings.MasterKey);

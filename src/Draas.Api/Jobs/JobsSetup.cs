@@ -78,6 +78,12 @@ public static class JobsSetup
         services.AddTransient<IStepHandler, EnsureFlavorStep>();
         services.AddTransient<IStepHandler, EnsureKeypairStep>();
         services.AddTransient<IStepHandler, BootServerStep>();
+        services.AddTransient<IStepHandler, EnsureNetworkStep>();
+        services.AddTransient<IStepHandler, EnsureRouterStep>();
+        services.AddTransient<IStepHandler, EnsureSecurityGroupsStep>();
+        services.AddTransient<IStepHandler, EnsureServerGroupStep>();
+        services.AddTransient<IStepHandler, EnsurePortStep>();
+        services.AddTransient<IStepHandler, EnsureFloatingIpStep>();
         services.AddTransient<IStepHandler, HealthCheckStep>();
         services.AddTransient<IStepHandler, CleanupStep>();
         services.AddTransient<IStepHandler, ReprotectStep>();

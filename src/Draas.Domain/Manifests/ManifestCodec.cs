@@ -22,6 +22,13 @@ public static class ManifestCodec
         Volumes = [.. content.Volumes.OrderBy(v => v.Id, StringComparer.Ordinal)],
         Images = [.. content.Images.OrderBy(i => i.Id, StringComparer.Ordinal)],
         Keypairs = [.. content.Keypairs.OrderBy(k => k.Name, StringComparer.Ordinal).ThenBy(k => k.UserId, StringComparer.Ordinal)],
+        TenantNetworks = [.. content.TenantNetworks.OrderBy(n => n.Id, StringComparer.Ordinal)],
+        Subnets = [.. content.Subnets.OrderBy(n => n.Id, StringComparer.Ordinal)],
+        Routers = [.. content.Routers.OrderBy(n => n.Id, StringComparer.Ordinal)],
+        SecurityGroups = [.. content.SecurityGroups.OrderBy(n => n.Id, StringComparer.Ordinal)],
+        FloatingIps = [.. content.FloatingIps.OrderBy(n => n.Id, StringComparer.Ordinal)],
+        ServerGroups = [.. content.ServerGroups.OrderBy(n => n.Id, StringComparer.Ordinal)],
+        VolumeTypes = [.. content.VolumeTypes.OrderBy(n => n.Name, StringComparer.Ordinal)],
     }, Options);
 
     public static ManifestContent FromJson(string json) =>
@@ -35,7 +42,11 @@ public static class ManifestCodec
         var older = JsonNode.Parse(olderJson)!.AsObject();
         var newer = JsonNode.Parse(newerJson)!.AsObject();
         var result = new JsonObject();
-        foreach (var (collection, key) in new[] { ("servers", "id"), ("volumes", "id"), ("images", "id"), ("keypairs", "name") })
+        foreach (var (collection, key) in new[]
+        {
+            ("servers", "id"), ("volumes", "id"), ("images", "id"), ("keypairs", "name"), ("tenant_networks", "id"), ("subnets", "id"),
+            ("routers", "id"), ("security_groups", "id"), ("floating_ips", "id"), ("server_groups", "id"), ("volume_types", "name"),
+        })
         {
             var before = Index(older[collection], key);
             var after = Index(newer[collection], key);

@@ -22,6 +22,8 @@ public sealed record Network
     public string? PhysicalNetwork { get; init; }
     [JsonPropertyName("provider:segmentation_id")]
     public int? SegmentationId { get; init; }
+    public bool? PortSecurityEnabled { get; init; }
+    public string? Description { get; init; }
 }
 
 public sealed record Subnet
@@ -36,7 +38,15 @@ public sealed record Subnet
     public bool EnableDhcp { get; init; }
     public IReadOnlyList<string> DnsNameservers { get; init; } = [];
     public IReadOnlyList<AllocationPool> AllocationPools { get; init; } = [];
+    public IReadOnlyList<HostRoute> HostRoutes { get; init; } = [];
     public IReadOnlyList<string> Tags { get; init; } = [];
+    public string? Description { get; init; }
+}
+
+public sealed record HostRoute
+{
+    public string Destination { get; init; } = "";
+    public string Nexthop { get; init; } = "";
 }
 
 public sealed record AllocationPool

@@ -71,16 +71,52 @@ public sealed class TenantCapture
         {
             var keypair = await FindAsync(() => site.Compute.Keypairs.GetAsync(server.KeyName!, server.UserId, ct));
             if (keypair is null) missing.Add($"keypair:{server.KeyName}");
-            else keypairs.Add(new KeypairEntry(keypair.Name, server.UserId, keypair.PublicKey, keypair.Fingerprint));
+            else
+            {
+                // The owner's name finds the same user at the recovery site (user ids differ between Keystones).
+                var owner = server.UserId is null ? null : await FindAsync(() => site.Identity.GetUserAsync(server.UserId, ct));
+                keypairs.Add(new KeypairEntry(keypair.Name, server.UserId, keypair.PublicKey, keypair.Fingerprint, owner?.Name, keypair.Type));
+            }
+        }
+
+        var topology = await NetworkCapture.ReadAsync(site, projectId, servers.Select(s => s.Server.Id), ct);
+        var serverGroups = new List<ServerGroupEntry>();
+        foreach (var memberOf in servers.SelectMany(s => s.Server.ServerGroups).Distinct())
+        {
+            var group = await FindAsync(() => site.Compute.ServerGroups.GetAsync(memberOf, ct));
+            if (group is null) continue;
+            serverGroups.Add(new ServerGroupEntry(group.Id, group.Name, group.Policy,
+                new SortedDictionary<string, string>(group.Rules.ToDictionary(r => r.Key, r => r.Value.ToString()), StringComparer.Ordinal),
+                [.. group.Members.Order(StringComparer.Ordinal)]));
+        }
+        var volumeTypes = new List<VolumeTypeEntry>();
+        var typeNames = volumes.Select(v => v.VolumeType).OfType<string>().Distinct().ToList();
+        if (typeNames.Count > 0)
+        {
+            await foreach (var type in site.BlockStorage.VolumeTypes.ListAsync(true, ct))
+            {
+                if (!typeNames.Contains(type.Name)) continue;
+                volumeTypes.Add(new VolumeTypeEntry(type.Name, new SortedDictionary<string, string>(type.ExtraSpecs.ToDictionary(), StringComparer.Ordinal)));
+            }
         }
 
         return new ManifestContent
         {
             ProjectId = projectId,
-            Servers = [.. servers.Select(s => ServerEntryOf(s.Server, s.Priority, projectVolumes))],
+            Servers = [.. servers.Select(s => ServerEntryOf(s.Server, s.Priority, projectVolumes) with
+            {
+                Nics = topology.Nics.GetValueOrDefault(s.Server.Id) ?? [],
+            })],
             Volumes = [.. volumes.Select(VolumeEntryOf)],
             Images = images,
             Keypairs = keypairs,
+            TenantNetworks = topology.Networks,
+            Subnets = topology.Subnets,
+            Routers = topology.Routers,
+            SecurityGroups = topology.SecurityGroups,
+            FloatingIps = topology.FloatingIps,
+            ServerGroups = serverGroups,
+            VolumeTypes = volumeTypes,
             Missing = [.. missing.Order(StringComparer.Ordinal)],
         };
     }
@@ -109,6 +145,11 @@ public sealed class TenantCapture
             Networks = [.. server.Addresses.OrderBy(a => a.Key, StringComparer.Ordinal)
                 .SelectMany(a => a.Value.Select(p => new PortEntry(a.Key, p.Addr, p.Version, p.Type, p.MacAddr)))],
             Disks = disks,
+            UserData = server.UserData,
+            ConfigDrive = server.ConfigDrive is "True" or "true",
+            Tags = [.. server.Tags.Order(StringComparer.Ordinal)],
+            ServerGroupId = server.ServerGroups.FirstOrDefault(),
+            UserId = server.UserId,
         };
     }
 

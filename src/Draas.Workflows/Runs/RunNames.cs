@@ -14,6 +14,9 @@ public static class RunNames
     public static bool IsMine(IReadOnlyDictionary<string, string> metadata, string runMark, string? sourceId = null) =>
         metadata.GetValueOrDefault(RunKey) == runMark && (sourceId is null || metadata.GetValueOrDefault(SourceKey) == sourceId);
 
+    /// <summary>Neutron objects carry no metadata: the run's mark goes in their description, so a retry finds them.</summary>
+    public static string NeutronMark(string runMark, string sourceId) => $"{RunKey}={runMark} {SourceKey}={sourceId}";
+
     /// <summary>A drill's project, flavors and keypairs carry this prefix, so cleanup finds them even after a crash.</summary>
     public static string DrillPrefix(Guid runId) => $"{DrillProjectPrefix}{runId.ToString("N")[..8]}";
 

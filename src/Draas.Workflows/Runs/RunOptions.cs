@@ -11,7 +11,7 @@ public sealed record RunOptions
     public static readonly string[] Known =
     [
         "max_parallel", "recovery_timeout", "stop_primary", "keep_fixed_ips", "ignore_primary_failures",
-        "validation_retries", "network_mapping", "replicate_timeout", "fence_primary",
+        "validation_retries", "network_mapping", "replicate_timeout", "fence_primary", "drill_network", "floating_ips", "az_mapping",
     ];
 
     /// <summary>Steps of this run that may execute at once (seed 004's max_parallel_recoveries).</summary>
@@ -23,8 +23,19 @@ public sealed record RunOptions
     /// <summary>Planned migration: shut the primary's servers down before the last sync.</summary>
     public bool StopPrimary { get; init; } = true;
 
-    /// <summary>Ask Nova for the servers' original fixed IPs on the mapped networks.</summary>
-    public bool KeepFixedIps { get; init; }
+    /// <summary>Keep the servers' original fixed IPs where the recovery subnet holds them and they are free
+    /// (a port that cannot keep its address gets a new one, and its step says so). False: always new ones.</summary>
+    public bool KeepFixedIps { get; init; } = true;
+
+    /// <summary>Drill only: <c>isolated</c> (default) copies the tenant's networks into the drill project with no
+    /// way out (a bubble); <c>mapped</c> boots the drill on the mapped recovery networks, next to production.</summary>
+    public bool DrillOnMappedNetworks { get; init; }
+
+    /// <summary>Give the recovered servers floating IPs again, from the external network the primary's is mapped to.</summary>
+    public bool FloatingIps { get; init; }
+
+    /// <summary>Primary availability zone → recovery zone; a zone not named here keeps its name if the recovery site has it.</summary>
+    public Dictionary<string, string>? AzMapping { get; init; }
 
     /// <summary>Failover: go on when the primary site does not answer (it may be gone).</summary>
     public bool IgnorePrimaryFailures { get; init; } = true;
@@ -51,7 +62,10 @@ public sealed record RunOptions
             MaxParallel = Int(o, "max_parallel") ?? 3,
             RecoveryTimeout = Int(o, "recovery_timeout") ?? 1800,
             StopPrimary = Bool(o, "stop_primary") ?? true,
-            KeepFixedIps = Bool(o, "keep_fixed_ips") ?? false,
+            KeepFixedIps = Bool(o, "keep_fixed_ips") ?? true,
+            DrillOnMappedNetworks = o["drill_network"]?.ToString() == "mapped",
+            FloatingIps = Bool(o, "floating_ips") ?? false,
+            AzMapping = o["az_mapping"] is JsonObject az ? az.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? "") : null,
             IgnorePrimaryFailures = Bool(o, "ignore_primary_failures") ?? true,
             ValidationRetries = Int(o, "validation_retries") ?? 5,
             NetworkMapping = o["network_mapping"] is JsonObject map ? map.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? "") : null,
@@ -86,6 +100,11 @@ public sealed record RunOptions
         Flag("keep_fixed_ips");
         Flag("ignore_primary_failures");
         Flag("fence_primary");
+        Flag("floating_ips");
+        if (options["drill_network"] is { } dn && (dn is not JsonValue dv || !dv.TryGetValue<string>(out var word) || word is not ("isolated" or "mapped")))
+            problems.Add("option 'drill_network' must be 'isolated' or 'mapped'");
+        if (options["az_mapping"] is { } az && (az is not JsonObject ao || ao.Any(p => p.Value is not JsonValue pv || !pv.TryGetValue<string>(out var zone) || zone.Length is 0 or > 255)))
+            problems.Add("option 'az_mapping' must map availability zone names to recovery zone names");
         if (options["network_mapping"] is { } m && (m is not JsonObject mo || mo.Any(p => p.Value is not JsonValue pv || !pv.TryGetValue<string>(out _))))
             problems.Add("option 'network_mapping' must map network names or ids to recovery network names or ids");
         return problems;

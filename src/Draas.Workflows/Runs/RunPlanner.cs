@@ -137,8 +137,10 @@ public static class RunPlanner
             keypairs[keypair.Name] = Add(3, EnsureKeypair, keypair.Name, new JsonObject { ["name"] = keypair.Name, ["fingerprint"] = keypair.Fingerprint }, [preflight]);
         }
 
-        // Servers by priority group: every server of a group is ACTIVE before the next group boots.
         var mapping = NetworkMapping(input.Protection, input.Plan, input.Options);
+        var network = NetworkPlanning.Plan(input, mapping, (p, k, t, d, a) => Add(p, k, t, d, a), preflight);
+
+        // Servers by priority group: every server of a group is ACTIVE before the next group boots.
         var groups = input.Manifest.Servers.GroupBy(s => s.PriorityGroup).OrderBy(g => g.Key).ToList();
         var previous = new List<int>();
         var booted = new Dictionary<string, int>();
@@ -151,6 +153,8 @@ public static class RunPlanner
                 if (fence is { } f) after.Add(f);
                 after.AddRange(server.Disks.Where(d => imported.ContainsKey(d.VolumeId)).Select(d => imported[d.VolumeId]));
                 if (server.KeyName is not null && keypairs.TryGetValue(server.KeyName, out var k)) after.Add(k);
+                after.AddRange(network.PortsByServer.GetValueOrDefault(server.Id) ?? []);
+                if (server.ServerGroupId is not null && network.ServerGroups.TryGetValue(server.ServerGroupId, out var sg)) after.Add(sg);
                 if (after.Count == previous.Count + 1 && !server.Disks.Any()) after.Add(preflight);
                 var seq = Add(4 + i, BootServer, server.Id, BootInput(input, server, mapping), after);
                 current.Add(seq);
@@ -158,6 +162,8 @@ public static class RunPlanner
             }
             previous = current;
         }
+        var phaseOf = groups.SelectMany((g, i) => g.Select(s => (s.Id, Phase: 4 + i))).ToDictionary(x => x.Id, x => x.Phase);
+        NetworkPlanning.PlanFloatingIps(input, mapping, (p, k, t, d, a) => Add(p, k, t, d, a), booted, phaseOf);
 
         var healthPhase = 4 + groups.Count;
         foreach (var check in HealthChecks(input))
@@ -206,7 +212,8 @@ public static class RunPlanner
             {
                 ["from"] = port.Network,
                 ["to"] = mapping.GetValueOrDefault(port.Network),
-                ["fixed_ip"] = input.Options.KeepFixedIps ? port.Address : null,
+                // Servers captured with their Neutron ports boot on recreated ports (ensure_port keeps the addresses).
+                ["fixed_ip"] = null,
             });
         }
         return new JsonObject
@@ -218,7 +225,13 @@ public static class RunPlanner
             ["boot_volume"] = server.BootVolumeId,
             ["image"] = server.ImageId,
             ["data_volumes"] = new JsonArray([.. server.Disks.Where(d => d.VolumeId != server.BootVolumeId).Select(d => (JsonNode)d.VolumeId)]),
-            ["networks"] = networks,
+            ["networks"] = server.Nics.Count > 0 ? new JsonArray() : networks,
+            ["ports"] = server.Nics.Count,
+            ["availability_zone"] = server.AvailabilityZone,
+            ["server_group_id"] = server.ServerGroupId,
+            ["user_data"] = server.UserData is not null,
+            ["config_drive"] = server.ConfigDrive,
+            ["tags"] = new JsonArray([.. server.Tags.Select(t => (JsonNode)t)]),
             ["priority_group"] = server.PriorityGroup,
         };
     }

@@ -82,6 +82,7 @@ public sealed class RunReports(DraasDbContext db)
                 ["state"] = RunPlanner.Word(x.State),
                 ["attempts"] = Out(x)["attempts"]?.DeepClone(),
             })]),
+            ["network"] = NetworkPlanning.Report(ordered),
             ["cleanup"] = cleanup is null ? null : Out(cleanup),
             ["resumes"] = run.Resumes,
             // A failover says whether the primary was fenced (no split brain), and if not, why.

@@ -79,6 +79,7 @@ public sealed class DrLab : IAsyncDisposable
                 Port = options.OpenStackPort,
                 Clock = flashArray.Clock,
                 Delays = options.Delays,
+                GuestNetwork = options.GuestNetwork,
                 ArrayStore = site => stores[site],
                 VolumeBackend = (site, store) => new VolumeBackend(CinderHost, Pairs.Single(p => p.Site == site).Backend, CinderPool, store,
                     CapacityGiB(flashArray, stores[site].ArrayName)),

@@ -25,4 +25,8 @@ public sealed record DrLabOptions
 
     /// <summary>Extra real time each array volume copy (a promote) takes; see <see cref="FlashArray.FlashArraySimulatorOptions.CopyDelay"/>.</summary>
     public TimeSpan ArrayCopyDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Servers answer real TCP/HTTP on their own loopback addresses where their security groups
+    /// allow the probe agent's source (<see cref="OpenStackSimulatorOptions.GuestNetwork"/>).</summary>
+    public bool GuestNetwork { get; init; }
 }

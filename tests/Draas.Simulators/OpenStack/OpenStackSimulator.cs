@@ -95,6 +95,7 @@ public sealed class OpenStackSimulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var site in _sites.Values) site.Guests?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

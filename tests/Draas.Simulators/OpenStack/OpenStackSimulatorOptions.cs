@@ -35,6 +35,13 @@ public sealed class OpenStackSimulatorOptions
 
     /// <summary>Writes every request line to this sink (the CLI test uses it to explain a failure).</summary>
     public Action<string>? RequestLog { get; init; }
+
+    /// <summary>The honest lab: every server answers real TCP/HTTP on its own loopback address, only where its
+    /// security groups let <see cref="ProbeSource"/> in (see <c>Guests/GuestNetwork</c>).</summary>
+    public bool GuestNetwork { get; init; }
+
+    /// <summary>The address the site's probe agent connects from (its <c>--source</c>).</summary>
+    public System.Net.IPAddress ProbeSource { get; init; } = System.Net.IPAddress.Loopback;
 }
 
 /// <summary>How long each asynchronous status change takes on the simulator's clock. Zero makes the

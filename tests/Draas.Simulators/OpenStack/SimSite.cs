@@ -30,6 +30,7 @@ public sealed class SimSite
         BlockStorage = new BlockStorageState();
         Images = new ImageState();
         Networks = new NetworkState();
+        if (options.GuestNetwork) Guests = new Guests.GuestNetwork(this, options.ProbeSource);
         Seed(options, index);
         _adminPassword = options.AdminPassword;
         _demoPassword = options.DemoPassword;
@@ -71,6 +72,9 @@ public sealed class SimSite
     internal ImageState Images { get; }
     internal NetworkState Networks { get; }
 
+    /// <summary>The honest lab's guests answering real TCP/HTTP on loopback (<see cref="OpenStackSimulatorOptions.GuestNetwork"/>).</summary>
+    public Guests.GuestNetwork? Guests { get; }
+
     public string ServiceUrl(string service) => $"{BaseUrl}/{service}";
 
     /// <summary>Runs <paramref name="read"/> under the site's lock after applying due status changes.</summary>
@@ -79,7 +83,10 @@ public sealed class SimSite
         lock (Gate)
         {
             Scheduler.Settle();
-            return read();
+            Guests?.Reconcile();
+            var result = read();
+            Guests?.Reconcile();
+            return result;
         }
     }
 

@@ -27,6 +27,10 @@ public sealed record Server
     public IReadOnlyList<SecurityGroupRef> SecurityGroups { get; init; } = [];
     public ServerFault? Fault { get; init; }
 
+    /// <summary>The address the cloud says to reach the server at, when it says one.</summary>
+    [JsonPropertyName("accessIPv4")]
+    public string? AccessIPv4 { get; init; }
+
     [JsonPropertyName("hostId")]
     public string? HostId { get; init; }
 
@@ -44,6 +48,16 @@ public sealed record Server
 
     [JsonPropertyName("OS-EXT-SRV-ATTR:host")]
     public string? ComputeHost { get; init; }
+
+    /// <summary>Base64, as booted (admin, 2.3).</summary>
+    [JsonPropertyName("OS-EXT-SRV-ATTR:user_data")]
+    public string? UserData { get; init; }
+
+    /// <summary>"True" or "" (Nova prints a string).</summary>
+    public string? ConfigDrive { get; init; }
+
+    /// <summary>The server group the server is in (2.71).</summary>
+    public IReadOnlyList<string> ServerGroups { get; init; } = [];
 
     [JsonPropertyName("os-extended-volumes:volumes_attached")]
     public IReadOnlyList<AttachedVolume> VolumesAttached { get; init; } = [];

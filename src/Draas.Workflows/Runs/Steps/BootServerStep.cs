@@ -28,7 +28,7 @@ public sealed class BootServerStep(DraasDbContext db) : IStepHandler
             RunNames.IsMine(s.Metadata, c.RunMark, source.Id), ct);
         if (server is null)
         {
-            var created = await nova.Servers.CreateAsync(CreateOptions(c, source), ct);
+            var created = await nova.Servers.CreateAsync(await CreateOptionsAsync(c, source, ct), ct);
             server = new Server { Id = created.Id, Name = source.Name };
         }
         server = await nova.Servers.WaitForStatusAsync(server.Id, "ACTIVE", null, ct);
@@ -50,23 +50,35 @@ public sealed class BootServerStep(DraasDbContext db) : IStepHandler
             server_id = server.Id,
             name = server.Name,
             status = server.Status,
+            availability_zone = server.AvailabilityZone,
+            access_ipv4 = server.AccessIPv4,
+            server_group_id = source.ServerGroupId is null ? null : c.Output(NetworkPlanning.EnsureServerGroup, source.ServerGroupId)?["server_group_id"]?.GetValue<string>(),
             addresses = server.Addresses.SelectMany(a => a.Value.Select(p => new { network = a.Key, address = p.Addr })).ToList(),
             data_volumes = disks,
         };
     }
 
-    private static CreateServerOptions CreateOptions(StepContext c, ServerEntry source)
+    private static async Task<CreateServerOptions> CreateOptionsAsync(StepContext c, ServerEntry source, CancellationToken ct)
     {
         var flavor = c.Output(RunPlanner.EnsureFlavor, c.Required("flavor"))?["flavor_id"]?.GetValue<string>()
             ?? throw new StepFailedException($"the flavor of {source.Name} was not ensured");
         var key = source.KeyName is null ? null : c.Output(RunPlanner.EnsureKeypair, source.KeyName)?["name"]?.GetValue<string>();
         var resolved = c.Output(RunPlanner.Preflight, null)?["networks"]?.AsObject();
-        var ports = c.Input["networks"]!.AsArray().OfType<System.Text.Json.Nodes.JsonObject>()
+        NetworkRef[] ports = c.Input["networks"]!.AsArray().OfType<System.Text.Json.Nodes.JsonObject>()
             .Select(n => new NetworkRef
             {
                 Uuid = resolved?[n["from"]!.GetValue<string>()]?.GetValue<string>() ?? throw new StepFailedException($"network {n["from"]} is not mapped"),
                 FixedIp = n["fixed_ip"]?.GetValue<string>(),
             }).ToArray();
+        if (source.Nics.Count > 0)
+        {
+            // Captured with its Neutron ports: boot on the ports ensure_port made, in NIC order.
+            ports = [.. source.Nics.Select(n => new NetworkRef
+            {
+                Port = c.Output(NetworkPlanning.EnsurePort, n.PortId)?["port_id"]?.GetValue<string>() ?? throw new StepFailedException($"port {n.PortId} of {source.Name} was not recreated"),
+            })];
+        }
+        var groupId = source.ServerGroupId is null ? null : c.Output(NetworkPlanning.EnsureServerGroup, source.ServerGroupId)?["server_group_id"]?.GetValue<string>();
         var metadata = RunNames.Mark(source.Metadata, c.RunMark, source.Id);
         return new CreateServerOptions
         {
@@ -78,7 +90,22 @@ public sealed class BootServerStep(DraasDbContext db) : IStepHandler
             KeyName = key,
             Metadata = metadata,
             Description = $"recovered by DRaaS run {c.Run.Id} from server {source.Id}",
+            AvailabilityZone = await ZoneAsync(c, source, ct),
+            ServerGroupId = groupId,
+            UserData = source.UserData,
+            ConfigDrive = source.ConfigDrive ? true : null,
+            Tags = source.Tags.Count == 0 ? null : source.Tags,
         };
+    }
+
+    /// <summary>The zone through the run's <c>az_mapping</c>, else the same name when the recovery site has it,
+    /// else none (Nova's default): a zone that does not exist there would fail the boot.</summary>
+    private static async Task<string?> ZoneAsync(StepContext c, ServerEntry source, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(source.AvailabilityZone)) return null;
+        if (c.Options.AzMapping?.GetValueOrDefault(source.AvailabilityZone) is { } mapped) return mapped;
+        var zones = await c.TargetAdmin.Compute.Admin.ListAvailabilityZonesAsync(ct);
+        return zones.Any(z => z.ZoneName == source.AvailabilityZone) ? source.AvailabilityZone : null;
     }
 
     private static string Imported(StepContext c, string volumeId) =>

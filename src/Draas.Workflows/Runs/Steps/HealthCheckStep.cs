@@ -7,14 +7,16 @@ namespace Draas.Workflows.Runs.Steps;
 /// site's view: through the site's probe agent when it has one, else from the service itself. Retries
 /// with backoff (<c>validation_retries</c>) before it fails.
 /// </summary>
-public sealed class HealthCheckStep(IHttpClientFactory http) : IStepHandler
+public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) : IStepHandler
 {
     public string Kind => RunPlanner.HealthCheck;
 
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var boot = c.Output(RunPlanner.BootServer, c.Required("server_id")) ?? throw new StepFailedException("the server was not booted");
-        var address = boot["addresses"]?.AsArray().Select(a => a?["address"]?.GetValue<string>()).FirstOrDefault(a => a is not null)
+        // Nova's accessIPv4, when the site sets one, is the address meant for reaching the server; else its first fixed address.
+        var address = boot["access_ipv4"]?.GetValue<string>() is { Length: > 0 } access ? access
+            : boot["addresses"]?.AsArray().Select(a => a?["address"]?.GetValue<string>()).FirstOrDefault(a => a is not null)
             ?? throw new StepFailedException($"{boot["name"]} has no address to check");
         var type = c.Input["type"]?.GetValue<string>() ?? "tcp";
         var port = c.Input["port"]?.GetValue<int>() ?? 22;
@@ -43,8 +45,10 @@ public sealed class HealthCheckStep(IHttpClientFactory http) : IStepHandler
             var client = http.CreateClient("health");
             if (agent is not null)
             {
-                var url = $"{agent.TrimEnd('/')}/probe?type={type}&address={Uri.EscapeDataString(address)}&port={port}&path={Uri.EscapeDataString(path)}";
-                using var answer = await client.GetAsync(url, timeout.Token);
+                var url = $"{agent.TrimEnd('/')}/probe?type={type}&address={Uri.EscapeDataString(address)}&port={port}&path={Uri.EscapeDataString(path)}&expect_status={expect}";
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                if (probe.Secret is not null) request.Headers.Add(ProbeClient.SecretHeader, probe.Secret);
+                using var answer = await client.SendAsync(request, timeout.Token);
                 return answer.IsSuccessStatusCode ? null : $"probe agent: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(timeout.Token)}";
             }
             if (type == "http")

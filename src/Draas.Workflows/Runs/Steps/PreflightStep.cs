@@ -162,18 +162,34 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
         }
     }
 
+    /// <summary>Every network the servers are on that the run maps (rather than recreates or copies into a
+    /// drill's bubble) must map to a recovery network that exists; resolved by the primary's name and id.</summary>
     private static async Task<JsonObject> CheckNetworksAsync(StepContext c, List<string> problems, CancellationToken ct)
     {
         var resolved = new JsonObject();
         var mapping = RunPlanner.NetworkMapping(c.Protection, c.Plan, c.Options);
-        var needed = c.Manifest.Servers.SelectMany(s => s.Networks).Where(p => p.Type is null or "fixed").Select(p => p.Network).Distinct().ToList();
+        var needed = new List<(string Key, string? Id)>();
+        foreach (var server in c.Manifest.Servers)
+        {
+            if (server.Nics.Count == 0) needed.AddRange(server.Networks.Where(p => p.Type is null or "fixed").Select(p => (p.Network, (string?)null)));
+            else needed.AddRange(server.Nics.Where(n => NetworkPlanning.Mode(c.Run.Kind, c.Options, n.NetworkId, n.NetworkName, mapping) == "map")
+                .Select(n => (n.NetworkName ?? n.NetworkId, (string?)n.NetworkId)));
+        }
+        if (c.Options.FloatingIps && !(c.IsDrill && !c.Options.DrillOnMappedNetworks))
+            needed.AddRange(c.Manifest.FloatingIps.Select(f => (f.FloatingNetworkName ?? f.FloatingNetworkId, (string?)f.FloatingNetworkId)));
+        needed = [.. needed.Distinct()];
         if (needed.Count == 0) return resolved;
         var networks = await c.TargetAdmin.Networking.ListNetworksAsync(null, ct).ToListAsync(ct);
-        foreach (var name in needed)
+        foreach (var (name, id) in needed)
         {
-            if (!mapping.TryGetValue(name, out var to)) problems.Add($"network '{name}' has no mapping to a recovery network");
+            var to = mapping.GetValueOrDefault(name) ?? (id is null ? null : mapping.GetValueOrDefault(id));
+            if (to is null) problems.Add($"network '{name}' has no mapping to a recovery network");
             else if (networks.FirstOrDefault(n => n.Id == to || n.Name == to) is not { } network) problems.Add($"network '{name}' maps to '{to}', which the recovery site does not have");
-            else resolved[name] = network.Id;
+            else
+            {
+                resolved[name] = network.Id;
+                if (id is not null) resolved[id] = network.Id;
+            }
         }
         return resolved;
     }

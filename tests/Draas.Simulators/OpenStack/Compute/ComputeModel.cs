@@ -17,7 +17,12 @@ public sealed class Server
     public string? UserData { get; init; }
     public string? Description { get; set; }
     public Dictionary<string, string> Metadata { get; init; } = [];
-    public List<ServerAddress> Addresses { get; init; } = [];
+    /// <summary>The Neutron ports of the server's NICs, in order (addresses and security groups are theirs).</summary>
+    public List<string> PortIds { get; init; } = [];
+    public bool ConfigDrive { get; init; }
+
+    /// <summary>The honest lab's loopback address for this server (Nova's accessIPv4); null otherwise.</summary>
+    public string? AccessIPv4 { get; init; }
     public List<BlockDevice> BlockDevices { get; } = [];
     public List<string> Tags { get; init; } = [];
     public string AvailabilityZone { get; init; } = "nova";
@@ -29,8 +34,6 @@ public sealed class Server
     public ServerFault? Fault { get; set; }
     public required int Index { get; init; }
 }
-
-public sealed record ServerAddress(string NetworkName, string NetworkId, string Address, string Mac);
 
 /// <summary>A block device mapping; the volume ones are what Nova records for boot-from-volume and attach.</summary>
 public sealed record BlockDevice(string Id, string? VolumeId, string Device, int? BootIndex, bool DeleteOnTermination, string? Tag);

@@ -45,20 +45,14 @@ internal static class ComputeViews
                 : new { id = s.Flavor.Id, links = new[] { new { rel = "bookmark", href = $"{site.ServiceUrl("compute")}/flavors/{s.Flavor.Id}" } } },
             ["created"] = SimJson.TimeSecZ(s.CreatedAt),
             ["updated"] = SimJson.TimeSecZ(s.UpdatedAt),
-            ["addresses"] = s.Addresses.GroupBy(a => a.NetworkName).ToDictionary(g => g.Key, g => g.Select(a => new Dictionary<string, object>
-            {
-                ["version"] = 4,
-                ["addr"] = a.Address,
-                ["OS-EXT-IPS:type"] = "fixed",
-                ["OS-EXT-IPS-MAC:mac_addr"] = a.Mac,
-            }).ToArray()),
-            ["accessIPv4"] = "",
+            ["addresses"] = Addresses(site, s),
+            ["accessIPv4"] = s.AccessIPv4 ?? "",
             ["accessIPv6"] = "",
             ["links"] = Links(site, "servers", s.Id),
             ["OS-DCF:diskConfig"] = "MANUAL",
             ["progress"] = s.Status == "BUILD" ? 0 : 100,
             ["OS-EXT-AZ:availability_zone"] = s.AvailabilityZone,
-            ["config_drive"] = "",
+            ["config_drive"] = s.ConfigDrive ? "True" : "",
             ["key_name"] = s.KeyName,
             ["OS-SRV-USG:launched_at"] = s.LaunchedAt is { } l ? SimJson.Time(l) : null,
             ["OS-SRV-USG:terminated_at"] = null,
@@ -67,7 +61,7 @@ internal static class ComputeViews
             ["OS-EXT-STS:power_state"] = s.PowerState,
             ["os-extended-volumes:volumes_attached"] = s.BlockDevices.Where(b => b.VolumeId is not null)
                 .Select(b => new { id = b.VolumeId, delete_on_termination = b.DeleteOnTermination }).ToArray(),
-            ["security_groups"] = s.Addresses.Count > 0 ? new[] { new { name = "default" } } : null,
+            ["security_groups"] = SecurityGroups(site, s),
         };
         if (d["security_groups"] is null) d.Remove("security_groups");
         if (admin)
@@ -97,6 +91,43 @@ internal static class ComputeViews
         if (mv >= new Microversion(2, 71)) d["server_groups"] = s.ServerGroupId is null ? Array.Empty<string>() : new[] { s.ServerGroupId };
         if (mv >= new Microversion(2, 73)) d["locked_reason"] = null;
         return d;
+    }
+
+    /// <summary>Nova's network info cache: per network name, each port's fixed addresses and the floating
+    /// addresses pointed at them.</summary>
+    private static Dictionary<string, object[]> Addresses(SimSite site, Server s)
+    {
+        var state = site.Networks;
+        var result = new Dictionary<string, object[]>();
+        foreach (var port in s.PortIds.Select(state.Port).OfType<Network.Port>())
+        {
+            var name = state.Network(port.NetworkId)?.Name ?? port.NetworkId;
+            var entries = new List<object>();
+            foreach (var ip in port.FixedIps)
+            {
+                entries.Add(Address(ip.IpAddress, "fixed", port.MacAddress));
+                foreach (var f in state.FloatingIps.Where(f => f.PortId == port.Id && f.FixedIpAddress == ip.IpAddress))
+                    entries.Add(Address(f.FloatingIpAddress, "floating", port.MacAddress));
+            }
+            result[name] = [.. result.GetValueOrDefault(name) ?? [], .. entries];
+        }
+        return result;
+    }
+
+    private static Dictionary<string, object> Address(string address, string type, string mac) => new()
+    {
+        ["version"] = 4,
+        ["addr"] = address,
+        ["OS-EXT-IPS:type"] = type,
+        ["OS-EXT-IPS-MAC:mac_addr"] = mac,
+    };
+
+    /// <summary>The names of the groups on the server's ports; no key at all for a server without ports.</summary>
+    private static object[]? SecurityGroups(SimSite site, Server s)
+    {
+        var ports = s.PortIds.Select(site.Networks.Port).OfType<Network.Port>().ToList();
+        if (ports.Count == 0) return null;
+        return [.. ports.SelectMany(p => p.SecurityGroups).Distinct().Select(id => site.Networks.Group(id)?.Name ?? id).Distinct().Select(n => new { name = n })];
     }
 
     /// <summary>Nova's sanitize_hostname: lower case, spaces and underscores become dashes, the rest of

@@ -158,15 +158,15 @@ internal static class ServersApi
         if (imageRef is null && !bdms.Any(x => x.BootIndex == 0))
             return ApiError.Fault(400, "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.");
 
-        // Networks: 2.37 made the key mandatory; "none", "auto" or a list of networks.
-        var addresses = new List<(Network.Network Net, string? FixedIp)>();
+        // Networks: 2.37 made the key mandatory; "none", "auto" or a list of networks or ports.
+        var nics = new List<(Network.Network? Net, string? FixedIp, string? PortId)>();
         var networks = b.Prop("networks");
         if (networks is null && mv >= new Microversion(2, 37))
             return ApiError.Fault(400, "Invalid input for field/attribute networks. Value: None. 'networks' is a required property");
         if (networks is { ValueKind: JsonValueKind.String } word)
         {
             if (word.GetString() == "auto")
-                addresses.Add((site.Networks.Networks.First(n => n.Shared && !n.External), null));
+                nics.Add((site.Networks.Networks.First(n => n.Shared && !n.External), null, null));
             else if (word.GetString() != "none")
                 return ApiError.Fault(400, "Invalid input for field/attribute networks.");
         }
@@ -175,17 +175,45 @@ internal static class ServersApi
             foreach (var n in list.EnumerateArray())
             {
                 var entry = (JsonElement?)n;
+                if (entry.Str("port") is { } portId)
+                {
+                    if (site.Networks.Port(portId) is not { } port || !(t.IsAdmin || port.ProjectId == t.Project?.Id))
+                        return ApiError.Fault(400, $"Port {portId} could not be found.");
+                    if (port.DeviceId.Length > 0) return ApiError.Fault(409, $"Port {portId} is still in use.");
+                    nics.Add((null, null, portId));
+                    continue;
+                }
                 var uuid = entry.Str("uuid");
                 if (uuid is null) return ApiError.Fault(400, "Bad networks format: network uuid is not in proper format.");
-                var net = site.Networks.Networks.FirstOrDefault(x => x.Id == uuid);
+                var net = site.Networks.Networks.FirstOrDefault(x => x.Id == uuid && Network.NetworkApi.Visible(t, x));
                 if (net is null) return ApiError.Fault(400, $"Network {uuid} could not be found.");
-                addresses.Add((net, entry.Str("fixed_ip")));
+                var fixedIp = entry.Str("fixed_ip");
+                if (fixedIp is not null && site.Networks.Ports.Any(p => p.NetworkId == net.Id && p.FixedIps.Any(f => f.IpAddress == fixedIp)))
+                    return ApiError.Fault(400, $"Fixed IP address {fixedIp} is already in use on instance.");
+                nics.Add((net, fixedIp, null));
             }
         }
         else if (networks is null)
         {
-            addresses.Add((site.Networks.Networks.First(n => n.Shared && !n.External), null));
+            nics.Add((site.Networks.Networks.First(n => n.Shared && !n.External), null, null));
         }
+        // Security groups (names or ids of the project's) go on the ports Nova creates; a given port keeps its own.
+        var groupIds = new List<string>();
+        if (b.Prop("security_groups") is { ValueKind: JsonValueKind.Array } wantedGroups)
+        {
+            foreach (var g in wantedGroups.EnumerateArray())
+            {
+                var key = ((JsonElement?)g).Str("name") ?? "";
+                var project = t.Project?.Id ?? "";
+                if (key == "default") site.Networks.EnsureDefaultGroup(project, site.Scheduler.Clock.GetUtcNow());
+                var found = site.Networks.SecurityGroups.Where(x => x.ProjectId == project).FirstOrDefault(x => x.Id == key)
+                    ?? site.Networks.SecurityGroups.Where(x => x.ProjectId == project).FirstOrDefault(x => x.Name == key);
+                if (found is null) return ApiError.Fault(400, $"Security group {key} not found for project {project}.");
+                groupIds.Add(found.Id);
+            }
+        }
+        var zone = b.Str("availability_zone") ?? "nova";
+        if (zone.Split(':')[0] != "nova") return ApiError.Fault(400, "The requested availability zone is not available");
 
         var keyName = b.Str("key_name");
         if (keyName is not null && !compute.Keypairs.Any(k => k.Name == keyName && k.UserId == t.User.Id))
@@ -204,9 +232,36 @@ internal static class ServersApi
 
         var now = site.Scheduler.Clock.GetUtcNow();
         var index = compute.NextServerIndex++;
+        var serverId = Guid.NewGuid().ToString();
+        var ports = new List<Network.Port>();
+        foreach (var (net, fixedIp, portId) in nics)
+        {
+            if (portId is not null)
+            {
+                ports.Add(site.Networks.Port(portId)!);
+                continue;
+            }
+            var error = Network.PortsApi.TryCreate(site, new Network.PortRequest(projectId, net!.Id)
+            {
+                FixedIps = fixedIp is null ? [] : [(null, fixedIp)],
+                SecurityGroups = groupIds.Count > 0 ? groupIds : null,
+            }, out var port);
+            if (error is not null)
+            {
+                foreach (var made in ports.Where(p => p.MadeByNova)) site.Networks.Ports.Remove(made);
+                return ApiError.Fault(400, $"Network {net.Id} could not allocate a port for the server.");
+            }
+            port!.MadeByNova = true;
+            ports.Add(port);
+        }
+        foreach (var port in ports)
+        {
+            port.DeviceId = serverId;
+            port.DeviceOwner = $"compute:{zone}";
+        }
         var server = new Server
         {
-            Id = Guid.NewGuid().ToString(),
+            Id = serverId,
             Name = name,
             Status = "BUILD",
             ProjectId = projectId,
@@ -215,23 +270,19 @@ internal static class ServersApi
             ImageId = imageRef?.Split('/')[^1],
             KeyName = keyName,
             UserData = b.Str("user_data"),
+            ConfigDrive = b.Bool("config_drive") ?? false,
             Description = b.Str("description"),
             Metadata = metadata,
-            Host = $"{site.Name}-compute-1",
+            Host = Placement.Choose(site, groupId),
             CreatedAt = now,
             UpdatedAt = now,
             Index = index,
-            AvailabilityZone = b.Str("availability_zone") ?? "nova",
+            AvailabilityZone = zone,
             ServerGroupId = groupId,
+            PortIds = [.. ports.Select(p => p.Id)],
+            AccessIPv4 = site.Guests?.AddressFor(index),
             Tags = b.Prop("tags") is { ValueKind: JsonValueKind.Array } tags ? [.. tags.EnumerateArray().Select(x => x.GetString() ?? "")] : [],
         };
-        foreach (var (net, fixedIp) in addresses)
-        {
-            var subnet = site.Networks.Subnets.First(s => s.NetworkId == net.Id);
-            var ip = fixedIp ?? $"{subnet.Cidr[..subnet.Cidr.LastIndexOf('.')]}.{10 + index % 240}";
-            var mac = "fa:16:3e:" + string.Join(':', RandomNumberGenerator.GetBytes(3).Select(x => x.ToString("x2")));
-            server.Addresses.Add(new ServerAddress(net.Name, net.Id, ip, mac));
-        }
         compute.Servers[server.Id] = server;
         if (groupId is not null) compute.ServerGroups[groupId].Members.Add(server.Id);
 
@@ -284,9 +335,10 @@ internal static class ServersApi
         var now = site.Scheduler.Clock.GetUtcNow();
         s.UpdatedAt = now;
         s.TaskState = null;
-        if (site.FailServerBuilds is { } reason)
+        var reason = site.FailServerBuilds ?? (s.Host.Length == 0 ? "No valid host was found. There are not enough hosts available." : null);
+        if (reason is not null)
         {
-            site.Faults.CountInjected();
+            if (site.FailServerBuilds is not null) site.Faults.CountInjected();
             s.Status = "ERROR";
             s.VmState = "error";
             s.PowerState = 0;
@@ -298,6 +350,7 @@ internal static class ServersApi
         s.VmState = "active";
         s.PowerState = 1;
         s.LaunchedAt = now;
+        foreach (var port in site.Networks.PortsOf(s.Id)) port.HostId = s.Host;
         foreach (var bdm in s.BlockDevices)
             if (bdm.VolumeId is not null && site.BlockStorage.Volumes.GetValueOrDefault(bdm.VolumeId) is { } v) v.Status = "in-use";
     }
@@ -312,6 +365,17 @@ internal static class ServersApi
                 site.Array.Delete(v.ArrayName);
         }
         foreach (var g in site.Compute.ServerGroups.Values) g.Members.Remove(s.Id);
+        // Nova deletes the ports it made and unbinds the ones it was given.
+        foreach (var port in site.Networks.PortsOf(s.Id).ToList())
+        {
+            if (port.MadeByNova) Network.PortsApi.Delete(site.Networks, port);
+            else
+            {
+                port.DeviceId = "";
+                port.DeviceOwner = "";
+                port.HostId = null;
+            }
+        }
     }
 
     private static void MapMetadata(RouteGroupBuilder v21, SimSite site)

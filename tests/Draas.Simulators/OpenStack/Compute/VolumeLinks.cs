@@ -32,13 +32,22 @@ internal static class VolumeLinks
         volume.UpdatedAt = site.Scheduler.Clock.GetUtcNow();
     }
 
-    /// <summary>The next free virtio device name: /dev/vda, /dev/vdb, ...</summary>
+    /// <summary>The next free virtio device name, as libvirt's Nova picks it: an image-booted server's local
+    /// root disk is /dev/vda, the flavor's ephemeral and swap disks take the next names, so the first
+    /// attached volume of an image-booted server is /dev/vdb (never /dev/vda).</summary>
     public static string NextDevice(Server server)
     {
+        var taken = server.BlockDevices.Select(b => b.Device).ToList();
+        var local = (server.ImageId is not null ? 1 : 0) + (server.Flavor.Ephemeral > 0 ? 1 : 0) + (server.Flavor.Swap > 0 ? 1 : 0);
         for (var c = 'a'; c <= 'z'; c++)
         {
             var name = $"/dev/vd{c}";
-            if (server.BlockDevices.All(b => b.Device != name)) return name;
+            if (local > 0 && !taken.Contains(name))
+            {
+                local--;
+                continue;
+            }
+            if (!taken.Contains(name)) return name;
         }
         throw new InvalidOperationException("no free device name");
     }

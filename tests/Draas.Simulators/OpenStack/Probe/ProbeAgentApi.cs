@@ -17,7 +17,7 @@ public static class ProbeAgentApi
             return Results.Json(new { error = "address and port (1-65535) are required" }, statusCode: 400);
         var verdict = site.Locked(() =>
         {
-            var server = site.Compute.Ordered.FirstOrDefault(s => s.Addresses.Any(a => a.Address == address));
+            var server = site.Compute.Ordered.FirstOrDefault(s => s.PortIds.Select(site.Networks.Port).Any(p => p?.FixedIps.Any(f => f.IpAddress == address) == true));
             if (server is null) return $"no server has address {address}";
             if (server.Status != "ACTIVE") return $"{server.Name} is {server.Status}";
             if (server.Metadata.ContainsKey("sim:unhealthy"))

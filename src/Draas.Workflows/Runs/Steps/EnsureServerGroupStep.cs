@@ -1,0 +1,26 @@
+using Draas.OpenStack.Compute.ServerGroups;
+
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>Makes the servers' server group exist in the target project with the same policy (and rules), so
+/// anti-affinity still spreads the recovered servers over hosts. One of the same name and policy is reused.</summary>
+public sealed class EnsureServerGroupStep : IStepHandler
+{
+    public string Kind => NetworkPlanning.EnsureServerGroup;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var sourceId = c.Required("group_id");
+        var source = c.Manifest.ServerGroups.FirstOrDefault(g => g.Id == sourceId) ?? throw new StepFailedException($"server group {sourceId} is not in the manifest");
+        var policy = source.Policy ?? throw new StepFailedException($"server group {source.Name} has no policy in the manifest");
+        var nova = c.TargetProject.Compute;
+        var group = await nova.ServerGroups.ListAsync(false, ct).FirstOrDefaultAsync(g => g.Name == source.Name && g.Policy == policy, ct)
+            ?? await nova.ServerGroups.CreateAsync(new CreateServerGroupOptions
+            {
+                Name = source.Name,
+                Policy = policy,
+                Rules = source.Rules.Count == 0 ? null : source.Rules.Where(r => int.TryParse(r.Value, out _)).ToDictionary(r => r.Key, r => int.Parse(r.Value)),
+            }, ct);
+        return new { server_group_id = group.Id, name = group.Name, policy = group.Policy };
+    }
+}

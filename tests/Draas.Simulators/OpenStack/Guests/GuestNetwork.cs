@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Draas.Simulators.OpenStack.Compute;
+using Draas.Simulators.OpenStack.Network;
+
+namespace Draas.Simulators.OpenStack.Guests;
+
+/// <summary>
+/// The honest lab's guests: each server gets its own loopback address (Nova's <c>accessIPv4</c>, 127.x.y.z)
+/// and, while ACTIVE, answers real TCP on it for the ports its guest serves (<c>sim:serves</c> metadata,
+/// default 22, 80, 443, 5432, 8080) — but only on the ports its security groups let in from the probe's
+/// source address (any port when port security is off). HTTP gets the status in <c>sim:http_status</c>
+/// (default 200). A port the groups do not allow has no listener: the probe sees its connection refused
+/// (a real security group drops silently; the lab rejects, so a failing check fails fast). Listeners are
+/// reconciled with Nova and Neutron on every request to the site.
+/// </summary>
+public sealed class GuestNetwork : IDisposable
+{
+    public static readonly int[] DefaultPorts = [22, 80, 443, 5432, 8080];
+
+    private readonly SimSite _site;
+    private readonly IPAddress _probeSource;
+    private readonly byte _b;
+    private readonly byte _c;
+    private readonly Dictionary<(string Server, int Port), Listener> _open = [];
+    private readonly CancellationTokenSource _stop = new();
+
+    internal GuestNetwork(SimSite site, IPAddress probeSource)
+    {
+        _site = site;
+        _probeSource = probeSource;
+        // A random 127.b.c.0/22 per site, so labs running side by side never take each other's addresses.
+        var random = RandomNumberGenerator.GetBytes(2);
+        _b = (byte)(64 + random[0] % 128);
+        _c = (byte)(random[1] & 0xfc);
+    }
+
+    /// <summary>Ports that failed to listen (e.g. below 1024 without the right to bind them), for diagnosis.</summary>
+    public List<string> Problems { get; } = [];
+
+    internal string AddressFor(int index) => $"127.{_b}.{_c + (index / 250) % 4}.{index % 250 + 2}";
+
+    /// <summary>Under the site's lock: opens and closes listeners to match what each server should answer.</summary>
+    internal void Reconcile()
+    {
+        var wanted = new HashSet<(string, int)>();
+        foreach (var server in _site.Compute.Servers.Values)
+        {
+            if (server.Status != "ACTIVE" || server.AccessIPv4 is null) continue;
+            foreach (var port in Serves(server).Where(p => Allowed(server, p))) wanted.Add((server.Id, port));
+        }
+        foreach (var key in _open.Keys.Where(k => !wanted.Contains(k)).ToList())
+        {
+            _open[key].Dispose();
+            _open.Remove(key);
+        }
+        foreach (var (serverId, port) in wanted.Where(k => !_open.ContainsKey(k)))
+        {
+            var server = _site.Compute.Servers[serverId];
+            try
+            {
+                _open[(serverId, port)] = new Listener(this, serverId, IPAddress.Parse(server.AccessIPv4!), port, _stop.Token);
+            }
+            catch (SocketException e)
+            {
+                if (Problems.Count < 100) Problems.Add($"{server.Name} {server.AccessIPv4}:{port}: {e.Message}");
+            }
+        }
+    }
+
+    private static IEnumerable<int> Serves(Server s) =>
+        s.Metadata.TryGetValue("sim:serves", out var list)
+            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => int.TryParse(p, out var n) ? n : 0).Where(n => n is > 0 and < 65536)
+            : DefaultPorts;
+
+    /// <summary>Whether the server's ports' security groups let TCP to <paramref name="port"/> in from the probe's source.</summary>
+    private bool Allowed(Server server, int port)
+    {
+        var state = _site.Networks;
+        var ports = server.PortIds.Select(state.Port).OfType<Port>().ToList();
+        if (ports.Count == 0) return false; // no NIC, no network path
+        if (ports.Any(p => !p.PortSecurityEnabled)) return true;
+        var groups = ports.SelectMany(p => p.SecurityGroups).ToHashSet();
+        return state.Rules.Any(r => groups.Contains(r.SecurityGroupId) && r.Direction == "ingress" && r.Ethertype == "IPv4"
+            && (r.Protocol is null or "tcp" or "6" or "any")
+            && (r.PortRangeMin is null || (r.PortRangeMin <= port && port <= (r.PortRangeMax ?? r.PortRangeMin)))
+            && r.RemoteGroupId is null
+            && (r.RemoteIpPrefix is null || NetworkState.InCidr(_probeSource.ToString(), r.RemoteIpPrefix)));
+    }
+
+    private async Task AnswerAsync(string serverId, TcpClient client, CancellationToken ct)
+    {
+        using var _ = client;
+        var status = _site.Locked(() => _site.Compute.Servers.GetValueOrDefault(serverId)?.Metadata.GetValueOrDefault("sim:http_status")) ?? "200";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            var stream = client.GetStream();
+            var buffer = new byte[4096];
+            var seen = new StringBuilder();
+            while (!seen.ToString().Contains("\r\n\r\n"))
+            {
+                var n = await stream.ReadAsync(buffer, timeout.Token);
+                if (n == 0) return; // a TCP check connects and leaves
+                seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                if (seen.Length > 16_384) return;
+            }
+            var body = "ok\n";
+            var answer = $"HTTP/1.1 {status} Simulated\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), timeout.Token);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        lock (_site.Gate)
+        {
+            foreach (var l in _open.Values) l.Dispose();
+            _open.Clear();
+        }
+    }
+
+    private sealed class Listener : IDisposable
+    {
+        private readonly TcpListener _listener;
+
+        public Listener(GuestNetwork owner, string serverId, IPAddress address, int port, CancellationToken ct)
+        {
+            _listener = new TcpListener(address, port);
+            _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    TcpClient client;
+                    try
+                    {
+                        client = await _listener.AcceptTcpClientAsync(ct);
+                    }
+                    catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+                    {
+                        return;
+                    }
+                    _ = owner.AnswerAsync(serverId, client, ct);
+                }
+            }, CancellationToken.None);
+        }
+
+        public void Dispose() => _listener.Stop();
+    }
+}
