@@ -7,6 +7,7 @@ using Draas.Api.Policy;
 using Draas.Data;
 using Draas.Domain.Protection;
 using Draas.Workflows.Protection;
+using Draas.Storage;
 using Draas.Workflows.Sites;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
@@ -50,7 +51,7 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan) });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -67,7 +68,7 @@ public static class PlansApi
         v.ThrowIfInvalid();
         if (await db.Plans.AnyAsync(p => p.ProtectionId == protection.Id && p.Name == plan.Name, context.RequestAborted))
             throw ApiException.Conflict($"Protection {protection.Name} already has a plan named {plan.Name}.");
-        await CheckMembersAsync(db, sessions, plan, protection, context.RequestAborted);
+        await CheckMembersAsync(db, sessions, plugins, plan, protection, context.RequestAborted);
         plan.Id = Guid.NewGuid();
         plan.CreatedAt = plan.UpdatedAt = clock.GetUtcNow();
         db.Plans.Add(plan);
@@ -78,7 +79,7 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan) }, 201);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, TimeProvider clock)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -91,10 +92,11 @@ public static class PlansApi
         v.ThrowIfInvalid();
         if (name is not null && name != plan.Name && await db.Plans.AnyAsync(p => p.ProtectionId == plan.ProtectionId && p.Name == name, context.RequestAborted))
             throw ApiException.Conflict($"The protection already has a plan named {name}.");
-        if (fields.Resources is not null || fields.Selector is not null)
+        // A new replication mode is checked like new members: every array's plugin must be able to keep it.
+        if (fields.Resources is not null || fields.Selector is not null || fields.Replication?.Mode is not null)
         {
             var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
-            await CheckMembersAsync(db, sessions, plan, protection, context.RequestAborted);
+            await CheckMembersAsync(db, sessions, plugins, plan, protection, context.RequestAborted);
         }
         plan.Name = name ?? plan.Name;
         plan.UpdatedAt = clock.GetUtcNow();
@@ -119,12 +121,12 @@ public static class PlansApi
     /// The plan's members must exist in the tenant's project at the primary site and its volumes must be
     /// replicable; a site that cannot be asked is a 503, never a plan accepted unchecked.
     /// </summary>
-    private static async Task CheckMembersAsync(DraasDbContext db, SiteSessionPool sessions, Plan plan, TenantProtection protection, CancellationToken ct)
+    private static async Task CheckMembersAsync(DraasDbContext db, SiteSessionPool sessions, StoragePluginCatalog plugins, Plan plan, TenantProtection protection, CancellationToken ct)
     {
         PlanMemberReport report;
         try
         {
-            report = await new PlanMemberCheck(db, sessions).CheckAsync(plan, protection, ct);
+            report = await new PlanMemberCheck(db, sessions, plugins).CheckAsync(plan, protection, ct);
         }
         catch (SiteUnreachableException e)
         {
