@@ -7,14 +7,25 @@ namespace Draas.Plugins.Pure;
 
 /// <summary>The <c>pure</c> storage plugin: async replication with protection groups, sync and continuous
 /// replication with pods. Arrays come with each call; clients and their sessions are kept per array.</summary>
-public sealed class PurePlugin : IStoragePlugin, IDisposable
+public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IDisposable
 {
+    private static readonly IReadOnlySet<ReplicationMode> AllModes =
+        new HashSet<ReplicationMode> { ReplicationMode.Async, ReplicationMode.Sync, ReplicationMode.Continuous };
+
     private readonly ClientPool _clients;
     private readonly AsyncReplication _async;
     private readonly PodReplication _pods;
 
     /// <summary>The Pure Cinder driver names a volume's array volume <c>volume-&lt;name id&gt;-cinder</c>.</summary>
-    public string CinderVolumeName(string volumeNameId) => $"volume-{volumeNameId}-cinder";
+    public static string CinderVolumeName(string volumeNameId) => $"volume-{volumeNameId}-cinder";
+
+    public IReadOnlySet<ReplicationMode> Modes => AllModes;
+
+    public string ArrayVolumeName(CinderVolumeRef volume) => CinderVolumeName(volume.BackendId);
+
+    /// <summary>Pure's Cinder driver finds an existing volume by its array name and renames it <c>volume-&lt;id&gt;-cinder</c>.</summary>
+    public IReadOnlyDictionary<string, string> ManageExistingRef(string arrayVolumeName) =>
+        new Dictionary<string, string> { ["source-name"] = arrayVolumeName };
 
     public PurePlugin(PurePluginOptions? options = null, TimeProvider? time = null, ILoggerFactory? loggers = null)
     {

@@ -13,7 +13,11 @@ namespace Draas.Api;
 /// </summary>
 public static class Program
 {
-    public static async Task<int> Main(string[] args)
+    /// <summary>Without storage plugins: enough for <c>db upgrade</c>; serving needs the host project's (src/Draas.Host).</summary>
+    public static Task<int> Main(string[] args) => RunAsync(args, _ => { });
+
+    /// <param name="storagePlugins">Offers the plugins the executable was built with (each plugin's own <c>Add…StoragePlugin</c>).</param>
+    public static async Task<int> RunAsync(string[] args, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection> storagePlugins)
     {
         if (args.Length > 0 && args[0] == "probe-agent") return await Probe.ProbeAgent.RunAsync(args[1..]);
         var command = new List<string>();
@@ -37,7 +41,7 @@ public static class Program
         {
             return string.Join(' ', command) switch
             {
-                "" or "serve" => await ServeAsync(hostArgs.ToArray(), configFile, role),
+                "" or "serve" => await ServeAsync(hostArgs.ToArray(), configFile, role, storagePlugins),
                 "db upgrade" => await UpgradeAsync(configFile),
                 var other => Fail($"unknown command '{other}' (draas --help)"),
             };
@@ -48,9 +52,9 @@ public static class Program
         }
     }
 
-    private static async Task<int> ServeAsync(string[] hostArgs, string? configFile, string? role)
+    private static async Task<int> ServeAsync(string[] hostArgs, string? configFile, string? role, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection> storagePlugins)
     {
-        await using var app = ServiceHost.Build(hostArgs, configFile, role);
+        await using var app = ServiceHost.Build(hostArgs, configFile, role, storagePlugins: storagePlugins);
         await ServiceHost.StartAsync(app, CancellationToken.None);
         await app.WaitForShutdownAsync();
         return 0;

@@ -27,10 +27,6 @@ public sealed record PromotedVolume(
 {
     /// <summary>Cinder sizes are whole GiB, rounded up as Cinder's manage_existing does.</summary>
     public int SizeGiB => (int)((SizeBytes + (1L << 30) - 1) >> 30);
-
-    /// <summary>The <c>ref</c> of Cinder's manage-existing request.</summary>
-    public IReadOnlyDictionary<string, string> ManageExistingRef =>
-        new Dictionary<string, string> { ["source-name"] = ArrayVolumeName };
 }
 
 /// <summary>What a demote (planned migration with quiesce, or disaster without) left behind.</summary>

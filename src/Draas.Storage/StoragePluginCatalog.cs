@@ -22,4 +22,6 @@ public sealed class StoragePluginCatalog
             ? plugin
             : throw new KeyNotFoundException(
                 $"no storage plugin named '{name}' (known: {string.Join(", ", _plugins.Keys.Order())})");
+
+    public bool TryGet(string name, out IStoragePlugin plugin) => _plugins.TryGetValue(name, out plugin!);
 }

@@ -10,7 +10,6 @@ using Draas.Api.V1;
 using Draas.Data;
 using Draas.Data.Secrets;
 using Draas.OpenStack.Identity;
-using Draas.Plugins.Pure;
 using Draas.Storage;
 using Draas.Workflows.Protection;
 using Draas.Workflows.Runs;
@@ -51,7 +50,9 @@ public static class ServiceHost
     }
 
     /// <param name="configureServices">Replaces registrations after the defaults (tests run the service on a simulated clock).</param>
-    public static WebApplication Build(string[] hostArgs, string? configFile, string? role, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null)
+    /// <param name="storagePlugins">Offers the storage plugins this build includes (the host project's choice); <c>[storage] plugins</c> picks among them.</param>
+    public static WebApplication Build(string[] hostArgs, string? configFile, string? role, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null,
+        Action<IServiceCollection>? storagePlugins = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddDraasSources(configFile, overrides);
@@ -96,9 +97,8 @@ public static class ServiceHost
             },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp => new PurePlugin(new PurePluginOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<IStoragePlugin>(sp => sp.GetRequiredService<PurePlugin>());
-        services.AddSingleton<StoragePluginCatalog>();
+        storagePlugins?.Invoke(services);
+        services.AddStoragePluginCatalog(builder.Configuration);
         services.AddDraasJobs(settings.Database.Connection, settings.Jobs, settings.Service.RunsWorkers);
         services.AddSingleton(new DatabaseRole(settings.Database.Connection));
         services.AddSingleton<ActiveRoleService>();
@@ -106,6 +106,14 @@ public static class ServiceHost
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        try
+        {
+            app.Services.GetRequiredService<StoragePluginCatalog>(); // a bad [storage] section stops start-up, not the first run
+        }
+        catch (StorageConfigurationException e)
+        {
+            throw new ConfigurationException(e.Message);
+        }
         var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Draas.Startup");
         if (settings.MasterKey is null)
             startup.LogWarning("No [secrets] master_key_file: the key ring that encrypts stored credentials is kept in the database unencrypted, so a database dump reveals them");

@@ -7,6 +7,7 @@ using Draas.Api.Policy;
 using Draas.Data;
 using Draas.Domain.Protection;
 using Draas.Workflows.Protection;
+using Draas.Storage;
 using Draas.Workflows.Sites;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
@@ -53,7 +54,7 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -71,7 +72,7 @@ public static class PlansApi
         v.ThrowIfInvalid();
         if (await db.Plans.AnyAsync(p => p.ProtectionId == protection.Id && p.Name == plan.Name, context.RequestAborted))
             throw ApiException.Conflict($"Protection {protection.Name} already has a plan named {plan.Name}.");
-        await CheckMembersAsync(db, sessions, plan, protection, context.RequestAborted);
+        await CheckMembersAsync(db, sessions, plugins, plan, protection, context.RequestAborted);
         plan.Id = Guid.NewGuid();
         plan.CreatedAt = plan.UpdatedAt = clock.GetUtcNow();
         db.Plans.Add(plan);
@@ -82,7 +83,7 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) }, 201);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, TimeProvider clock)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -96,7 +97,9 @@ public static class PlansApi
         if (name is not null && name != plan.Name && await db.Plans.AnyAsync(p => p.ProtectionId == plan.ProtectionId && p.Name == name, context.RequestAborted))
             throw ApiException.Conflict($"The protection already has a plan named {name}.");
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
-        if (fields.Resources is not null || fields.Selector is not null) await CheckMembersAsync(db, sessions, plan, protection, context.RequestAborted);
+        // A new replication mode is checked like new members: every array's plugin must be able to keep it.
+        if (fields.Resources is not null || fields.Selector is not null || fields.Replication?.Mode is not null)
+            await CheckMembersAsync(db, sessions, plugins, plan, protection, context.RequestAborted);
         plan.Name = name ?? plan.Name;
         plan.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "plan.update", "plan", plan.Id.ToString(), plan.ProjectId);
@@ -132,12 +135,12 @@ public static class PlansApi
     /// The plan's members must exist in the tenant's project at the primary site and its volumes must be
     /// replicable; a site that cannot be asked is a 503, never a plan accepted unchecked.
     /// </summary>
-    private static async Task CheckMembersAsync(DraasDbContext db, SiteSessionPool sessions, Plan plan, TenantProtection protection, CancellationToken ct)
+    private static async Task CheckMembersAsync(DraasDbContext db, SiteSessionPool sessions, StoragePluginCatalog plugins, Plan plan, TenantProtection protection, CancellationToken ct)
     {
         PlanMemberReport report;
         try
         {
-            report = await new PlanMemberCheck(db, sessions).CheckAsync(plan, protection, ct);
+            report = await new PlanMemberCheck(db, sessions, plugins).CheckAsync(plan, protection, ct);
         }
         catch (SiteUnreachableException e)
         {

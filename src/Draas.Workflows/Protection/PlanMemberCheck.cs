@@ -5,6 +5,7 @@ using Draas.Domain.Sites;
 using Draas.OpenStack;
 using Draas.OpenStack.BlockStorage.Volumes;
 using Draas.OpenStack.Identity;
+using Draas.Storage;
 using Draas.Workflows.Sites;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,7 @@ namespace Draas.Workflows.Protection;
 /// project there, and every volume it would replicate (its own and those of its servers) must sit on a
 /// Cinder backend that a registered array with a replication peer serves.
 /// </summary>
-public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions)
+public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions, StoragePluginCatalog? plugins = null)
 {
     public async Task<PlanMemberReport> CheckAsync(Plan plan, TenantProtection protection, CancellationToken ct)
     {
@@ -28,6 +29,7 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions)
         // A peering is registered once, on either array (as the storage reconciler reads it).
         bool HasPeer(Domain.Arrays.StorageArray a) => a.PeerArrayId is not null || arrays.Any(p => p.PeerArrayId == a.Id);
         var session = sessions.For(site);
+        var mode = ArrayReferences.ModeOf(plan.ReplicationMode);
         var missing = new List<string>();
         var unprotectable = new List<string>();
         try
@@ -73,6 +75,8 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions)
                 var array = arrays.FirstOrDefault(a => a.SiteId == site.Id && a.CinderBackend == volume.Host);
                 if (array is null) unprotectable.Add($"{label} is on backend {volume.Host ?? "(none)"}, which no registered array at {site.Name} serves");
                 else if (!HasPeer(array)) unprotectable.Add($"{label} is on array {array.Name}, which has no replication peer");
+                else if (plugins is not null && plugins.TryGet(array.Plugin, out var plugin) && !plugin.Supports(mode))
+                    unprotectable.Add($"{label} is on array {array.Name}, whose '{plugin.Name}' storage plugin cannot replicate in {mode.ToString().ToLowerInvariant()} mode (it can: {string.Join(", ", plugin.Modes.Order().Select(m => m.ToString().ToLowerInvariant()))})");
             }
         }
         catch (Exception e) when (SiteCalls.IsUnreachable(e, ct))

@@ -45,7 +45,7 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
                 ArrayReferences.ModeOf(plan.ReplicationMode),
                 TimeSpan.FromSeconds(plan.ReplicationIntervalSeconds),
                 RetentionPolicy.Points(plan.RetentionCount, TimeSpan.FromSeconds(plan.ReplicationIntervalSeconds)),
-                [.. volumes.Select(v => plugin.CinderVolumeName(v.NameId ?? v.Id)).Order(StringComparer.Ordinal)]);
+                [.. volumes.Select(v => plugin.ArrayVolumeName(v.ToCinderRef())).Order(StringComparer.Ordinal)]);
             var result = await plugin.EnsureProtectedAsync(spec, ct);
             changes.AddRange(result.Changes.Select(c => $"{source.Name}: {c}"));
             ensured.Add((source, target, result));

@@ -4,6 +4,7 @@ using Draas.Domain.Manifests;
 using Draas.Domain.Protection;
 using Draas.Domain.Runs;
 using Draas.Storage;
+using Draas.Workflows.Protection;
 
 namespace Draas.Workflows.Runs;
 
@@ -190,7 +191,7 @@ public static class RunPlanner
     {
         var source = arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
         if (source is null) return (null, null, null, null);
-        var arrayName = plugin(source).CinderVolumeName(volume.NameId ?? volume.Id);
+        var arrayName = plugin(source).ArrayVolumeName(volume.ToCinderRef());
         var group = groups.FirstOrDefault(g => g.SourceArrayId == source.Id && g.Members.Contains(arrayName));
         var target = group is null ? null : arrays.FirstOrDefault(a => a.Id == group.TargetArrayId);
         return (group, source, target, arrayName);

@@ -45,7 +45,6 @@ public sealed class StorageContractTests
         var volume = new PromotedVolume("v", bytes, new RecoveryPoint("rp", DateTimeOffset.UnixEpoch), true);
 
         Assert.That(volume.SizeGiB, Is.EqualTo(gib));
-        Assert.That(volume.ManageExistingRef, Is.EquivalentTo(new Dictionary<string, string> { ["source-name"] = "v" }));
     }
 
     [Test]

@@ -64,7 +64,7 @@ public sealed class RunningService : IAsyncDisposable
         {
             if (clock is not null) services.AddSingleton(clock);
             configure?.Invoke(services);
-        });
+        }, storagePlugins: Draas.Host.BuiltInPlugins.Add);
         await ServiceHost.StartAsync(app, CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningService(app, database, sharedDatabase is null, keystone, new Uri(address));

@@ -31,7 +31,7 @@ public sealed class ImportVolumeStep(DraasDbContext db) : IStepHandler
             return await cinder.Manage.ManageAsync(new ManageVolumeOptions
             {
                 Host = c.Required("host"),
-                Ref = ManageVolumeOptions.SourceName(arrayVolume),
+                Ref = ManageRef(promoted, arrayVolume),
                 Name = source.Name,
                 Description = $"recovered by DRaaS run {c.Run.Id} from volume {source.Id}",
                 VolumeType = source.VolumeType is not null && types.Contains(source.VolumeType) ? source.VolumeType : null,
@@ -59,6 +59,13 @@ public sealed class ImportVolumeStep(DraasDbContext db) : IStepHandler
             from_array_volume = arrayVolume,
         };
     }
+
+    /// <summary>The plugin's manage-existing ref as the promote step recorded it (source-name for a step
+    /// recorded before plugins said so).</summary>
+    private static IReadOnlyDictionary<string, string> ManageRef(System.Text.Json.Nodes.JsonObject promoted, string arrayVolume) =>
+        promoted["manage_ref"] is System.Text.Json.Nodes.JsonObject r && r.Count > 0
+            ? r.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>())
+            : ManageVolumeOptions.SourceName(arrayVolume);
 
     /// <summary>The volume an earlier attempt of this run imported for <paramref name="sourceId"/>.</summary>
     public static async Task<Volume?> FindImportAsync(StepContext c, VolumesApi volumes, string sourceId, CancellationToken ct) =>

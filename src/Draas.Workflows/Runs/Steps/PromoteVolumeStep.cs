@@ -21,6 +21,8 @@ public sealed class PromoteVolumeStep : IStepHandler
         return new
         {
             array_volume = promoted.ArrayVolumeName,
+            // How the recovery site's Cinder finds this copy: the plugin's answer, not an assumption.
+            manage_ref = plugin.ManageExistingRef(promoted.ArrayVolumeName),
             size_gib = promoted.SizeGiB,
             recovery_point = new { id = promoted.RecoveryPoint.Id, time = promoted.RecoveryPoint.Time },
             created_now = promoted.CreatedNow,

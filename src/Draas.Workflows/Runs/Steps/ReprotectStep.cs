@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Draas.Data;
 using Draas.Domain.Protection;
 using Draas.Domain.Runs;
+using Draas.Storage;
 using Draas.Workflows.Protection;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -34,8 +35,8 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
             var plugin = c.Plugin(target);
             var members = c.Manifest.Volumes
                 .Where(v => c.Locate(v).Group?.Id == row.Id && volumes.ContainsKey(v.Id))
-                .Select(v => plugin.CinderVolumeName(volumes[v.Id])).Order(StringComparer.Ordinal).ToList();
-            var result = await plugin.ReverseAsync(c.GroupRef(c.Group(row.Id)), members, TimeSpan.FromSeconds(c.Plan.ReplicationIntervalSeconds), ct);
+                .Select(v => plugin.ArrayVolumeName(new CinderVolumeRef(volumes[v.Id]))).Order(StringComparer.Ordinal).ToList();
+            var result = await plugin.Require<IReverseReplication>("reverse replication (reprotect, failback)", target.Name).ReverseAsync(c.GroupRef(c.Group(row.Id)), members, TimeSpan.FromSeconds(c.Plan.ReplicationIntervalSeconds), ct);
             changes.AddRange(result.Changes);
             (row.SourceArrayId, row.TargetArrayId) = (row.TargetArrayId, row.SourceArrayId);
             row.Name = result.Group.Name;

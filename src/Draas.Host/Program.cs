@@ -1,0 +1,18 @@
+using Draas.Plugins.Pure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Draas.Host;
+
+/// <summary>The storage plugins built into this executable, each offered through its own extension method.</summary>
+public static class BuiltInPlugins
+{
+    public static void Add(IServiceCollection services)
+    {
+        services.AddPureStoragePlugin();
+    }
+}
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) => Draas.Api.Program.RunAsync(args, BuiltInPlugins.Add);
+}
