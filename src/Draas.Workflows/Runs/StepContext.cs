@@ -73,6 +73,9 @@ public sealed class StepContext
     /// <summary>The project the run recovers into: a drill's own temporary project, else the other side's project.</summary>
     public string? TargetProjectId => Run.TargetProjectId ?? (Run.Kind == RunKind.Drill ? null : _targetProject);
 
+    /// <summary>The tenant's own project at <see cref="TargetSite"/>, for drills too (a drill recovers beside it).</summary>
+    public string? TenantTargetProjectId => _targetProject;
+
     public bool IsDrill => Run.Kind == RunKind.Drill;
 
     /// <summary>The metadata value that marks what this run created (servers, volumes).</summary>

@@ -62,9 +62,14 @@ public sealed class FencePrimaryStep : IStepHandler
                 groups.Add(new { group = group.Name, demoted = false, detail = "an async protection group has no source to demote; its servers are stopped" });
                 continue;
             }
+            if (c.Plugin(c.Array(group.SourceArrayId)) is not IDemoteSource demoter)
+            {
+                groups.Add(new { group = group.Name, demoted = false, detail = "the array's storage plugin cannot demote a replication source; its servers are stopped" });
+                continue;
+            }
             try
             {
-                var result = await c.Plugin(c.Array(group.SourceArrayId)).DemoteSourceAsync(c.GroupRef(group), quiesce: false, ct);
+                var result = await demoter.DemoteSourceAsync(c.GroupRef(group), quiesce: false, ct);
                 groups.Add(new { group = group.Name, demoted = true, detail = string.Join("; ", result.Changes.DefaultIfEmpty("already demoted")) });
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -14,7 +14,7 @@ namespace Draas.Workflows.Runs.Steps;
 public sealed record Inventory(string? Project, IReadOnlyList<string> Servers, IReadOnlyList<string> Volumes, IReadOnlyList<string> Keypairs)
 {
     /// <summary>The tenant's own project at the site a run recovers to (not a drill's).</summary>
-    public static string? TenantProjectAt(StepContext c) => c.Protection.Reversed ? c.Protection.PrimaryProjectId : c.Protection.RecoveryProjectId;
+    public static string? TenantProjectAt(StepContext c) => c.TenantTargetProjectId;
 
     public static async Task<Inventory> TakeAsync(KeystoneSession admin, string? tenantProject, CancellationToken ct)
     {
