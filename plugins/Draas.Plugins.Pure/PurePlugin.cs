@@ -39,7 +39,7 @@ public sealed class PurePlugin : IStoragePlugin, IDisposable
             .Select(c => new ArrayLink(c.Remote?.Name ?? c.Name ?? "?", c.Type ?? "unknown", c.Status))
             .ToList();
         return new ArrayProbe(info.Name, info.Version ?? "unknown", apiVersion, space.Capacity ?? info.Capacity ?? 0,
-            space.Space?.TotalPhysical ?? info.Space?.TotalPhysical ?? 0, links);
+            space.Space?.TotalPhysical ?? info.Space?.TotalPhysical ?? 0, links, space.Space?.TotalProvisioned ?? info.Space?.TotalProvisioned ?? 0);
     }
 
     public Task<ProtectionResult> EnsureProtectedAsync(ProtectionSpec spec, CancellationToken cancellationToken = default)

@@ -15,6 +15,7 @@ public sealed class DraasDbContext(DbContextOptions<DraasDbContext> options) : D
     public DbSet<StorageArray> Arrays => Set<StorageArray>();
     public DbSet<TenantProtection> Protections => Set<TenantProtection>();
     public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<ProjectMapping> ProjectMappings => Set<ProjectMapping>();
     public DbSet<PlanResource> PlanResources => Set<PlanResource>();
     public DbSet<Manifest> Manifests => Set<Manifest>();
     public DbSet<ReplicationGroup> ReplicationGroups => Set<ReplicationGroup>();

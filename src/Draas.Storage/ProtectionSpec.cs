@@ -5,6 +5,11 @@ public sealed record RetentionPolicy(TimeSpan KeepAllFor, int PerDay, int Days)
 {
     /// <summary>Cinder's Pure defaults: 4 hours of everything, then 3 a day for 7 days.</summary>
     public static RetentionPolicy Default { get; } = new(TimeSpan.FromHours(4), 3, 7);
+
+    /// <summary>A plan's <c>retention</c>: its newest <paramref name="count"/> recovery points, one per
+    /// <paramref name="interval"/>: everything younger than count − ½ intervals (the half absorbs the
+    /// replication's drift, so exactly count snapshots fit), nothing per day after that.</summary>
+    public static RetentionPolicy Points(int count, TimeSpan interval) => new(interval * count - interval / 2, 0, 0);
 }
 
 /// <summary>What a plan asks of the storage: these volumes (array names on the source array)

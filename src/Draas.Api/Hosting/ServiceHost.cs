@@ -128,6 +128,7 @@ public static class ServiceHost
             SitesApi.Map(v1);
             ArraysApi.Map(v1);
             ProtectionsApi.Map(v1);
+            ProjectMappingsApi.Map(v1);
             PlansApi.Map(v1);
             ManifestsApi.Map(v1);
             PlanStatusApi.Map(v1);

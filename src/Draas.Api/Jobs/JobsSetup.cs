@@ -63,6 +63,7 @@ public static class JobsSetup
     {
         services.AddHttpClient("health");
         services.AddTransient<RunLauncher>();
+        services.AddTransient<PlanRemoval>();
         services.AddTransient<ScheduledDrillsJob>();
         services.AddTransient<RunEngine>();
         services.AddTransient<StepJob>();

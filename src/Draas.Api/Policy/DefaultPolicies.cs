@@ -37,6 +37,14 @@ public static class DefaultPolicies
         ["draas:protection:delete"] = "rule:admin_or_member",
         // Having the service create the recovery project at the recovery site (once per protection).
         ["draas:protection:create_recovery_project"] = "rule:admin_or_member",
+        // Naming a recovery project no admin mapped to the tenant's project: only admins, by default.
+        ["draas:protection:use_unmapped_recovery_project"] = "rule:admin_required",
+
+        // Which recovery-site project belongs to which tenant (project mappings): cloud admins only.
+        ["draas:project_mapping:list"] = "rule:admin_required",
+        ["draas:project_mapping:get"] = "rule:admin_required",
+        ["draas:project_mapping:create"] = "rule:admin_required",
+        ["draas:project_mapping:delete"] = "rule:admin_required",
 
         ["draas:plan:list"] = "rule:admin_or_reader",
         ["draas:plan:list:all_projects"] = "rule:admin_required",

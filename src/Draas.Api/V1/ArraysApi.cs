@@ -161,6 +161,8 @@ public static partial class ArraysApi
                     probe.CapacityBytes,
                     probe.UsedBytes,
                     probe.FreeBytes,
+                    probe.ProvisionedBytes,
+                    probe.ProvisioningHeadroomBytes,
                     connections = probe.Connections.Select(c => new { c.RemoteName, c.Type, c.Status }),
                 },
             });

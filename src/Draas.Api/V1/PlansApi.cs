@@ -105,12 +105,24 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) });
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, IRecurringJobManager jobs, TimeProvider clock)
+    /// <summary>Deletes the plan and removes its replication groups from the arrays (<c>?keep_replication=true</c>
+    /// leaves them replicating); 409 while a run of the plan has not ended.</summary>
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, IRecurringJobManager jobs, PlanRemoval removal, TimeProvider clock)
     {
-        var plan = await FindAsync(db, id, tracked: true, context.RequestAborted);
+        var plan = await FindAsync(db, id, tracked: false, context.RequestAborted);
         TenantScope.EnsureAllowed(context, policy, "plan", "delete", plan.ProjectId, "Plan", plan.Id);
-        db.Plans.Remove(plan);
-        AuditTrail.Record(db, context, clock, "plan.delete", "plan", plan.Id.ToString(), plan.ProjectId, new { plan.Name });
+        var keep = context.Request.Query.TryGetValue("keep_replication", out var raw) && (bool.TryParse(raw, out var k)
+            ? k : throw ApiException.BadRequest("keep_replication must be true or false."));
+        IReadOnlyList<string> removed;
+        try
+        {
+            removed = await removal.RemoveAsync(plan.Id, keep, context.RequestAborted);
+        }
+        catch (PlanRemovalRefusedException e)
+        {
+            throw new ApiException(e.Status, e.Message);
+        }
+        AuditTrail.Record(db, context, clock, "plan.delete", "plan", plan.Id.ToString(), plan.ProjectId, new { plan.Name, keep_replication = keep, removed_groups = removed });
         await db.SaveChangesAsync(context.RequestAborted);
         PlanSchedule.Remove(jobs, plan.Id);
         return Results.NoContent();

@@ -82,6 +82,7 @@ public static partial class ProtectionsApi
         protection.PrimarySiteId = fields.PrimarySiteId.Value;
         protection.RecoverySiteId = fields.RecoverySiteId.Value;
         if (fields.RecoveryProject is not null) policy.Enforce(context, "draas:protection:create_recovery_project", TenantScope.Target(protection.PrimaryProjectId));
+        await ProjectMappingsApi.EnsureRecoveryProjectAllowedAsync(context, db, policy, protection, context.RequestAborted);
         var created = await ResolveRecoveryProjectAsync(db, sessions, fields, protection, context.RequestAborted);
         protection.CreatedAt = protection.UpdatedAt = clock.GetUtcNow();
         db.Protections.Add(protection);
@@ -110,6 +111,7 @@ public static partial class ProtectionsApi
         v.ThrowIfInvalid();
         if (fields.RecoveryProject is not null) policy.Enforce(context, "draas:protection:create_recovery_project", TenantScope.Target(protection.PrimaryProjectId));
         protection.Name = name ?? protection.Name;
+        if (fields.RecoveryProjectId is not null) await ProjectMappingsApi.EnsureRecoveryProjectAllowedAsync(context, db, policy, protection, context.RequestAborted);
         var created = fields.RecoveryProject is not null || protection.RecoveryProjectId != recoveryBefore
             ? await ResolveRecoveryProjectAsync(db, sessions, fields, protection, context.RequestAborted)
             : false;

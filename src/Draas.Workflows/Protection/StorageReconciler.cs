@@ -44,7 +44,7 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
                 references.For(target),
                 ArrayReferences.ModeOf(plan.ReplicationMode),
                 TimeSpan.FromSeconds(plan.ReplicationIntervalSeconds),
-                RetentionPolicy.Default,
+                RetentionPolicy.Points(plan.RetentionCount, TimeSpan.FromSeconds(plan.ReplicationIntervalSeconds)),
                 [.. volumes.Select(v => plugin.CinderVolumeName(v.NameId ?? v.Id)).Order(StringComparer.Ordinal)]);
             var result = await plugin.EnsureProtectedAsync(spec, ct);
             changes.AddRange(result.Changes.Select(c => $"{source.Name}: {c}"));
@@ -54,7 +54,12 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
         // The arrays are done; the rows are written under the plan's lock, re-read (the RPO monitor writes them too).
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var tracked = await PlanLock.LockAsync(db, plan.Id, ct);
-        if (tracked is null) return problems; // deleted meanwhile: its groups went with it
+        if (tracked is null)
+        {
+            // Deleted meanwhile: what this cycle ensured on the arrays would replicate for nobody.
+            foreach (var (source, _, result) in ensured) await plugins.Get(source.Plugin).RemoveProtectionAsync(result.Group, ct);
+            return problems;
+        }
         var groups = await db.ReplicationGroups.Where(g => g.PlanId == plan.Id).ToListAsync(ct);
         foreach (var (source, target, result) in ensured)
         {

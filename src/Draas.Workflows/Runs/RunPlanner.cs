@@ -111,6 +111,8 @@ public static class RunPlanner
                 ["vcpus"] = server.Flavor.Vcpus,
                 ["ram"] = server.Flavor.Ram,
                 ["disk"] = server.Flavor.Disk,
+                ["ephemeral"] = server.Flavor.Ephemeral,
+                ["swap"] = server.Flavor.Swap,
                 ["extra_specs"] = new JsonObject([.. server.Flavor.ExtraSpecs.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
             }, [preflight]);
         }

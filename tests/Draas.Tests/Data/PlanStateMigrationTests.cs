@@ -27,9 +27,9 @@ public sealed class PlanStateMigrationTests
         await using (var db = Context(database))
             await db.GetService<IMigrator>().MigrateAsync("20261122224001_Runs");
         await database.ExecuteAsync("""
-            INSERT INTO sites (id, name, auth_url, auth_type, user_domain_name, project_domain_name, secret_ciphertext, verify_tls, created_at, updated_at) VALUES
-              ('00000000-0000-0000-0000-00000000000a', 'site-a', 'http://a', 'password', 'Default', 'Default', 'x', true, now(), now()),
-              ('00000000-0000-0000-0000-00000000000b', 'site-b', 'http://b', 'password', 'Default', 'Default', 'x', true, now(), now());
+            INSERT INTO sites (id, name, auth_url, interface, auth_type, user_domain_name, project_domain_name, secret_ciphertext, verify_tls, created_at, updated_at) VALUES
+              ('00000000-0000-0000-0000-00000000000a', 'site-a', 'http://a', 'public', 'password', 'Default', 'Default', 'x', true, now(), now()),
+              ('00000000-0000-0000-0000-00000000000b', 'site-b', 'http://b', 'public', 'password', 'Default', 'Default', 'x', true, now(), now());
             INSERT INTO protections (id, name, primary_site_id, primary_project_id, recovery_site_id, recovery_project_id, rpo_target_seconds, network_mapping, contacts, status, reversed, created_at, updated_at) VALUES
               ('00000000-0000-0000-0000-000000000001', 'at-home', '00000000-0000-0000-0000-00000000000a', 'pa1', '00000000-0000-0000-0000-00000000000b', 'rb1', 900, '{}', '{}', 'active', false, now(), now()),
               ('00000000-0000-0000-0000-000000000002', 'failed', '00000000-0000-0000-0000-00000000000a', 'pa2', '00000000-0000-0000-0000-00000000000b', 'rb2', 900, '{}', '{}', 'failed_over', false, now(), now()),

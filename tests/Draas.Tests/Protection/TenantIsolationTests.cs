@@ -15,6 +15,8 @@ namespace Draas.Tests.Protection;
 /// Changes that are allowed use bodies that are valid but harmless (the same contacts, a description, a
 /// dry run), meet a 409 that proves the caller got past policy (a run that already ended, a protection
 /// that still has plans), or act on a plan made for that one cell ({disposable}).
+/// Recovery projects: an admin maps site B's demo project to A ({mapping}); A's member may name that one, but
+/// not tenant B's recovery project (403: not mapped to A), which not even an admin may give A (400).
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -57,6 +59,12 @@ public sealed class TenantIsolationTests
         "GET    /v1/runs/{run}/report                  | 200   | 200     | 404     | 200     | 401",
         "POST   /v1/runs/{run}/action                  | 409   | 409     | 404     | 403     | 401",
         "GET    /v1/events                             | 200+  | 200+    | 200-    | 200+    | 401",
+        "GET    /v1/project-mappings                   | 200   | 403     | 403     | 403     | 401",
+        "POST   /v1/project-mappings                   | 409   | 403     | 403     | 403     | 401",
+        "GET    /v1/project-mappings/{mapping}         | 200   | 403     | 403     | 403     | 401",
+        "PUT    /v1/protections/{protection} (the mapped recovery project) | 200 | 200 | 404 | 403 | 401",
+        "PUT    /v1/protections/{protection} (another tenant's project)    | 400 | 403 | 404 | 403 | 401",
+        "DELETE /v1/project-mappings/{mapping}         | 204   | 403     | 403     | 403     | 401",
     ];
 
     private static readonly (string Name, string? Token)[] Identities =
@@ -67,9 +75,31 @@ public sealed class TenantIsolationTests
 
     private LabWithHistory _lab = null!;
     private int _made;
+    private string _mapping = null!;
+    private string _foreign = null!;
+
+    private string MappedProject => _lab.Tenant.Lab.SiteB.OpenStack.ProjectId("demo");
 
     [OneTimeSetUp]
-    public async Task Start() => _lab = await LabWithHistory.StartAsync();
+    public async Task Start()
+    {
+        _lab = await LabWithHistory.StartAsync();
+        // Tenant B is protected too, recovering into its own project at site B.
+        _foreign = (await _lab.Tenant.AdminB.Identity.CreateProjectAsync(new Draas.OpenStack.Identity.CreateProjectOptions { Name = "tenant-b-recovery" }, CancellationToken.None)).Id;
+        var (enrolled, body, _) = await _lab.Service.SendAsync(HttpMethod.Post, "/v1/protections", LabWithHistory.Admin, new
+        {
+            protection = new { name = "tenant-b", primary_site_id = _lab.SiteA, primary_project_id = LabWithHistory.ProjectB, recovery_site_id = _lab.SiteB, recovery_project_id = _foreign },
+        });
+        Assert.That(enrolled, Is.EqualTo(201), body?.ToJsonString());
+        var (mapped, mapping, _) = await _lab.Service.SendAsync(HttpMethod.Post, "/v1/project-mappings", LabWithHistory.Admin, MappingBody());
+        Assert.That(mapped, Is.EqualTo(201), mapping?.ToJsonString());
+        _mapping = mapping!["project_mapping"]!["id"]!.GetValue<string>();
+    }
+
+    private object MappingBody() => new
+    {
+        project_mapping = new { primary_site_id = _lab.SiteA, primary_project_id = _lab.ProjectA, recovery_site_id = _lab.SiteB, recovery_project_id = MappedProject },
+    };
 
     [OneTimeTearDown]
     public async Task Stop() => await _lab.DisposeAsync();
@@ -107,6 +137,29 @@ public sealed class TenantIsolationTests
         Assert.That(failures, Is.Empty, "cells not as the matrix says");
     }
 
+    [Test]
+    public async Task A_member_naming_another_tenants_recovery_project_is_refused_with_the_reason_and_nothing_is_stored_or_shared_into_it()
+    {
+        var (status, body, _) = await _lab.Service.SendAsync(HttpMethod.Put, $"/v1/protections/{_lab.Protection}", LabWithHistory.MemberA,
+            new { protection = new { recovery_project_id = _foreign } });
+
+        Assert.That(status, Is.EqualTo(403), body?.ToJsonString());
+        Assert.That(body!["forbidden"]!["message"]!.GetValue<string>(), Does.Contain($"Project {_foreign} at the recovery site is not mapped to project {_lab.ProjectA}")
+            .And.Contain("/v1/project-mappings").And.Contain("\"create\": true"));
+        var protection = (await _lab.Service.SendAsync(HttpMethod.Get, $"/v1/protections/{_lab.Protection}", LabWithHistory.Admin)).Body!["protection"]!;
+        Assert.That(protection["recovery_project_id"]!.GetValue<string>(), Is.EqualTo(MappedProject), "the refused project was not stored");
+        // A protection cycle shares the tenant's image copies with its recovery project: none reaches B's.
+        await _lab.Tenant.ProtectAsync();
+        var shared = new List<string>();
+        await foreach (var image in _lab.Tenant.AdminB.Image.ListAsync(null, CancellationToken.None))
+        {
+            if (image.Visibility != "shared") continue;
+            foreach (var member in await _lab.Tenant.AdminB.Image.ListMembersAsync(image.Id, CancellationToken.None))
+                if (member.MemberId == _foreign) shared.Add(image.Name ?? image.Id);
+        }
+        Assert.That(shared, Is.Empty, "images shared into tenant B's project");
+    }
+
     /// <summary>"200+": a 200 list holding A's resource; "200-": a 200 list with nothing of project A.</summary>
     private string Listing(int status, string text, string path)
     {
@@ -128,7 +181,7 @@ public sealed class TenantIsolationTests
         var method = parts[0];
         var path = parts[1].Split(' ')[0]
             .Replace("{site}", _lab.SiteA).Replace("{array}", _lab.ArrayA).Replace("{peer}", _lab.ArrayB)
-            .Replace("{protection}", _lab.Protection).Replace("{plan}", _lab.Plan).Replace("{run}", _lab.Drill)
+            .Replace("{protection}", _lab.Protection).Replace("{plan}", _lab.Plan).Replace("{run}", _lab.Drill).Replace("{mapping}", _mapping)
             .Replace("{n}", _lab.Manifest.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (path.Contains("{disposable}", StringComparison.Ordinal)) path = path.Replace("{disposable}", await DisposablePlanAsync());
         var tag = who.Replace(" ", "-", StringComparison.Ordinal);
@@ -144,6 +197,9 @@ public sealed class TenantIsolationTests
             ("POST", _) when path.StartsWith("/v1/arrays/", StringComparison.Ordinal) => new { probe = new { } },
             // Project A is enrolled at site A already.
             ("POST", "/v1/protections") => new { protection = new { name = $"again-{tag}", primary_site_id = _lab.SiteA, primary_project_id = _lab.ProjectA, recovery_site_id = _lab.SiteB } },
+            ("POST", "/v1/project-mappings") => MappingBody(), // mapped already: an admin gets past policy to the conflict
+            ("PUT", _) when call.Contains("(the mapped recovery project)", StringComparison.Ordinal) => new { protection = new { recovery_project_id = MappedProject } },
+            ("PUT", _) when call.Contains("(another tenant's project)", StringComparison.Ordinal) => new { protection = new { recovery_project_id = _foreign } },
             ("PUT", _) when path.StartsWith("/v1/protections/", StringComparison.Ordinal) => new { protection = new { contacts = new[] { "oncall@shop.example" } } },
             // The plan's name is taken in A's protection.
             ("POST", "/v1/plans") => new { plan = new { protection_id = _lab.Protection, name = "shop-all", resources = new[] { new { kind = "volume", id = volume } } } },

@@ -25,6 +25,14 @@ public sealed class TwoPlansOfOneTenantTests
     public async Task Start()
     {
         _t = await TenantInTheLab.StartAsync();
+        // Room for both plans and the stale copies a failback finds at home (the old volumes stay until the operator removes them).
+        foreach (var site in _t.Lab.Sites)
+        {
+            using var admin = TenantInTheLab.Session(site, site.Admin, _t.Lab);
+            var project = site.OpenStack.ProjectId("demo");
+            await admin.BlockStorage.Admin.UpdateQuotasAsync(project, new Dictionary<string, int> { ["volumes"] = 40, ["gigabytes"] = 1000 }, Ct);
+            await admin.Compute.Admin.UpdateQuotasAsync(project, new Dictionary<string, int> { ["instances"] = 20, ["cores"] = 80, ["ram"] = 163_840 }, Ct);
+        }
         var tenant = _t.TenantA;
         var data = (await tenant.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions { Size = 2, Name = "mail-data" }, Ct)).Id;
         await tenant.BlockStorage.Volumes.WaitForStatusAsync(data, "available", null, Ct);

@@ -86,6 +86,10 @@ public static class HostileRequests
             Obj("protection", $"\"name\":\"hostile-protection\",\"primary_site_id\":\"{t.SiteA}\",\"primary_project_id\":\"c0ffee\",\"recovery_site_id\":\"{t.SiteB}\",\"rpo_target_seconds\":\"fast\""));
         yield return new("PUT /v1/protections/{id}", "PUT", $"/v1/protections/{t.Protection}",
             Obj("protection", "\"rpo_target_seconds\":600"), s => Obj("protection", $"\"name\":{s}"), Obj("protection", "\"contacts\":\"oncall@shop.example\""));
+        yield return new("POST /v1/project-mappings", "POST", "/v1/project-mappings",
+            Obj("project_mapping", $"\"primary_site_id\":\"{t.SiteA}\",\"primary_project_id\":\"c0ffee\",\"recovery_site_id\":\"{t.SiteB}\",\"recovery_project_id\":\"c0ffee-dr\""),
+            s => Obj("project_mapping", $"\"primary_site_id\":\"{t.SiteA}\",\"primary_project_id\":{s},\"recovery_site_id\":\"{t.SiteB}\",\"recovery_project_id\":\"c0ffee-dr\""),
+            Obj("project_mapping", $"\"primary_site_id\":\"{t.SiteA}\",\"primary_project_id\":[\"c0ffee\"],\"recovery_site_id\":\"{t.SiteB}\",\"recovery_project_id\":\"c0ffee-dr\""));
         yield return new("POST /v1/plans", "POST", "/v1/plans",
             Obj("plan", $"\"protection_id\":\"{t.Protection}\",\"name\":\"hostile-plan\",\"resources\":[{{\"kind\":\"volume\",\"id\":\"{t.Volume}\"}}]"),
             s => Obj("plan", $"\"protection_id\":\"{t.Protection}\",\"name\":{s},\"resources\":[{{\"kind\":\"volume\",\"id\":\"{t.Volume}\"}}]"),
@@ -135,7 +139,7 @@ public static class HostileRequests
     /// <summary>Limits, markers and filters that are not what they claim, on every collection.</summary>
     private static IEnumerable<HostileRequest> BadQueries(HostileTargets t, Random random)
     {
-        foreach (var collection in new[] { "sites", "arrays", "protections", "plans", "runs", "events" })
+        foreach (var collection in new[] { "sites", "arrays", "protections", "project-mappings", "plans", "runs", "events" })
         {
             var endpoint = $"GET /v1/{collection}";
             HostileRequest Case(string name, string query, int expected = 400) => new(endpoint, name, "GET", $"/v1/{collection}?{query}", null, expected);
@@ -181,6 +185,8 @@ public static class HostileRequests
             ("PUT /v1/protections/{id}", "PUT", id => $"/v1/protections/{id}", "{\"protection\":{\"rpo_target_seconds\":600}}"),
             ("DELETE /v1/protections/{id}", "DELETE", id => $"/v1/protections/{id}", null),
             ("GET /v1/protections/{id}/runbook", "GET", id => $"/v1/protections/{id}/runbook", null),
+            ("GET /v1/project-mappings/{id}", "GET", id => $"/v1/project-mappings/{id}", null),
+            ("DELETE /v1/project-mappings/{id}", "DELETE", id => $"/v1/project-mappings/{id}", null),
             ("GET /v1/plans/{id}", "GET", id => $"/v1/plans/{id}", null),
             ("PUT /v1/plans/{id}", "PUT", id => $"/v1/plans/{id}", "{\"plan\":{\"description\":\"x\"}}"),
             ("DELETE /v1/plans/{id}", "DELETE", id => $"/v1/plans/{id}", null),
@@ -279,6 +285,11 @@ public static class HostileRequests
         }
         yield return new("GET /v1/sites", "a token of 16 KB", "GET", "/v1/sites", null, 401, Token: "gAAAAA" + new string('A', 16 * 1024));
         yield return new("GET /v1/sites", "a member at the cloud's sites", "GET", "/v1/sites", null, 403, Token: LabWithHistory.MemberA);
+        yield return new("GET /v1/project-mappings", "a member listing which projects belong to whom", "GET", "/v1/project-mappings", null, 403, Token: LabWithHistory.MemberA);
+        yield return new("POST /v1/project-mappings", "a member mapping another tenant's project to their own", "POST", "/v1/project-mappings",
+            $"{{\"project_mapping\":{{\"primary_site_id\":\"{t.SiteA}\",\"primary_project_id\":\"c0ffee\",\"recovery_site_id\":\"{t.SiteB}\",\"recovery_project_id\":\"c0ffee-dr\"}}}}", 403, Token: LabWithHistory.MemberA);
+        yield return new("PUT /v1/protections/{id}", "a member naming a recovery project nobody mapped to them", "PUT", $"/v1/protections/{t.Protection}",
+            "{\"protection\":{\"recovery_project_id\":\"c0ffee-dr\"}}", 403, Token: LabWithHistory.MemberA);
         yield return new("POST /v1/arrays/{id}/action", "a member probing an array", "POST", $"/v1/arrays/{t.Array}/action", "{\"probe\":{}}", 403, Token: LabWithHistory.MemberA);
         yield return new("PUT /v1/protections/{id}", "a reader changing the RPO", "PUT", $"/v1/protections/{t.Protection}", "{\"protection\":{\"rpo_target_seconds\":86400}}", 403, Token: LabWithHistory.ReaderA);
         yield return new("DELETE /v1/plans/{id}", "a reader deleting the plan", "DELETE", $"/v1/plans/{t.Plan}", null, 403, Token: LabWithHistory.ReaderA);
@@ -369,7 +380,7 @@ public static class HostileRequests
         var segments = path.Split('?')[0].Split('/');
         for (var i = 1; i < segments.Length; i++)
         {
-            if (segments[i - 1] is "sites" or "arrays" or "protections" or "plans" or "runs") segments[i] = "{id}";
+            if (segments[i - 1] is "sites" or "arrays" or "protections" or "project-mappings" or "plans" or "runs") segments[i] = "{id}";
             else if (segments[i - 1] == "manifests") segments[i] = "{n}";
         }
         return $"{method} {string.Join('/', segments)}";

@@ -82,6 +82,8 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
         return new { target_project_id = project, recovery_points = points, networks, warnings, inventory_before = before };
     }
 
+    private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string Summary(List<string> problems) => $"{problems.Count} problem(s): {string.Join("; ", problems)}";
 
     private static Task CheckStateAsync(StepContext c, List<string> problems)
@@ -104,10 +106,12 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
             try
             {
                 var probe = await plugin.ProbeAsync(c.Ref(targetArray), ct);
+                // The run provisions the volumes' sizes on a thin array: compared with what the array can still
+                // provision, not with its physical free space (the promote step checks each copy's data too).
                 var needed = c.Manifest.Volumes.Where(v => c.Locate(v).Group?.Id == group.Id).Sum(v => (long)v.Size << 30);
-                var free = probe.CapacityBytes - probe.UsedBytes;
-                if (probe.CapacityBytes > 0 && needed > free)
-                    problems.Add($"array {targetArray.Name} has {free >> 30} GiB free, the run may need {needed >> 30} GiB");
+                if (probe.ProvisioningHeadroomBytes is { } headroom && needed > headroom)
+                    problems.Add($"array {targetArray.Name} can provision {Gib(headroom)} GiB more ({Gib(probe.FreeBytes)} GiB physical free, " +
+                        $"{(double)probe.ProvisionedBytes / probe.UsedBytes:0.#}:1 provisioned to used), the run provisions {Gib(needed)} GiB");
             }
             catch (ArrayException e)
             {

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Draas.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class PlanStateOnThePlan : Migration
+    public partial class PlanStateAndProjectMappings : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -64,6 +64,48 @@ namespace Draas.Data.Migrations
                 name: "reversed",
                 table: "protections");
 
+            migrationBuilder.CreateTable(
+                name: "project_mappings",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    primary_site_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    primary_project_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    recovery_site_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    recovery_project_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    description = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    created_by = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_project_mappings", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_project_mappings_sites_primary_site_id",
+                        column: x => x.primary_site_id,
+                        principalTable: "sites",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_project_mappings_sites_recovery_site_id",
+                        column: x => x.recovery_site_id,
+                        principalTable: "sites",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_project_mappings_primary_site_id_primary_project_id_recover",
+                table: "project_mappings",
+                columns: new[] { "primary_site_id", "primary_project_id", "recovery_site_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_project_mappings_recovery_site_id_recovery_project_id",
+                table: "project_mappings",
+                columns: new[] { "recovery_site_id", "recovery_project_id" },
+                unique: true);
+
             migrationBuilder.CreateIndex(
                 name: "ix_plans_runs_at_site_id",
                 table: "plans",
@@ -84,6 +126,9 @@ namespace Draas.Data.Migrations
             migrationBuilder.DropForeignKey(
                 name: "fk_plans_sites_runs_at_site_id",
                 table: "plans");
+
+            migrationBuilder.DropTable(
+                name: "project_mappings");
 
             migrationBuilder.DropIndex(
                 name: "ix_plans_runs_at_site_id",

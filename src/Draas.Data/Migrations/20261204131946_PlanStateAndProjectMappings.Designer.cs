@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Draas.Data.Migrations
 {
     [DbContext(typeof(DraasDbContext))]
-    [Migration("20261204130813_PlanStateOnThePlan")]
-    partial class PlanStateOnThePlan
+    [Migration("20261204131946_PlanStateAndProjectMappings")]
+    partial class PlanStateAndProjectMappings
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -379,6 +379,61 @@ namespace Draas.Data.Migrations
                         .HasDatabaseName("ix_plan_resources_plan_id_kind_resource_id");
 
                     b.ToTable("plan_resources", (string)null);
+                });
+
+            modelBuilder.Entity("Draas.Domain.Protection.ProjectMapping", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("PrimaryProjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("primary_project_id");
+
+                    b.Property<Guid>("PrimarySiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("primary_site_id");
+
+                    b.Property<string>("RecoveryProjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("recovery_project_id");
+
+                    b.Property<Guid>("RecoverySiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recovery_site_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_project_mappings");
+
+                    b.HasIndex("RecoverySiteId", "RecoveryProjectId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_project_mappings_recovery_site_id_recovery_project_id");
+
+                    b.HasIndex("PrimarySiteId", "PrimaryProjectId", "RecoverySiteId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_project_mappings_primary_site_id_primary_project_id_recover");
+
+                    b.ToTable("project_mappings", (string)null);
                 });
 
             modelBuilder.Entity("Draas.Domain.Protection.ReplicationGroup", b =>
@@ -969,6 +1024,23 @@ namespace Draas.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_plan_resources_plans_plan_id");
+                });
+
+            modelBuilder.Entity("Draas.Domain.Protection.ProjectMapping", b =>
+                {
+                    b.HasOne("Draas.Domain.Sites.Site", null)
+                        .WithMany()
+                        .HasForeignKey("PrimarySiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_project_mappings_sites_primary_site_id");
+
+                    b.HasOne("Draas.Domain.Sites.Site", null)
+                        .WithMany()
+                        .HasForeignKey("RecoverySiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_project_mappings_sites_recovery_site_id");
                 });
 
             modelBuilder.Entity("Draas.Domain.Protection.ReplicationGroup", b =>
