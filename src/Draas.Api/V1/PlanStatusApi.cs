@@ -1,5 +1,7 @@
 using Draas.Api.Policy;
 using Draas.Data;
+using Draas.Domain.Protection;
+using Draas.Workflows.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +16,11 @@ public static class PlanStatusApi
     {
         var plan = await Lookup.FindAsync(db.Plans.AsNoTracking(), id, "Plan", guid => p => p.Id == guid, context.RequestAborted);
         TenantScope.EnsureVisible(context, policy, "plan", plan.ProjectId, "Plan", plan.Id);
-        var target = await db.Protections.AsNoTracking().Where(p => p.Id == plan.ProtectionId).Select(p => p.RpoTargetSeconds).SingleAsync(context.RequestAborted);
+        var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
+        var target = protection.RpoTargetSeconds;
+        // Where the plan runs now: a failed-over plan replicates nothing, whatever its last RPO reading said.
+        var placement = PlanPlacement.Of(protection, plan);
+        var sites = await db.Sites.AsNoTracking().Where(s => s.Id == placement.SiteId || s.Id == placement.OtherSiteId).ToDictionaryAsync(s => s.Id, s => s.Name, context.RequestAborted);
         var arrays = await db.Arrays.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, context.RequestAborted);
         // The drill history with its RTO trend: the newest ten drills of the plan.
         var drills = await db.Runs.AsNoTracking().Where(r => r.PlanId == plan.Id && r.Kind == Draas.Domain.Runs.RunKind.Drill && r.FinishedAt != null)
@@ -25,7 +31,10 @@ public static class PlanStatusApi
             status = new
             {
                 plan_id = plan.Id,
-                state = plan.Status,
+                state = placement.FailedOver ? "failed_over" : RunPlanner.Word(plan.Status),
+                plan_state = placement.State,
+                runs_at = new { site_id = placement.SiteId, site = sites.GetValueOrDefault(placement.SiteId), project_id = placement.ProjectId },
+                replicates_to = placement.FailedOver ? null : sites.GetValueOrDefault(placement.OtherSiteId),
                 rpo_target_seconds = target,
                 lag_seconds = groups.Count == 0 || groups.Any(g => g.LagSeconds is null) ? null : groups.Max(g => g.LagSeconds),
                 latest_recovery_point_at = groups.Count == 0 ? null : groups.Min(g => g.LatestRecoveryPointAt),

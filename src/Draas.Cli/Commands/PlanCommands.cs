@@ -9,7 +9,7 @@ public static class PlanCommands
 {
     static readonly Column[] Columns =
     [
-        Column.Of("ID", "id"), Column.Of("Name", "name"), Column.Of("Protection", "protection_id"), Column.Of("Status", "status"),
+        Column.Of("ID", "id"), Column.Of("Name", "name"), Column.Of("Protection", "protection_id"), Column.Of("State", "state"), Column.Of("Status", "status"),
         Column.Of("Replication", "replication.mode"),
         new("Resources", p => Cells.At(p, "resources") is JsonArray r && r.Count > 0 ? r.Count.ToString() : Cells.At(p, "selector") is null ? "0" : "selector"),
     ];

@@ -4,7 +4,8 @@ using Draas.Cli.Output;
 
 namespace Draas.Cli.Commands;
 
-/// <summary><c>draasctl status PLAN</c>: replication health, lag and newest recovery point against the RPO target.</summary>
+/// <summary><c>draasctl status PLAN</c>: where the plan runs (failed over, reversed), replication health, lag and
+/// newest recovery point against the RPO target.</summary>
 public static class StatusCommand
 {
     public static Command Build(CommandBuilder b)
@@ -22,6 +23,9 @@ public static class StatusCommand
             }
             var summary = status.DeepClone().AsObject();
             summary.Remove("groups");
+            // "site-b (project 1f2e…)": where the plan runs now, as an operator reads it.
+            if (summary["runs_at"] is JsonObject at)
+                summary["runs_at"] = $"{at["site"]?.GetValue<string>() ?? at["site_id"]?.ToString()} (project {at["project_id"]})";
             c.Output.Show(summary);
             if (status["groups"] is JsonArray { Count: > 0 } groups)
                 c.Output.List(groups, Column.Of("Group", "name"), Column.Of("Mode", "mode"), Column.Of("Source", "source_array"), Column.Of("Target", "target_array"),

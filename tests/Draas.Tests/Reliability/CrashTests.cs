@@ -43,6 +43,30 @@ public sealed class CrashTests
     }
 
     [Test]
+    [CancelAfter(300_000)]
+    public async Task A_drill_whose_service_is_killed_at_two_seeded_points_and_during_its_cleanup_leaves_the_recovery_site_and_both_arrays_as_it_found_them()
+    {
+        var figures = _figures = new ReliabilityFigures("crash, drill");
+        var random = ChaosSeed.For(nameof(A_drill_whose_service_is_killed_at_two_seeded_points_and_during_its_cleanup_leaves_the_recovery_site_and_both_arrays_as_it_found_them));
+        // Imports and deletes take 40 lab-seconds (2 s of real time), so kills land while volumes are in flight and while the cleanup waits.
+        await using var lab = await KillingHarness.StartAsync(new Draas.Simulators.OpenStack.SimDelays { VolumeManage = TimeSpan.FromSeconds(40), VolumeDelete = TimeSpan.FromSeconds(40) });
+        var before = await RecoveryAudit.InventoryAsync(lab.Tenant);
+
+        var (run, kills) = await lab.RunWithKillsAsync("drill", 2, random, allowDelays: false, lastDuring: "cleanup");
+        figures.Runs = 1;
+        figures.Kills = kills;
+        var findings = await RecoveryAudit.DrillAsync(lab.Tenant, run["id"]!.GetValue<string>());
+        findings.AddRange(RecoveryAudit.Difference(before, await RecoveryAudit.InventoryAsync(lab.Tenant)).Select(d => $"left behind: {d}"));
+        figures.Leftovers = findings.Count;
+        figures.Other["step attempts repeated"] = Repeated(run);
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
+        Assert.That(kills, Is.EqualTo(3), "every kill point was reached before the drill ended, the last during its cleanup");
+        Assert.That(run["steps"]!.AsArray().Single(s => s!["kind"]!.GetValue<string>() == "cleanup")!["attempts"]!.GetValue<int>(), Is.GreaterThan(1), "the cleanup was cut short and ran again");
+        Assert.That(findings, Is.Empty);
+    }
+
+    [Test]
     [Category(Category)]
     [CancelAfter(1_800_000)]
     public async Task Failovers_and_planned_migrations_killed_at_twenty_seeded_points_all_complete_and_leave_nothing_twice_or_behind()

@@ -49,16 +49,18 @@ public sealed class KillingHarness : IAsyncDisposable
     /// followed by a restart; returns the run once it ended, and how many kills landed (a point the run
     /// finished before does not count).
     /// </summary>
-    public async Task<(JsonNode Run, int Kills)> RunWithKillsAsync(string kind, int kills, Random random, bool allowDelays)
+    /// <param name="lastDuring">A step kind (e.g. <c>cleanup</c>) whose first step also gets a kill once it has started, after the seeded points.</param>
+    public async Task<(JsonNode Run, int Kills)> RunWithKillsAsync(string kind, int kills, Random random, bool allowDelays, string? lastDuring = null)
     {
         var runId = await Runs.StartAsync(Tenant.Plan, kind);
         TestContext.Progress.WriteLine($"[chaos] {kind} run {runId}");
         var landed = 0;
-        for (var i = 1; i <= kills; i++)
+        var points = kills + (lastDuring is null ? 0 : 1);
+        for (var i = 1; i <= points; i++)
         {
             var now = await Runs.GetAsync(runId);
             if (RunApi.IsFinal(now)) break;
-            var point = KillPoint.Draw(random, now, allowDelays);
+            var point = i > kills ? During(now, lastDuring!) : KillPoint.Draw(random, now, allowDelays);
             if (point is null) break;
             var reached = await Eventually.WaitForAsync(async () =>
             {
@@ -78,6 +80,13 @@ public sealed class KillingHarness : IAsyncDisposable
         }
         var end = await Runs.WaitForEndAsync(runId, TimeSpan.FromSeconds(300));
         return (end, landed);
+    }
+
+    /// <summary>The first step of a kind, killed once it has started.</summary>
+    private static KillPoint? During(JsonNode run, string kind)
+    {
+        var step = run["steps"]!.AsArray().FirstOrDefault(s => s!["kind"]!.GetValue<string>() == kind);
+        return step is null ? null : new KillPoint(step["sequence"]!.GetValue<int>(), kind, 1, false, null, step["attempts"]!.GetValue<int>());
     }
 
     public async ValueTask DisposeAsync()

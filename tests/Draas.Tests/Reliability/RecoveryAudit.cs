@@ -52,6 +52,27 @@ public static class RecoveryAudit
         return findings;
     }
 
+    /// <summary>The audit of a drill from the world's side: each volume copied exactly once on array-b (a kill
+    /// never makes a second copy), each server booted once in the drill's project, and, once it ended,
+    /// nothing of it left: no copy on either array, no server or volume marked with the run at site B.</summary>
+    public static async Task<List<string>> DrillAsync(TenantInTheLab t, string runId)
+    {
+        var findings = new List<string>();
+        var prefix = $"draas-drill-{Guid.Parse(runId).ToString("N")[..12]}";
+        var copies = (await t.Lab.FlashArray.Admin.CopiesAsync("array-b", Ct)).Where(c => c.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        foreach (var (name, id) in t.Volumes)
+        {
+            var made = copies.Count(c => c.Source.EndsWith($".volume-{id}-cinder", StringComparison.Ordinal));
+            if (made != 1) findings.Add($"volume {name} was copied {made} times on array-b for the drill");
+        }
+        await foreach (var v in t.AdminB.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true }, Ct))
+            if (v.Metadata.GetValueOrDefault("draas:run") == runId) findings.Add($"drill volume {v.Id} ({v.Name}) is left at site-b ({v.Status})");
+        await foreach (var s in t.AdminB.Compute.Servers.ListAsync(new ServerListOptions { AllTenants = true }, Ct))
+            if (s.Metadata.GetValueOrDefault("draas:run") == runId) findings.Add($"drill server {s.Id} ({s.Name}) is left at site-b ({s.Status})");
+        findings.AddRange(await OrphanCopiesAsync(t));
+        return findings;
+    }
+
     /// <summary>Copies a run made that are still under the plugin's name: never imported, or never released.</summary>
     public static async Task<List<string>> OrphanCopiesAsync(TenantInTheLab t)
     {

@@ -43,7 +43,11 @@ public sealed class RecoveryRunsTests
         Assert.That(report["recovered"]!["volumes"]!.AsArray(), Has.Count.EqualTo(5));
         Assert.That(report["health"]!.AsArray().Select(h => h!["state"]!.GetValue<string>()), Is.EqualTo(new[] { "succeeded", "succeeded" }));
         Assert.That(report["rto_seconds"]!.GetValue<double>(), Is.GreaterThan(0));
-        Assert.That(report["rpo_seconds"]!.GetValue<double>(), Is.GreaterThanOrEqualTo(0));
+        // The drill recovers a point replicated before it started: its RPO is that gap, to the millisecond.
+        var started = report["started_at"]!.GetValue<DateTimeOffset>();
+        var point = report["recovery_point_at"]!.GetValue<DateTimeOffset>();
+        Assert.That(point, Is.LessThan(started));
+        Assert.That(report["rpo_seconds"]!.GetValue<double>(), Is.EqualTo((started - point).TotalSeconds).Within(0.001));
         Assert.That(report["cleanup"]!["clean"]!.GetValue<bool>(), Is.True, report["cleanup"]!.ToJsonString());
         Assert.That(report["cleanup"]!["removed"]!["servers"]!.AsArray(), Has.Count.EqualTo(3));
         Assert.That(report["cleanup"]!["removed"]!["array_copies"]!.AsArray(), Has.Count.EqualTo(5));

@@ -119,6 +119,18 @@ public sealed class TwoPlansOfOneTenantTests
         Assert.That(protection["plan_states"]!["failed_over"]!.GetValue<int>(), Is.EqualTo(1));
         Assert.That(protection["plan_states"]!["normal"]!.GetValue<int>(), Is.EqualTo(1));
         Assert.That(_t.Lab.SiteA.OpenStack.ServerStatus(_mailServer), Is.EqualTo("ACTIVE"), "mail's server was not stopped with the shop's");
+        // The operator asks draasctl: the shop is failed over at site B, not "protected".
+        var draasctl = new Draas.Tests.Cli.Draasctl().With("OS_TOKEN", TenantInTheLab.Admin).With("DRAAS_ENDPOINT", _t.Service.BaseAddress.ToString());
+        var shop = await draasctl.JsonAsync("status", "shop-all");
+        Assert.That(shop["state"]!.GetValue<string>(), Is.EqualTo("failed_over"));
+        Assert.That(shop["runs_at"]!["site"]!.GetValue<string>(), Is.EqualTo("site-b"));
+        Assert.That(shop["replicates_to"], Is.Null);
+        var table = await draasctl.OkAsync("status", "shop-all");
+        Assert.That(table.Out, Does.Match(@"\bstate\b[^\n]*\bfailed_over\b").And.Match(@"\bruns_at\b[^\n]*site-b \(project "), table.Out);
+        Assert.That(table.Out, Does.Not.Match(@"\bstate\b[^\n]*\bprotected\b"), table.Out);
+        var mail = await draasctl.JsonAsync("status", "mail");
+        Assert.That(mail["plan_state"]!.GetValue<string>(), Is.EqualTo("normal"));
+        Assert.That(mail["replicates_to"]!.GetValue<string>(), Is.EqualTo("site-b"));
 
         var drill = await _t.RunAsync("drill", planId: _mail);
         Succeeded(drill);
