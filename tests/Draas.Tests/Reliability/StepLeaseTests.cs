@@ -102,7 +102,8 @@ public sealed class StepLeaseTests
     [Test, Order(2)]
     public async Task A_failover_whose_import_and_boot_workers_lose_their_leases_mid_call_imports_and_boots_each_resource_exactly_once()
     {
-        // Cinder and Nova at the recovery site take three seconds a call; the first attempt of each import
+        // Cinder and Nova at the recovery site take three seconds a call (the lab clock runs 20 times faster,
+        // hence the long recovery_timeout); the first attempt of each import
         // and boot never gets a renewal through, so its lease lapses while it is still calling, and a
         // second attempt starts beside it.
         var recovery = _t.Lab.SiteB.OpenStack;
@@ -113,7 +114,7 @@ public sealed class StepLeaseTests
         System.Text.Json.Nodes.JsonNode run;
         try
         {
-            run = await _t.RunAsync("failover", new { max_parallel = 4 }, timeoutSeconds: 420);
+            run = await _t.RunAsync("failover", new { max_parallel = 4, recovery_timeout = 36000 }, timeoutSeconds: 420);
         }
         finally
         {
