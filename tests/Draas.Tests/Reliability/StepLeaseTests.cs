@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Draas.Tests.Reliability;
 
 /// <summary>
-/// A step never runs twice at once, and a live worker keeps its step. The service runs with a 3 s step
+/// A step never runs twice at once, and a live worker keeps its step. The service runs with a 4 s step
 /// lease (<c>[jobs] step_lease_seconds</c>) and a database that does not always answer the lease renewals:
 /// a drill whose every other renewal fails keeps each step on its first attempt; a failover whose first
 /// attempts of every import and boot cannot renew at all (their worker lost the database while Cinder and
@@ -21,7 +21,7 @@ public sealed class StepLeaseTests
 {
     private static CancellationToken Ct => CancellationToken.None;
 
-    private const int LeaseSeconds = 3;
+    private const int LeaseSeconds = 4;
 
     /// <summary>Lease renewals through a database connection that fails when <see cref="Fails"/> says so.</summary>
     private sealed class TroubledLeases() : StepLeases(TimeSpan.FromSeconds(LeaseSeconds))
