@@ -107,8 +107,12 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
         using var timer = new PeriodicTimer(leases.RenewEvery);
         try
         {
-            while (await timer.WaitForNextTickAsync(lease.Token))
+            // The first renewal is at once: the lease was taken when the step was claimed, and the job may
+            // have waited for a free worker since.
+            var tick = true;
+            while (tick || await timer.WaitForNextTickAsync(lease.Token))
             {
+                tick = false;
                 try
                 {
                     if (!await leases.RenewAsync(own, stepId, attempt, lease.Token))

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Draas.Tests.Reliability;
 
 /// <summary>
-/// A step never runs twice at once, and a live worker keeps its step. The service runs with a 3 s step
+/// A step never runs twice at once, and a live worker keeps its step. The service runs with a 4 s step
 /// lease (<c>[jobs] step_lease_seconds</c>) and a database that does not always answer the lease renewals:
 /// a drill whose every other renewal fails keeps each step on its first attempt; a failover whose first
 /// attempts of every import and boot cannot renew at all (their worker lost the database while Cinder and
@@ -21,7 +21,7 @@ public sealed class StepLeaseTests
 {
     private static CancellationToken Ct => CancellationToken.None;
 
-    private const int LeaseSeconds = 3;
+    private const int LeaseSeconds = 4;
 
     /// <summary>Lease renewals through a database connection that fails when <see cref="Fails"/> says so.</summary>
     private sealed class TroubledLeases() : StepLeases(TimeSpan.FromSeconds(LeaseSeconds))
@@ -102,7 +102,8 @@ public sealed class StepLeaseTests
     [Test, Order(2)]
     public async Task A_failover_whose_import_and_boot_workers_lose_their_leases_mid_call_imports_and_boots_each_resource_exactly_once()
     {
-        // Cinder and Nova at the recovery site take three seconds a call; the first attempt of each import
+        // Cinder and Nova at the recovery site take three seconds a call (the lab clock runs 20 times faster,
+        // hence the long recovery_timeout); the first attempt of each import
         // and boot never gets a renewal through, so its lease lapses while it is still calling, and a
         // second attempt starts beside it.
         var recovery = _t.Lab.SiteB.OpenStack;
@@ -113,7 +114,7 @@ public sealed class StepLeaseTests
         System.Text.Json.Nodes.JsonNode run;
         try
         {
-            run = await _t.RunAsync("failover", new { max_parallel = 4 }, timeoutSeconds: 420);
+            run = await _t.RunAsync("failover", new { max_parallel = 4, recovery_timeout = 36000 }, timeoutSeconds: 420);
         }
         finally
         {
