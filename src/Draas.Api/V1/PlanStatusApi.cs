@@ -14,7 +14,10 @@ public static class PlanStatusApi
     {
         var plan = await Lookup.FindAsync(db.Plans.AsNoTracking(), id, "Plan", guid => p => p.Id == guid, context.RequestAborted);
         TenantScope.EnsureVisible(context, policy, "plan", plan.ProjectId, "Plan", plan.Id);
-        var target = await db.Protections.AsNoTracking().Where(p => p.Id == plan.ProtectionId).Select(p => p.RpoTargetSeconds).SingleAsync(context.RequestAborted);
+        var protection = await db.Protections.AsNoTracking().Where(p => p.Id == plan.ProtectionId)
+            .Select(p => new { p.RpoTargetSeconds, p.PrimarySiteId, p.RecoverySiteId }).SingleAsync(context.RequestAborted);
+        var target = protection.RpoTargetSeconds;
+        var sites = await db.Sites.AsNoTracking().Where(s => s.Id == protection.PrimarySiteId || s.Id == protection.RecoverySiteId).ToListAsync(context.RequestAborted);
         var arrays = await db.Arrays.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, context.RequestAborted);
         // The drill history with its RTO trend: the newest ten drills of the plan.
         var drills = await db.Runs.AsNoTracking().Where(r => r.PlanId == plan.Id && r.Kind == Draas.Domain.Runs.RunKind.Drill && r.FinishedAt != null)
@@ -27,8 +30,10 @@ public static class PlanStatusApi
                 plan_id = plan.Id,
                 state = plan.Status,
                 rpo_target_seconds = target,
-                lag_seconds = groups.Count == 0 || groups.Any(g => g.LagSeconds is null) ? null : groups.Max(g => g.LagSeconds),
+                // A negative lag is a clock that disagrees, not a replica ahead of its source: unknown, and said so in warnings.
+                lag_seconds = groups.Count == 0 || groups.Any(g => g.LagSeconds is null or < 0) ? null : groups.Max(g => g.LagSeconds),
                 latest_recovery_point_at = groups.Count == 0 ? null : groups.Min(g => g.LatestRecoveryPointAt),
+                warnings = Draas.Workflows.Protection.PlanWarnings.For(groups, arrays, sites),
                 drills = drills.Select(d => new
                 {
                     run_id = d.Id,
@@ -45,7 +50,7 @@ public static class PlanStatusApi
                     g.Mode,
                     g.Members,
                     g.Health,
-                    g.LagSeconds,
+                    LagSeconds = g.LagSeconds < 0 ? null : g.LagSeconds,
                     g.LatestRecoveryPointAt,
                     g.CheckedAt,
                 }),
