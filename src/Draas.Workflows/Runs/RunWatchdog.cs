@@ -17,6 +17,12 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
 {
     public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How the error of a step taken back from a stopped worker begins (the run view shows it as interrupted).</summary>
+    public const string Interrupted = "interrupted:";
+
+    // Read back through the model's snake_case naming: run_id is RunId.
+    private sealed record Lapsed(Guid Id, Guid RunId, int Sequence, string Kind, string? Target, int Attempts, string? ProjectId);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
@@ -40,11 +46,33 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
         var db = scope.ServiceProvider.GetRequiredService<DraasDbContext>();
         var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
         var now = TimeProvider.System.GetUtcNow();
-        var lapsed = await db.Database.ExecuteSqlAsync($"""
-            UPDATE steps SET state = 'pending', lease_until = NULL, error = 'the worker running this step stopped; retrying'
-            WHERE state = 'running' AND lease_until < {now}
-            """, ct);
-        if (lapsed > 0) logger.LogWarning("{Count} running steps lost their worker and were re-queued", lapsed);
+        // started_at goes too: the next attempt's claim sets it, so the step's duration is the retry's own time,
+        // not the time the lost attempt held it. The crash is the run's event, as a step's failure would be.
+        var lapsed = await db.Database.SqlQuery<Lapsed>($"""
+            UPDATE steps s SET state = 'pending', lease_until = NULL, started_at = NULL,
+                error = 'interrupted: the worker running attempt ' || s.attempts || ' stopped (its lease lapsed); retrying'
+            FROM runs r
+            WHERE r.id = s.run_id AND s.state = 'running' AND s.lease_until < {now}
+            RETURNING s.id, s.run_id, s.sequence, s.kind, s.target, s.attempts, r.project_id
+            """).ToListAsync(ct);
+        if (lapsed.Count > 0)
+        {
+            logger.LogWarning("{Count} running steps lost their worker and were re-queued", lapsed.Count);
+            foreach (var step in lapsed)
+            {
+                db.AuditEvents.Add(new Domain.Audit.AuditEvent
+                {
+                    At = now,
+                    ProjectId = step.ProjectId,
+                    Action = "run.step_interrupted",
+                    ResourceType = "run",
+                    ResourceId = step.RunId.ToString(),
+                    Outcome = "failure",
+                    Detail = RunJson.Serialize(new { step = step.Sequence, kind = step.Kind, target = step.Target, attempt = step.Attempts, retrying = true }),
+                });
+            }
+            await db.SaveChangesAsync(ct);
+        }
         var active = await db.Runs.AsNoTracking()
             .Where(r => r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.Cancelling)
             .Select(r => new { r.Id, r.Queue }).ToListAsync(ct);
