@@ -6,8 +6,11 @@ public static class ExitCodes
     /// <summary>Done; for <c>run watch</c>, the run succeeded.</summary>
     public const int Ok = 0;
 
-    /// <summary>The service or the run failed: 403, 409, 5xx, no answer, a run that ended failed or cancelled.</summary>
+    /// <summary>The service failed: 403, 409, 5xx, no answer.</summary>
     public const int Failure = 1;
+
+    /// <summary><c>run watch</c> and <c>run create --watch</c>: the service answered, and the run ended failed or cancelled.</summary>
+    public const int RunFailed = 3;
 
     /// <summary>The caller's mistake: usage, malformed input, an unknown resource (400, 404), no or rejected credentials (401).</summary>
     public const int Usage = 2;

@@ -20,7 +20,8 @@ public static class PlanStatusApi
         var target = protection.RpoTargetSeconds;
         // Where the plan runs now: a failed-over plan replicates nothing, whatever its last RPO reading said.
         var placement = PlanPlacement.Of(protection, plan);
-        var sites = await db.Sites.AsNoTracking().Where(s => s.Id == placement.SiteId || s.Id == placement.OtherSiteId).ToDictionaryAsync(s => s.Id, s => s.Name, context.RequestAborted);
+        var siteRows = await db.Sites.AsNoTracking().Where(s => s.Id == protection.PrimarySiteId || s.Id == protection.RecoverySiteId).ToListAsync(context.RequestAborted);
+        var sites = siteRows.ToDictionary(s => s.Id, s => s.Name);
         var arrays = await db.Arrays.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, context.RequestAborted);
         // The drill history with its RTO trend: the newest ten drills of the plan.
         var drills = await db.Runs.AsNoTracking().Where(r => r.PlanId == plan.Id && r.Kind == Draas.Domain.Runs.RunKind.Drill && r.FinishedAt != null)
@@ -36,8 +37,10 @@ public static class PlanStatusApi
                 runs_at = new { site_id = placement.SiteId, site = sites.GetValueOrDefault(placement.SiteId), project_id = placement.ProjectId },
                 replicates_to = placement.FailedOver ? null : sites.GetValueOrDefault(placement.OtherSiteId),
                 rpo_target_seconds = target,
-                lag_seconds = groups.Count == 0 || groups.Any(g => g.LagSeconds is null) ? null : groups.Max(g => g.LagSeconds),
+                // A negative lag is a clock that disagrees, not a replica ahead of its source: unknown, and said so in warnings.
+                lag_seconds = groups.Count == 0 || groups.Any(g => g.LagSeconds is null or < 0) ? null : groups.Max(g => g.LagSeconds),
                 latest_recovery_point_at = groups.Count == 0 ? null : groups.Min(g => g.LatestRecoveryPointAt),
+                warnings = Draas.Workflows.Protection.PlanWarnings.For(groups, arrays, siteRows),
                 drills = drills.Select(d => new
                 {
                     run_id = d.Id,
@@ -54,7 +57,7 @@ public static class PlanStatusApi
                     g.Mode,
                     g.Members,
                     g.Health,
-                    g.LagSeconds,
+                    LagSeconds = g.LagSeconds < 0 ? null : g.LagSeconds,
                     g.LatestRecoveryPointAt,
                     g.CheckedAt,
                 }),

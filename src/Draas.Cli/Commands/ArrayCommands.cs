@@ -7,10 +7,13 @@ namespace Draas.Cli.Commands;
 /// <summary><c>draasctl array</c>: storage arrays, their plugin, Cinder backend and replication peer (cloud admins).</summary>
 public static class ArrayCommands
 {
-    static readonly Column[] Columns =
+    /// <summary>The site and the peer by name (the API gives their ids).</summary>
+    static Column[] Columns(Dictionary<string, string> sites, Dictionary<string, string> arrays) =>
     [
         Column.Of("ID", "id"), Column.Of("Name", "name"), Column.Of("Plugin", "plugin"), Column.Of("URL", "endpoint"),
-        Column.Of("Cinder backend", "cinder_backend"), Column.Of("Site", "site_id"), Column.Of("Peer", "peer_array_id"),
+        Column.Of("Cinder backend", "cinder_backend"),
+        new("Site", a => Cells.String(a, "site_id") is { } id ? sites.GetValueOrDefault(id) ?? id : ""),
+        new("Peer", a => Cells.String(a, "peer_array_id") is { } id ? arrays.GetValueOrDefault(id) ?? id : ""),
     ];
 
     public static Command Build(CommandBuilder b)
@@ -20,7 +23,9 @@ public static class ArrayCommands
         {
             var api = await c.ApiAsync(ct);
             var site = await Resolver.OptionalIdAsync(api, "sites", "site", c.Get(siteFilter), ct);
-            c.Output.List(await api.ListAsync("arrays", "arrays", new Dictionary<string, string?> { ["site_id"] = site }, ct), Columns);
+            var arrays = await api.ListAsync("arrays", "arrays", new Dictionary<string, string?> { ["site_id"] = site }, ct);
+            if (c.Output.IsTable) c.Output.List(arrays, Columns(await Resolver.NamesAsync(api, "sites", ct), await Resolver.NamesAsync(api, "arrays", ct)));
+            else c.Output.Data(arrays);
             return ExitCodes.Ok;
         }, siteFilter);
 

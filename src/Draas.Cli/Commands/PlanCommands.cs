@@ -7,9 +7,11 @@ namespace Draas.Cli.Commands;
 /// <summary><c>draasctl plan</c>: protected workloads inside an enrolled tenant, and capturing them now.</summary>
 public static class PlanCommands
 {
-    static readonly Column[] Columns =
+    /// <summary>The protection by name (the API gives its id).</summary>
+    static Column[] Columns(Dictionary<string, string> protections) =>
     [
-        Column.Of("ID", "id"), Column.Of("Name", "name"), Column.Of("Protection", "protection_id"), Column.Of("State", "state"), Column.Of("Status", "status"),
+        Column.Of("ID", "id"), Column.Of("Name", "name"),
+        new("Protection", p => Cells.String(p, "protection_id") is { } id ? protections.GetValueOrDefault(id) ?? id : ""), Column.Of("State", "state"), Column.Of("Status", "status"),
         Column.Of("Replication", "replication.mode"),
         new("Resources", p => Cells.At(p, "resources") is JsonArray r && r.Count > 0 ? r.Count.ToString() : Cells.At(p, "selector") is null ? "0" : "selector"),
     ];
@@ -21,7 +23,9 @@ public static class PlanCommands
         {
             var api = await c.ApiAsync(ct);
             var protection = await Resolver.OptionalIdAsync(api, "protections", "protection", c.Get(protectionFilter), ct);
-            c.Output.List(await api.ListAsync("plans", "plans", new Dictionary<string, string?> { ["protection_id"] = protection }, ct), Columns);
+            var plans = await api.ListAsync("plans", "plans", new Dictionary<string, string?> { ["protection_id"] = protection }, ct);
+            if (c.Output.IsTable) c.Output.List(plans, Columns(await Resolver.NamesAsync(api, "protections", ct)));
+            else c.Output.Data(plans);
             return ExitCodes.Ok;
         }, protectionFilter);
 
@@ -87,8 +91,8 @@ public static class PlanCommands
         readonly Option<string?> _mode = new("--replication") { Description = "Replication mode: async or sync" };
         readonly Option<string?> _interval = new("--interval") { Description = "Async replication interval: seconds, or 5m" };
         readonly Option<int?> _retention = new("--retention") { Description = "Recovery points kept" };
-        readonly Option<string[]> _servers = new("--server") { Description = "Server id, or ID:GROUP for its priority group (repeatable)" };
-        readonly Option<string[]> _volumes = new("--volume") { Description = "Volume id, or ID:GROUP (repeatable)" };
+        readonly Option<string[]> _servers = new("--server") { Description = "Server name or id, or NAME:GROUP for its priority group (repeatable)" };
+        readonly Option<string[]> _volumes = new("--volume") { Description = "Volume name or id, or NAME:GROUP (repeatable)" };
         readonly Option<string[]> _images = new("--image") { Description = "Image id (repeatable)" };
         readonly Option<string?> _selector = new("--selector") { Description = "JSON selector, e.g. '{\"volume_metadata\": {\"draas:protect\": \"true\"}}' (or @FILE)" };
         readonly Option<string[]> _healthChecks = new("--health-check") { Description = "JSON health check, e.g. '{\"server\": \"web\", \"type\": \"http\", \"port\": 80}' (repeatable, or @FILE)" };

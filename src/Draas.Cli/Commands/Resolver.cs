@@ -23,6 +23,22 @@ public static class Resolver
     public static async Task<string?> OptionalIdAsync(ApiClient api, string collection, string what, string? nameOrId, CancellationToken ct) =>
         nameOrId is null ? null : await IdAsync(api, collection, what, nameOrId, ct);
 
+    /// <summary>Names by id of every item of <paramref name="collection"/> the caller may see: tables name what they show.
+    /// A list the caller may not read leaves the ids as they are.</summary>
+    public static async Task<Dictionary<string, string>> NamesAsync(ApiClient api, string collection, CancellationToken ct)
+    {
+        try
+        {
+            return (await api.ListAsync(collection, collection, new Dictionary<string, string?>(), ct)).OfType<JsonObject>()
+                .Where(i => i["id"] is not null && i["name"] is not null)
+                .ToDictionary(i => i["id"]!.ToString(), i => i["name"]!.ToString());
+        }
+        catch (CliException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The body's one member (<c>{"site": {...}}</c> → <c>{...}</c>).</summary>
     public static JsonObject Unwrap(JsonObject? body, string member) =>
         body?[member] as JsonObject ?? throw CliException.Failure($"The service answered without a '{member}' object.");

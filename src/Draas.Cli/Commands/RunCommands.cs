@@ -8,19 +8,30 @@ namespace Draas.Cli.Commands;
 /// <summary><c>draasctl run</c>: start, follow, cancel and report recovery runs (drills, failovers, migrations).</summary>
 public static class RunCommands
 {
-    static readonly Column[] Columns =
+    /// <summary>The run list: plans by name, the run's own time; with --long also the protection and the ids.</summary>
+    static Column[] Columns(Dictionary<string, string> plans, Dictionary<string, string> protections, bool wide) =>
     [
-        Column.Of("ID", "id"), Column.Of("Kind", "kind"), Column.Of("State", "state"), Column.Of("Plan", "plan_id"), Column.Of("Protection", "protection_id"),
-        new("Progress", r => Cells.Number(r, "progress.total") is { } total ? $"{Cells.Number(r, "progress.done") ?? 0}/{total}" : ""),
-        Column.Of("Created", "created_at"), Column.Of("Finished", "finished_at"),
+        Column.Of("ID", "id"), Column.Of("Kind", "kind"),
+        new("Plan", r => NameOf(plans, Cells.String(r, "plan_id"))),
+        .. wide ? new[] { new Column("Protection", r => NameOf(protections, Cells.String(r, "protection_id"))), Column.Of("Plan ID", "plan_id") } : [],
+        new("State", r => RunStates.State(r) + (Cells.Number(r, "progress.total") is { } total && !RunStates.IsFinal(RunStates.State(r)) ? $" {Cells.Number(r, "progress.done") ?? 0}/{total}" : "")),
+        Column.Of("Started", "started_at"), new("Took", r => RunStates.Duration(RunStates.RunSeconds(r))),
+        .. wide ? new[] { Column.Of("Created", "created_at"), Column.Of("Finished", "finished_at") } : [],
     ];
 
-    static readonly Column[] StepColumns =
+    /// <summary>A run's steps: each named (a server's, a volume's name); with --long the target's id in a column of its own.</summary>
+    static Column[] StepColumns(bool wide) =>
     [
-        Column.Of("#", "sequence"), Column.Of("Phase", "phase"), Column.Of("Step", "kind"), Column.Of("Target", "target"), Column.Of("State", "state"),
-        Column.Of("Attempts", "attempts"), new("Duration", s => RunStates.Duration(s is JsonObject o ? RunStates.StepSeconds(o, DateTimeOffset.UtcNow) : null)),
-        Column.Of("Error", "error"),
+        Column.Of("#", "sequence"), Column.Of("Phase", "phase"), Column.Of("Step", "kind"), new("Name", RunStates.Name),
+        .. wide ? new[] { Column.Of("Target ID", "target") } : [],
+        new("State", RunStates.StepState), Column.Of("Tries", "attempts"),
+        new("Took", s => RunStates.Duration(s is JsonObject o ? RunStates.StepSeconds(o, DateTimeOffset.UtcNow) : null)),
+        Column.Text("Error", "error"),
     ];
+
+    static string NameOf(Dictionary<string, string> names, string? id) => id is null ? "" : names.GetValueOrDefault(id) ?? id;
+
+    static Option<bool> LongOption() => new("--long") { Description = "Also show ids and the less used fields" };
 
     public static Command Build(CommandBuilder b)
     {
@@ -34,7 +45,7 @@ public static class RunCommands
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the steps the run would take; start nothing" };
         var option = new Option<string[]>("--option") { Description = "KEY=VALUE run option, VALUE as JSON when it parses (repeatable)" };
         var options = new Option<string?>("--options") { Description = "Run options as a JSON object (or @FILE)" };
-        var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends (exit 1 unless it succeeds)" };
+        var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends (exit 3 unless it succeeds)" };
         var create = b.Command("create", "Start a run: a drill, failover, planned migration, reprotect or failback", async (c, ct) =>
         {
             var body = CreateBody(c.Get(kind), c.Get(plan), c.Get(protection), c.Get(recoveryPoint), c.Get(dryRun), c.Get(option), c.Get(options));
@@ -47,7 +58,7 @@ public static class RunCommands
                 if (c.Output.IsTable)
                 {
                     c.Host.Out.WriteLine($"Dry run of a {created["kind"]}: {RunStates.Steps(created).Count} steps; nothing was started.");
-                    c.Output.List(new JsonArray([.. RunStates.Steps(created).Select(s => s.DeepClone())]), StepColumns);
+                    c.Output.List(new JsonArray([.. RunStates.Steps(created).Select(s => s.DeepClone())]), StepColumns(wide: false));
                 }
                 else c.Output.Data(created);
                 return ExitCodes.Ok;
@@ -64,6 +75,7 @@ public static class RunCommands
         var stateFilter = new Option<string?>("--state") { Description = "Only runs in this state" };
         var limit = new Option<int?>("--limit") { Description = "At most this many (one page)" };
         var marker = new Option<string?>("--marker") { Description = "Start after this run id" };
+        var listLong = LongOption();
         var list = b.Command("list", "List runs, newest first", async (c, ct) =>
         {
             var k = c.Get(kindFilter) is { } kf ? Kind(kf) : null;
@@ -78,10 +90,13 @@ public static class RunCommands
                 ["limit"] = c.Get(limit)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["marker"] = c.Get(marker),
             }, ct);
-            c.Output.List(runs, Columns);
+            if (c.Output.IsTable)
+                c.Output.List(runs, Columns(await Resolver.NamesAsync(api, "plans", ct), await Resolver.NamesAsync(api, "protections", ct), c.Get(listLong)));
+            else c.Output.Data(runs);
             return ExitCodes.Ok;
-        }, planFilter, protectionFilter, kindFilter, stateFilter, limit, marker);
+        }, planFilter, protectionFilter, kindFilter, stateFilter, limit, marker, listLong);
 
+        var showLong = LongOption();
         var show = b.Command("show", "Show a run and its steps", async (c, ct) =>
         {
             var api = await c.ApiAsync(ct);
@@ -91,14 +106,15 @@ public static class RunCommands
                 c.Output.Data(shown);
                 return ExitCodes.Ok;
             }
-            var fields = shown.DeepClone().AsObject();
-            fields.Remove("steps");
-            c.Output.Show(fields);
-            c.Output.List(new JsonArray([.. RunStates.Steps(shown).Select(s => s.DeepClone())]), StepColumns);
+            var wide = c.Get(showLong);
+            var plans = await Resolver.NamesAsync(api, "plans", ct);
+            var protections = await Resolver.NamesAsync(api, "protections", ct);
+            c.Output.Show(Summary(shown, plans, protections, wide));
+            c.Output.List(new JsonArray([.. RunStates.Steps(shown).Select(s => s.DeepClone())]), StepColumns(wide));
             return ExitCodes.Ok;
-        }, run);
+        }, run, showLong);
 
-        var watchCommand = b.Command("watch", "Follow a run until it ends: exit 0 if it succeeded, 1 if it failed or was cancelled", async (c, ct) =>
+        var watchCommand = b.Command("watch", "Follow a run until it ends: exit 0 if it succeeded, 3 if it failed or was cancelled, 1 if the service cannot be reached", async (c, ct) =>
         {
             var api = await c.ApiAsync(ct);
             return await WatchAsync(c, api, RunId(c.Get(run)), c.Get(interval), ct);
@@ -125,6 +141,7 @@ public static class RunCommands
 
         var markdown = new Option<bool>("--markdown") { Description = "The report as Markdown" };
         var file = new Option<string?>("--output", "-o") { Description = "Write the Markdown report to this file" };
+        var reportLong = LongOption();
         var report = b.Command("report", "A finished run's report: RTO per step, RPO, data check, cleanup", async (c, ct) =>
         {
             var api = await c.ApiAsync(ct);
@@ -136,9 +153,9 @@ public static class RunCommands
                 return ExitCodes.Ok;
             }
             var body = Resolver.Unwrap(await api.GetAsync($"runs/{id}/report", ct), "report");
-            ShowReport(c.Output, body);
+            ShowReport(c.Output, body, c.Get(reportLong));
             return ExitCodes.Ok;
-        }, run, markdown, file);
+        }, run, markdown, file, reportLong);
 
         return CommandBuilder.Group("run", "Recovery runs: drills, failovers, planned migrations, reprotect, failback", create, list, show, watchCommand, cancel, resume, report);
     }
@@ -156,6 +173,38 @@ public static class RunCommands
             await WriteTextAsync(c, text, c.Get(file), $"Runbook of protection {c.Get(protection)}", ct);
             return ExitCodes.Ok;
         }, protection, file);
+    }
+
+    /// <summary>A run for people: names, times in one format, durations, progress as a sentence; with --long the ids and the rest.</summary>
+    internal static JsonObject Summary(JsonObject run, Dictionary<string, string> plans, Dictionary<string, string> protections, bool wide)
+    {
+        var planId = Cells.String(run, "plan_id");
+        var protectionId = Cells.String(run, "protection_id");
+        var progress = Cells.Number(run, "progress.total") is { } total
+            ? $"{Cells.Number(run, "progress.done") ?? 0} of {total} steps done, {Cells.Number(run, "progress.running") ?? 0} running, {Cells.Number(run, "progress.failed") ?? 0} failed"
+            : null;
+        var summary = new JsonObject
+        {
+            ["Run"] = Cells.String(run, "id"),
+            ["Kind"] = Cells.String(run, "kind"),
+            ["State"] = RunStates.State(run),
+            ["Plan"] = planId is null ? null : NameOf(plans, planId) + (wide ? $" ({planId})" : ""),
+            ["Protection"] = protectionId is null ? null : NameOf(protections, protectionId) + (wide ? $" ({protectionId})" : ""),
+            ["Recovery point"] = run["recovery_point"]?.DeepClone(),
+            ["Started"] = run["started_at"]?.DeepClone(),
+            ["Finished"] = run["finished_at"]?.DeepClone(),
+            ["Took"] = RunStates.Duration(RunStates.RunSeconds(run)),
+            ["Progress"] = progress,
+            ["Error"] = run["error"]?.DeepClone(),
+        };
+        if (wide)
+        {
+            foreach (var key in new[] { "project_id", "target_project_id", "requested_by", "max_parallel", "recovery_timeout", "dry_run", "created_at" })
+                summary[key] = run[key]?.DeepClone();
+        }
+        foreach (var key in summary.Where(kv => kv.Value is null || kv.Value.ToString().Length == 0).Select(kv => kv.Key).ToList())
+            summary.Remove(key);
+        return summary;
     }
 
     internal static JsonObject CreateBody(string kind, string? plan, string? protection, string recoveryPoint, bool dryRun, string[]? pairs, string? json)
@@ -199,30 +248,48 @@ public static class RunCommands
             data["rto_seconds"] = rto;
             c.Output.Data(data);
         }
-        return RunStates.State(final) == "succeeded" ? ExitCodes.Ok : ExitCodes.Failure;
+        return RunStates.State(final) == "succeeded" ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 
-    static void ShowReport(Formatter output, JsonObject report)
+    static void ShowReport(Formatter output, JsonObject report, bool wide)
     {
         if (!output.IsTable)
         {
             output.Data(report);
             return;
         }
-        var scalars = new JsonObject();
-        var lists = new List<(string Name, JsonArray Items)>();
-        foreach (var (key, value) in report)
+        var skewed = report["warnings"] is JsonArray { Count: > 0 };
+        var summary = new JsonObject
         {
-            if (value is JsonArray { Count: > 0 } items && items.All(i => i is JsonObject)) lists.Add((key, items));
-            else scalars[key] = value?.DeepClone();
-        }
-        output.Show(scalars);
-        foreach (var (name, items) in lists)
-        {
-            output.Host.Out.WriteLine(name);
-            var keys = items.OfType<JsonObject>().SelectMany(i => i.Select(kv => kv.Key)).Distinct().ToArray();
-            output.List(items, [.. keys.Select(k => Column.Of(k, k))]);
-        }
+            ["Run"] = Cells.String(report, "run_id"),
+            ["Kind"] = Cells.String(report, "kind"),
+            ["State"] = Cells.String(report, "state"),
+            ["Plan"] = Cells.String(report, "plan.name") + (wide ? $" ({Cells.String(report, "plan.id")})" : ""),
+            ["Protection"] = Cells.String(report, "protection.name") + (wide ? $" ({Cells.String(report, "protection.id")})" : ""),
+            ["Started"] = report["started_at"]?.DeepClone(),
+            ["Finished"] = report["finished_at"]?.DeepClone(),
+            ["RTO"] = RunStates.Duration(Cells.Number(report, "rto_seconds")),
+            ["RPO"] = Cells.Number(report, "rpo_seconds") is { } rpo ? RunStates.Duration(rpo) : skewed ? "unknown (clock skew)" : "",
+            ["Recovery point"] = report["recovery_point_at"]?.DeepClone(),
+            ["Took"] = RunStates.Duration(Cells.Number(report, "duration_seconds")),
+            ["Target project"] = report["target_project_id"]?.DeepClone(),
+            ["Error"] = report["error"]?.DeepClone(),
+        };
+        foreach (var key in summary.Where(kv => kv.Value is null || kv.Value.ToString().Length == 0).Select(kv => kv.Key).ToList()) summary.Remove(key);
+        output.Show(summary);
+        var steps = report["steps"] as JsonArray ?? [];
+        if (steps.Count > 0) output.List(steps, StepColumns(wide));
+        var recovered = new JsonArray([
+            .. (Cells.At(report, "recovered.volumes") as JsonArray ?? []).Select(v => (JsonNode)new JsonObject { ["what"] = "volume", ["name"] = v?["name"]?.DeepClone(), ["old"] = v?["source_id"]?.DeepClone(), ["new"] = v?["volume_id"]?.DeepClone() }),
+            .. (Cells.At(report, "recovered.servers") as JsonArray ?? []).Select(v => (JsonNode)new JsonObject { ["what"] = "server", ["name"] = v?["name"]?.DeepClone(), ["old"] = v?["source_id"]?.DeepClone(), ["new"] = v?["server_id"]?.DeepClone() }),
+        ]);
+        if (recovered.Count > 0) output.List(recovered, Column.Of("Recovered", "what"), Column.Of("Name", "name"), Column.Of("Old ID", "old"), Column.Of("New ID", "new"));
+        if (report["health"] is JsonArray { Count: > 0 } health)
+            output.List(health, Column.Of("Health check", "name"), Column.Of("Check", "check"), Column.Of("Address", "address"), Column.Of("State", "state"), Column.Of("Tries", "attempts"), Column.Text("Error", "error"));
+        if (report["cleanup"] is JsonObject cleanup)
+            output.Host.Out.WriteLine($"Cleanup: recovery site as before the drill: {(cleanup["clean"]?.GetValue<bool>() == true ? "yes" : "no")}");
+        foreach (var warning in (report["warnings"] as JsonArray ?? []).Select(w => w?.ToString()))
+            output.Host.Out.WriteLine($"Warning: {warning}");
     }
 
     static async Task WriteTextAsync(CommandContext c, string text, string? file, string what, CancellationToken ct)

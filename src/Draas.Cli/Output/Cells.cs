@@ -18,7 +18,8 @@ public static class Cells
     public static string Text(JsonNode? node) => node switch
     {
         null => "",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        // Times in one short format everywhere (the JSON keeps ISO 8601).
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => Draas.Domain.Time.Readable.Time(v.GetValue<string>()),
         JsonValue v => v.ToJsonString(),
         JsonArray a when a.All(i => i is JsonValue) => string.Join(", ", a.Select(Text)),
         _ => node.ToJsonString(Formatter.JsonOptions(indented: false)),

@@ -22,7 +22,10 @@ public sealed class Formatter(CliHost host, OutputFormat format)
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>A console over the host's stdout: colours and live views only on a terminal, wide enough never to cut an id.</summary>
+    /// <summary>Tables are laid out for this many columns when stdout is not a terminal (COLUMNS overrides).</summary>
+    public const int DefaultWidth = 120;
+
+    /// <summary>A console over the host's stdout: colours and live views only on a terminal; elsewhere <see cref="DefaultWidth"/> wide.</summary>
     public IAnsiConsole Console()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -32,7 +35,7 @@ public sealed class Formatter(CliHost host, OutputFormat format)
             Interactive = Host.Interactive ? InteractionSupport.Yes : InteractionSupport.No,
             Out = new AnsiConsoleOutput(Host.Out),
         });
-        if (!Host.Interactive) console.Profile.Width = int.TryParse(Host.Var("COLUMNS"), out var columns) && columns > 40 ? columns : 250;
+        if (!Host.Interactive) console.Profile.Width = int.TryParse(Host.Var("COLUMNS"), out var columns) && columns > 40 ? columns : DefaultWidth;
         return console;
     }
 
@@ -44,10 +47,25 @@ public sealed class Formatter(CliHost host, OutputFormat format)
             Data(items);
             return;
         }
+        var rows = items.Select(item => columns.Select(c => c.Cell(item)).ToArray()).ToList();
+        Write([.. columns.Select(c => (c.Header, c.Wrap))], rows);
+    }
+
+    /// <summary>
+    /// A table laid out for the console's width. Tables are designed to fit it; one that cannot (a --long view,
+    /// long URLs) is never cut: on a terminal its cells wrap, and elsewhere (a pipe, a file: no width) it is
+    /// written as wide as it needs.
+    /// </summary>
+    void Write((string Header, bool Wrap)[] columns, List<string[]> rows)
+    {
+        var console = Console();
+        var natural = columns.Select((c, i) => rows.Select(r => r[i].Split('\n').Max(l => l.Length)).Append(c.Header.Length).Max()).Sum() + 3 * columns.Length + 1;
+        var fits = natural <= console.Profile.Width;
+        if (!fits && !Host.Interactive) console.Profile.Width = natural;
         var table = NewTable();
-        foreach (var column in columns) table.AddColumn(new TableColumn(column.Header));
-        foreach (var item in items) table.AddRow(columns.Select(c => (IRenderable)new Text(c.Cell(item))).ToArray());
-        Console().Write(table);
+        foreach (var (header, wrap) in columns) table.AddColumn(new TableColumn(header) { NoWrap = !wrap && (fits || !Host.Interactive) });
+        foreach (var row in rows) table.AddRow(row.Select(cell => (IRenderable)new Text(cell)).ToArray());
+        console.Write(table);
     }
 
     /// <summary>One resource: a Field/Value table, or the object as JSON/YAML.</summary>
@@ -58,11 +76,7 @@ public sealed class Formatter(CliHost host, OutputFormat format)
             Data(item);
             return;
         }
-        var table = NewTable();
-        table.AddColumn("Field");
-        table.AddColumn("Value");
-        foreach (var (key, value) in item) table.AddRow(new Text(key), new Text(Cells.Text(value)));
-        Console().Write(table);
+        Write([("Field", false), ("Value", true)], [.. item.Select(kv => new[] { kv.Key, Cells.Text(kv.Value) })]);
     }
 
     /// <summary>Any JSON value in the machine formats (JSON or YAML); as indented JSON for a table.</summary>

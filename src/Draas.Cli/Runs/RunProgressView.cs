@@ -32,18 +32,18 @@ public static class RunProgressView
         if (steps.Count > 0) rows.Add(phases);
 
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumn("#").AddColumn("Phase").AddColumn("Step").AddColumn("Target").AddColumn("State").AddColumn("Attempts").AddColumn("Duration");
+            .AddColumn("#").AddColumn("Phase").AddColumn("Step").AddColumn("Name").AddColumn("State").AddColumn("Tries").AddColumn("Took");
         foreach (var step in steps)
         {
             table.AddRow(
                 new Text(Cells.Text(step["sequence"])), new Text(Cells.Text(step["phase"])), new Text(Cells.String(step, "kind") ?? ""),
-                new Text(Cells.Text(step["target"])), new Markup(StateMarkup(Cells.String(step, "state") ?? "")),
+                new Text(RunStates.Name(step)), new Markup(StateMarkup(RunStates.StepState(step))),
                 new Text(Cells.Text(step["attempts"])), new Text(RunStates.Duration(RunStates.StepSeconds(step, now))));
         }
         if (steps.Count > 0) rows.Add(table);
 
         foreach (var step in steps.Where(s => Cells.String(s, "error") is not null))
-            rows.Add(new Markup($"[red]step {Markup.Escape(Cells.Text(step["sequence"]))} {Markup.Escape(Cells.String(step, "kind") ?? "")}: {Markup.Escape(Cells.String(step, "error")!)}[/]"));
+            rows.Add(new Markup($"[red]step {Markup.Escape(Cells.Text(step["sequence"]))} {Markup.Escape(Cells.String(step, "kind") ?? "")} {Markup.Escape(RunStates.Name(step))}: {Markup.Escape(Cells.String(step, "error")!)}[/]"));
         if (Cells.String(run, "error") is { } error) rows.Add(new Markup($"[red]{Markup.Escape(error)}[/]"));
         if (RunStates.IsFinal(RunStates.State(run)))
             rows.Add(new Markup($"[bold]RTO {RunStates.Duration(rtoSeconds ?? RunStates.RunSeconds(run))}[/]"));
@@ -73,6 +73,7 @@ public static class RunProgressView
         "running" => "[yellow]running[/]",
         "cancelling" or "cancelled" => $"[orange3]{state}[/]",
         "skipped" => "[grey]skipped[/]",
+        "interrupted" => "[orange3]interrupted[/]",
         _ => Markup.Escape(state),
     };
 }

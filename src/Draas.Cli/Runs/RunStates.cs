@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Draas.Cli.Output;
+using Draas.Domain.Time;
 
 namespace Draas.Cli.Runs;
 
@@ -34,12 +35,14 @@ public static class RunStates
     public static DateTimeOffset? Time(JsonNode? node, string field) =>
         Cells.String(node, field) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
-    /// <summary>4.2s, 1m 33s, 2h 05m.</summary>
-    public static string Duration(double? seconds)
-    {
-        if (seconds is not { } s) return "";
-        if (s < 60) return s.ToString(s < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + "s";
-        var t = TimeSpan.FromSeconds(Math.Round(s));
-        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes:00}m" : $"{t.Minutes}m {t.Seconds:00}s";
-    }
+    /// <summary>2.1 s, 4 min 10 s, 2 h 05 min (<see cref="Readable.Duration"/>).</summary>
+    public static string Duration(double? seconds) => Readable.Duration(seconds);
+
+    /// <summary>What a person calls the step's target: its name (a server's, a volume's) when the service gave one, else the target.</summary>
+    public static string Name(JsonNode? step) => Cells.String(step, "name") ?? Cells.Text(step?["target"]);
+
+    /// <summary>The step's state for people: a pending step whose worker stopped mid-attempt reads <c>interrupted</c>.</summary>
+    public static string StepState(JsonNode? step) =>
+        Cells.At(step, "interrupted") is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.True && Cells.String(step, "state") == "pending"
+            ? "interrupted" : Cells.String(step, "state") ?? "";
 }

@@ -53,13 +53,13 @@ public sealed class RunWatcher(ApiClient api, Formatter output, TimeSpan interva
             foreach (var step in RunStates.Steps(run))
             {
                 var key = Cells.Text(step["id"]) is { Length: > 0 } id ? id : Cells.Text(step["sequence"]);
-                var stepState = Cells.String(step, "state");
+                var stepState = RunStates.StepState(step);
                 if (stepStates.TryGetValue(key, out var before) && before == stepState) continue;
                 if (before is null && stepState == "pending" && lastState is null) { stepStates[key] = stepState; continue; }
                 stepStates[key] = stepState;
                 var duration = stepState is "succeeded" or "failed" or "skipped" or "cancelled" ? RunStates.Duration(RunStates.StepSeconds(step, now)) : "";
                 var error = Cells.String(step, "error") is { } e ? ": " + e : "";
-                await lines.WriteLineAsync($"{Stamp(now)} step {Cells.Text(step["sequence"])} (phase {Cells.Text(step["phase"])}) {Cells.String(step, "kind")} {Cells.Text(step["target"])}: {stepState}{(duration.Length > 0 ? " in " + duration : "")}{error}");
+                await lines.WriteLineAsync($"{Stamp(now)} step {Cells.Text(step["sequence"])} (phase {Cells.Text(step["phase"])}) {Cells.String(step, "kind")}{(RunStates.Name(step) is { Length: > 0 } name ? " " + name : "")}: {stepState}{(duration.Length > 0 ? " in " + duration : "")}{error}");
             }
             if (state != lastState)
             {

@@ -38,5 +38,6 @@ public enum SiteAuthType
     ApplicationCredential,
 }
 
-/// <summary>The outcome of the latest connectivity check of a site (a Hangfire job).</summary>
-public sealed record SiteCheck(DateTimeOffset CheckedAt, bool Ok, string Message, double ElapsedMs);
+/// <summary>The outcome of the latest connectivity check of a site (a Hangfire job). <paramref name="ClockSkewSeconds"/>:
+/// how far the site's Keystone clock (its token's <c>issued_at</c>) was ahead of the service's (negative: behind), when known.</summary>
+public sealed record SiteCheck(DateTimeOffset CheckedAt, bool Ok, string Message, double ElapsedMs, double? ClockSkewSeconds = null);

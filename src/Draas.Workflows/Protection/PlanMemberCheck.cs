@@ -4,6 +4,7 @@ using Draas.Domain.Protection;
 using Draas.Domain.Sites;
 using Draas.OpenStack;
 using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.Compute.Servers;
 using Draas.OpenStack.Identity;
 using Draas.Storage;
 using Draas.Workflows.Sites;
@@ -44,20 +45,23 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions,
                 switch (member.Kind)
                 {
                     case ResourceKind.Server:
-                        var server = await SiteCalls.FindAsync(() => session.Compute.Servers.GetAsync(member.ResourceId, ct));
-                        if (server is null || server.TenantId != projectId)
-                        {
-                            missing.Add($"server {member.ResourceId}");
-                            break;
-                        }
+                        var server = await FindServerAsync(session, member.ResourceId, projectId, missing, ct);
+                        if (server is null) break;
+                        member.ResourceId = server.Id; // a server named by its name is stored by its id, which a rename keeps
                         foreach (var attached in server.VolumesAttached)
                         {
                             if (volumes.TryGetValue(attached.Id, out var disk)) replicated.Add((disk, $"volume {disk.Id} of server {server.Name}"));
                         }
                         break;
                     case ResourceKind.Volume:
-                        if (volumes.TryGetValue(member.ResourceId, out var volume)) replicated.Add((volume, $"volume {volume.Id}"));
-                        else missing.Add($"volume {member.ResourceId}");
+                        var named = volumes.Values.Where(v => v.Name == member.ResourceId).ToList();
+                        if (volumes.TryGetValue(member.ResourceId, out var volume) || named.Count == 1)
+                        {
+                            volume ??= named[0];
+                            member.ResourceId = volume.Id;
+                            replicated.Add((volume, $"volume {volume.Name ?? volume.Id}"));
+                        }
+                        else missing.Add(named.Count > 1 ? $"volume {member.ResourceId} ({named.Count} volumes have that name; give the id)" : $"volume {member.ResourceId}");
                         break;
                     case ResourceKind.Image:
                         if (!await ImageUsableAsync(session, member.ResourceId, projectId, ct)) missing.Add($"image {member.ResourceId}");
@@ -84,6 +88,23 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions,
             throw new SiteUnreachableException(site.Name, e);
         }
         return new PlanMemberReport(site.Name, projectId, missing, unprotectable);
+    }
+
+    /// <summary>The project's server with this id or, failing that, this exact name (as the openstack CLI takes either);
+    /// null with the reason added to <paramref name="missing"/> when there is none, or several of that name.</summary>
+    private static async Task<Server?> FindServerAsync(KeystoneSession session, string idOrName, string projectId, List<string> missing, CancellationToken ct)
+    {
+        if (await SiteCalls.FindAsync(() => session.Compute.Servers.GetAsync(idOrName, ct)) is { } byId && byId.TenantId == projectId) return byId;
+        var named = new List<Server>();
+        // Nova's name filter is a regular expression: anchored and escaped, then compared exactly.
+        var options = new ServerListOptions { AllTenants = true, ProjectId = projectId, Name = $"^{System.Text.RegularExpressions.Regex.Escape(idOrName)}$" };
+        await foreach (var candidate in session.Compute.Servers.ListAsync(options, ct))
+        {
+            if (candidate.Name == idOrName && candidate.TenantId == projectId) named.Add(candidate);
+        }
+        if (named.Count == 1) return await session.Compute.Servers.GetAsync(named[0].Id, ct);
+        missing.Add(named.Count > 1 ? $"server {idOrName} ({named.Count} servers have that name; give the id)" : $"server {idOrName}");
+        return null;
     }
 
     /// <summary>An image the project owns, or one it may boot from: public, community, or shared with it.</summary>

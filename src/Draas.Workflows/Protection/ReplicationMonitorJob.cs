@@ -3,6 +3,7 @@ using Draas.Data;
 using Draas.Domain.Arrays;
 using Draas.Domain.Audit;
 using Draas.Domain.Protection;
+using Draas.Domain.Time;
 using Draas.Storage;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -46,7 +47,15 @@ public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalo
         {
             var status = await plugins.Get(source.Plugin).GetReplicationStatusAsync(
                 new ReplicationGroupRef(group.Name, ArrayReferences.ModeOf(mode), references.For(source), references.For(target)), ct);
-            return new Reading(source.Id, status.Health.ToString().ToLowerInvariant(), status.Lag, status.Latest?.Time, status.Health == ReplicationHealth.Broken);
+            var lag = status.Lag;
+            if (status.Latest is { IsCurrent: false } latest && ClockSkew.Ahead(latest.Time, clock.GetUtcNow()) is { } ahead)
+            {
+                // A point from the future: the array's clock (or ours) is wrong, so no lag computed across them is true.
+                // Unknown lag puts the plan at risk; the status shows the skew (PlanWarnings).
+                logger.LogWarning("Plan group {Group}: {Warning}", group.Name, ClockSkew.ArrayAhead(source.Name, latest.Time, ahead));
+                lag = null;
+            }
+            return new Reading(source.Id, status.Health.ToString().ToLowerInvariant(), lag, status.Latest?.Time, status.Health == ReplicationHealth.Broken);
         }
         catch (ArrayException e)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Draas.Data;
 using Draas.Domain.Runs;
+using Draas.Domain.Time;
 using Microsoft.EntityFrameworkCore;
 
 namespace Draas.Workflows.Runs;
@@ -30,6 +31,7 @@ public sealed class RunReports(DraasDbContext db)
         var points = ordered.Where(s => s.Kind == RunPlanner.PromoteVolume && s.State == StepState.Succeeded)
             .Select(s => Out(s)["recovery_point"]?["time"]?.GetValue<DateTimeOffset>()).OfType<DateTimeOffset>().ToList();
         DateTimeOffset? pointAt = points.Count > 0 ? points.Min() : run.RecoveryPointAt;
+        var warnings = ClockWarnings(ordered);
         var cleanup = ordered.FirstOrDefault(s => s.Kind == RunPlanner.Cleanup);
         var reprotect = ordered.FirstOrDefault(s => s.Kind == RunPlanner.Reprotect && s.State == StepState.Succeeded);
         var fence = ordered.FirstOrDefault(s => s.Kind == RunPlanner.FencePrimary);
@@ -49,8 +51,10 @@ public sealed class RunReports(DraasDbContext db)
             ["rto_seconds"] = run.StartedAt is { } s0 && restoredAt is { } r ? Math.Round((r - s0).TotalSeconds, 3) : null,
             ["duration_seconds"] = run.StartedAt is { } s1 && run.FinishedAt is { } f ? Math.Round((f - s1).TotalSeconds, 3) : null,
             ["recovery_point_at"] = pointAt,
-            // A point taken after the run started lost nothing the run could have had: 0, not negative.
-            ["rpo_seconds"] = run.StartedAt is { } s2 && pointAt is { } p ? Math.Max(0, Math.Round((s2 - p).TotalSeconds, 3)) : null,
+            // A point taken after the run started (a planned migration's last replication) lost nothing the run
+            // could have had: 0, not negative. A point from the service's future is clock skew: RPO unknown.
+            ["rpo_seconds"] = warnings.Count == 0 && run.StartedAt is { } s2 && pointAt is { } p ? Math.Max(0, Math.Round((s2 - p).TotalSeconds, 3)) : null,
+            ["warnings"] = new JsonArray([.. warnings.Select(w => (JsonNode)w)]),
             ["phases"] = new JsonArray([.. ordered.GroupBy(x => x.Phase).OrderBy(g => g.Key).Select(g => (JsonNode)new JsonObject
             {
                 ["phase"] = g.Key,
@@ -79,8 +83,12 @@ public sealed class RunReports(DraasDbContext db)
             ["health"] = new JsonArray([.. ordered.Where(x => x.Kind == RunPlanner.HealthCheck).Select(x => (JsonNode)new JsonObject
             {
                 ["server_id"] = x.Target,
+                ["name"] = RunJson.Object(x.Input)["name"]?.DeepClone(),
+                ["check"] = CheckText(RunJson.Object(x.Input)),
                 ["state"] = RunPlanner.Word(x.State),
                 ["attempts"] = Out(x)["attempts"]?.DeepClone(),
+                ["address"] = Out(x)["address"]?.DeepClone(),
+                ["error"] = Out(x)["error"]?.DeepClone() ?? x.Error,
             })]),
             ["network"] = NetworkPlanning.Report(ordered),
             ["cleanup"] = cleanup is null ? null : Out(cleanup),
@@ -99,11 +107,32 @@ public sealed class RunReports(DraasDbContext db)
                 ["step"] = x.Sequence,
                 ["kind"] = x.Kind,
                 ["target"] = x.Target,
+                ["name"] = StepName(x),
                 ["error"] = x.Error,
             })]),
             ["error"] = run.Error,
         };
     }
+
+    /// <summary>Recovery points the arrays dated after the service saw them (the promote ended): their clocks disagree.</summary>
+    private static List<string> ClockWarnings(List<Step> ordered) =>
+        [.. ordered.Where(s => s.Kind == RunPlanner.PromoteVolume && s.State == StepState.Succeeded && s.FinishedAt is not null)
+            .Select(s => (Array: RunJson.Object(s.Input)["source_array"]?.ToString() ?? "the array", Time: RunJson.Object(s.Output)["recovery_point"]?["time"]?.GetValue<DateTimeOffset>(), Seen: s.FinishedAt!.Value))
+            .Where(x => x.Time is not null)
+            .Select(x => (x.Array, Time: x.Time!.Value, Ahead: ClockSkew.Ahead(x.Time!.Value, x.Seen)))
+            .Where(x => x.Ahead is not null)
+            .GroupBy(x => x.Array)
+            .Select(g => g.MaxBy(x => x.Ahead)!)
+            .Select(x => ClockSkew.ArrayAhead(x.Array, x.Time, x.Ahead!.Value))];
+
+    /// <summary><c>http:80/</c>, <c>tcp:5432</c>: a health check as the plan states it.</summary>
+    private static string CheckText(JsonObject input) =>
+        input["type"]?.ToString() is "http" or "https" ? $"{input["type"]}:{input["port"]}{input["path"]}" : $"{input["type"] ?? "tcp"}:{input["port"]}";
+
+    /// <summary>What people call a step's target: the server's, volume's, flavor's or keypair's name (the target is its id).</summary>
+    public static string? StepName(Step s) => RunJson.Object(s.Input)["name"]?.ToString() is { Length: > 0 } name
+        ? (s.Kind == RunPlanner.HealthCheck ? $"{name} {CheckText(RunJson.Object(s.Input))}" : name)
+        : s.Target;
 
     public static JsonObject StepView(Step s) => new()
     {
@@ -111,7 +140,10 @@ public sealed class RunReports(DraasDbContext db)
         ["phase"] = s.Phase,
         ["kind"] = s.Kind,
         ["target"] = s.Target,
+        ["name"] = StepName(s),
         ["state"] = RunPlanner.Word(s.State),
+        // Pending again because the worker running it stopped (the watchdog took it back): not a failure of the step.
+        ["interrupted"] = s.State == StepState.Pending && s.Error?.StartsWith(RunWatchdog.Interrupted, StringComparison.Ordinal) == true,
         ["attempts"] = s.Attempts,
         ["started_at"] = s.StartedAt,
         ["finished_at"] = s.FinishedAt,
@@ -119,7 +151,8 @@ public sealed class RunReports(DraasDbContext db)
         ["error"] = s.Error,
     };
 
-    /// <summary>The report for people: what an auditor or the tenant reads after a drill.</summary>
+    /// <summary>The report for people: what an auditor or the tenant reads after a drill. Names first, ids beside them;
+    /// times in one format and durations as people say them (<see cref="Readable"/>).</summary>
     public static string Markdown(JsonObject report)
     {
         var md = new StringBuilder();
@@ -127,38 +160,69 @@ public sealed class RunReports(DraasDbContext db)
         {
             null => "–",
             JsonValue v when v.TryGetValue<double>(out var d) => d.ToString("0.###", CultureInfo.InvariantCulture),
-            _ => n.ToString(),
+            JsonValue v when v.TryGetValue<DateTimeOffset>(out var t) => Readable.Time(t),
+            _ => Cell(n.ToString()),
         };
+        string D(JsonNode? seconds) => seconds is JsonValue v && v.TryGetValue<double>(out var d) ? Readable.Duration(d) : "–";
         md.AppendLine(CultureInfo.InvariantCulture, $"# DR {V(report["kind"])} report: {V(report["protection"]?["name"])} / {V(report["plan"]?["name"])}");
         md.AppendLine();
         md.AppendLine("| | |");
         md.AppendLine("| --- | --- |");
-        foreach (var key in new[] { "run_id", "state", "started_at", "finished_at", "rto_seconds", "rpo_seconds", "recovery_point_at", "duration_seconds", "target_project_id" })
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {V(report[key])} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| run | {V(report["run_id"])} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| state | {V(report["state"])} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| plan | {V(report["plan"]?["name"])} ({V(report["plan"]?["id"])}) |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| protection | {V(report["protection"]?["name"])} ({V(report["protection"]?["id"])}) |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| started | {V(report["started_at"])} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| finished | {V(report["finished_at"])} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| RTO | {D(report["rto_seconds"])} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| RPO | {(report["rpo_seconds"] is null && report["warnings"]?.AsArray().Count > 0 ? "unknown (clock skew, see warnings)" : D(report["rpo_seconds"]))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| recovery point | {V(report["recovery_point_at"])} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| took | {D(report["duration_seconds"])} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| target project | {V(report["target_project_id"])} |");
         if (report["error"] is not null) md.AppendLine(CultureInfo.InvariantCulture, $"| error | {V(report["error"])} |");
+        if (report["warnings"] is JsonArray { Count: > 0 } warnings)
+        {
+            md.AppendLine();
+            md.AppendLine("## Warnings");
+            md.AppendLine();
+            foreach (var w in warnings) md.AppendLine(CultureInfo.InvariantCulture, $"- {V(w)}");
+        }
         md.AppendLine();
         md.AppendLine("## Steps");
         md.AppendLine();
-        md.AppendLine("| # | phase | step | target | state | attempts | seconds | error |");
+        md.AppendLine("| # | phase | step | name | state | attempts | took | error |");
         md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var s in report["steps"]!.AsArray())
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {V(s!["sequence"])} | {V(s["phase"])} | {V(s["kind"])} | {V(s["target"])} | {V(s["state"])} | {V(s["attempts"])} | {V(s["duration_seconds"])} | {V(s["error"])} |");
-        md.AppendLine();
-        md.AppendLine("## Recovered");
-        md.AppendLine();
-        md.AppendLine("| what | name | old id | new id |");
-        md.AppendLine("| --- | --- | --- | --- |");
-        foreach (var v in report["recovered"]!["volumes"]!.AsArray())
-            md.AppendLine(CultureInfo.InvariantCulture, $"| volume | {V(v!["name"])} | {V(v["source_id"])} | {V(v["volume_id"])} |");
-        foreach (var s in report["recovered"]!["servers"]!.AsArray())
-            md.AppendLine(CultureInfo.InvariantCulture, $"| server | {V(s!["name"])} | {V(s["source_id"])} | {V(s["server_id"])} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {V(s!["sequence"])} | {V(s["phase"])} | {V(s["kind"])} | {V(s["name"] ?? s["target"])} | {V(s["state"])} | {V(s["attempts"])} | {D(s["duration_seconds"])} | {V(s["error"])} |");
+        if (report["recovered"]!["volumes"]!.AsArray().Count + report["recovered"]!["servers"]!.AsArray().Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("## Recovered");
+            md.AppendLine();
+            md.AppendLine("| what | name | old id | new id |");
+            md.AppendLine("| --- | --- | --- | --- |");
+            foreach (var v in report["recovered"]!["volumes"]!.AsArray())
+                md.AppendLine(CultureInfo.InvariantCulture, $"| volume | {V(v!["name"])} | {V(v["source_id"])} | {V(v["volume_id"])} |");
+            foreach (var s in report["recovered"]!["servers"]!.AsArray())
+                md.AppendLine(CultureInfo.InvariantCulture, $"| server | {V(s!["name"])} | {V(s["source_id"])} | {V(s["server_id"])} |");
+        }
+        if (report["health"] is JsonArray { Count: > 0 } health)
+        {
+            md.AppendLine();
+            md.AppendLine("## Health checks");
+            md.AppendLine();
+            md.AppendLine("| server | check | address | state | attempts | error |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (var h in health)
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {V(h!["name"] ?? h["server_id"])} | {V(h["check"])} | {V(h["address"])} | {V(h["state"])} | {V(h["attempts"])} | {V(h["error"])} |");
+        }
         if (report["failures"]!.AsArray().Count > 0)
         {
             md.AppendLine();
             md.AppendLine("## Failures");
             md.AppendLine();
             foreach (var f in report["failures"]!.AsArray())
-                md.AppendLine(CultureInfo.InvariantCulture, $"- step {V(f!["step"])} {V(f["kind"])} {V(f["target"])}: {V(f["error"])}");
+                md.AppendLine(CultureInfo.InvariantCulture, $"- step {V(f!["step"])} {V(f["kind"])} {V(f["name"] ?? f["target"])}: {V(f["error"])}");
         }
         if (report["left_behind"] is JsonObject left)
         {
@@ -207,4 +271,7 @@ public sealed class RunReports(DraasDbContext db)
         }
         return md.ToString();
     }
+
+    /// <summary>Text safe inside a Markdown table cell: one line, pipes escaped.</summary>
+    private static string Cell(string text) => text.Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -17,6 +17,10 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
 {
     public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How the error of a step taken back from a stopped worker begins (the run view shows it as interrupted).</summary>
+    public const string Interrupted = "interrupted:";
+
+    // Read back through the model's snake_case naming: run_id is RunId.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
@@ -39,8 +43,27 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DraasDbContext>();
         var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
+        var now = TimeProvider.System.GetUtcNow();
+        // The crash is the run's event, as a step's failure would be.
         var lapsed = await scope.ServiceProvider.GetRequiredService<StepLeases>().ReclaimLapsedAsync(db, ct);
-        if (lapsed > 0) logger.LogWarning("{Count} running steps lost their worker and were re-queued", lapsed);
+        if (lapsed.Count > 0)
+        {
+            logger.LogWarning("{Count} running steps lost their worker and were re-queued", lapsed.Count);
+            foreach (var step in lapsed)
+            {
+                db.AuditEvents.Add(new Domain.Audit.AuditEvent
+                {
+                    At = now,
+                    ProjectId = step.ProjectId,
+                    Action = "run.step_interrupted",
+                    ResourceType = "run",
+                    ResourceId = step.RunId.ToString(),
+                    Outcome = "failure",
+                    Detail = RunJson.Serialize(new { step = step.Sequence, kind = step.Kind, target = step.Target, attempt = step.Attempts, retrying = true }),
+                });
+            }
+            await db.SaveChangesAsync(ct);
+        }
         var active = await db.Runs.AsNoTracking()
             .Where(r => r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.Cancelling)
             .Select(r => new { r.Id, r.Queue }).ToListAsync(ct);

@@ -27,10 +27,18 @@ public class StepLeases(TimeSpan lease)
         await db.Database.ExecuteSqlAsync(
             $"UPDATE steps SET lease_until = now() + {Lease} WHERE id = {stepId} AND state = 'running' AND attempts = {attempt}", ct) == 1;
 
-    /// <summary>Running steps whose lease lapsed go back to pending (their worker is presumed dead).</summary>
-    public Task<int> ReclaimLapsedAsync(DraasDbContext db, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
-            UPDATE steps SET state = 'pending', lease_until = NULL, error = 'the worker running this step stopped renewing its lease; retrying'
-            WHERE state = 'running' AND lease_until < now()
-            """, ct);
+    /// <summary>Running steps whose lease lapsed go back to pending (their worker is presumed dead). started_at
+    /// goes too: the next attempt's claim sets it, so the step's duration is the retry's own time, not the time
+    /// the lost attempt held it.</summary>
+    public Task<List<LapsedStep>> ReclaimLapsedAsync(DraasDbContext db, CancellationToken ct) =>
+        db.Database.SqlQuery<LapsedStep>($"""
+            UPDATE steps s SET state = 'pending', lease_until = NULL, started_at = NULL,
+                error = 'interrupted: the worker running attempt ' || s.attempts || ' stopped (its lease lapsed); retrying'
+            FROM runs r
+            WHERE r.id = s.run_id AND s.state = 'running' AND s.lease_until < now()
+            RETURNING s.id, s.run_id, s.sequence, s.kind, s.target, s.attempts, r.project_id
+            """).ToListAsync(ct);
 }
+
+/// <summary>A step whose worker stopped renewing its lease, as the watchdog re-queued it.</summary>
+public sealed record LapsedStep(Guid Id, Guid RunId, int Sequence, string Kind, string? Target, int Attempts, string? ProjectId);

@@ -3,6 +3,7 @@ using Draas.Data;
 using Draas.Data.Secrets;
 using Draas.Domain.Audit;
 using Draas.Domain.Sites;
+using Draas.Domain.Time;
 using Draas.OpenStack;
 using Draas.OpenStack.Identity;
 using Hangfire;
@@ -34,8 +35,14 @@ public sealed class SiteCheckJob(DraasDbContext db, SecretProtector secrets, Tim
         {
             // A fresh session, so the check proves the stored credential, not a cached token.
             using var session = new KeystoneSession(SiteSessions.OptionsFor(site, secrets.Unprotect(site.SecretCiphertext)), clock, loggers);
-            await session.GetTokenAsync(ct);
-            check = new SiteCheck(clock.GetUtcNow(), true, "authenticated", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var asked = clock.GetUtcNow();
+            var token = await session.GetTokenInfoAsync(ct);
+            var answered = clock.GetUtcNow();
+            // Keystone stamps the token with its own clock while the request is in flight: its distance from the
+            // middle of the request is the skew between the site's clock and the service's.
+            double? skew = token.IssuedAt is { } issued ? Math.Round((issued - (asked + (answered - asked) / 2)).TotalSeconds, 1) : null;
+            var message = ClockSkew.Significant(skew) ? "authenticated; " + ClockSkew.SiteSkew(site.Name, skew!.Value) : "authenticated";
+            check = new SiteCheck(answered, true, message, Stopwatch.GetElapsedTime(started).TotalMilliseconds, skew);
         }
         catch (Exception e) when (e is OpenStackException or ArgumentException or InvalidOperationException)
         {

@@ -73,7 +73,7 @@ public sealed class FlashArraySimulator : IAsyncDisposable
             if (certificate is not null) listen.UseHttps(certificate);
         }));
         var app = builder.Build();
-        var world = new SimWorld(options, new SimClock(options.Start, options.Acceleration));
+        var world = new SimWorld(options, new SimClock(options.StartNow ? DateTimeOffset.UtcNow : options.Start, options.Acceleration));
         FlashArraySimulator? sim = null;
         app.Run(http => sim!.HandleAsync(http));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,9 @@ public sealed record FlashArraySimulatorOptions
     /// <summary>0 picks a free port.</summary>
     public int Port { get; init; }
     public DateTimeOffset Start { get; init; } = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
+    /// <summary>Start the clock at the wall's time at the moment it is made, ignoring <see cref="Start"/>: a lab at 1x
+    /// then agrees with every other process on the machine (a start taken earlier would lag by the start-up time).</summary>
+    public bool StartNow { get; init; }
     /// <summary>Simulated seconds per real second; 0 stops time except for explicit advances.</summary>
     public double Acceleration { get; init; } = 60;
     /// <summary>Replication link speed: transfer time = bytes / bandwidth.</summary>

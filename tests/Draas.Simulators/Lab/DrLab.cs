@@ -67,6 +67,9 @@ public sealed class DrLab : IAsyncDisposable
             Connections = [new("array-a", "array-b", "async-replication"), new("array-a", "array-b", "sync-replication")],
             Port = options.FlashArrayPort,
             Start = start,
+            // Without a chosen start the lab's clock is the wall's, to the millisecond: the service beside it
+            // (a process on the system clock) must read the same time for lag and RPO to be true.
+            StartNow = options.Start is null,
             Acceleration = options.Acceleration,
             CopyDelay = options.ArrayCopyDelay,
         }, cancellationToken).ConfigureAwait(false);

@@ -101,7 +101,11 @@ public sealed class RunCommandsContractTests
         Assert.That(query["kind"].Single(), Is.EqualTo("planned_migration"));
         Assert.That(query["state"].Single(), Is.EqualTo("running"));
         Assert.That(query["limit"].Single(), Is.EqualTo("5"));
-        Assert.That(table.Out, Does.Contain($"| {RunId} ").And.Contain("| running ").And.Contain("| 0/2 "));
+        Assert.That(table.Out, Does.Contain($"| {RunId} ").And.Contain("| running 0/2 ").And.Contain("| shop "), "the plan by its name");
+        Assert.That(table.Out, Does.Not.Contain(PlanId), "the plan's id only with --long");
+        Assert.That(table.Out.Split('\n').Max(l => l.Length), Is.LessThanOrEqualTo(120));
+        var wide = await Shell().OkAsync("run", "list", "--long");
+        Assert.That(wide.Out, Does.Contain(PlanId));
     }
 
     [Test]
@@ -112,7 +116,10 @@ public sealed class RunCommandsContractTests
         var table = await Shell().OkAsync("run", "show", RunId);
         var yaml = await Shell().OkAsync("run", "show", RunId, "-f", "yaml");
 
-        Assert.That(table.Out, Does.Contain("| state ").And.Contain("| running "));
+        Assert.That(table.Out, Does.Contain("| State ").And.Contain("| running "));
+        Assert.That(table.Out, Does.Contain("| Plan ").And.Contain("| shop "), "the plan by its name");
+        Assert.That(table.Out, Does.Contain("| Progress ").And.Contain("| 0 of 2 steps done, 0 running, 0 failed "), "progress as a sentence, not JSON");
+        Assert.That(table.Out, Does.Not.Contain("{").And.Not.Contain("2026-11-22T10:00:00Z"), "no raw JSON, no ISO times");
         Assert.That(table.Out, Does.Contain("| Step ").And.Contain("| promote_volume "));
         Assert.That(yaml.Out, Does.Contain("kind: planned_migration").And.Contain("- id: s1"));
     }
@@ -163,7 +170,7 @@ public sealed class RunCommandsContractTests
         var markdown = await Shell().OkAsync("run", "report", RunId, "--markdown");
         var saved = await Shell().OkAsync("run", "report", RunId, "-o", file);
 
-        Assert.That(table.Out, Does.Contain("| rto_seconds ").And.Contain("| 93 ").And.Contain("| rpo_seconds ").And.Contain("| boot_server "));
+        Assert.That(table.Out, Does.Contain("| RTO ").And.Contain("| 1 min 33 s ").And.Contain("| RPO ").And.Contain("| 4 min ").And.Contain("| boot_server "));
         Assert.That(markdown.Out, Is.EqualTo("# Drill report\n\nRTO 93 s\n"));
         Assert.That(saved.Out.Trim(), Is.EqualTo($"Report of run {RunId} written to {file}."));
         Assert.That(await File.ReadAllTextAsync(file), Is.EqualTo("# Drill report\n\nRTO 93 s\n"));

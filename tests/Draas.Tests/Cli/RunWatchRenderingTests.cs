@@ -58,6 +58,8 @@ public sealed class RunWatchRenderingTests
         ["phase"] = phase,
         ["kind"] = kind,
         ["target"] = target,
+        // The service names what a step acts on; the volume's id is its target.
+        ["name"] = target == "vol-web" ? "web-data" : null,
         ["state"] = state,
         ["attempts"] = state == "pending" ? 0 : 1,
         ["started_at"] = state == "pending" ? null : "2026-11-22T10:00:00Z",
@@ -106,29 +108,29 @@ public sealed class RunWatchRenderingTests
         Assert.That(lines, Is.EqualTo(new[]
         {
             $"run {RunId} (drill): pending (0/4 steps done)",
-            "step 1 (phase 0) preflight plan: succeeded in 1.2s",
-            "step 2 (phase 1) promote_volume vol-web: running",
+            "step 1 (phase 0) preflight plan: succeeded in 1.2 s",
+            "step 2 (phase 1) promote_volume web-data: running",
             $"run {RunId} (drill): running (1/4 steps done)",
-            "step 2 (phase 1) promote_volume vol-web: succeeded in 4.5s",
-            "step 3 (phase 1) import_volume vol-web: succeeded in 20s",
+            "step 2 (phase 1) promote_volume web-data: succeeded in 4.5 s",
+            "step 3 (phase 1) import_volume web-data: succeeded in 20 s",
             "step 4 (phase 2) boot_server web: running",
-            "step 4 (phase 2) boot_server web: succeeded in 30s",
+            "step 4 (phase 2) boot_server web: succeeded in 30 s",
             $"run {RunId} (drill): succeeded (4/4 steps done)",
-            $"Run {RunId} succeeded; RTO 1m 33s.",
+            $"Run {RunId} succeeded; RTO 1 min 33 s.",
         }));
         Assert.That(result.Err, Is.Empty);
     }
 
     [Test]
-    public async Task A_failed_run_ends_watch_with_exit_1_and_the_reason()
+    public async Task A_failed_run_ends_watch_with_exit_3_and_the_reason()
     {
         _api.ResetScenario("fails");
 
         var result = await Shell().RunAsync("run", "watch", FailingRun);
 
-        Assert.That(result.Exit, Is.EqualTo(1), result.ToString());
-        Assert.That(result.Out, Does.Contain("step 4 (phase 2) boot_server web: failed in 12s: no valid host"));
-        Assert.That(result.Out.TrimEnd().Split('\n')[^1], Is.EqualTo($"Run {FailingRun} failed: step 4 boot_server failed; RTO 1m 33s."),
+        Assert.That(result.Exit, Is.EqualTo(3), "a run that failed is not a service that failed: " + result);
+        Assert.That(result.Out, Does.Contain("step 4 (phase 2) boot_server web: failed in 12 s: no valid host"));
+        Assert.That(result.Out.TrimEnd().Split('\n')[^1], Is.EqualTo($"Run {FailingRun} failed: step 4 boot_server failed; RTO 1 min 33 s."),
             "no report yet: the RTO is the run's start to finish");
     }
 
@@ -187,7 +189,7 @@ public sealed class RunWatchRenderingTests
         var result = await shell.RunAsync("run", "watch", RunId);
 
         Assert.That(result.Exit, Is.EqualTo(0), result.ToString());
-        Assert.That(result.Out, Does.Contain("Phase 1").And.Contain("Phase 2").And.Contain("RTO 1m 33s"));
+        Assert.That(result.Out, Does.Contain("Phase 1").And.Contain("Phase 2").And.Contain("RTO 1 min 33 s"));
         Assert.That(result.Out, Does.Contain("promote_volume").And.Contain("boot_server"));
     }
 
@@ -205,19 +207,41 @@ public sealed class RunWatchRenderingTests
         Assert.That(lines.Single(l => l.StartsWith("Phase 0")), Does.Contain(new string('━', 30)).And.EndWith("1/1"));
         Assert.That(lines.Single(l => l.StartsWith("Phase 1")), Does.Contain(new string('━', 30)).And.EndWith("2/2"));
         Assert.That(lines.Single(l => l.StartsWith("Phase 2")), Does.Contain(new string('─', 30)).And.EndWith("0/1"));
-        Assert.That(lines.Single(l => l.Contains("boot_server")), Does.Contain("running").And.Contain("40s"), "a running step shows how long it has run");
-        Assert.That(lines.Single(l => l.Contains("import_volume")), Does.Contain("succeeded").And.Contain("20s"));
+        Assert.That(lines.Single(l => l.Contains("boot_server")), Does.Contain("running").And.Contain("40 s"), "a running step shows how long it has run");
+        Assert.That(lines.Single(l => l.Contains("import_volume")), Does.Contain("succeeded").And.Contain("20 s"));
         Assert.That(text, Does.Not.Contain("RTO"), "no RTO before the run ends");
     }
 
     [Test]
     public void Durations_read_like_a_person_writes_them()
     {
-        Assert.That(RunStates.Duration(4.24), Is.EqualTo("4.2s"));
-        Assert.That(RunStates.Duration(42), Is.EqualTo("42s"));
-        Assert.That(RunStates.Duration(93), Is.EqualTo("1m 33s"));
-        Assert.That(RunStates.Duration(7500), Is.EqualTo("2h 05m"));
+        Assert.That(RunStates.Duration(2.14), Is.EqualTo("2.1 s"));
+        Assert.That(RunStates.Duration(42), Is.EqualTo("42 s"));
+        Assert.That(RunStates.Duration(250), Is.EqualTo("4 min 10 s"));
+        Assert.That(RunStates.Duration(7500), Is.EqualTo("2 h 05 min"));
         Assert.That(RunStates.Duration(null), Is.EqualTo(""));
+    }
+
+    [Test]
+    public async Task A_service_that_cannot_be_reached_ends_the_watch_with_exit_1_not_the_failed_runs_3()
+    {
+        var result = await new Draasctl().With("OS_TOKEN", "gAAAAAwatcher").With("DRAAS_ENDPOINT", "http://127.0.0.1:9/v1")
+            .RunAsync("run", "watch", RunId, "--interval", "0.05");
+
+        Assert.That(result.Exit, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Err, Does.Contain($"Retrying ({RunWatcher.MaxMissedPolls - 1}/{RunWatcher.MaxMissedPolls - 1})"), "it tried before giving up");
+    }
+
+    [Test]
+    public void A_step_taken_back_from_a_stopped_worker_reads_interrupted_not_pending()
+    {
+        var step = Step(3, 1, "import_volume", "vol-web", "pending");
+        step["attempts"] = 1;
+        step["interrupted"] = true;
+        step["error"] = "interrupted: the worker running attempt 1 stopped (its lease lapsed); retrying";
+
+        Assert.That(RunStates.StepState(step), Is.EqualTo("interrupted"));
+        Assert.That(RunStates.StepState(Step(3, 1, "import_volume", "vol-web", "pending")), Is.EqualTo("pending"));
     }
 
     [Test]
