@@ -31,6 +31,11 @@ public interface IStoragePlugin
     /// <summary>Recovery points available at the recovery array, newest first.</summary>
     IAsyncEnumerable<RecoveryPoint> ListRecoveryPointsAsync(ReplicationGroupRef group, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether <paramref name="id"/> is written the way this plugin names its recovery points, so a run
+    /// asking for one is refused at once rather than failing in preflight. The default takes any id of letters,
+    /// digits and <c>. _ - : @ /</c>; a plugin that knows its syntax says so exactly.</summary>
+    bool IsRecoveryPointId(string id) => RecoveryPointIds.IsPlausible(id);
+
     /// <summary>Replicates now and waits until the new recovery point is complete at the target
     /// (planned migration: the last sync before the primary stops).</summary>
     Task<RecoveryPoint> ReplicateNowAsync(ReplicationGroupRef group, TimeSpan timeout, CancellationToken cancellationToken = default);
