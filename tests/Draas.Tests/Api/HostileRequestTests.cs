@@ -44,8 +44,8 @@ public sealed class HostileRequestTests
     [OneTimeTearDown]
     public async Task Stop()
     {
-        _http.Dispose();
-        await _lab.DisposeAsync();
+        _http?.Dispose();
+        if (_lab is not null) await _lab.DisposeAsync();
     }
 
     [Test]
