@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Draas.Plugins.Pure;
 
@@ -8,8 +9,15 @@ namespace Draas.Plugins.Pure;
 /// a letter or digit. Every name here is derived, never random, so a retried call finds what the first made.
 /// A name too long keeps its readable start and gets a hash of the whole, so two long names never collide.
 /// </summary>
-public static class PureNames
+public static partial class PureNames
 {
+    // An async point is the replicated group snapshot "source-array:group.suffix"; a pod's is "pod@unix-ms".
+    [GeneratedRegex("^(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}:[A-Za-z0-9][A-Za-z0-9-]{0,62}\\.[A-Za-z0-9][A-Za-z0-9-]{0,64}|[A-Za-z0-9][A-Za-z0-9-]{0,62}@[0-9]{1,19})\\z")]
+    private static partial Regex RecoveryPointPattern();
+
+    /// <summary>Whether <paramref name="id"/> is written as this plugin's recovery points are.</summary>
+    public static bool IsRecoveryPointId(string id) => RecoveryPointPattern().IsMatch(id);
+
     public const int MaxLength = 63;
     public const string DrillPrefix = "draas-drill-";
     public const string FailoverPrefix = "draas-fo-";

@@ -39,6 +39,10 @@ public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplicat
 
     public string Name => "pure";
 
+    /// <summary>A replicated protection group snapshot (<c>source-array:group.suffix</c>) or a pod's point
+    /// (<c>pod@unix-ms</c>); see <see cref="PureNames.IsRecoveryPointId"/>.</summary>
+    public bool IsRecoveryPointId(string id) => PureNames.IsRecoveryPointId(id);
+
     public async Task<ArrayProbe> ProbeAsync(ArrayRef array, CancellationToken cancellationToken = default)
     {
         var client = _clients.For(array);

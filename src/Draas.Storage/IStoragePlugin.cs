@@ -40,6 +40,11 @@ public interface IStoragePlugin
     /// <summary>Recovery points available at the recovery array, newest first.</summary>
     IAsyncEnumerable<RecoveryPoint> ListRecoveryPointsAsync(ReplicationGroupRef group, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether <paramref name="id"/> is written the way this plugin names its recovery points, so a run
+    /// asking for one is refused at once rather than failing in preflight. The default takes any id of letters,
+    /// digits and <c>. _ - : @ /</c>; a plugin that knows its syntax says so exactly.</summary>
+    bool IsRecoveryPointId(string id) => RecoveryPointIds.IsPlausible(id);
+
     /// <summary>Makes one volume usable at the recovery array from a recovery point, named so the
     /// recovery site's Cinder can import it with manage-existing. A drill copy leaves replication untouched.</summary>
     Task<PromotedVolume> PromoteVolumeAsync(PromoteRequest request, CancellationToken cancellationToken = default);

@@ -24,18 +24,20 @@ public sealed class KeystoneAuthMiddleware(
     TimeProvider clock,
     ILogger<KeystoneAuthMiddleware> logger)
 {
-    // Version discovery, health and Prometheus metrics (figures only, no secrets) are open, as scrapers carry no Keystone token.
-    private static readonly HashSet<string> Open = ["/", "/healthz", "/metrics"];
+    // Version discovery and health are open; /metrics only on its own listener (Http.MetricsListener).
+    private static readonly HashSet<string> Open = ["/", "/healthz"];
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (Open.Contains(context.Request.Path.Value ?? "/"))
+        if (Open.Contains(context.Request.Path.Value ?? "/") || Http.MetricsListener.IsOpenScrape(context))
         {
             await next(context);
             return;
         }
         var token = context.Request.Headers["X-Auth-Token"].ToString();
-        if (string.IsNullOrWhiteSpace(token))
+        // Keystone tokens are printable ASCII: anything else is the caller's mistake (401), never a
+        // question for Keystone, whose client cannot send it and would look like an outage (503).
+        if (string.IsNullOrWhiteSpace(token) || !token.All(c => c is >= '!' and <= '~'))
         {
             await RejectAsync(context);
             return;

@@ -68,7 +68,9 @@ public static class ServiceHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
 
-        builder.WebHost.UseUrls($"http://{settings.Api.BindHost}:{settings.Api.BindPort}");
+        var urls = new List<string> { $"http://{settings.Api.BindHost}:{settings.Api.BindPort}" };
+        if (settings.Api.HasMetricsListener) urls.Add($"http://{settings.Api.MetricsBindHost}:{settings.Api.MetricsBindPort}");
+        builder.WebHost.UseUrls([.. urls]);
         // Kestrel's own limit sits just above ours so JsonBody answers 413 itself with a fault body.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.Api.MaxBodyBytes + 1);
 
@@ -121,9 +123,17 @@ public static class ServiceHost
             startup.LogWarning("{Problem}", problem);
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ErrorMiddleware>();
+        app.UseMiddleware<InputRulesMiddleware>();
+        app.UseMiddleware<MetricsListener>();
         if (settings.Service.RunsApi)
         {
             app.UseMiddleware<KeystoneAuthMiddleware>();
+            var policy = app.Services.GetRequiredService<PolicyEnforcer>();
+            app.UseWhen(c => c.Request.Path == MetricsListener.Path && !MetricsListener.IsOpenScrape(c), metrics => metrics.Use(next => c =>
+            {
+                policy.Enforce(c, "draas:metrics:get");
+                return next(c);
+            }));
             app.UseMiddleware<StandbyWriteGate>();
             if (settings.Jobs.Dashboard)
             {
@@ -147,7 +157,8 @@ public static class ServiceHost
             RunbookApi.Map(v1);
         }
         HealthApi.Map(app);
-        app.MapMetrics("/metrics");
+        // GET only: a POST is a 405 like on every other route.
+        app.MapMetrics(MetricsListener.Path).WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata(["GET"]));
         return app;
     }
 

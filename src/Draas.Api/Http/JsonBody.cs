@@ -18,7 +18,7 @@ public static class JsonBody
         RespectNullableAnnotations = true,
         AllowDuplicateProperties = false,
         MaxDepth = 16,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        Converters = { new ExactEnumConverter() },
     };
 
     private static readonly JsonDocumentOptions Document = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
@@ -40,7 +40,10 @@ public static class JsonBody
         {
             // A JsonObject body checks its keys only when first used, in the handler, where a duplicate
             // would be a 500: parse the document once with duplicates refused, whatever T is.
-            using (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Document)) { }
+            using (var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Document))
+            {
+                if (InputRules.FirstBadString(document.RootElement) is { } bad) throw ApiException.BadRequest(bad);
+            }
             return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options)
                 ?? throw ApiException.BadRequest("The request body must be a JSON object.");
         }
@@ -64,6 +67,8 @@ public static class JsonBody
             var name = start > 0 ? message[start..message.IndexOf('\'', start)] : "?";
             return $"Unknown field '{name}' at {path}.";
         }
+        if (message.StartsWith(ExactEnumConverter.Problem, StringComparison.Ordinal))
+            return $"Invalid value at {path}: {message}.";
         if (message.Contains("missing required properties", StringComparison.Ordinal))
             return $"Missing required field at {path}: {message[(message.LastIndexOf(':') + 1)..].Trim().TrimEnd('.')}.";
         if (message.Contains("could not be converted", StringComparison.Ordinal) || message.Contains("null", StringComparison.OrdinalIgnoreCase))

@@ -19,7 +19,30 @@ public sealed partial class Validator
         return value;
     }
 
+    /// <summary>A name or identifier that is not one of ours (a Keystone user or project, a region, a domain,
+    /// a network): no control character, not blank, no space at either end (see docs/input-rules.md).</summary>
     public string? Text(string field, string? value, int maxLength, bool required = false)
+    {
+        if (Missing(field, value, required)) return null;
+        if (value!.Length > maxLength) _problems.Add($"{field} must be at most {maxLength} characters");
+        if (value.Any(char.IsControl)) _problems.Add($"{field} must not contain control characters");
+        else if (string.IsNullOrWhiteSpace(value)) _problems.Add($"{field} must not be blank");
+        else if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])) _problems.Add($"{field} must not begin or end with spaces");
+        return value;
+    }
+
+    /// <summary>Free text for people (a description): any characters but NUL and control characters other than
+    /// tab and line breaks, which <see cref="JsonBody"/> refuses already.</summary>
+    public string? FreeText(string field, string? value, int maxLength)
+    {
+        if (value is null) return null;
+        if (value.Length > maxLength) _problems.Add($"{field} must be at most {maxLength} characters");
+        return value;
+    }
+
+    /// <summary>A password or token: kept as sent, spaces included (they are the caller's to choose), but never
+    /// empty and never with control characters.</summary>
+    public string? Secret(string field, string? value, int maxLength, bool required = false)
     {
         if (Missing(field, value, required)) return null;
         if (value!.Length > maxLength) _problems.Add($"{field} must be at most {maxLength} characters");
@@ -42,7 +65,8 @@ public sealed partial class Validator
     public string? OneOf(string field, string? value, IReadOnlyCollection<string> allowed, bool required = false)
     {
         if (Missing(field, value, required)) return null;
-        if (!allowed.Contains(value!)) _problems.Add($"{field} must be one of: {string.Join(", ", allowed)}");
+        // Exactly as written: "PURE" or " drill" would be stored as sent and match nothing later.
+        if (!allowed.Contains(value!, StringComparer.Ordinal)) _problems.Add($"{field} must be one of: {string.Join(", ", allowed)}");
         return value;
     }
 

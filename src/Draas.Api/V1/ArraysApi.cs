@@ -60,7 +60,7 @@ public static partial class ArraysApi
         v.Require(fields.SiteId is not null, "array.site_id is required");
         var plugin = v.OneOf("array.plugin", fields.Plugin, plugins.Names, required: true);
         var endpoint = v.Url("array.endpoint", fields.Endpoint, required: true);
-        var token = v.Text("array.api_token", fields.ApiToken, 4096, required: true);
+        var token = v.Secret("array.api_token", fields.ApiToken, 4096, required: true);
         var backend = CinderBackend(v, fields.CinderBackend, required: true);
         var types = VolumeTypes(v, fields.VolumeTypes);
         var caBundle = CaBundle(v, fields.CaBundle);
@@ -103,7 +103,7 @@ public static partial class ArraysApi
         v.Require(fields.Plugin is null || fields.Plugin == array.Plugin, "array.plugin cannot be changed; register the array again");
         var name = v.Name("array.name", fields.Name, required: false);
         var endpoint = v.Url("array.endpoint", fields.Endpoint, required: false);
-        var token = v.Text("array.api_token", fields.ApiToken, 4096);
+        var token = v.Secret("array.api_token", fields.ApiToken, 4096);
         var backend = CinderBackend(v, fields.CinderBackend, required: false);
         var types = VolumeTypes(v, fields.VolumeTypes);
         var caBundle = CaBundle(v, fields.CaBundle);

@@ -68,7 +68,6 @@ public static class PlansApi
         var plan = new Plan { Name = v.Name("plan.name", fields.Name, required: true) ?? "", ProjectId = protection.PrimaryProjectId, ProtectionId = protection.Id };
         PlanPlacement.Home(plan, protection);
         Apply(v, fields, plan);
-        v.Require(plan.Resources.Count > 0 || plan.Selector is not null, "a plan needs resources or a selector");
         v.ThrowIfInvalid();
         if (await db.Plans.AnyAsync(p => p.ProtectionId == protection.Id && p.Name == plan.Name, context.RequestAborted))
             throw ApiException.Conflict($"Protection {protection.Name} already has a plan named {plan.Name}.");
@@ -152,7 +151,7 @@ public static class PlansApi
     /// <summary>Validates and applies every field but the name and the protection.</summary>
     private static void Apply(Validator v, PlanFields f, Plan plan)
     {
-        v.Text("plan.description", f.Description, 255);
+        v.FreeText("plan.description", f.Description, 255);
         if (f.Description is not null) plan.Description = f.Description;
         if (f.Replication is { } r)
         {
@@ -203,6 +202,8 @@ public static class PlansApi
             for (var i = 0; i < checks.Count; i++) HealthCheckRules.Check(v, $"plan.health_checks[{i}]", checks[i]);
             plan.HealthChecks = checks.ToJsonString();
         }
+        // On the plan as it will be stored, so an update obeys the same rule as a create.
+        v.Require(plan.Resources.Count > 0 || plan.Selector is not null, "a plan needs resources or a selector");
         // No run executes hooks yet: storing them would let a tenant believe a recovery runs them.
         v.Require(f.Hooks is null || f.Hooks.Count == 0, "plan.hooks are not supported yet: no recovery run would call them");
     }

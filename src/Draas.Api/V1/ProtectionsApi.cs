@@ -23,7 +23,8 @@ public static partial class ProtectionsApi
     [GeneratedRegex("^[^@\\s]{1,64}@[^@\\s]{1,255}\\z")]
     private static partial Regex EmailPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}\\z")]
+    // Letters, digits and '-', starting with a letter or digit: "-rf" is no project, and would read as an option to a CLI.
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,63}\\z")]
     private static partial Regex ProjectIdPattern();
 
     public static void Map(RouteGroupBuilder v1)

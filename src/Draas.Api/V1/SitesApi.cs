@@ -64,7 +64,7 @@ public static class SitesApi
         var site = new Site
         {
             Name = v.Name("site.name", fields.Name, required: true) ?? "",
-            Description = v.Text("site.description", fields.Description, 255),
+            Description = v.FreeText("site.description", fields.Description, 255),
             AuthUrl = v.Url("site.auth_url", fields.AuthUrl, required: true) ?? "",
             RegionName = v.Text("site.region_name", fields.RegionName, 64),
             Interface = v.OneOf("site.interface", fields.Interface, Interfaces) ?? "public",
@@ -79,8 +79,8 @@ public static class SitesApi
             SecretCiphertext = "",
         };
         var secret = appCred
-            ? v.Text("site.application_credential_secret", fields.ApplicationCredentialSecret, 4096, required: true)
-            : v.Text("site.password", fields.Password, 4096, required: true);
+            ? v.Secret("site.application_credential_secret", fields.ApplicationCredentialSecret, 4096, required: true)
+            : v.Secret("site.password", fields.Password, 4096, required: true);
         v.Require(appCred || fields.ApplicationCredentialSecret is null, "site.application_credential_secret is only for auth_type v3applicationcredential");
         v.Require(!appCred || fields.Password is null, "site.password is only for auth_type password");
         v.ThrowIfInvalid();
@@ -104,7 +104,7 @@ public static class SitesApi
         var v = new Validator();
         v.Require(fields.AuthType is null || fields.AuthType == SiteView.Of(site).AuthType, "site.auth_type cannot be changed; create a new site");
         var name = v.Name("site.name", fields.Name, required: false);
-        var description = v.Text("site.description", fields.Description, 255);
+        var description = v.FreeText("site.description", fields.Description, 255);
         var authUrl = v.Url("site.auth_url", fields.AuthUrl, required: false);
         var region = v.Text("site.region_name", fields.RegionName, 64);
         var iface = v.OneOf("site.interface", fields.Interface, Interfaces);
@@ -116,8 +116,8 @@ public static class SitesApi
         var probeUrl = v.Url("site.probe_url", fields.ProbeUrl, required: false);
         var isAppCred = site.AuthType == SiteAuthType.ApplicationCredential;
         var secret = isAppCred
-            ? v.Text("site.application_credential_secret", fields.ApplicationCredentialSecret, 4096)
-            : v.Text("site.password", fields.Password, 4096);
+            ? v.Secret("site.application_credential_secret", fields.ApplicationCredentialSecret, 4096)
+            : v.Secret("site.password", fields.Password, 4096);
         v.Require(isAppCred ? fields.Password is null : fields.ApplicationCredentialSecret is null, "the secret field does not match the site's auth_type");
         v.ThrowIfInvalid();
         if (name is not null && name != site.Name && await db.Sites.AnyAsync(s => s.Name == name, context.RequestAborted))

@@ -29,7 +29,6 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
     {
         var problems = RunOptions.Validate(request.Options);
         if (problems.Count > 0) throw new RunRefusedException(400, string.Join("; ", problems));
-        if (request.RecoveryPoint.Length is 0 or > 128) throw new RunRefusedException(400, "recovery_point is 'latest', a recovery point id or an ISO-8601 time");
         var plan = await db.Plans.AsNoTracking().Include(p => p.Resources).SingleOrDefaultAsync(p => p.Id == request.PlanId, ct)
             ?? throw new RunRefusedException(404, $"Plan {request.PlanId} could not be found.");
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, ct);
@@ -40,10 +39,16 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         if (request.Kind is not RunKind.Drill && request.RecoveryPoint != "latest" && request.Kind is RunKind.PlannedMigration or RunKind.Failback or RunKind.Reprotect)
             throw new RunRefusedException(400, $"a {RunPlanner.Word(request.Kind)} always uses the newest data: recovery_point must be 'latest'");
 
+        var groups = await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == plan.Id).ToListAsync(ct);
+        var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
+        // The plugins that would be asked for the point: those of the arrays the plan's groups replicate to.
+        var targets = groups.Select(g => g.TargetArrayId).ToHashSet();
+        var pointPlugins = arrays.Where(a => targets.Contains(a.Id)).Select(a => a.Plugin).Distinct().Select(plugins.Get).ToList();
+        if (RecoveryPointChoice.Problem(request.RecoveryPoint, pointPlugins) is { } pointProblem) throw new RunRefusedException(400, pointProblem);
+
         var options = RunOptions.Parse(request.Options?.ToJsonString());
         var input = new PlanningInput(request.Kind, protection, plan, ManifestCodec.FromJson(manifest.Content),
-            await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == plan.Id).ToListAsync(ct),
-            await db.Arrays.AsNoTracking().ToListAsync(ct), options, a => plugins.Get(a.Plugin));
+            groups, arrays, options, a => plugins.Get(a.Plugin));
         var steps = RunPlanner.Plan(input);
         var now = clock.GetUtcNow();
         var run = new Run

@@ -86,6 +86,7 @@ public sealed class OpenStackSimulator : IAsyncDisposable
         var identity = root.MapGroup("/identity");
         AuthApi.Map(identity, site);
         IdentityResourcesApi.Map(identity, site);
+        CatalogApi.Map(identity, site);
         ComputeApi.Map(root.MapGroup("/compute"), site);
         BlockStorageApi.Map(root.MapGroup("/volume"), site);
         ImageApi.Map(root.MapGroup("/image"), site);

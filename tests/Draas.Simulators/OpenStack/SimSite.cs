@@ -130,7 +130,7 @@ public sealed class SimSite
 
         var now = options.Clock.GetUtcNow();
         Compute.Seed();
-        BlockStorage.Seed();
+        BlockStorage.Seed(Backend.BackendName);
         Images.Seed(admin.Id, now);
         Networks.Seed(admin.Id, index, now);
     }

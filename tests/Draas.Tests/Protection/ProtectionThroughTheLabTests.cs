@@ -212,7 +212,7 @@ public sealed class ProtectionThroughTheLabTests
         Assert.That(payload["from"]!.GetValue<string>(), Is.EqualTo("protected"));
         Assert.That(payload["to"]!.GetValue<string>(), Is.EqualTo("violated"));
         Assert.That(payload["plan_id"]!.GetValue<string>(), Is.EqualTo(_plan));
-        var (_, metrics, _) = await _service.SendAsync(HttpMethod.Get, "/metrics", token: null);
+        var (_, metrics, _) = await _service.SendAsync(HttpMethod.Get, "/metrics", Admin);
         Assert.That(metrics!.ToString(), Does.Match($"draas_rpo_violation\\{{plan_id=\"{_plan}\",project_id=\"[^\"]+\"\\}} 1"));
     }
 

@@ -6,6 +6,7 @@ using Draas.OpenStack;
 using Draas.OpenStack.BlockStorage.Manage;
 using Draas.OpenStack.BlockStorage.Snapshots;
 using Draas.OpenStack.BlockStorage.Volumes;
+using Draas.OpenStack.BlockStorage.VolumeTypes;
 using Draas.OpenStack.Compute.Attachments;
 using Draas.OpenStack.Compute.Flavors;
 using Draas.OpenStack.Compute.Servers;
@@ -335,6 +336,60 @@ public abstract class CloudScenarios
         var afterDelete = await ManageableAsync(admin, site);
         Assert.That(afterDelete.Keys, Does.Not.Contain(released.Single().Reference["source-name"]), "deleting a managed volume deletes it on the backend");
         Assert.That(afterDelete.Keys, Does.Not.Contain(promoted));
+    }
+
+    [Test]
+    public async Task A_volume_type_places_and_imports_only_on_the_backend_its_name_asks_for()
+    {
+        // The scheduler's capabilities filter: a type's volume_backend_name must be a pool's, for a create and
+        // for manage existing (the import step of every recovery, with the plan's replicated type).
+        var site = Cloud.Site1;
+        using var admin = site.AdminSession();
+        var backendName = (await admin.BlockStorage.Admin.ListPoolsAsync(Ct)).Single(p => p.Name == site.BackendHost).Capabilities.VolumeBackendName;
+        var types = admin.BlockStorage.VolumeTypes;
+        var plans = await types.CreateAsync(new CreateVolumeTypeOptions
+        {
+            Name = Unique("replicated"),
+            ExtraSpecs = new Dictionary<string, string> { ["volume_backend_name"] = backendName!, ["replication_enabled"] = "<is> True" },
+        }, Ct);
+        var elsewhere = await types.CreateAsync(new CreateVolumeTypeOptions
+        {
+            Name = Unique("elsewhere"),
+            ExtraSpecs = new Dictionary<string, string> { ["volume_backend_name"] = backendName + "-elsewhere" },
+        }, Ct);
+        var made = new List<string>();
+        try
+        {
+            var unplaced = await admin.BlockStorage.Volumes.CreateAsync(new CreateVolumeOptions { Size = 1, Name = Unique("unplaced"), VolumeType = elsewhere.Name }, Ct);
+            made.Add(unplaced.Id);
+            var promoted = Unique("promoted");
+            await site.PlaceBackendVolume(promoted, 1);
+            var refused = await admin.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
+            {
+                Host = site.BackendHost, Ref = ManageVolumeOptions.SourceName(promoted), Name = Unique("refused"), VolumeType = elsewhere.Name,
+            }, Ct);
+            made.Add(refused.Id);
+            var unplacedEnd = await Eventually(() => admin.BlockStorage.Volumes.GetAsync(unplaced.Id, Ct), v => v.Status is "error" or "available");
+            var refusedEnd = await Eventually(() => admin.BlockStorage.Volumes.GetAsync(refused.Id, Ct), v => v.Status is "error" or "available");
+            Assert.That(unplacedEnd.Status, Is.EqualTo("error"), "no valid backend for the create");
+            Assert.That(refusedEnd.Status, Is.EqualTo("error"), "no valid backend for the import (error_managing, shown as error)");
+            Assert.That((await ManageableAsync(admin, site))[promoted].SafeToManage, Is.True, "the refused import left the backend volume as it was");
+
+            var imported = await admin.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
+            {
+                Host = site.BackendHost, Ref = ManageVolumeOptions.SourceName(promoted), Name = Unique("imported"), VolumeType = plans.Name,
+            }, Ct);
+            made.Add(imported.Id);
+            var available = await admin.BlockStorage.Volumes.WaitForStatusAsync(imported.Id, "available", Wait, Ct);
+            Assert.That(available.VolumeType, Is.EqualTo(plans.Name));
+            Assert.That(available.Host, Is.EqualTo(site.BackendHost));
+        }
+        finally
+        {
+            foreach (var id in made) await Quietly(() => DeleteVolumeAsync(admin, id));
+            await Quietly(() => types.DeleteAsync(plans.Id, Ct));
+            await Quietly(() => types.DeleteAsync(elsewhere.Id, Ct));
+        }
     }
 
     // ---------------------------------------------------------------- Glance

@@ -56,6 +56,7 @@ public static class HostileRequests
         all.AddRange(Runs(t));
         all.AddRange(WrongCallers(t));
         all.AddRange(WrongMethods(t));
+        all.AddRange(InputRuleBreakers(t));
         // A seeded order: no attack relies on running right after the fixture was built.
         return [.. all.OrderBy(_ => random.Next())];
     }
@@ -340,6 +341,105 @@ public static class HostileRequests
         {
             yield return new(Label(method, path), "a method no route takes", method, path, method is "GET" or "HEAD" or "TRACE" or "OPTIONS" or "DELETE" ? null : "{}", 405);
         }
+    }
+
+    /// <summary>
+    /// One case or more per class of docs/input-rules.md, each from a request that would otherwise pass: NUL and
+    /// control characters in filters, keys and strings of every kind; tokens that are not ASCII; recovery points
+    /// that are none, dry runs too; an update that would leave what a create refuses; blank and padded names;
+    /// enums in another case or with spaces; /metrics without a token or with the wrong verb.
+    /// </summary>
+    private static IEnumerable<HostileRequest> InputRuleBreakers(HostileTargets t)
+    {
+        HostileRequest Get(string name, string path, int expected = 400, string? token = LabWithHistory.Admin) =>
+            new(Label("GET", path), name, "GET", path, null, expected, Token: token);
+        HostileRequest Send(string method, string name, string path, string body, int expected = 400, string? token = LabWithHistory.Admin) =>
+            new(Label(method, path), name, method, path, body, expected, Token: token);
+
+        // NUL and control characters in filters (decoded from the query string), names and values alike.
+        yield return Get("a NUL in the name filter", "/v1/sites?name=site-a%00");
+        yield return Get("a NUL in the project filter", "/v1/protections?project_id=%00");
+        yield return Get("a NUL in the resource type filter", "/v1/events?resource_type=plan%00");
+        yield return Get("a NUL in the resource id filter", "/v1/events?resource_id=%00x");
+        yield return Get("a NUL in the action filter", "/v1/events?action=run.create%00");
+        yield return Get("a bell in the action filter", "/v1/events?action=run%07create");
+        yield return Get("a newline in the name filter", "/v1/sites?name=site-a%0A");
+        yield return Get("a NUL in a query parameter's name", "/v1/plans?protection%00_id=x");
+        yield return Get("a NUL in the marker", "/v1/runs?marker=%00");
+        yield return Get("an escape character in a path id", $"/v1/runs/{t.Run}%1B");
+
+        var plan = $"\"plan_id\":\"{t.Plan}\"";
+        foreach (var (what, point) in new[]
+        {
+            ("a NUL in the recovery point", "latest\\u0000"),
+            ("a tab in the recovery point", "latest\\t"),
+            ("SQL after latest", "latest; DROP TABLE runs"),
+            ("30 February", "2026-02-30T00:00:00Z"),
+            ("hour 25", "2026-01-01T25:00:00Z"),
+            ("a time without its zone", "2026-01-01T00:00:00"),
+            ("a date alone", "2026-01-01"),
+            ("LATEST in capitals", "LATEST"),
+            ("latest with a space", " latest"),
+            ("a point id cut short", "array-a:draas-x"),
+            ("a pod point that is no number", "draas-x@yesterday"),
+            ("a path as a point", "../../etc/passwd"),
+        })
+        {
+            yield return Send("POST", $"recovery point: {what}", "/v1/runs", $"{{\"run\":{{{plan},\"kind\":\"drill\",\"recovery_point\":\"{point}\"}}}}");
+            yield return Send("POST", $"recovery point in a dry run: {what}", "/v1/runs", $"{{\"run\":{{{plan},\"kind\":\"drill\",\"dry_run\":true,\"recovery_point\":\"{point}\"}}}}");
+        }
+
+        // NUL and control characters inside body strings, keys and nested JSON, and in free text.
+        yield return Send("PUT", "a NUL in the description (free text)", $"/v1/plans/{t.Plan}", "{\"plan\":{\"description\":\"a\\u0000b\"}}");
+        yield return Send("PUT", "a bell in the description (free text)", $"/v1/sites/{t.SiteA}", "{\"site\":{\"description\":\"ding\\u0007\"}}");
+        yield return Send("PUT", "a NUL in a field's name", $"/v1/sites/{t.SiteA}", "{\"site\":{\"descr\\u0000iption\":\"x\"}}");
+        yield return Send("PUT", "a NUL in a network mapping key", $"/v1/protections/{t.Protection}", "{\"protection\":{\"network_mapping\":{\"private\\u0000\":\"private\"}}}");
+        yield return Send("PUT", "a NUL in a selector tag", $"/v1/plans/{t.Plan}", "{\"plan\":{\"selector\":{\"tag\":\"draas:protect\\u0000\"}}}");
+        yield return Send("PUT", "a NUL in a health check's server", $"/v1/plans/{t.Plan}", "{\"plan\":{\"health_checks\":[{\"server\":\"web\\u0000\",\"port\":22}]}}");
+        yield return Send("POST", "a NUL in a run option", "/v1/runs", $"{{\"run\":{{{plan},\"kind\":\"drill\",\"dry_run\":true,\"options\":{{\"network_mapping\":{{\"private\":\"x\\u0000\"}}}}}}}}");
+        yield return Send("PUT", "a C1 control character in the password", $"/v1/sites/{t.SiteA}", "{\"site\":{\"password\":\"pw\\u0085\"}}");
+
+        // A token that is not printable ASCII is the caller's 401, never a Keystone outage.
+        foreach (var (what, token) in new[] { ("an accented letter", "gAAAAAtok\u00E9n"), ("an emoji", "gAAAAA\uD83D\uDE08"), ("a Cyrillic look-alike", "gAAAAAаdmin-token") })
+            yield return Get($"a token with {what}", "/v1/sites", 401, token);
+
+        // An update obeys the rules of a create: a plan keeps resources or a selector.
+        yield return Send("PUT", "emptying the plan's resources", $"/v1/plans/{t.Plan}", "{\"plan\":{\"resources\":[]}}");
+        yield return Send("PUT", "emptying the plan's resources with a new name", $"/v1/plans/{t.Plan}", "{\"plan\":{\"name\":\"renamed\",\"resources\":[]}}");
+
+        // Blank or padded names and ids, one rule everywhere.
+        const string SiteFields = "\"auth_url\":\"https://k.example/v3\",\"password\":\"pw\"";
+        yield return Send("POST", "a blank user name", "/v1/sites", $"{{\"site\":{{\"name\":\"blank-user\",{SiteFields},\"username\":\"   \",\"project_name\":\"p\"}}}}");
+        yield return Send("POST", "a blank project name", "/v1/sites", $"{{\"site\":{{\"name\":\"blank-project\",{SiteFields},\"username\":\"u\",\"project_name\":\" \"}}}}");
+        yield return Send("POST", "a project name with a trailing space", "/v1/sites", $"{{\"site\":{{\"name\":\"padded-project\",{SiteFields},\"username\":\"u\",\"project_name\":\"p \"}}}}");
+        yield return Send("PUT", "a blank user name on update", $"/v1/sites/{t.SiteA}", "{\"site\":{\"username\":\"\\u00A0\"}}");
+        yield return Send("PUT", "a user domain with a leading space", $"/v1/sites/{t.SiteA}", "{\"site\":{\"user_domain_name\":\" Default\"}}");
+        yield return Send("PUT", "a blank region", $"/v1/sites/{t.SiteA}", "{\"site\":{\"region_name\":\"\\t\"}}");
+        yield return Send("PUT", "a blank network in the mapping", $"/v1/protections/{t.Protection}", "{\"protection\":{\"network_mapping\":{\"private\":\"  \"}}}");
+        yield return Send("POST", "a project id with a leading dash", "/v1/protections",
+            $"{{\"protection\":{{\"name\":\"dash-project\",\"primary_site_id\":\"{t.SiteA}\",\"primary_project_id\":\"-rf\",\"recovery_site_id\":\"{t.SiteB}\"}}}}");
+        yield return Send("PUT", "a recovery project id with a leading dash", $"/v1/protections/{t.Protection}", "{\"protection\":{\"recovery_project_id\":\"--help\"}}");
+
+        // Enums, kinds and plugin names: exactly their word, no other case, no spaces.
+        foreach (var kind in new[] { "DRILL", "Drill", " drill", "drill ", "planned-migration" })
+            yield return Send("POST", $"run kind '{kind}'", "/v1/runs", $"{{\"run\":{{{plan},\"kind\":\"{kind}\",\"dry_run\":true}}}}");
+        foreach (var kind in new[] { "VOLUME", "Volume", " volume" })
+            yield return Send("PUT", $"resource kind '{kind}'", $"/v1/plans/{t.Plan}", $"{{\"plan\":{{\"resources\":[{{\"kind\":\"{kind}\",\"id\":\"{t.Volume}\"}}]}}}}");
+        yield return Send("PUT", "replication mode 'ASYNC'", $"/v1/plans/{t.Plan}", "{\"plan\":{\"replication\":{\"mode\":\"ASYNC\"}}}");
+        foreach (var plugin in new[] { "PURE", "Pure", " pure", "pure " })
+            yield return Send("POST", $"plugin '{plugin}'", "/v1/arrays",
+                $"{{\"array\":{{\"name\":\"case-array\",\"site_id\":\"{t.SiteA}\",\"plugin\":\"{plugin}\",\"endpoint\":\"https://fa.example\",\"api_token\":\"t\",\"cinder_backend\":\"h@b#p\"}}}}");
+        yield return Send("PUT", "interface 'Public'", $"/v1/sites/{t.SiteA}", "{\"site\":{\"interface\":\"Public\"}}");
+        yield return Send("PUT", "auth type 'PASSWORD'", $"/v1/sites/{t.SiteA}", "{\"site\":{\"auth_type\":\"PASSWORD\"}}");
+        yield return Get("run kind filter 'DRILL'", "/v1/runs?kind=DRILL");
+        yield return Get("run state filter ' succeeded'", "/v1/runs?state=%20succeeded");
+
+        // /metrics: every plan's id and lag, so a token (and GET) on the API port.
+        yield return Get("metrics without a token", "/metrics", 401, token: null);
+        yield return Get("metrics for a project member", "/metrics", 403, LabWithHistory.MemberA);
+        yield return Send("POST", "metrics posted without a token", "/metrics", "{}", 401, token: null);
+        yield return Send("POST", "metrics posted by an admin", "/metrics", "{}", 405);
+        yield return Send("DELETE", "metrics deleted by an admin", "/metrics", "{}", 405);
     }
 
     /// <summary>The first hostile cases, written by hand against /v1/sites, kept as they were.</summary>

@@ -135,7 +135,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
     private static async Task ChoosePointsAsync(StepContext c, JsonObject points, List<string> problems, CancellationToken ct)
     {
         var wanted = c.Run.RecoveryPoint;
-        DateTimeOffset? until = DateTimeOffset.TryParse(wanted, out var t) ? t : null;
+        var until = RecoveryPointChoice.Time(wanted);
         foreach (var group in c.Groups)
         {
             var plugin = c.Plugin(c.Array(group.TargetArrayId));

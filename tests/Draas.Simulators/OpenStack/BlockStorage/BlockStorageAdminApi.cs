@@ -20,25 +20,13 @@ internal static class BlockStorageAdminApi
                     ? (object)new
                     {
                         name = b.PoolName,
-                        capabilities = new Dictionary<string, object?>
+                        capabilities = new Dictionary<string, object?>(CapabilitiesFilter.Capabilities(b))
                         {
-                            ["pool_name"] = b.Pool,
-                            ["volume_backend_name"] = b.BackendName,
-                            ["vendor_name"] = "Pure Storage",
-                            ["driver_version"] = "17.0.0",
-                            ["storage_protocol"] = "iSCSI",
                             ["total_capacity_gb"] = b.CapacityGiB,
                             ["free_capacity_gb"] = b.CapacityGiB - allocated,
                             ["allocated_capacity_gb"] = allocated,
                             ["provisioned_capacity_gb"] = allocated,
                             ["reserved_percentage"] = 0,
-                            ["thin_provisioning_support"] = true,
-                            ["thick_provisioning_support"] = false,
-                            ["multiattach"] = true,
-                            ["QoS_support"] = true,
-                            ["replication_enabled"] = true,
-                            ["replication_type"] = new[] { "async", "sync" },
-                            ["replication_count"] = 1,
                             ["timestamp"] = SimJson.Time(site.Scheduler.Clock.GetUtcNow()),
                         },
                     }

@@ -33,6 +33,7 @@ public static class BlockStorageApi
         VolumeTypesApi.Map(v3, site);
         SnapshotsApi.Map(v3, site);
         BlockStorageAdminApi.Map(v3, site);
+        QosSpecsApi.Map(v3, site);
     }
 
     /// <summary>A member sees its project's volumes; an admin sees everything (lists need all_tenants).</summary>

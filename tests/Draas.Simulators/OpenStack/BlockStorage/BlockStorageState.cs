@@ -39,7 +39,9 @@ internal sealed class BlockStorageState
     private long _order;
     public Dictionary<string, long> Order { get; } = [];
 
-    public void Seed()
+    /// <summary>The default types, each asking the site's own backend by its <c>volume_backend_name</c>, as an
+    /// operator writes them: a type asking another name would find no valid backend.</summary>
+    public void Seed(string backendName)
     {
         Add(new VolumeType { Id = Guid.NewGuid().ToString(), Name = "__DEFAULT__", Description = "Default Volume Type" });
         Add(new VolumeType
@@ -47,7 +49,7 @@ internal sealed class BlockStorageState
             Id = Guid.NewGuid().ToString(),
             Name = "pure",
             Description = "FlashArray",
-            ExtraSpecs = { ["volume_backend_name"] = "pure" },
+            ExtraSpecs = { ["volume_backend_name"] = backendName },
         });
         Add(new VolumeType
         {
@@ -56,7 +58,7 @@ internal sealed class BlockStorageState
             Description = "FlashArray, async replication",
             ExtraSpecs =
             {
-                ["volume_backend_name"] = "pure",
+                ["volume_backend_name"] = backendName,
                 ["replication_enabled"] = "<is> True",
                 ["replication_type"] = "<in> async",
             },

@@ -110,7 +110,10 @@ internal static partial class ManageableVolumesApi
         var backend = sourceName is null ? null : site.Array.Find(sourceName);
         var refused = site.Faults.ManageFailures.ContainsKey(v.Name ?? "");
         if (refused) site.Faults.CountInjected();
-        var ok = backend is not null && !refused && Safety(site, backend).Safe && site.Array.TryRename(backend.Name, v.ArrayName);
+        // The scheduler checks the named host against the type first (backend_passes_filters): no match is
+        // "No valid backend", error_managing, and the backend volume keeps its name.
+        var ok = backend is not null && !refused && CapabilitiesFilter.Passes(v.Type, site.Backend)
+            && Safety(site, backend).Safe && site.Array.TryRename(backend.Name, v.ArrayName);
         v.Status = ok ? "available" : "error_managing";
         if (ok) v.Size = GiB(backend!.SizeBytes);
         v.UpdatedAt = site.Scheduler.Clock.GetUtcNow();

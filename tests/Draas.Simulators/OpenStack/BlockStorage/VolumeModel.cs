@@ -17,8 +17,8 @@ public sealed class Volume
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? UpdatedAt { get; set; }
 
-    /// <summary>host@backend#pool, as Cinder's scheduler placed it.</summary>
-    public required string Host { get; set; }
+    /// <summary>host@backend#pool, as Cinder's scheduler placed it; null when no pool passed (the volume is in error).</summary>
+    public required string? Host { get; set; }
     public string? SnapshotId { get; init; }
     public string? SourceVolid { get; init; }
     public List<VolumeAttachment> Attachments { get; } = [];

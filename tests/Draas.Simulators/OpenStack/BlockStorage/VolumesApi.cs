@@ -159,7 +159,8 @@ internal static class VolumesApi
             Type = type,
             CreatedAt = now,
             AvailabilityZone = body.Str("availability_zone") ?? "nova",
-            Host = site.Backend.PoolName,
+            // The scheduler places the volume only on a pool whose capabilities the type's extra specs match.
+            Host = CapabilitiesFilter.Passes(type, site.Backend) ? site.Backend.PoolName : null,
             SnapshotId = snapshotId,
             SourceVolid = sourceId,
             Metadata = metadata,
@@ -180,7 +181,7 @@ internal static class VolumesApi
         site.Scheduler.At(site.Delays.VolumeCreate, () =>
         {
             if (v.Status != "creating") return;
-            var created = site.Array.TryCreate(v.ArrayName, (long)v.Size * 1024 * 1024 * 1024);
+            var created = v.Host is not null && site.Array.TryCreate(v.ArrayName, (long)v.Size * 1024 * 1024 * 1024);
             // A clone or a volume from a snapshot starts with the source's contents.
             var origin = source?.ArrayName ?? (snapshot is null ? null : state.Volumes.GetValueOrDefault(snapshot.VolumeId)?.ArrayName);
             if (created && origin is not null && site.Array.Find(origin) is { } from)

@@ -31,6 +31,7 @@ public static class ComputeApi
         KeypairsApi.Map(v21, site);
         ServerGroupsApi.Map(v21, site);
         ComputeLimitsApi.Map(v21, site);
+        ComputeOperatorApi.Map(v21, site);
     }
 
     private static Dictionary<string, object> Version(SimSite site, string id, string status, string version, string min, string path, string updated) => new()
