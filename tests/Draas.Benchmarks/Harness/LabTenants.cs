@@ -61,7 +61,7 @@ public static class LabTenants
             {
                 protection_id = protection,
                 name = "servers-all",
-                replication = new { mode = "async", interval_seconds = 60, retention = 12 },
+                replication = new { mode = "async", interval_seconds = 60, retention = 60 },
                 resources = ids.Select(s => new { kind = "server", id = s.Id, priority_group = s.Priority }).ToArray(),
                 health_checks = ids.Select(s => new { server = s.Id, type = "tcp", port = 22 }).ToArray(),
             },
@@ -98,7 +98,7 @@ public static class LabTenants
                 {
                     protection_id = protection,
                     name = $"{name}-plan",
-                    replication = new { mode = "async", interval_seconds = 60, retention = 12 },
+                    replication = new { mode = "async", interval_seconds = 60, retention = 60 },
                     resources = selector ? null : ids.Select(id => new { kind = "volume", id }).ToArray(),
                     selector = selector ? new { volume_metadata = new Dictionary<string, string> { [Protect] = "true" } } : null,
                 },

@@ -89,6 +89,7 @@ public sealed class DatabaseRulesTests
         var protection = new TenantProtection { Name = "tenant-m", PrimarySiteId = site.Id, RecoverySiteId = site.Id, PrimaryProjectId = "proj-m", NetworkMapping = new() { ["net-a"] = "net-b" } };
         db.Protections.Add(protection);
         var plan = new Plan { ProtectionId = protection.Id, ProjectId = "proj-m", Name = "web" };
+        PlanPlacement.Home(plan, protection);
         plan.Resources.Add(new PlanResource { Kind = ResourceKind.Server, ResourceId = "srv-1", PriorityGroup = 2 });
         db.Plans.Add(plan);
         db.Manifests.Add(new Manifest { PlanId = plan.Id, Sequence = 1, CapturedAt = DateTimeOffset.UtcNow, ContentHash = new string('a', 64), Content = "{\"servers\": [{\"id\": \"srv-1\"}]}" });

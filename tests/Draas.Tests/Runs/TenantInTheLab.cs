@@ -136,7 +136,7 @@ public sealed class TenantInTheLab : IAsyncDisposable
             {
                 protection_id = protection,
                 name = "shop-all",
-                replication = new { mode = "async", interval_seconds = 60, retention = 12 },
+                replication = new { mode = "async", interval_seconds = 60, retention = 60 },
                 resources = new object[]
                 {
                     new { kind = "server", id = servers["web"] },

@@ -56,7 +56,7 @@ public sealed class TwoPlansOfOneTenantTests
             {
                 protection_id = _t.Protection,
                 name = "mail",
-                replication = new { mode = "async", interval_seconds = 60, retention = 12 },
+                replication = new { mode = "async", interval_seconds = 60, retention = 60 },
                 resources = new object[] { new { kind = "server", id = _mailServer } },
             },
         });
