@@ -5,7 +5,7 @@
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
-PKGS="python3-keystone python3-cinder python3-glance python3-nova python3-placement
+PKGS="python3-keystone python3-cinder python3-glance python3-nova python3-placement python3-neutron
       python3-keystoneclient uwsgi-core uwsgi-plugin-python3 rabbitmq-server mariadb-server
       python3-pymysql curl"
 mkdir -p "$RC_DIR/debs" "$RC_DIR/pkgroot"
@@ -39,8 +39,9 @@ fi
 # debconf and dbconfig: download the .debs and extract them instead of installing.
 if [ ! -f "$RC_DIR/pkgroot/usr/share/nova-common/api-paste.ini" ] ||
    [ ! -f "$RC_DIR/pkgroot/usr/share/cinder-common/api-paste.ini" ] ||
-   [ ! -f "$RC_DIR/pkgroot/usr/share/glance-common/glance-api-paste.ini" ]; then
-  ( cd "$RC_DIR/debs" && timeout 300 apt-get download -q cinder-common glance-common nova-common >/dev/null 2>&1 &&
+   [ ! -f "$RC_DIR/pkgroot/usr/share/glance-common/glance-api-paste.ini" ] ||
+   [ ! -f "$RC_DIR/pkgroot/usr/share/neutron-common/api-paste.ini" ]; then
+  ( cd "$RC_DIR/debs" && timeout 300 apt-get download -q cinder-common glance-common nova-common neutron-common >/dev/null 2>&1 &&
     for f in ./*.deb; do dpkg-deb -x "$f" "$RC_DIR/pkgroot"; done ) \
     || { echo "could not download/extract the *-common packages for their paste .ini files" >&2; exit 1; }
 fi

@@ -10,10 +10,11 @@ check() { if eval "$2" >/dev/null 2>&1; then echo "ok   $1"; else echo "DOWN $1"
 check rabbitmq "alive $RC_DIR/rabbit/rabbit.pid"
 check mariadb "alive $RC_DIR/mysql/server.pid"
 for s in $RC_SITES; do
-  names="keystone cinder-api cinder-scheduler cinder-volume glance-api"
-  [[ " $RC_NOVA_SITES " == *" $s "* ]] && names="$names placement neutron-stub nova-api nova-conductor nova-scheduler nova-compute"
+  names="keystone cinder-api cinder-scheduler cinder-volume glance-api neutron-server"
+  [[ " $RC_NOVA_SITES " == *" $s "* ]] && names="$names placement nova-api nova-conductor nova-scheduler nova-compute"
   for n in $names; do check "$s $n" "alive $RC_DIR/$s/run/$n.pid"; done
   check "$s keystone api" "curl -sf -m 5 http://127.0.0.1:$(site_port "$s" keystone)/v3"
   check "$s glance api" "curl -sf -m 5 http://127.0.0.1:$(site_port "$s" glance)/versions"
+  check "$s neutron api" "curl -sf -m 5 http://127.0.0.1:$(site_port "$s" neutron)/"
 done
 exit $bad

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up two real OpenStack Zed sites (Debian's packages) on 127.0.0.1 for the RealCloud tests:
 #   each site: Keystone (uwsgi), Cinder api/scheduler/volume with a stateful fake backend, Glance;
-#   site1 also: Nova api/conductor/scheduler/compute (fake driver), Placement, a Neutron stub.
+#   and Neutron (the real API, ML2, no agents: neutron.sh); site1 also: Nova api/conductor/scheduler/compute
+#   (fake driver) and Placement.
 #   shared: one RabbitMQ (a vhost per site) and one MariaDB (databases per site), both on loopback.
 # Writes $RC_DIR/clouds.yaml and $RC_DIR/endpoints.json (the tests read DRAAS_REALCLOUD_ENDPOINTS).
 # Idempotent: when everything it started is still up and healthy it only rewrites those two files.
@@ -43,6 +44,9 @@ wrap cinder-manage cinder.cmd.manage; wrap glance-api glance.cmd.api; wrap glanc
 wrap nova-api nova.cmd.api; wrap nova-conductor nova.cmd.conductor; wrap nova-scheduler nova.cmd.scheduler
 wrap nova-compute nova.cmd.compute; wrap nova-manage nova.cmd.manage; wrap placement-manage placement.cmd.manage
 export PATH=$RC_DIR/bin:$PATH
+# shellcheck source=neutron.sh
+. "$HERE/neutron.sh"
+neutron_once
 
 # start SITE NAME CMD...: a daemon in its own session; the pid file holds its process group id.
 start() { local site=$1 name=$2; shift 2
@@ -156,12 +160,15 @@ EOT
     --http-socket "127.0.0.1:$KS_PORT" --add-header 'Connection: close' --wsgi-file /usr/bin/keystone-wsgi-public \
     --master --processes 1 --threads 4 --enable-threads --lazy-apps --die-on-term --need-app --logto "$D/log/keystone-uwsgi.log"
   waitfor "$SITE keystone" "curl -sf -m 5 $KS/v3"
-  local EPS="cinder=http://127.0.0.1:$CINDER_PORT/v3/%(project_id)s glance=http://127.0.0.1:$GLANCE_PORT"
-  [ $WITH_NOVA = 1 ] && EPS="$EPS nova=http://127.0.0.1:$NOVA_PORT/v2.1 placement=http://127.0.0.1:$PLACEMENT_PORT neutron=http://127.0.0.1:$NEUTRON_PORT"
+  local EPS="cinder=http://127.0.0.1:$CINDER_PORT/v3/%(project_id)s glance=http://127.0.0.1:$GLANCE_PORT neutron=http://127.0.0.1:$NEUTRON_PORT"
+  [ $WITH_NOVA = 1 ] && EPS="$EPS nova=http://127.0.0.1:$NOVA_PORT/v2.1 placement=http://127.0.0.1:$PLACEMENT_PORT"
   local ok=0
   for _ in 1 2 3; do timeout 120 python3 "$RC_DIR/lib/ks_setup.py" "$KS/v3" "$REGION" "$RC_PASSWORD" $EPS >> "$D/log/ks_setup.out" 2>&1 && { ok=1; break; }; sleep 2; done
   [ $ok = 1 ] || { echo "keystone users/catalog failed, see $D/log/ks_setup.out" >&2; return 1; }
   say "$SITE keystone users and catalog"
+
+  # ---- neutron (every site: the recovery site rebuilds networks too) ----
+  neutron_up "$SITE" || return 1
 
   # ---- cinder ----
   cat > "$D/cinder.conf" <<EOT
@@ -312,7 +319,6 @@ $(authsec nova)
 EOT
     timeout 300 placement-manage --config-file "$D/placement.conf" db sync > "$D/log/placement-dbsync.out" 2>&1 ||
       { echo "placement db sync failed" >&2; return 1; }
-    start "$SITE" neutron-stub python3 "$RC_DIR/lib/neutron_stub.py" "$NEUTRON_PORT"
     start "$SITE" placement env OS_PLACEMENT_CONFIG_DIR="$D" uwsgi --plugin python3 \
       --http-socket "127.0.0.1:$PLACEMENT_PORT" --add-header 'Connection: close' --wsgi-file /usr/bin/placement-api \
       --master --processes 1 --threads 1 --lazy-apps --die-on-term --need-app --logto "$D/log/placement-uwsgi.log"

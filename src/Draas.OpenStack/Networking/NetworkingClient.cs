@@ -100,6 +100,10 @@ public sealed class NetworkingClient(ServiceClient client)
     public Task<IReadOnlyDictionary<string, int>> GetQuotaAsync(string projectId, CancellationToken ct) =>
         client.GetAsync<IReadOnlyDictionary<string, int>>(NetworkingUrls.Quota(projectId), "quota", ct);
 
+    /// <summary>Sets the given Neutron limits of a project (admin).</summary>
+    public Task<IReadOnlyDictionary<string, int>> UpdateQuotaAsync(string projectId, IReadOnlyDictionary<string, int> limits, CancellationToken ct) =>
+        client.SendAsync<IReadOnlyDictionary<string, int>>(new OpenStackRequest(Method.Put, NetworkingUrls.Quota(projectId)) { Body = new { quota = limits } }, "quota", ct);
+
     private Task<T> Create<T>(string path, string key, object options, CancellationToken ct) =>
         client.SendAsync<T>(new OpenStackRequest(Method.Post, path)
         {

@@ -103,6 +103,13 @@ public sealed record CreateNetworkOptions
     public string? ProjectId { get; init; }
     public string? Description { get; init; }
     public bool? PortSecurityEnabled { get; init; }
+    /// <summary>Admin only: an external network (floating IPs, router gateways) and its provider attributes.</summary>
+    [JsonPropertyName("router:external")]
+    public bool? External { get; init; }
+    [JsonPropertyName("provider:network_type")]
+    public string? NetworkType { get; init; }
+    [JsonPropertyName("provider:physical_network")]
+    public string? PhysicalNetwork { get; init; }
 }
 
 public sealed record CreateSubnetOptions

@@ -22,7 +22,7 @@ namespace Draas.Tests.RealCloud;
 /// Keystone, Nova, Cinder and Glance that tests/realcloud/up.sh starts (category RealCloud, run by
 /// ./tox -e realcloud). Where the two disagree the real service is right and the simulator gets fixed.
 /// </summary>
-public abstract class CloudScenarios
+public abstract partial class CloudScenarios
 {
     /// <summary>Two started sites; called once per fixture.</summary>
     protected abstract Task<CloudTarget> StartTargetAsync(CancellationToken ct);

@@ -20,8 +20,8 @@ public static class CloudView
     {
         var n = admin.Networking;
         var lines = new List<string>();
-        var networks = await n.ListNetworksAsync(null, ct).ToDictionaryAsync(x => x.Id, ct);
-        var subnets = await n.ListSubnetsAsync(null, null, ct).ToDictionaryAsync(x => x.Id, ct);
+        var networks = await n.ListNetworksAsync(null, ct).ToDictionaryAsync(x => x.Id, cancellationToken: ct);
+        var subnets = await n.ListSubnetsAsync(null, null, ct).ToDictionaryAsync(x => x.Id, cancellationToken: ct);
         var ports = await n.ListPortsAsync(null, ct).ToListAsync(ct);
         foreach (var net in networks.Values.Where(x => x.ProjectId == projectId))
         {
@@ -35,7 +35,7 @@ public static class CloudView
                 .SelectMany(p => p.FixedIps).Select(f => $"{subnets[f.SubnetId!].Name}={f.IpAddress}").Order();
             lines.Add($"router {r.Name}: gateway {(r.ExternalGatewayInfo is { } g ? networks[g.NetworkId].Name : "none")} interfaces {string.Join(",", interfaces)}");
         }
-        var groups = await n.ListSecurityGroupsAsync(new NeutronFilter { ProjectId = projectId }, ct).ToDictionaryAsync(g => g.Id, ct);
+        var groups = await n.ListSecurityGroupsAsync(new NeutronFilter { ProjectId = projectId }, ct).ToDictionaryAsync(g => g.Id, cancellationToken: ct);
         foreach (var g in groups.Values)
         {
             foreach (var rule in g.SecurityGroupRules)
@@ -45,7 +45,7 @@ public static class CloudView
 
         var servers = await admin.Compute.Servers.ListAsync(new ServerListOptions { AllTenants = true, ProjectId = projectId }, ct).ToListAsync(ct);
         var serverGroups = await admin.Compute.ServerGroups.ListAsync(true, ct).Where(g => g.ProjectId == projectId).ToListAsync(ct);
-        var volumes = await admin.BlockStorage.Volumes.ListAsync(new Draas.OpenStack.BlockStorage.Volumes.VolumeListOptions { AllTenants = true, ProjectId = projectId }, ct).ToDictionaryAsync(v => v.Id, ct);
+        var volumes = await admin.BlockStorage.Volumes.ListAsync(new Draas.OpenStack.BlockStorage.Volumes.VolumeListOptions { AllTenants = true, ProjectId = projectId }, ct).ToDictionaryAsync(v => v.Id, cancellationToken: ct);
         foreach (var s in servers)
         {
             var group = serverGroups.FirstOrDefault(g => g.Members.Contains(s.Id));

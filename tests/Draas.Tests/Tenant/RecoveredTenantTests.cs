@@ -86,7 +86,7 @@ public sealed class RecoveredTenantTests
         Assert.That(network["networks"]!.AsArray().Select(s => s!["mode"]!.GetValue<string>()).Distinct(), Is.EqualTo(new[] { "bubble" }));
         var portNetworks = network["ports"]!.AsArray().Select(s => s!["network_id"]!.GetValue<string>()).ToList();
         Assert.That(portNetworks, Has.Count.EqualTo(5));
-        Assert.That(portNetworks, Is.SubsetOf(bubble), "no port on a network outside the drill's bubble");
+        Assert.That(portNetworks.Distinct(), Is.SubsetOf(bubble), "no port on a network outside the drill's bubble");
         Assert.That(network["routers"]!.AsArray().Single()!["external_network_id"], Is.Null, "the bubble's router has no way out");
         Assert.That(network["floating_ips"]!.AsArray(), Is.Empty);
         var removed = report["cleanup"]!["removed"]!;

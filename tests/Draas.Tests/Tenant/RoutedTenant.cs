@@ -120,7 +120,7 @@ public sealed class RoutedTenant : IAsyncDisposable
         // The monitoring network (the lab's probe agent connects from 127.0.0.1) may check the database port.
         await n.CreateSecurityGroupRuleAsync(new CreateSecurityGroupRuleOptions { SecurityGroupId = db.Id, Direction = "ingress", Protocol = "tcp", PortRangeMin = 5432, PortRangeMax = 5432, RemoteIpPrefix = "127.0.0.0/8" }, Ct);
 
-        await tenant.Compute.Keypairs.ImportAsync(new ImportKeypairOptions { Name = "ops", PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIRoutedOps ops@shop" }, Ct);
+        await tenant.Compute.Keypairs.ImportAsync(new ImportKeypairOptions { Name = "ops", PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGGcwpOs1HvLNIjnl5EsuqD0M35lWExm4O/liyj9FleK ops@shop" }, Ct);
         var group = await tenant.Compute.ServerGroups.CreateAsync(new CreateServerGroupOptions { Name = "web-spread", Policy = "anti-affinity" }, Ct);
         var cirros = (await tenant.Image.ListAsync(null, Ct).FirstAsync(i => i.Name!.Contains("cirros"), Ct)).Id;
 

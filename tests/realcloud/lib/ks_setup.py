@@ -31,10 +31,9 @@ demo_project = get_or_create(ks.projects, 'demo', domain='default')
 demo = get_or_create(ks.users, 'demo', domain='default', password=password, default_project=demo_project)
 ks.roles.grant(roles['member'], user=demo, project=demo_project)
 for svc, endpoint in services.items():
-    if svc != 'neutron':
-        user = get_or_create(ks.users, svc, domain='default', password=password)
-        ks.roles.grant(roles['admin'], user=user, project=service_project)
-        ks.roles.grant(roles['service'], user=user, project=service_project)
+    user = get_or_create(ks.users, svc, domain='default', password=password)
+    ks.roles.grant(roles['admin'], user=user, project=service_project)
+    ks.roles.grant(roles['service'], user=user, project=service_project)
     name, stype = TYPES[svc]
     existing = list(ks.services.list(type=stype))
     service = existing[0] if existing else ks.services.create(name=name, type=stype)

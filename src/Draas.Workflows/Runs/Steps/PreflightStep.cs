@@ -68,7 +68,11 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
             else
             {
                 await GrantServiceUserAsync(target, project, ct);
-                if (c.IsDrill) await SizeDrillProjectAsync(c, target, project, ct);
+                if (c.IsDrill)
+                {
+                    await SizeDrillProjectAsync(c, target, project, ct);
+                    await DrillNeutronQuotas.RaiseAsync(c, target, project, ct);
+                }
                 await CheckQuotasAsync(c, target, project, problems, ct);
             }
         }

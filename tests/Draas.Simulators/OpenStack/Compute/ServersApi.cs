@@ -300,7 +300,7 @@ internal static class ServersApi
             ["id"] = server.Id,
             ["links"] = ComputeViews.Links(site, "servers", server.Id),
             ["OS-DCF:diskConfig"] = "MANUAL",
-            ["security_groups"] = new[] { new { name = "default" } },
+            ["security_groups"] = groupIds.Count == 0 ? new[] { new { name = "default" } } : [.. groupIds.Select(id => new { name = site.Networks.Group(id)!.Name })],
             ["adminPass"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(9)),
         };
         return SimJson.Json(new { server = response }, 202);
