@@ -21,6 +21,11 @@ public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplicat
 
     public IReadOnlySet<ReplicationMode> Modes => AllModes;
 
+    public string? EndpointProblem(Uri endpoint) =>
+        endpoint.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(endpoint.UserInfo) || !string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment)
+            ? "a FlashArray endpoint is an http(s) URL without credentials, query or fragment"
+            : null;
+
     public string ArrayVolumeName(CinderVolumeRef volume) => CinderVolumeName(volume.BackendId);
 
     /// <summary>Pure's Cinder driver finds an existing volume by its array name and renames it <c>volume-&lt;id&gt;-cinder</c>.</summary>

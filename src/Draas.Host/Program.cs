@@ -1,3 +1,4 @@
+using Draas.Plugins.Ceph;
 using Draas.Plugins.Pure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,6 +10,7 @@ public static class BuiltInPlugins
     public static void Add(IServiceCollection services)
     {
         services.AddPureStoragePlugin();
+        services.AddCephStoragePlugin();
     }
 }
 

@@ -24,6 +24,10 @@ public interface IStoragePlugin
     /// plugin promoted (the driver's own form: <c>source-name</c> for both Pure and RBD).</summary>
     IReadOnlyDictionary<string, string> ManageExistingRef(string arrayVolumeName);
 
+    /// <summary>What is wrong with an array endpoint for this plugin (its scheme and form), or null when it can be used.
+    /// Checked when an array is registered, so a wrong endpoint is a 400 rather than a failed run.</summary>
+    string? EndpointProblem(Uri endpoint);
+
     /// <summary>Reachable, version, capacity and free space, array connections and their type.</summary>
     Task<ArrayProbe> ProbeAsync(ArrayRef array, CancellationToken cancellationToken = default);
 

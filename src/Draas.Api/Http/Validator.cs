@@ -62,6 +62,18 @@ public sealed partial class Validator
         return value;
     }
 
+    /// <summary>An array endpoint in the form its storage plugin takes (an http(s) URL when the plugin is not known yet).</summary>
+    public string? Endpoint(string field, string? value, bool required, Draas.Storage.IStoragePlugin? plugin)
+    {
+        if (plugin is null) return Url(field, value, required);
+        if (Missing(field, value, required)) return null;
+        if (value!.Length > 255 || value.Any(char.IsControl) || !Uri.TryCreate(value, UriKind.Absolute, out var uri))
+            _problems.Add($"{field} must be an absolute URL without control characters, at most 255 characters");
+        else if (plugin.EndpointProblem(uri) is { } problem)
+            _problems.Add($"{field}: {problem}");
+        return value;
+    }
+
     public string? OneOf(string field, string? value, IReadOnlyCollection<string> allowed, bool required = false)
     {
         if (Missing(field, value, required)) return null;

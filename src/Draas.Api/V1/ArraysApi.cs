@@ -59,7 +59,7 @@ public static partial class ArraysApi
         var name = v.Name("array.name", fields.Name, required: true);
         v.Require(fields.SiteId is not null, "array.site_id is required");
         var plugin = v.OneOf("array.plugin", fields.Plugin, plugins.Names, required: true);
-        var endpoint = v.Url("array.endpoint", fields.Endpoint, required: true);
+        var endpoint = v.Endpoint("array.endpoint", fields.Endpoint, required: true, plugin is not null && plugins.TryGet(plugin, out var p) ? p : null);
         var token = v.Secret("array.api_token", fields.ApiToken, 4096, required: true);
         var backend = CinderBackend(v, fields.CinderBackend, required: true);
         var types = VolumeTypes(v, fields.VolumeTypes);
@@ -92,7 +92,7 @@ public static partial class ArraysApi
         return ApiJson.Ok(new { array = ArrayView.Of(array) }, 201);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SecretProtector secrets, TimeProvider clock)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SecretProtector secrets, StoragePluginCatalog plugins, TimeProvider clock)
     {
         policy.Enforce(context, "draas:array:update");
         var fields = (await JsonBody.ReadAsync<ArrayBody>(context.Request, api.MaxBodyBytes)).Array
@@ -102,7 +102,7 @@ public static partial class ArraysApi
         v.Require(fields.SiteId is null || fields.SiteId == array.SiteId, "array.site_id cannot be changed; register the array again");
         v.Require(fields.Plugin is null || fields.Plugin == array.Plugin, "array.plugin cannot be changed; register the array again");
         var name = v.Name("array.name", fields.Name, required: false);
-        var endpoint = v.Url("array.endpoint", fields.Endpoint, required: false);
+        var endpoint = v.Endpoint("array.endpoint", fields.Endpoint, required: false, plugins.TryGet(array.Plugin, out var p) ? p : null);
         var token = v.Secret("array.api_token", fields.ApiToken, 4096);
         var backend = CinderBackend(v, fields.CinderBackend, required: false);
         var types = VolumeTypes(v, fields.VolumeTypes);

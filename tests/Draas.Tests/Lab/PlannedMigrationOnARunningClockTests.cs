@@ -36,7 +36,7 @@ public sealed class PlannedMigrationOnARunningClockTests : LabTestBase
         var managing = await SiteBAdmin.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
         {
             Host = Lab.SiteB.CinderBackend,
-            Ref = promoted.ManageExistingRef,
+            Ref = Plugin.ManageExistingRef(promoted.ArrayVolumeName),
             Name = "ledger",
             Bootable = true,
         }, Ct);

@@ -28,7 +28,7 @@ public sealed class AsyncFailoverTests
             var promoted = await arrays.Plugin.PromoteVolumeAsync(new PromoteRequest(group, volume, "run1", PromotePurpose.Failover));
             Assert.That(promoted.RecoveryPoint.Id, Is.EqualTo(newest.Id));
             Assert.That(promoted.SizeGiB, Is.EqualTo(10));
-            Assert.That(promoted.ManageExistingRef["source-name"], Is.EqualTo(promoted.ArrayVolumeName));
+            Assert.That(arrays.Plugin.ManageExistingRef(promoted.ArrayVolumeName)["source-name"], Is.EqualTo(promoted.ArrayVolumeName));
 
             var recovered = (await arrays.Admin.ReadAsync("array-b", promoted.ArrayVolumeName)).Select(w => w.Data).ToList();
             var primary = await arrays.Admin.ReadAsync("array-a", volume);
