@@ -91,7 +91,10 @@ public sealed class FirstRunTests
     {
         var start = new ProcessStartInfo(file, args)
         {
-            WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = cwd,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         // The newcomer's environment: no directory or password chosen for the cluster, only a port of its own.
         start.Environment.Remove("DRAAS_PG_DIR");
