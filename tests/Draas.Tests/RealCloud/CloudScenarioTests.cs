@@ -364,7 +364,10 @@ public abstract class CloudScenarios
             await site.PlaceBackendVolume(promoted, 1);
             var refused = await admin.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
             {
-                Host = site.BackendHost, Ref = ManageVolumeOptions.SourceName(promoted), Name = Unique("refused"), VolumeType = elsewhere.Name,
+                Host = site.BackendHost,
+                Ref = ManageVolumeOptions.SourceName(promoted),
+                Name = Unique("refused"),
+                VolumeType = elsewhere.Name,
             }, Ct);
             made.Add(refused.Id);
             var unplacedEnd = await Eventually(() => admin.BlockStorage.Volumes.GetAsync(unplaced.Id, Ct), v => v.Status is "error" or "available");
@@ -375,7 +378,10 @@ public abstract class CloudScenarios
 
             var imported = await admin.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
             {
-                Host = site.BackendHost, Ref = ManageVolumeOptions.SourceName(promoted), Name = Unique("imported"), VolumeType = plans.Name,
+                Host = site.BackendHost,
+                Ref = ManageVolumeOptions.SourceName(promoted),
+                Name = Unique("imported"),
+                VolumeType = plans.Name,
             }, Ct);
             made.Add(imported.Id);
             var available = await admin.BlockStorage.Volumes.WaitForStatusAsync(imported.Id, "available", Wait, Ct);
