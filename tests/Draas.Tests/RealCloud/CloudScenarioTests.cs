@@ -366,7 +366,10 @@ public abstract partial class CloudScenarios
             await site.PlaceBackendVolume(promoted, 1);
             var refused = await admin.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
             {
-                Host = site.BackendHost, Ref = ManageVolumeOptions.SourceName(promoted), Name = Unique("refused"), VolumeType = elsewhere.Name,
+                Host = site.BackendHost,
+                Ref = ManageVolumeOptions.SourceName(promoted),
+                Name = Unique("refused"),
+                VolumeType = elsewhere.Name,
             }, Ct);
             made.Add(refused.Id);
             var unplacedEnd = await Eventually(() => admin.BlockStorage.Volumes.GetAsync(unplaced.Id, Ct), v => v.Status is "error" or "available");
@@ -377,7 +380,10 @@ public abstract partial class CloudScenarios
 
             var imported = await admin.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions
             {
-                Host = site.BackendHost, Ref = ManageVolumeOptions.SourceName(promoted), Name = Unique("imported"), VolumeType = plans.Name,
+                Host = site.BackendHost,
+                Ref = ManageVolumeOptions.SourceName(promoted),
+                Name = Unique("imported"),
+                VolumeType = plans.Name,
             }, Ct);
             made.Add(imported.Id);
             var available = await admin.BlockStorage.Volumes.WaitForStatusAsync(imported.Id, "available", Wait, Ct);

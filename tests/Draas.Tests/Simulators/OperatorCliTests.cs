@@ -95,7 +95,8 @@ public sealed class OperatorCliTests
             Assert.That(types, Is.SupersetOf(new[] { "identity", "compute", "volumev3", "image", "network" }));
             Assert.That(endpoints.AsArray().Select(e => e!["Region"]!.GetValue<string>()).Distinct(), Is.EqualTo(new[] { _sim.Site("site-b").Region }));
             Assert.That(endpoints.AsArray().Count(e => e!["Service Type"]!.GetValue<string>() == "compute"), Is.EqualTo(3), "public, internal and admin");
-            Assert.That(Row(endpoints, "Service Name", "cinderv3")["URL"]!.GetValue<string>(), Does.EndWith("/v3/$(project_id)s"), "Cinder's URL as Keystone stores it");
+            Assert.That(endpoints.AsArray().Where(e => e!["Service Name"]!.GetValue<string>() == "cinderv3").Select(e => e!["URL"]!.GetValue<string>()),
+                Has.All.EndWith("/v3/$(project_id)s"), "Cinder's URL as Keystone stores it");
         });
     }
 
@@ -110,7 +111,9 @@ public sealed class OperatorCliTests
         // The client shows the project's name when it can look it up, else its id.
         var admin = usage.AsArray().SingleOrDefault(r => r!["Project"]?.ToString() is "admin" || r!["Project"]?.ToString() == _sim.Site("site-b").ProjectId("admin"))
             ?? throw new AssertionException($"no usage of project admin in {usage.ToJsonString()}");
-        Assert.That(admin["Servers"]!.GetValue<int>(), Is.EqualTo(1));
+        // The client prints the count, or (some versions) the list of server usages.
+        var servers = admin["Servers"];
+        Assert.That(servers is JsonArray list ? list.Count : int.Parse(servers!.ToString(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(1), usage.ToJsonString());
     }
 
     [Test]
