@@ -69,6 +69,7 @@ public sealed class DrLab : IAsyncDisposable
             Start = start,
             Acceleration = options.Acceleration,
             CopyDelay = options.ArrayCopyDelay,
+            ContinuousLag = options.ContinuousLag ?? new FlashArraySimulatorOptions().ContinuousLag,
         }, cancellationToken).ConfigureAwait(false);
         try
         {

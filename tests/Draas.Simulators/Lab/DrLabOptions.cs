@@ -25,4 +25,7 @@ public sealed record DrLabOptions
 
     /// <summary>Extra real time each array volume copy (a promote) takes; see <see cref="FlashArray.FlashArraySimulatorOptions.CopyDelay"/>.</summary>
     public TimeSpan ArrayCopyDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How far an ActiveDR (continuous) target trails its source; see <see cref="FlashArray.FlashArraySimulatorOptions.ContinuousLag"/>.</summary>
+    public TimeSpan? ContinuousLag { get; init; }
 }
