@@ -181,7 +181,9 @@ internal sealed class PodReplication(ClientPool clients, PurePluginOptions optio
     /// Reprotect after a failover: the volumes in service at the recovery array (the copies made by promote)
     /// move into the recovery-side pod, which is then the source. Continuous: that pod is promoted and the
     /// old source demoted without quiesce (its data is the older side), so the link carries writes back.
-    /// Sync: the pod is still stretched, so the moved volumes are mirrored back as soon as the arrays meet.
+    /// Sync: the pod is still stretched, so the moved volumes are mirrored back as soon as the arrays meet; the
+    /// volumes the workload left behind move out of it on the side it left (where that site's Cinder names
+    /// them without the pod), so the pod holds exactly what now runs and the stale copies stop replicating.
     /// </summary>
     public async Task<ProtectionResult> ReverseAsync(ReplicationGroupRef group, IReadOnlyList<string> recovered, CancellationToken ct)
     {
@@ -200,6 +202,20 @@ internal sealed class PodReplication(ClientPool clients, PurePluginOptions optio
             changes.Add($"moved {volume} into pod {group.Name} on {group.Target.Name}");
         }
 
+        if (group.Mode == ReplicationMode.Sync)
+        {
+            var old = clients.For(group.Source);
+            var keep = recovered.Select(PureNames.Leaf).ToHashSet(StringComparer.Ordinal);
+            // Listed in full before moving any: moving while paging shifts the pages.
+            var stale = new List<string>();
+            await foreach (var v in PodVolumesAsync(old, group.Name, ct).ConfigureAwait(false))
+                if (!keep.Contains(PureNames.Leaf(v.Name))) stale.Add(v.Name);
+            foreach (var name in stale.Order(StringComparer.Ordinal))
+            {
+                await old.PatchVolumeAsync(name, new VolumePatch(Pod: new NamedRef("")), ct).ConfigureAwait(false);
+                changes.Add($"moved {name} out of pod {group.Name} on {group.Source.Name}");
+            }
+        }
         if (group.Mode == ReplicationMode.Continuous)
         {
             var demoted = await DemoteAsync(group, quiesce: false, ct).ConfigureAwait(false);

@@ -87,8 +87,11 @@ public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplicat
     public async Task<RecoveryPoint> ReplicateNowAsync(ReplicationGroupRef group, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         if (group.Mode == ReplicationMode.Async) return await _async.ReplicateNowAsync(group, timeout, cancellationToken).ConfigureAwait(false);
-        // Pods have no snapshot to ship: their newest point is as current as replication gets.
+        // Pods have no snapshot to ship: their newest point is as current as replication gets. A stretched pod
+        // that is not in sync (an array offline or resyncing) would lose the writes it holds on one side only.
         var status = await _pods.StatusAsync(group, cancellationToken).ConfigureAwait(false);
+        if (group.Mode == ReplicationMode.Sync && status.Health != ReplicationHealth.Healthy)
+            throw new ArrayException(ArrayErrorKind.InvalidRequest, $"pod {group.Name} is not in sync: {status.Detail}", group.Target.Name, context: group.Name);
         return status.Latest ?? throw new ArrayException(ArrayErrorKind.InvalidRequest, status.Detail, group.Target.Name, context: group.Name);
     }
 

@@ -73,6 +73,7 @@ public static class JobsSetup
         services.AddTransient<IStepHandler, PreflightStep>();
         services.AddTransient<IStepHandler, StopServerStep>();
         services.AddTransient<IStepHandler, ReplicateNowStep>();
+        services.AddTransient<IStepHandler, DemoteSourceStep>();
         services.AddTransient<IStepHandler, PromoteVolumeStep>();
         services.AddTransient<IStepHandler, ImportVolumeStep>();
         services.AddTransient<IStepHandler, EnsureFlavorStep>();

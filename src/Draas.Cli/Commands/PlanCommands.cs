@@ -88,7 +88,7 @@ public static class PlanCommands
     sealed class PlanFields
     {
         readonly Option<string?> _description = new("--description") { Description = "Free text" };
-        readonly Option<string?> _mode = new("--replication") { Description = "Replication mode: async or sync" };
+        readonly Option<string?> _mode = new("--replication") { Description = "Replication mode: async, sync (ActiveCluster) or continuous (ActiveDR)" };
         readonly Option<string?> _interval = new("--interval") { Description = "Async replication interval: seconds, or 5m" };
         readonly Option<int?> _retention = new("--retention") { Description = "Recovery points kept" };
         readonly Option<string[]> _servers = new("--server") { Description = "Server name or id, or NAME:GROUP for its priority group (repeatable)" };
@@ -102,7 +102,7 @@ public static class PlanCommands
 
         public JsonObject Read(CommandContext c)
         {
-            if (c.Get(_mode) is { } m && m is not ("async" or "sync")) throw CliException.Usage($"--replication takes async or sync, not '{m}'.");
+            if (c.Get(_mode) is { } m && m is not ("async" or "sync" or "continuous")) throw CliException.Usage($"--replication takes async, sync or continuous, not '{m}'.");
             var replication = new JsonObject()
                 .Put("mode", c.Get(_mode))
                 .Put("interval_seconds", c.Get(_interval) is { } i ? Inputs.Seconds("--interval", i) : null)

@@ -45,8 +45,12 @@ public sealed class Plan : IEntity
 
 public enum ReplicationMode
 {
+    /// <summary>Scheduled snapshots shipped to the recovery array (Pure: protection group).</summary>
     Async,
+    /// <summary>Every write lands on both arrays, nothing to lose (Pure: ActiveCluster pod).</summary>
     Sync,
+    /// <summary>Writes stream to the recovery array seconds behind (Pure: ActiveDR pod replica link).</summary>
+    Continuous,
 }
 
 public enum PlanStatus

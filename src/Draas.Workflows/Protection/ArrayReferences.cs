@@ -12,5 +12,10 @@ public sealed class ArrayReferences(SecretProtector secrets)
     public ArrayRef For(StorageArray array) =>
         new(array.Name, new Uri(array.Endpoint), secrets.Unprotect(array.ApiTokenCiphertext), array.VerifyTls, array.CaBundle);
 
-    public static StorageMode ModeOf(DomainMode mode) => mode == DomainMode.Sync ? StorageMode.Sync : StorageMode.Async;
+    public static StorageMode ModeOf(DomainMode mode) => mode switch
+    {
+        DomainMode.Sync => StorageMode.Sync,
+        DomainMode.Continuous => StorageMode.Continuous,
+        _ => StorageMode.Async,
+    };
 }

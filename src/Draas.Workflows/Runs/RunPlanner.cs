@@ -30,6 +30,7 @@ public static class RunPlanner
     public const string Preflight = "preflight";
     public const string StopServer = "stop_server";
     public const string ReplicateNow = "replicate_now";
+    public const string DemoteSource = "demote_source";
     public const string PromoteVolume = "promote_volume";
     public const string ImportVolume = "import_volume";
     public const string EnsureFlavor = "ensure_flavor";
@@ -72,8 +73,11 @@ public static class RunPlanner
                 foreach (var server in input.Manifest.Servers.OrderBy(s => s.Name, StringComparer.Ordinal))
                     ready.Add(Add(1, StopServer, server.Id, new JsonObject { ["server_id"] = server.Id, ["name"] = server.Name }, [preflight]));
             }
+            // The last sync before the switch: a protection group ships one more snapshot, a stretched pod
+            // has nothing to ship but must be in sync, an ActiveDR pod is demoted with quiesce.
             foreach (var group in input.Groups.OrderBy(g => g.Name, StringComparer.Ordinal))
-                replicated[group.Id] = Add(1, ReplicateNow, group.Name, new JsonObject { ["group_id"] = group.Id.ToString(), ["mode"] = Word(group.Mode) }, ready);
+                replicated[group.Id] = Add(1, group.Mode == Domain.Protection.ReplicationMode.Continuous ? DemoteSource : ReplicateNow, group.Name,
+                    new JsonObject { ["group_id"] = group.Id.ToString(), ["mode"] = Word(group.Mode) }, ready);
         }
 
         // Volumes: promote on the recovery array, then import into the recovery site's Cinder.
@@ -91,6 +95,7 @@ public static class RunPlanner
                 ["source_array"] = source?.Name,
                 ["target_array"] = target?.Name,
                 ["array_volume"] = arrayName,
+                ["mode"] = group is null ? null : Word(group.Mode),
                 ["purpose"] = input.Kind == RunKind.Drill ? "drill" : "failover",
             }, group is not null && replicated.TryGetValue(group.Id, out var r) ? [preflight, r] : [preflight]);
             imported[volume.Id] = Add(3, ImportVolume, volume.Id, new JsonObject
@@ -192,10 +197,17 @@ public static class RunPlanner
         var source = arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
         if (source is null) return (null, null, null, null);
         var arrayName = plugin(source).ArrayVolumeName(volume.ToCinderRef());
-        var group = groups.FirstOrDefault(g => g.SourceArrayId == source.Id && g.Members.Contains(arrayName));
+        var group = groups.FirstOrDefault(g => g.SourceArrayId == source.Id && g.Members.Any(m => IsMember(m, arrayName)));
         var target = group is null ? null : arrays.FirstOrDefault(a => a.Id == group.TargetArrayId);
         return (group, source, target, arrayName);
     }
+
+    /// <summary>Whether a group member (as the array names it) is this volume. An array names a volume it
+    /// keeps inside a container by the container's name, <c>::</c> and the volume's own name (a Pure pod
+    /// member is <c>pod::volume-…-cinder</c>), while Cinder's driver names only the volume.</summary>
+    public static bool IsMember(string member, string arrayVolume) =>
+        member == arrayVolume || (member.EndsWith(arrayVolume, StringComparison.Ordinal)
+            && member.AsSpan(0, member.Length - arrayVolume.Length).EndsWith("::", StringComparison.Ordinal));
 
     /// <summary>Primary network (name or id) → recovery network; turned round for a plan that runs at the recovery site.</summary>
     public static IReadOnlyDictionary<string, string> NetworkMapping(TenantProtection protection, Plan plan, RunOptions options) =>

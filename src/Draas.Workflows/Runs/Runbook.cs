@@ -50,6 +50,8 @@ public static class Runbook
             Line();
             Line($"Start: `draasctl run create --plan {part.Plan.Name} --kind failover` (disaster) or `--kind planned_migration` (no data loss).");
             Line();
+            Line(ModeNote(part.Plan.ReplicationMode));
+            Line();
             Line("| # | phase | step | target | details | after |");
             Line("| --- | --- | --- | --- | --- | --- |");
             foreach (var s in part.Steps)
@@ -72,13 +74,32 @@ public static class Runbook
         return md.ToString();
     }
 
+    /// <summary>What the plan's replication mode means for the data, in the operator's words.</summary>
+    public static string ModeNote(ReplicationMode mode) => mode switch
+    {
+        ReplicationMode.Sync => "Sync (ActiveCluster pod): every write is on both arrays. A failover and a planned migration lose no acknowledged write; a planned migration first checks the pod is in sync (`replicate_now`).",
+        ReplicationMode.Continuous => "Continuous (ActiveDR pod replica link): writes reach the recovery array seconds behind. A failover promotes the recovery pod and loses the writes after its recovery point; a planned migration stops the servers and demotes the source pod with quiesce (`demote_source`), so it loses none.",
+        _ => "Async (protection group): a failover recovers the newest shipped snapshot and loses the writes after it (up to one interval); a planned migration stops the servers and ships one more snapshot (`replicate_now`), so it loses none.",
+    };
+
     private static string Details(StepSpec s) => s.Kind switch
     {
-        RunPlanner.PromoteVolume => $"{s.Input["array_volume"]} on {s.Input["source_array"]} → {s.Input["target_array"]}",
+        RunPlanner.PromoteVolume => $"{s.Input["array_volume"]} on {s.Input["source_array"]} → {s.Input["target_array"]}{PromoteNote(s)}",
+        RunPlanner.ReplicateNow => s.Input["mode"]?.ToString() == "sync" ? "check the stretched pod is in sync" : "ship one more snapshot and wait for it",
+        RunPlanner.DemoteSource => "demote the source pod with quiesce: every write reaches the recovery pod",
         RunPlanner.ImportVolume => $"manage into {s.Input["host"]}, type {s.Input["volume_type"]}",
         RunPlanner.EnsureFlavor => $"{s.Input["vcpus"]} vCPU, {s.Input["ram"]} MiB, {s.Input["disk"]} GB",
         RunPlanner.BootServer => $"flavor {s.Input["flavor"]}, priority group {s.Input["priority_group"]}",
         RunPlanner.HealthCheck => $"{s.Input["type"]} port {s.Input["port"]}",
+        _ => "",
+    };
+
+    private static string PromoteNote(StepSpec s) => (s.Input["mode"]?.ToString(), s.Input["purpose"]?.ToString()) switch
+    {
+        ("sync", _) => ", copied out of the stretched pod",
+        ("continuous", "drill") => ", copied from the demoted recovery pod (replication untouched)",
+        ("continuous", _) => ", after promoting the recovery pod",
+        ("async", _) => ", from the chosen replicated snapshot",
         _ => "",
     };
 }

@@ -72,6 +72,7 @@ public sealed class DrLab : IAsyncDisposable
             StartNow = options.Start is null,
             Acceleration = options.Acceleration,
             CopyDelay = options.ArrayCopyDelay,
+            ContinuousLag = options.ContinuousLag ?? new FlashArraySimulatorOptions().ContinuousLag,
         }, cancellationToken).ConfigureAwait(false);
         try
         {

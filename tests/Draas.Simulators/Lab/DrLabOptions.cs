@@ -29,4 +29,7 @@ public sealed record DrLabOptions
     /// <summary>Servers answer real TCP/HTTP on their own loopback addresses where their security groups
     /// allow the probe agent's source (<see cref="OpenStackSimulatorOptions.GuestNetwork"/>).</summary>
     public bool GuestNetwork { get; init; }
+
+    /// <summary>How far an ActiveDR (continuous) target trails its source; see <see cref="FlashArray.FlashArraySimulatorOptions.ContinuousLag"/>.</summary>
+    public TimeSpan? ContinuousLag { get; init; }
 }

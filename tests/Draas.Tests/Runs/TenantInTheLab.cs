@@ -38,10 +38,12 @@ public sealed class TenantInTheLab : IAsyncDisposable
     /// <param name="database">The service's database (the HA tests' primary); a fresh one when null.</param>
     /// <param name="extra">More service settings.</param>
     /// <param name="configure">More service registrations (a log capture).</param>
+    /// <param name="mode">The plan's replication mode: async, sync or continuous.</param>
+    /// <param name="continuousLag">How far the lab's ActiveDR targets trail their source.</param>
     public static async Task<TenantInTheLab> StartAsync(Draas.Simulators.OpenStack.SimDelays? delays = null, TestDatabase? database = null, IDictionary<string, string?>? extra = null,
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null)
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null, string mode = "async", TimeSpan? continuousLag = null)
     {
-        var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = Acceleration, Delays = delays ?? new() });
+        var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = Acceleration, Delays = delays ?? new(), ContinuousLag = continuousLag });
         var service = await RunningService.StartAsync(extra, sharedDatabase: database, clock: lab.Clock, configure: configure);
         var projectA = lab.SiteA.OpenStack.ProjectId("demo");
         service.Keystone.AddToken(Member, "lab-demo", "demo", projectA, ["member", "reader"]);
@@ -136,7 +138,7 @@ public sealed class TenantInTheLab : IAsyncDisposable
             {
                 protection_id = protection,
                 name = "shop-all",
-                replication = new { mode = "async", interval_seconds = 60, retention = 60 },
+                replication = new { mode, interval_seconds = 60, retention = 60 },
                 resources = new object[]
                 {
                     new { kind = "server", id = servers["web"] },

@@ -14,7 +14,7 @@ public sealed class PromoteVolumeStep : IStepHandler
         var group = c.Group(Guid.Parse(c.Required("group_id")));
         var plugin = c.Plugin(c.Array(group.TargetArrayId));
         // A planned migration recovers from the point it just replicated; others from the point preflight chose.
-        var point = c.Output(RunPlanner.ReplicateNow, group.Name)?["recovery_point"]?["id"]?.GetValue<string>()
+        var point = (c.Output(RunPlanner.ReplicateNow, group.Name) ?? c.Output(RunPlanner.DemoteSource, group.Name))?["recovery_point"]?["id"]?.GetValue<string>()
             ?? c.Output(RunPlanner.Preflight, null)?["recovery_points"]?[group.Id.ToString()]?["id"]?.GetValue<string>();
         var promoted = await plugin.PromoteVolumeAsync(new PromoteRequest(c.GroupRef(group), c.Required("array_volume"), RunNames.ArrayRunId(c.Run.Id),
             c.IsDrill ? PromotePurpose.Drill : PromotePurpose.Failover, point), ct);

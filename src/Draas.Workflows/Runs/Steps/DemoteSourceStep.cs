@@ -1,0 +1,25 @@
+using Draas.Storage;
+
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>
+/// Planned migration (and failback) of a continuous (ActiveDR) plan: the source pod is demoted with quiesce
+/// once the primary's servers are stopped, so every acknowledged write crosses the replica link before the
+/// source stops taking writes; the recovery point is the quiesced one. What replicate_now is to a protection
+/// group. Asked again, a pod already demoted stays as it is.
+/// </summary>
+public sealed class DemoteSourceStep : IStepHandler
+{
+    public string Kind => RunPlanner.DemoteSource;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var group = c.Group(Guid.Parse(c.Required("group_id")));
+        var plugin = c.Plugin(c.Array(group.SourceArrayId));
+        var reference = c.GroupRef(group);
+        var demoted = await plugin.DemoteSourceAsync(reference, quiesce: true, ct);
+        var status = await plugin.GetReplicationStatusAsync(reference, ct);
+        var point = status.Latest ?? throw new StepFailedException($"group {group.Name} has no recovery point after demoting its source: {status.Detail}");
+        return new { recovery_point = new { id = point.Id, time = point.Time }, quiesced = demoted.Quiesced, undo = demoted.UndoName, changes = demoted.Changes };
+    }
+}
