@@ -7,6 +7,12 @@ namespace Draas.Storage;
 /// (<c>[storage:NAME]</c>). A plugin adds one through its own extension method (<c>AddPureStoragePlugin</c>).</summary>
 public sealed record StoragePluginRegistration(string Name, Func<IServiceProvider, IConfigurationSection, IStoragePlugin> Create);
 
+/// <summary><c>[storage]</c>: which of the offered plugins this deployment uses (comma-separated; unset: all).</summary>
+public sealed class StorageSection
+{
+    [ConfigurationKeyName("plugins")] public string? Plugins { get; set; }
+}
+
 /// <summary>A <c>[storage]</c> configuration the offered plugins cannot satisfy; the message names the key.</summary>
 public sealed class StorageConfigurationException(string message) : Exception(message);
 
@@ -27,8 +33,7 @@ public static class StoragePluginServices
 
     public static StoragePluginCatalog Compose(IReadOnlyList<StoragePluginRegistration> offered, IConfiguration configuration, IServiceProvider services)
     {
-        var section = configuration.GetSection(Section);
-        var named = Names(section["plugins"]);
+        var named = Names(configuration.GetSection(Section).Get<StorageSection>()?.Plugins);
         var byName = new Dictionary<string, StoragePluginRegistration>(StringComparer.OrdinalIgnoreCase);
         foreach (var registration in offered)
         {

@@ -49,6 +49,9 @@ public sealed class ConfigurationTests
             ["jobs"] = typeof(JobsOptions),
             ["api"] = typeof(ApiOptions),
             ["secrets"] = typeof(SecretsOptions),
+            ["storage"] = typeof(Draas.Storage.StorageSection),
+            ["storage:pure"] = typeof(Draas.Plugins.Pure.PureSection),
+            ["storage:rbd"] = typeof(Draas.Plugins.Ceph.CephSection),
         };
         string? section = null;
         foreach (var raw in File.ReadAllLines(RepoFile("etc/draas/draas.conf")))

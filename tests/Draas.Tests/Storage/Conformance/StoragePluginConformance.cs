@@ -125,12 +125,12 @@ public abstract class StoragePluginConformance
         Assert.That((reprotected.Group.Source.Name, reprotected.Group.Target.Name), Is.EqualTo((Lab.Target.Name, Lab.Source.Name)));
         await Lab.WriteAsync(Lab.Target, away.ArrayVolumeName, "while-away", Ct);
         await ReplicateAsync(reprotected.Group);
+        var writtenAway = await Lab.FingerprintAsync(Lab.Target, away.ArrayVolumeName, Ct);
         var home = await Lab.Plugin.PromoteVolumeAsync(new PromoteRequest(reprotected.Group, reprotected.Members.Single(), "fb1", PromotePurpose.Failover), Ct);
         var restored = await reverse.ReverseAsync(reprotected.Group, [home.ArrayVolumeName], Lab.Interval, Ct);
 
         Assert.That((restored.Group.Source.Name, restored.Group.Target.Name), Is.EqualTo((Lab.Source.Name, Lab.Target.Name)));
-        Assert.That(await Lab.FingerprintAsync(Lab.Source, home.ArrayVolumeName, Ct), Is.EqualTo(await Lab.FingerprintAsync(Lab.Target, away.ArrayVolumeName, Ct)),
-            "what was written away came home");
+        Assert.That(await Lab.FingerprintAsync(Lab.Source, home.ArrayVolumeName, Ct), Is.EqualTo(writtenAway), "what was written away came home");
         await Lab.WriteAsync(Lab.Source, home.ArrayVolumeName, "home-again", Ct);
         var point = await ReplicateAsync(restored.Group);
         var drill = await Lab.Plugin.PromoteVolumeAsync(new PromoteRequest(restored.Group, restored.Members.Single(), "d2", PromotePurpose.Drill, point.Id), Ct);
