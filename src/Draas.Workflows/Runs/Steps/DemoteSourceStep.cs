@@ -15,9 +15,11 @@ public sealed class DemoteSourceStep : IStepHandler
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var group = c.Group(Guid.Parse(c.Required("group_id")));
-        var plugin = c.Plugin(c.Array(group.SourceArrayId));
+        var source = c.Array(group.SourceArrayId);
+        var plugin = c.Plugin(source);
         var reference = c.GroupRef(group);
-        var demoted = await plugin.DemoteSourceAsync(reference, quiesce: true, ct);
+        var demoted = await plugin.Require<IDemoteSource>("demote a replication source (a continuous plan's planned migration)", source.Name)
+            .DemoteSourceAsync(reference, quiesce: true, ct);
         var status = await plugin.GetReplicationStatusAsync(reference, ct);
         var point = status.Latest ?? throw new StepFailedException($"group {group.Name} has no recovery point after demoting its source: {status.Detail}");
         return new { recovery_point = new { id = point.Id, time = point.Time }, quiesced = demoted.Quiesced, undo = demoted.UndoName, changes = demoted.Changes };
