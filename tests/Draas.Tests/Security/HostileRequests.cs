@@ -255,7 +255,7 @@ public static class HostileRequests
         HostileRequest Cancel(string name, string body, int expected, string? token = LabWithHistory.Admin) =>
             new("POST /v1/runs/{id}/action", name, "POST", $"/v1/runs/{t.Run}/action", body, expected, Token: token);
         yield return Cancel("cancel a run that ended", "{\"cancel\":{}}", 409);
-        yield return Cancel("an unknown action", "{\"resume\":{}}", 400);
+        yield return Cancel("an unknown action", "{\"restart\":{}}", 400);
         yield return Cancel("two actions", "{\"cancel\":{},\"delete\":{}}", 400);
         yield return Cancel("cancel another tenant's run (member of B)", "{\"cancel\":{}}", 404, LabWithHistory.MemberB);
         yield return Cancel("cancel as a reader", "{\"cancel\":{}}", 403, LabWithHistory.ReaderA);
