@@ -33,13 +33,18 @@ public abstract partial class CloudScenarios
         {
             await admin.Networking.CreateSubnetAsync(new CreateSubnetOptions
             {
-                NetworkId = external.Id, Cidr = "203.0.113.0/24", EnableDhcp = false,
+                NetworkId = external.Id,
+                Cidr = "203.0.113.0/24",
+                EnableDhcp = false,
                 AllocationPools = [new AllocationPool { Start = "203.0.113.10", End = "203.0.113.200" }],
             }, Ct);
             net = await n.CreateNetworkAsync(new CreateNetworkOptions { Name = Unique("net") }, Ct);
             var subnet = await n.CreateSubnetAsync(new CreateSubnetOptions
             {
-                NetworkId = net.Id, Name = "front-sub", Cidr = "192.168.10.0/24", DnsNameservers = ["192.0.2.53"],
+                NetworkId = net.Id,
+                Name = "front-sub",
+                Cidr = "192.168.10.0/24",
+                DnsNameservers = ["192.0.2.53"],
                 AllocationPools = [new AllocationPool { Start = "192.168.10.20", End = "192.168.10.199" }],
                 HostRoutes = [new HostRoute { Destination = "198.51.100.0/24", Nexthop = "192.168.10.254" }],
             }, Ct);
@@ -71,15 +76,19 @@ public abstract partial class CloudScenarios
 
             port = await n.CreatePortAsync(new CreatePortOptions
             {
-                NetworkId = net.Id, Name = "web-nic0", FixedIps = [new FixedIp { SubnetId = subnet.Id, IpAddress = "192.168.10.30" }],
-                SecurityGroups = [web.Id], AllowedAddressPairs = [new AddressPair { IpAddress = "192.168.10.100" }],
+                NetworkId = net.Id,
+                Name = "web-nic0",
+                FixedIps = [new FixedIp { SubnetId = subnet.Id, IpAddress = "192.168.10.30" }],
+                SecurityGroups = [web.Id],
+                AllowedAddressPairs = [new AddressPair { IpAddress = "192.168.10.100" }],
             }, Ct);
             Assert.That(port.FixedIps.Single().IpAddress, Is.EqualTo("192.168.10.30"));
             Assert.That(port.AllowedAddressPairs.Single().MacAddress, Is.EqualTo(port.MacAddress), "a pair without a MAC takes the port's");
             Assert.That(port.SecurityGroups, Is.EqualTo(new[] { web.Id }));
             var taken = Assert.ThrowsAsync<OpenStackException>(() => n.CreatePortAsync(new CreatePortOptions
             {
-                NetworkId = net.Id, FixedIps = [new FixedIp { SubnetId = subnet.Id, IpAddress = "192.168.10.30" }],
+                NetworkId = net.Id,
+                FixedIps = [new FixedIp { SubnetId = subnet.Id, IpAddress = "192.168.10.30" }],
             }, Ct));
             Assert.That(taken!.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
             Assert.That(taken.ServiceMessage, Does.Contain("already allocated"), "what the rebuild's ensure_port recognises");
@@ -139,14 +148,19 @@ public abstract partial class CloudScenarios
             var sg = await admin.Networking.CreateSecurityGroupAsync(new CreateSecurityGroupOptions { Name = Unique("sg") }, Ct);
             port = await admin.Networking.CreatePortAsync(new CreatePortOptions
             {
-                NetworkId = net.Id, FixedIps = [new FixedIp { SubnetId = subnet.Id, IpAddress = "192.168.30.40" }], SecurityGroups = [sg.Id],
+                NetworkId = net.Id,
+                FixedIps = [new FixedIp { SubnetId = subnet.Id, IpAddress = "192.168.30.40" }],
+                SecurityGroups = [sg.Id],
             }, Ct);
             await volumes.WaitForStatusAsync(boot.Id, "available", Wait, Ct);
             await volumes.WaitForStatusAsync(data.Id, "available", Wait, Ct);
             await volumes.SetBootableAsync(boot.Id, true, Ct);
             var created = await admin.Compute.Servers.CreateAsync(new CreateServerOptions
             {
-                Name = Unique("server"), FlavorRef = flavor.Id, ServerGroupId = group.Id, Tags = ["tier-db"],
+                Name = Unique("server"),
+                FlavorRef = flavor.Id,
+                ServerGroupId = group.Id,
+                Tags = ["tier-db"],
                 BlockDeviceMappingV2 = [BlockDeviceMapping.BootVolume(boot.Id)],
                 Networks = ServerNetworks.Of(new NetworkRef { Port = port.Id }),
             }, Ct);

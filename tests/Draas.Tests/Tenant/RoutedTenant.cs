@@ -48,7 +48,10 @@ public sealed class RoutedTenant : IAsyncDisposable
         // answer on their loopback addresses where their security groups let 127.0.0.1 in.
         var agent = Draas.Api.Probe.ProbeAgent.Build(new Draas.Api.Probe.ProbeAgentOptions
         {
-            ListenPort = 0, Secret = ProbeSecret, SourceAddress = System.Net.IPAddress.Loopback, Timeout = TimeSpan.FromSeconds(3),
+            ListenPort = 0,
+            Secret = ProbeSecret,
+            SourceAddress = System.Net.IPAddress.Loopback,
+            Timeout = TimeSpan.FromSeconds(3),
         });
         await agent.StartAsync();
         var probeUrl = agent.Urls.First();
@@ -64,8 +67,13 @@ public sealed class RoutedTenant : IAsyncDisposable
         {
             site = new
             {
-                name = s.Name, auth_url = s.AuthUrl, region_name = s.OpenStack.Region, username = s.Admin.Username,
-                project_name = s.Admin.ProjectName, password = s.Admin.Password, probe_url = probeUrl,
+                name = s.Name,
+                auth_url = s.AuthUrl,
+                region_name = s.OpenStack.Region,
+                username = s.Admin.Username,
+                project_name = s.Admin.ProjectName,
+                password = s.Admin.Password,
+                probe_url = probeUrl,
             },
         });
         var siteA = await Site(lab.SiteA);
@@ -96,13 +104,18 @@ public sealed class RoutedTenant : IAsyncDisposable
         var front = await n.CreateNetworkAsync(new CreateNetworkOptions { Name = "front" }, Ct);
         var frontSub = await n.CreateSubnetAsync(new CreateSubnetOptions
         {
-            NetworkId = front.Id, Name = "front-sub", Cidr = "192.168.10.0/24", DnsNameservers = ["192.0.2.53"],
+            NetworkId = front.Id,
+            Name = "front-sub",
+            Cidr = "192.168.10.0/24",
+            DnsNameservers = ["192.0.2.53"],
             AllocationPools = [new AllocationPool { Start = "192.168.10.20", End = "192.168.10.199" }],
         }, Ct);
         var back = await n.CreateNetworkAsync(new CreateNetworkOptions { Name = "back" }, Ct);
         var backSub = await n.CreateSubnetAsync(new CreateSubnetOptions
         {
-            NetworkId = back.Id, Name = "back-sub", Cidr = "192.168.20.0/24",
+            NetworkId = back.Id,
+            Name = "back-sub",
+            Cidr = "192.168.20.0/24",
             HostRoutes = [new HostRoute { Destination = "198.51.100.0/24", Nexthop = "192.168.20.254" }],
         }, Ct);
         var publicNet = await n.ListNetworksAsync(new NetworkListOptions { Name = "public" }, Ct).FirstAsync(Ct);
@@ -147,31 +160,49 @@ public sealed class RoutedTenant : IAsyncDisposable
         {
             await Server(name, new CreateServerOptions
             {
-                Name = name, FlavorRef = "2", ImageRef = cirros, KeyName = "ops", ServerGroupId = group.Id, Tags = ["tier-web"],
-                Networks = ServerNetworks.Of(new NetworkRef { Uuid = front.Id }), SecurityGroups = [new SecurityGroupRef { Name = "web" }],
+                Name = name,
+                FlavorRef = "2",
+                ImageRef = cirros,
+                KeyName = "ops",
+                ServerGroupId = group.Id,
+                Tags = ["tier-web"],
+                Networks = ServerNetworks.Of(new NetworkRef { Uuid = front.Id }),
+                SecurityGroups = [new SecurityGroupRef { Name = "web" }],
                 Metadata = new Dictionary<string, string> { ["role"] = "web" },
             }, await Volume($"{name}-data", 2));
         }
         var appFront = await n.CreatePortAsync(new CreatePortOptions
         {
-            NetworkId = front.Id, Name = "app-front", FixedIps = [new FixedIp { SubnetId = frontSub.Id, IpAddress = "192.168.10.30" }],
-            SecurityGroups = [app.Id], AllowedAddressPairs = [new AddressPair { IpAddress = "192.168.10.100" }],
+            NetworkId = front.Id,
+            Name = "app-front",
+            FixedIps = [new FixedIp { SubnetId = frontSub.Id, IpAddress = "192.168.10.30" }],
+            SecurityGroups = [app.Id],
+            AllowedAddressPairs = [new AddressPair { IpAddress = "192.168.10.100" }],
         }, Ct);
         var appBack = await n.CreatePortAsync(new CreatePortOptions
         {
-            NetworkId = back.Id, Name = "app-back", FixedIps = [new FixedIp { SubnetId = backSub.Id, IpAddress = "192.168.20.30" }], SecurityGroups = [app.Id],
+            NetworkId = back.Id,
+            Name = "app-back",
+            FixedIps = [new FixedIp { SubnetId = backSub.Id, IpAddress = "192.168.20.30" }],
+            SecurityGroups = [app.Id],
         }, Ct);
         await Server("app", new CreateServerOptions
         {
-            Name = "app", FlavorRef = "2", KeyName = "ops", ConfigDrive = true,
+            Name = "app",
+            FlavorRef = "2",
+            KeyName = "ops",
+            ConfigDrive = true,
             UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes(UserData)),
             Networks = ServerNetworks.Of(new NetworkRef { Port = appFront.Id }, new NetworkRef { Port = appBack.Id }),
             BlockDeviceMappingV2 = [BlockDeviceMapping.BootVolume(await Volume("app-root", 5, bootable: true))],
         }, null);
         await Server("db", new CreateServerOptions
         {
-            Name = "db", FlavorRef = "2", KeyName = "ops",
-            Networks = ServerNetworks.Of(new NetworkRef { Uuid = back.Id, FixedIp = "192.168.20.40" }), SecurityGroups = [new SecurityGroupRef { Name = "db" }],
+            Name = "db",
+            FlavorRef = "2",
+            KeyName = "ops",
+            Networks = ServerNetworks.Of(new NetworkRef { Uuid = back.Id, FixedIp = "192.168.20.40" }),
+            SecurityGroups = [new SecurityGroupRef { Name = "db" }],
             BlockDeviceMappingV2 = [BlockDeviceMapping.BootVolume(await Volume("db-root", 5, bootable: true))],
         }, await Volume("db-data", 3));
         var web1Port = await n.ListPortsAsync(new NeutronFilter { DeviceId = servers["web-1"] }, Ct).SingleAsync(Ct);
@@ -201,7 +232,13 @@ public sealed class RoutedTenant : IAsyncDisposable
         });
         var t = new RoutedTenant
         {
-            Lab = lab, Service = service, TenantA = tenant, Plan = plan, Servers = servers, ProbeAgent = agent, ProbeUrl = probeUrl,
+            Lab = lab,
+            Service = service,
+            TenantA = tenant,
+            Plan = plan,
+            Servers = servers,
+            ProbeAgent = agent,
+            ProbeUrl = probeUrl,
             AdminA = TenantInTheLab.Session(lab.SiteA, lab.SiteA.Admin, lab),
             AdminB = TenantInTheLab.Session(lab.SiteB, lab.SiteB.Admin, lab),
         };
@@ -212,7 +249,14 @@ public sealed class RoutedTenant : IAsyncDisposable
     /// <summary>The run helpers of the three-server tenant, pointed at this plan.</summary>
     public TenantInTheLab Inner => _inner ??= new TenantInTheLab
     {
-        Lab = Lab, Service = Service, TenantA = TenantA, AdminB = AdminB, Protection = "", Plan = Plan, Servers = Servers, Volumes = [],
+        Lab = Lab,
+        Service = Service,
+        TenantA = TenantA,
+        AdminB = AdminB,
+        Protection = "",
+        Plan = Plan,
+        Servers = Servers,
+        Volumes = [],
     };
     private TenantInTheLab? _inner;
 

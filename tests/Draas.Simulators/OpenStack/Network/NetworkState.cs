@@ -19,8 +19,15 @@ internal sealed class NetworkState
     /// <summary>Neutron's default quotas (neutron.conf [quotas]); an admin's PUT /quotas/{project} overrides them.</summary>
     public static readonly IReadOnlyDictionary<string, int> DefaultQuotas = new Dictionary<string, int>
     {
-        ["network"] = 100, ["subnet"] = 100, ["port"] = 500, ["router"] = 10, ["floatingip"] = 50,
-        ["security_group"] = 10, ["security_group_rule"] = 100, ["rbac_policy"] = 10, ["subnetpool"] = -1,
+        ["network"] = 100,
+        ["subnet"] = 100,
+        ["port"] = 500,
+        ["router"] = 10,
+        ["floatingip"] = 50,
+        ["security_group"] = 10,
+        ["security_group_rule"] = 100,
+        ["rbac_policy"] = 10,
+        ["subnetpool"] = -1,
     };
 
     public Dictionary<string, Dictionary<string, int>> QuotaOverrides { get; } = [];
@@ -37,9 +44,16 @@ internal sealed class NetworkState
     {
         var network = new Network
         {
-            Id = Guid.NewGuid().ToString(), Name = name, ProjectId = project, Shared = shared, External = external,
-            Mtu = external ? 1500 : 1450, NetworkType = external ? "flat" : "vxlan", PhysicalNetwork = external ? "public" : null,
-            SegmentationId = segment, CreatedAt = now,
+            Id = Guid.NewGuid().ToString(),
+            Name = name,
+            ProjectId = project,
+            Shared = shared,
+            External = external,
+            Mtu = external ? 1500 : 1450,
+            NetworkType = external ? "flat" : "vxlan",
+            PhysicalNetwork = external ? "public" : null,
+            SegmentationId = segment,
+            CreatedAt = now,
         };
         Networks.Add(network);
         AddSubnet(network, $"{name}-subnet", $"{prefix}.0/24", $"{prefix}.1", [new AllocationPool($"{prefix}.2", $"{prefix}.254")], project, now);
@@ -49,8 +63,14 @@ internal sealed class NetworkState
     {
         var subnet = new Subnet
         {
-            Id = Guid.NewGuid().ToString(), Name = name, NetworkId = network.Id, ProjectId = project, Cidr = cidr,
-            GatewayIp = gateway, AllocationPools = pools, CreatedAt = now,
+            Id = Guid.NewGuid().ToString(),
+            Name = name,
+            NetworkId = network.Id,
+            ProjectId = project,
+            Cidr = cidr,
+            GatewayIp = gateway,
+            AllocationPools = pools,
+            CreatedAt = now,
         };
         Subnets.Add(subnet);
         network.SubnetIds.Add(subnet.Id);

@@ -116,8 +116,13 @@ internal static class RoutersApi
                 else return Neutron.BadRequest("Bad router request: Either subnet_id or port_id must be specified.");
                 return SimJson.Json(new
                 {
-                    id = r.Id, tenant_id = r.ProjectId, project_id = r.ProjectId, port_id = port!.Id, network_id = port.NetworkId,
-                    subnet_id = port.FixedIps.FirstOrDefault()?.SubnetId, subnet_ids = port.FixedIps.Select(f => f.SubnetId).ToArray(),
+                    id = r.Id,
+                    tenant_id = r.ProjectId,
+                    project_id = r.ProjectId,
+                    port_id = port!.Id,
+                    network_id = port.NetworkId,
+                    subnet_id = port.FixedIps.FirstOrDefault()?.SubnetId,
+                    subnet_ids = port.FixedIps.Select(f => f.SubnetId).ToArray(),
                 });
             });
         });
@@ -212,9 +217,15 @@ internal static class RoutersApi
                 // The address is held by a port of its own (device_owner network:floatingip), as in Neutron.
                 state.Ports.Add(new Port
                 {
-                    Id = Guid.NewGuid().ToString(), NetworkId = n.Id, ProjectId = "", MacAddress = NetworkState.NewMac(),
-                    FixedIps = [new FixedIp(subnet.Id, address)], DeviceId = f.Id, DeviceOwner = "network:floatingip",
-                    PortSecurityEnabled = false, CreatedAt = f.CreatedAt,
+                    Id = Guid.NewGuid().ToString(),
+                    NetworkId = n.Id,
+                    ProjectId = "",
+                    MacAddress = NetworkState.NewMac(),
+                    FixedIps = [new FixedIp(subnet.Id, address)],
+                    DeviceId = f.Id,
+                    DeviceOwner = "network:floatingip",
+                    PortSecurityEnabled = false,
+                    CreatedAt = f.CreatedAt,
                 });
                 state.FloatingIps.Add(f);
                 return SimJson.Json(new { floatingip = NetworkViews.FloatingIp(f) }, 201);
