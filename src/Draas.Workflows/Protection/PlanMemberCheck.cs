@@ -59,7 +59,7 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions,
                         {
                             volume ??= named[0];
                             member.ResourceId = volume.Id;
-                            replicated.Add((volume, $"volume {volume.Name ?? volume.Id}"));
+                            replicated.Add((volume, $"volume {volume.Id}"));
                         }
                         else missing.Add(named.Count > 1 ? $"volume {member.ResourceId} ({named.Count} volumes have that name; give the id)" : $"volume {member.ResourceId}");
                         break;
