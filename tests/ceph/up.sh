@@ -3,11 +3,12 @@
 # two-way snapshot-based RBD mirroring of pool "volumes" (an rbd-mirror daemon on each site), for the
 # Ceph plugin's conformance suite and the real-cloud scenarios. Adapted from the recipe in
 # ../shared/reference/ceph-local.md (see docs/ceph-plugin.md). Every daemon's PID goes to $CEPH_DIR/<site>/pids;
-# down.sh stops exactly those. Ports: site1 40110-40199, site2 40210-40299 (CEPH_PORT_BASE1/2 move them).
+# down.sh stops exactly those. Ports: site1 30110-30199, site2 30210-30299, below the kernel's ephemeral range
+# (32768+), so no client socket of another test can hold them (CEPH_PORT_BASE1/2 move them).
 set -euo pipefail
 : "${CEPH_DIR:?CEPH_DIR must name the directory that holds both clusters}"
-: "${CEPH_PORT_BASE1:=40100}"
-: "${CEPH_PORT_BASE2:=40200}"
+: "${CEPH_PORT_BASE1:=30100}"
+: "${CEPH_PORT_BASE2:=30200}"
 : "${OBJECTSTORE:=memstore}"
 mkdir -p "$CEPH_DIR"
 
