@@ -399,7 +399,7 @@ public sealed class DraasctlOperatorTests
         Assert.That(written.Out.Trim(), Is.EqualTo($"Report of run {id} written to {reportFile}."));
         var markdown = await File.ReadAllTextAsync(reportFile);
         Assert.That(markdown, Does.StartWith("# DR drill report: demo / shop\n"));
-        Assert.That(markdown, Does.Contain("\n## Steps\n").And.Contain("\n## Recovered\n").And.Contain($"| run_id | {id} |"));
+        Assert.That(markdown, Does.Contain("\n## Steps\n").And.Contain("\n## Recovered\n").And.Contain($"| run | {id} |").And.Contain("\n## Health checks\n"));
         Assert.That(markdown, Does.Contain($"| server | web | {_servers[0]} |").And.Contain($"| server | db | {_servers[1]} |"));
         var runbook = await File.ReadAllTextAsync(runbookFile);
         Assert.That(runbook, Does.StartWith("# DR runbook: demo\n"));
