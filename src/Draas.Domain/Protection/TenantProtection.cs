@@ -28,6 +28,4 @@ public sealed class TenantProtection : IEntity
 public enum ProtectionStatus
 {
     Active,
-    Paused,
-    Deleting,
 }
