@@ -16,7 +16,7 @@ public static class MicroversionNegotiation
         if (api.DefaultMicroversion is null) throw new InvalidOperationException($"{api.CatalogType} has no microversions");
         var endpoint = await client.EndpointAsync(ct).ConfigureAwait(false);
         var versionUrl = VersionRoot(endpoint);
-        var response = await client.SendAsync(new OpenStackRequest(Method.Get, versionUrl.ToString()) { Microversion = null }, ct).ConfigureAwait(false);
+        var response = await client.SendUnagreedAsync(new OpenStackRequest(Method.Get, versionUrl.ToString()) { Microversion = null }, ct).ConfigureAwait(false);
         var (min, max) = ReadRange(response.RawBytes ?? [], versionUrl);
 
         var chosen = max is null ? api.DefaultMicroversion // a service without microversions: send ours, it ignores them

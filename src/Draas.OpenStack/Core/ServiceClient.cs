@@ -20,8 +20,10 @@ public sealed class ServiceClient : IDisposable
     readonly ILogger _logger;
     readonly TimeSpan _timeout;
     readonly SemaphoreSlim _clientLock = new(1, 1);
+    readonly SemaphoreSlim _negotiationLock = new(1, 1);
     RestClient? _client;
     Uri? _endpoint;
+    volatile bool _agreed;
 
     public ServiceClient(ServiceApi api, IAuthTokenSource? auth, Func<CancellationToken, Task<Uri>> resolveEndpoint,
         RetryPolicy retry, ILogger? logger = null, TimeSpan? timeout = null)
@@ -40,6 +42,9 @@ public sealed class ServiceClient : IDisposable
     /// <summary>The microversion sent with every call unless a call asks for another; null sends none.</summary>
     public string? Microversion { get; set; }
 
+    /// <summary>Agree the microversion with the service before the first call (<see cref="MicroversionNegotiation"/>).</summary>
+    public bool NegotiatesMicroversion { get; init; }
+
     public TimeProvider Time => _retry.Time;
 
     /// <summary>The endpoint from the catalog, resolved on first use.</summary>
@@ -51,6 +56,13 @@ public sealed class ServiceClient : IDisposable
 
     /// <summary>Sends a call through the retry policy; returns the successful answer or throws <see cref="OpenStackException"/>.</summary>
     internal async Task<RestResponse> SendAsync(OpenStackRequest request, CancellationToken ct)
+    {
+        await AgreeMicroversionAsync(ct).ConfigureAwait(false);
+        return await SendUnagreedAsync(request, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A call sent without agreeing a microversion first: the negotiation's own request.</summary>
+    internal async Task<RestResponse> SendUnagreedAsync(OpenStackRequest request, CancellationToken ct)
     {
         var client = await EnsureClientAsync(ct).ConfigureAwait(false);
         return await _retry.ExecuteAsync(async _ =>
@@ -80,6 +92,7 @@ public sealed class ServiceClient : IDisposable
     /// </summary>
     internal async Task<(RestResponse Head, Stream Body)> SendForStreamAsync(OpenStackRequest request, CancellationToken ct)
     {
+        await AgreeMicroversionAsync(ct).ConfigureAwait(false);
         var client = await EnsureClientAsync(ct).ConfigureAwait(false);
         return await _retry.ExecuteAsync(async _ =>
         {
@@ -91,6 +104,7 @@ public sealed class ServiceClient : IDisposable
     /// <summary>Sends a streamed body (an image upload). Never retried: a consumed stream cannot be sent again.</summary>
     internal async Task<RestResponse> SendStreamAsync(OpenStackRequest request, Stream body, CancellationToken ct)
     {
+        await AgreeMicroversionAsync(ct).ConfigureAwait(false);
         var client = await EnsureClientAsync(ct).ConfigureAwait(false);
         try
         {
@@ -224,6 +238,24 @@ public sealed class ServiceClient : IDisposable
         catch (UriFormatException) { return request.Resource; }
     }
 
+    /// <summary>Once per client; a failed agreement (a site below our minimum, a site that did not answer)
+    /// is not remembered, so the next call asks again and a fixed site needs no restart.</summary>
+    async Task AgreeMicroversionAsync(CancellationToken ct)
+    {
+        if (!NegotiatesMicroversion || _agreed) return;
+        await _negotiationLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_agreed) return;
+            await MicroversionNegotiation.NegotiateAsync(this, ct).ConfigureAwait(false);
+            _agreed = true;
+        }
+        finally
+        {
+            _negotiationLock.Release();
+        }
+    }
+
     async Task<RestClient> EnsureClientAsync(CancellationToken ct)
     {
         if (_client is not null) return _client;
@@ -253,5 +285,6 @@ public sealed class ServiceClient : IDisposable
     {
         _client?.Dispose();
         _clientLock.Dispose();
+        _negotiationLock.Dispose();
     }
 }

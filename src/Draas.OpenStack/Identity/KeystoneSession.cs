@@ -90,7 +90,10 @@ public sealed class KeystoneSession : IAuthTokenSource, IDisposable
 
     ServiceClient NewClient(ServiceApi api, IAuthTokenSource? auth, Func<CancellationToken, Task<Uri>> endpoint)
     {
-        var client = new ServiceClient(api, auth, endpoint, _retry, _loggers.CreateLogger("Draas.OpenStack." + api.CatalogType), _options.RequestTimeout);
+        var client = new ServiceClient(api, auth, endpoint, _retry, _loggers.CreateLogger("Draas.OpenStack." + api.CatalogType), _options.RequestTimeout)
+        {
+            NegotiatesMicroversion = _options.NegotiateMicroversions && api.DefaultMicroversion is not null,
+        };
         _clients.Add(client);
         return client;
     }

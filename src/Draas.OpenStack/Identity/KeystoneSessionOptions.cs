@@ -35,6 +35,13 @@ public sealed class KeystoneSessionOptions
     public TimeSpan ExpiryMargin { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Agree a microversion with Nova and Cinder before a client's first call (one GET of the version
+    /// document per client): a site below the stated minimums is refused with a clear error, and an older one
+    /// within range gets its own maximum instead of a 406 on every call.
+    /// </summary>
+    public bool NegotiateMicroversions { get; set; }
+
     public bool UsesApplicationCredential => ApplicationCredentialSecret is not null;
 
     /// <summary>Every problem with these options, each naming its key; empty when they can be used.</summary>

@@ -14,6 +14,7 @@ public static class SiteSessions
             Interface = site.Interface,
             ApplicationCredentialId = site.ApplicationCredentialId,
             ApplicationCredentialSecret = secret,
+            NegotiateMicroversions = true,
         }
         : new KeystoneSessionOptions
         {
@@ -25,5 +26,6 @@ public static class SiteSessions
             Password = secret,
             ProjectName = site.ProjectName,
             ProjectDomainName = site.ProjectDomainName,
+            NegotiateMicroversions = true,
         };
 }

@@ -62,6 +62,10 @@ public sealed class SimSite
     /// <summary>Delays of asynchronous status changes; tests may change them between requests.</summary>
     public SimDelays Delays { get; set; }
 
+    /// <summary>The newest Nova microversion this site offers (Zed's 2.93 by default); lower it to play an
+    /// older cloud. The version document and the microversion check both follow it.</summary>
+    public Core.Microversion NovaMaxMicroversion { get; set; } = ComputeApi.Max;
+
     /// <summary>When set, servers that finish building go to ERROR with this fault message.</summary>
     public string? FailServerBuilds { get; set; }
 

@@ -2,7 +2,7 @@ using Draas.Simulators.OpenStack.Core;
 
 namespace Draas.Simulators.OpenStack.Compute;
 
-/// <summary>Nova of one site: version discovery (<c>/</c> and <c>/v2.1</c>, 2.1 to 2.93 like Zed), then
+/// <summary>Nova of one site: version discovery (<c>/</c> and <c>/v2.1</c>, 2.1 to 2.93 like Zed unless the site plays an older Nova), then
 /// every resource under <c>/v2.1</c> behind token and microversion checks.</summary>
 public static class ComputeApi
 {
@@ -16,14 +16,14 @@ public static class ComputeApi
             versions = new object[]
             {
                 Version(site, "v2.0", "SUPPORTED", "", "", "/v2/", "2011-01-21T11:33:21Z"),
-                Version(site, "v2.1", "CURRENT", Max.ToString(), Min.ToString(), "/v2.1/", "2013-07-23T11:33:21Z"),
+                Version(site, "v2.1", "CURRENT", site.NovaMaxMicroversion.ToString(), Min.ToString(), "/v2.1/", "2013-07-23T11:33:21Z"),
             },
         }));
-        compute.MapGet("/v2.1", () => SimJson.Json(new { version = Version(site, "v2.1", "CURRENT", Max.ToString(), Min.ToString(), "/v2.1/", "2013-07-23T11:33:21Z") }));
+        compute.MapGet("/v2.1", () => SimJson.Json(new { version = Version(site, "v2.1", "CURRENT", site.NovaMaxMicroversion.ToString(), Min.ToString(), "/v2.1/", "2013-07-23T11:33:21Z") }));
 
         var v21 = compute.MapGroup("/v2.1")
             .RequireToken(site, ApiError.Fault)
-            .WithMicroversions("compute", "X-OpenStack-Nova-API-Version", Min, Max, ApiError.Fault);
+            .WithMicroversions("compute", "X-OpenStack-Nova-API-Version", Min, () => site.NovaMaxMicroversion, ApiError.Fault);
         ServersApi.Map(v21, site);
         ServerActionsApi.Map(v21, site);
         VolumeAttachmentsApi.Map(v21, site);

@@ -37,7 +37,12 @@ public static class MicroversionNegotiation
     /// <summary>Negotiates the request's microversion from <c>OpenStack-API-Version: SERVICE X.Y</c> or the
     /// service's legacy header, sets the response headers, and stores it for <see cref="Of"/>.</summary>
     public static RouteGroupBuilder WithMicroversions(this RouteGroupBuilder group, string serviceType, string? legacyHeader,
-        Microversion min, Microversion max, Func<int, string, IResult> error)
+        Microversion min, Microversion max, Func<int, string, IResult> error) =>
+        group.WithMicroversions(serviceType, legacyHeader, min, () => max, error);
+
+    /// <inheritdoc cref="WithMicroversions(RouteGroupBuilder, string, string?, Microversion, Microversion, Func{int, string, IResult})"/>
+    public static RouteGroupBuilder WithMicroversions(this RouteGroupBuilder group, string serviceType, string? legacyHeader,
+        Microversion min, Func<Microversion> newest, Func<int, string, IResult> error)
     {
         group.AddEndpointFilter(async (ctx, next) =>
         {
@@ -53,6 +58,7 @@ public static class MicroversionNegotiation
             }
             if (requested is null && legacyHeader is not null && http.Request.Headers[legacyHeader].ToString() is { Length: > 0 } legacy)
                 requested = legacy;
+            var max = newest();
             Microversion version;
             if (requested is null) version = min;
             else if (requested.Trim().Equals("latest", StringComparison.OrdinalIgnoreCase)) version = max;
