@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Draas.Cli.Auth;
+using Draas.OpenStack.Core;
 
 namespace Draas.Cli.Http;
 
@@ -32,21 +33,21 @@ public sealed class ApiClient(ServiceAccess access) : IDisposable
     }
 
     /// <summary>
-    /// Every item of a collection, following <c>{name}_links</c> "next" until the last page, or
-    /// one page when the caller set <c>limit</c>.
+    /// Every item of a collection through the one pager (<see cref="Pager"/>: <c>{name}_links</c> "next"
+    /// until the last page), or one page when the caller set <c>limit</c>.
     /// </summary>
     public async Task<JsonArray> ListAsync(string path, string collection, IDictionary<string, string?> query, CancellationToken ct)
     {
+        var first = WithQuery(path, query);
+        if (query.TryGetValue("limit", out var limit) && limit is not null)
+            return (await GetAsync(first, ct))[collection] is JsonArray page ? (JsonArray)page.DeepClone() : [];
         var all = new JsonArray();
-        var single = query.ContainsKey("limit") && query["limit"] is not null;
-        string? next = WithQuery(path, query);
-        while (next is not null)
-        {
-            var page = await GetAsync(next, ct);
-            foreach (var item in page[collection] as JsonArray ?? []) all.Add(item?.DeepClone());
-            var href = (page[collection + "_links"] as JsonArray ?? []).FirstOrDefault(l => l?["rel"]?.GetValue<string>() == "next")?["href"]?.GetValue<string>();
-            next = single || href is null ? null : RelativeToV1(href);
-        }
+        var pages = Pager.WalkAsync<JsonNode?>(collection,
+            async (link, c) => Encoding.UTF8.GetBytes((await SendAsync(HttpMethod.Get, link ?? first, null, "application/json", c)).Text),
+            (href, _) => Task.FromResult(RelativeToV1(href)),
+            _ => CliException.Failure($"GET /v1/{first} answered with a page that is not JSON."),
+            ct);
+        await foreach (var item in pages) all.Add(item);
         return all;
     }
 

@@ -5,38 +5,61 @@ using RestSharp;
 namespace Draas.OpenStack.Core;
 
 /// <summary>
-/// The one pager of the OpenStack APIs. Each page is {"key": [...]} plus a way to the next page,
-/// which comes in three shapes: Nova/Cinder/Neutron "key_links": [{"rel": "next", "href": …}],
-/// Glance "next": "/v2/images?marker=…", Keystone "links": {"next": …}. A page without a next link
-/// ends the listing; an empty page ends it too, so a service that always sends a link cannot loop.
+/// The one pager, for the OpenStack APIs and for the service's own API as draasctl reads it. Each page is
+/// {"key": [...]} plus a way to the next page, which comes in three shapes: Nova/Cinder/Neutron (and DRaaS)
+/// "key_links": [{"rel": "next", "href": …}], Glance "next": "/v2/images?marker=…", Keystone
+/// "links": {"next": …}. A page without a next link ends the listing; an empty page ends it too, so a
+/// service that always sends a link cannot loop, and neither can one that repeats a link.
 /// </summary>
-internal static class Pager
+public static class Pager
 {
-    public static async IAsyncEnumerable<T> ListAsync<T>(ServiceClient client, string path, string key,
-        IReadOnlyList<KeyValuePair<string, string>> query, [EnumeratorCancellation] CancellationToken ct, string? microversion = null)
+    /// <summary>
+    /// Walks the pages of any transport: <paramref name="fetch"/> gets the first page when given null and
+    /// the page at a resolved link otherwise; <paramref name="resolve"/> turns a next link into what
+    /// <paramref name="fetch"/> takes; <paramref name="malformed"/> names the error of a page that is not JSON.
+    /// </summary>
+    public static async IAsyncEnumerable<T> WalkAsync<T>(string key, Func<string?, CancellationToken, Task<byte[]>> fetch,
+        Func<string, CancellationToken, Task<string>> resolve, Func<JsonException, Exception> malformed,
+        [EnumeratorCancellation] CancellationToken ct)
     {
-        string? next = path;
-        var firstQuery = query;
+        string? next = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (next is not null)
+        while (true)
         {
-            var response = await client.SendAsync(new OpenStackRequest(Method.Get, next) { Query = firstQuery, Microversion = microversion }, ct).ConfigureAwait(false);
-            firstQuery = [];
+            var body = await fetch(next, ct).ConfigureAwait(false);
             List<T> items;
             string? nextLink;
             try
             {
-                (items, nextLink) = ReadPage<T>(response.RawBytes ?? [], key);
+                (items, nextLink) = ReadPage<T>(body, key);
             }
             catch (JsonException e)
             {
-                throw ServiceClient.Malformed(client.Api.CatalogType, response, $"page of {key}", e);
+                throw malformed(e);
             }
             foreach (var item in items) yield return item;
             if (items.Count == 0 || nextLink is null) yield break;
-            next = await ResolveAsync(client, nextLink, ct).ConfigureAwait(false);
-            if (!seen.Add(next)) yield break; // a service repeating a link would otherwise page forever
+            next = await resolve(nextLink, ct).ConfigureAwait(false);
+            if (!seen.Add(next)) yield break;
         }
+    }
+
+    internal static IAsyncEnumerable<T> ListAsync<T>(ServiceClient client, string path, string key,
+        IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken ct, string? microversion = null)
+    {
+        RestResponse? last = null;
+        return WalkAsync<T>(key,
+            async (link, c) =>
+            {
+                var request = link is null
+                    ? new OpenStackRequest(Method.Get, path) { Query = query, Microversion = microversion }
+                    : new OpenStackRequest(Method.Get, link) { Microversion = microversion };
+                last = await client.SendAsync(request, c).ConfigureAwait(false);
+                return last.RawBytes ?? [];
+            },
+            (link, c) => ResolveAsync(client, link, c),
+            e => ServiceClient.Malformed(client.Api.CatalogType, last!, $"page of {key}", e),
+            ct);
     }
 
     internal static (List<T> Items, string? Next) ReadPage<T>(byte[] body, string key)

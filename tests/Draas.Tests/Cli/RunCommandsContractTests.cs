@@ -109,6 +109,25 @@ public sealed class RunCommandsContractTests
     }
 
     [Test]
+    public async Task Run_list_follows_the_services_next_links_to_the_last_page_and_stops_where_a_link_repeats()
+    {
+        JsonObject Page(string id, string? next) => new()
+        {
+            ["runs"] = new JsonArray(new JsonObject { ["id"] = id, ["kind"] = "drill", ["state"] = "succeeded", ["plan_id"] = PlanId, ["created_at"] = "2026-11-22T10:00:00Z" }),
+            // The service writes absolute links with its own host; draasctl keeps the endpoint it was given.
+            ["runs_links"] = next is null ? new JsonArray() : new JsonArray(new JsonObject { ["rel"] = "next", ["href"] = $"http://internal.example:8799/v1/runs?marker={next}" }),
+        };
+        _api.Given(Request.Create().WithPath("/v1/runs").WithParam("marker", "r1").UsingGet()).RespondWith(Json(200, Page("r2", "r2")));
+        _api.Given(Request.Create().WithPath("/v1/runs").WithParam("marker", "r2").UsingGet()).RespondWith(Json(200, Page("r3", "r2")));
+        _api.Given(Request.Create().WithPath("/v1/runs").UsingGet()).AtPriority(10).RespondWith(Json(200, Page("r1", "r1")));
+
+        var listed = await Shell().JsonAsync("run", "list");
+
+        Assert.That(listed.AsArray().Select(r => r!["id"]!.GetValue<string>()), Is.EqualTo(new[] { "r1", "r2", "r3" }));
+        Assert.That(_api.LogEntries.Count(e => e.RequestMessage.Path == "/v1/runs"), Is.EqualTo(3), "a repeated next link ends the listing");
+    }
+
+    [Test]
     public async Task Run_show_lists_the_fields_then_a_line_per_step()
     {
         _api.Given(Request.Create().WithPath($"/v1/runs/{RunId}").UsingGet()).RespondWith(Json(200, new JsonObject { ["run"] = Run("running") }));
