@@ -32,7 +32,7 @@ public static class HealthApi
         });
         var ok = database == "ok" && jobs == "ok";
         return ApiJson.Ok(new { status = ok ? "ok" : "failing", role = service.Role, ha_role = haRole.Current, job_servers = servers.Running ? "running" : "stopped", checks = new { database, job_storage = jobs } }, ok ? 200 : 503);
-    });
+    }).WithTags("Service");
 
     private static async Task<string> Check(Func<Task> probe)
     {

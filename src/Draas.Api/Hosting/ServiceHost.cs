@@ -105,6 +105,13 @@ public static class ServiceHost
         services.AddSingleton(new DatabaseRole(settings.Database.Connection));
         services.AddSingleton<ActiveRoleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ActiveRoleService>());
+        // The API describes itself from its endpoints (GET /v1/openapi.json), so the document cannot drift from the routes.
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "DRaaS Service API";
+            document.Info.Description = "Disaster recovery as a service for OpenStack. Every call but / and /healthz needs an X-Auth-Token from Keystone; errors are OpenStack-style fault bodies.";
+            return Task.CompletedTask;
+        }));
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -145,16 +152,17 @@ public static class ServiceHost
             }
             VersionsApi.Map(app);
             var v1 = app.MapGroup("/v1");
-            SitesApi.Map(v1);
-            ArraysApi.Map(v1);
-            ProtectionsApi.Map(v1);
-            ProjectMappingsApi.Map(v1);
-            PlansApi.Map(v1);
-            ManifestsApi.Map(v1);
-            PlanStatusApi.Map(v1);
-            EventsApi.Map(v1);
-            RunsApi.Map(v1);
-            RunbookApi.Map(v1);
+            SitesApi.Map(v1.MapGroup("").WithTags("Sites"));
+            ArraysApi.Map(v1.MapGroup("").WithTags("Arrays"));
+            ProtectionsApi.Map(v1.MapGroup("").WithTags("Protections"));
+            ProjectMappingsApi.Map(v1.MapGroup("").WithTags("Project mappings"));
+            PlansApi.Map(v1.MapGroup("").WithTags("Plans"));
+            ManifestsApi.Map(v1.MapGroup("").WithTags("Plans"));
+            PlanStatusApi.Map(v1.MapGroup("").WithTags("Plans"));
+            EventsApi.Map(v1.MapGroup("").WithTags("Events"));
+            RunsApi.Map(v1.MapGroup("").WithTags("Runs"));
+            RunbookApi.Map(v1.MapGroup("").WithTags("Protections"));
+            app.MapOpenApi("/v1/openapi.json");
         }
         HealthApi.Map(app);
         // GET only: a POST is a 405 like on every other route.

@@ -24,5 +24,5 @@ public static class VersionsApi
                 },
             },
         });
-    });
+    }).WithTags("Service");
 }

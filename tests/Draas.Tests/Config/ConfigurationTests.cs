@@ -7,12 +7,7 @@ namespace Draas.Tests.Config;
 [TestFixture]
 public sealed class ConfigurationTests
 {
-    private static string RepoFile(string relative)
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DraasService.sln"))) dir = dir.Parent;
-        return Path.Combine(dir!.FullName, relative);
-    }
+    private static string RepoFile(string relative) => Draas.Tests.Support.RepoPaths.File(relative);
 
     private static IConfiguration Load(string file, IDictionary<string, string?>? overrides = null)
     {

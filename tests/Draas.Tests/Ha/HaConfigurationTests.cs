@@ -10,10 +10,8 @@ public sealed class HaConfigurationTests
 {
     private static IConfiguration Load(IDictionary<string, string?> overrides)
     {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DraasService.sln"))) dir = dir.Parent;
         var builder = new ConfigurationBuilder();
-        builder.AddDraasSources(Path.Combine(dir!.FullName, "etc/draas/draas.conf"), overrides);
+        builder.AddDraasSources(Draas.Tests.Support.RepoPaths.File("etc/draas/draas.conf"), overrides);
         return builder.Build();
     }
 

@@ -80,12 +80,7 @@ public sealed class FirstRunTests
         await postmaster.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
     }
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DraasService.sln"))) dir = dir.Parent;
-        return dir!.FullName;
-    }
+    private static string RepoRoot() => Draas.Tests.Support.RepoPaths.Root;
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, string cwd, int? pgPort = null)
     {
