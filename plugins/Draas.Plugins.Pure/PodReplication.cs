@@ -169,12 +169,32 @@ internal sealed class PodReplication(ClientPool clients, PurePluginOptions optio
         return new DemoteResult(group, quiesce, undo, [$"demoted pod {group.Name} on {group.Source.Name}{(quiesce ? " after quiescing" : " without quiescing")}"]);
     }
 
-    /// <summary>Undo a demote: the pod is promoted again from its undo-demote pod.</summary>
-    public async Task UndoDemoteAsync(ReplicationGroupRef group, CancellationToken ct)
+    /// <summary>Undo a demote (a cancelled planned migration): a target pod the switch promoted is demoted again
+    /// without quiesce (it holds only what the quiesced source sent it), then the source pod is promoted from its
+    /// undo-demote pod, so it takes writes again with the contents it had, and the link runs source → target again.
+    /// A source already promoted, with a demoted target, is left as it is.</summary>
+    public async Task<IReadOnlyList<string>> UndoDemoteAsync(ReplicationGroupRef group, CancellationToken ct)
     {
+        if (group.Mode != ReplicationMode.Continuous)
+            throw new ArrayException(ArrayErrorKind.InvalidRequest, "only an ActiveDR (continuous) pod is demoted, so only its demote is undone", group.Source.Name);
+        var changes = new List<string>();
         var source = clients.For(group.Source);
-        await source.PatchPodAsync(group.Name, new PodPatch(RequestedPromotionState: "promoted"),
-            new Query { { "promote_from", $"{group.Name}.undo-demote" } }, ct).ConfigureAwait(false);
+        var target = clients.For(group.Target);
+        var pod = await source.FindPodAsync(group.Name, ct).ConfigureAwait(false)
+            ?? throw new ArrayException(ArrayErrorKind.NotFound, $"pod {group.Name} does not exist", group.Source.Name, context: group.Name);
+        var replica = await target.FindPodAsync(group.Name, ct).ConfigureAwait(false);
+        if (replica is { PromotionStatus: not "demoted" })
+        {
+            // Both sides promoted would mean two writable copies and no replication: the target goes back first.
+            await target.PatchPodAsync(group.Name, new PodPatch(RequestedPromotionState: "demoted"), new Query { { "skip_quiesce", true } }, ct).ConfigureAwait(false);
+            changes.Add($"demoted pod {group.Name} on {group.Target.Name} again: it is the replica");
+        }
+        if (pod.PromotionStatus != "promoted")
+        {
+            await PromotePodAsync(source, group.Name, ct, new Query { { "promote_from", $"{group.Name}.undo-demote" } }).ConfigureAwait(false);
+            changes.Add($"promoted pod {group.Name} on {group.Source.Name} again from {group.Name}.undo-demote: it takes writes");
+        }
+        return changes;
     }
 
     /// <summary>
@@ -224,13 +244,13 @@ internal sealed class PodReplication(ClientPool clients, PurePluginOptions optio
         return new ProtectionResult(reversed, members, changes);
     }
 
-    private async Task PromotePodAsync(FlashArrayClient array, string name, CancellationToken ct)
+    private async Task PromotePodAsync(FlashArrayClient array, string name, CancellationToken ct, Query? switches = null)
     {
         var pod = await array.FindPodAsync(name, ct).ConfigureAwait(false)
             ?? throw new ArrayException(ArrayErrorKind.NotFound, $"pod {name} does not exist", array.ArrayName, context: name);
         if (pod.PromotionStatus == "promoted") return;
         if (pod.RequestedPromotionState != "promoted")
-            pod = await array.PatchPodAsync(name, new PodPatch(RequestedPromotionState: "promoted"), cancellationToken: ct).ConfigureAwait(false);
+            pod = await array.PatchPodAsync(name, new PodPatch(RequestedPromotionState: "promoted"), switches, ct).ConfigureAwait(false);
         var deadline = time.GetUtcNow() + options.PromotionTimeout;
         while (pod.PromotionStatus != "promoted")
         {

@@ -7,7 +7,7 @@ namespace Draas.Plugins.Pure;
 
 /// <summary>The <c>pure</c> storage plugin: async replication with protection groups, sync and continuous
 /// replication with pods. Arrays come with each call; clients and their sessions are kept per array.</summary>
-public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IDisposable
+public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IUndoDemote, IDisposable
 {
     private static readonly IReadOnlySet<ReplicationMode> AllModes =
         new HashSet<ReplicationMode> { ReplicationMode.Async, ReplicationMode.Sync, ReplicationMode.Continuous };
@@ -127,7 +127,7 @@ public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplicat
             : _pods.DemoteAsync(group, quiesce, cancellationToken);
 
     /// <summary>Undoes a demote of an ActiveDR pod (its undo-demote pod becomes the content again).</summary>
-    public Task UndoDemoteAsync(ReplicationGroupRef group, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<string>> UndoDemoteAsync(ReplicationGroupRef group, CancellationToken cancellationToken = default) =>
         _pods.UndoDemoteAsync(group, cancellationToken);
 
     public Task<ProtectionResult> ReverseAsync(ReplicationGroupRef group, IReadOnlyList<string> recoveredVolumes, TimeSpan interval,

@@ -149,8 +149,9 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         if (newer is not null)
             throw new RunRefusedException(409, $"the plan has a later run ({RunPlanner.Word(newer.Kind)} {newer.Id}, {RunPlanner.Word(newer.State)}): only a plan's latest run can be resumed");
         var steps = await db.Steps.Where(s => s.RunId == runId).ToListAsync(ct);
-        if (steps.Any(s => s.Kind == RunPlanner.RestartPrimary && s.State == StepState.Succeeded && RunJson.Object(s.Output)["restarted"] is System.Text.Json.Nodes.JsonArray { Count: > 0 }))
-            throw new RunRefusedException(409, "the cancelled migration started the primary's servers again: start a new planned migration, which stops them and replicates their newest writes");
+        if (steps.Any(s => s.Kind == RunPlanner.RestartPrimary && s.State == StepState.Succeeded
+                && (RunJson.Object(s.Output)["restarted"] is System.Text.Json.Nodes.JsonArray { Count: > 0 } || RunJson.Object(s.Output)["groups"] is System.Text.Json.Nodes.JsonArray { Count: > 0 })))
+            throw new RunRefusedException(409, "the cancelled migration gave the primary back (its servers started, its replication source writable): start a new planned migration, which stops them and replicates their newest writes");
         var now = clock.GetUtcNow();
         var again = 0;
         foreach (var step in steps.Where(s => s.State is StepState.Failed or StepState.Cancelled or StepState.Skipped))

@@ -182,8 +182,9 @@ public static class RunPlanner
             Add(healthPhase + 1, Cleanup, null, new JsonObject { ["project_prefix"] = "draas-drill-" }, steps.Select(s => s.Sequence).ToList(), always: true);
         if (input.Kind == RunKind.Failback)
             Add(healthPhase + 1, Reprotect, null, new JsonObject { ["groups"] = new JsonArray([.. input.Groups.Select(g => (JsonNode)g.Name)]) }, steps.Select(s => s.Sequence).ToList());
-        // A cancelled migration starts the primary's servers it stopped again; otherwise this step does nothing.
-        if (migrating && input.Options.StopPrimary && input.Manifest.Servers.Count > 0)
+        // A cancelled migration makes the sources it demoted writable and starts the primary's servers it stopped
+        // again; otherwise this step does nothing.
+        if (migrating && ((input.Options.StopPrimary && input.Manifest.Servers.Count > 0) || steps.Any(x => x.Kind == DemoteSource)))
             Add(healthPhase + 2, RestartPrimary, null, new JsonObject(), steps.Select(s => s.Sequence).ToList(), always: true);
         return steps;
     }

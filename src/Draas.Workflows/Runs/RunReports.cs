@@ -254,6 +254,8 @@ public sealed class RunReports(DraasDbContext db)
             md.AppendLine("## The primary after the run");
             md.AppendLine();
             md.AppendLine(V(restarted["reason"]));
+            foreach (var group in restarted["groups"]?.AsArray() ?? [])
+                md.AppendLine(CultureInfo.InvariantCulture, $"- replication source given back: {V(group!["group"])}: {V(group["detail"])}");
             foreach (var server in restarted["restarted"]?.AsArray() ?? [])
                 md.AppendLine(CultureInfo.InvariantCulture, $"- started again: {V(server!["name"])} ({V(server["server_id"])})");
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Draas.Simulators.FlashArray;
+using Draas.Tests.Support;
 
 namespace Draas.Tests.Runs;
 
@@ -94,6 +95,82 @@ public sealed class PodRecoveryRunsTests(string mode)
     }
 
     [Test, Order(3)]
+    public async Task A_planned_migration_cancelled_after_the_switch_began_gives_the_primary_back_writable_and_its_servers_running()
+    {
+        var site = _t.Lab.SiteA.OpenStack;
+        var pod = (await GroupAsync())["name"]!.GetValue<string>();
+        var last = mode == "continuous" ? "demote_source" : "replicate_now";
+        // The recovery array is slow today: every call takes a second and a half, so the promotes are still
+        // under way when the operator changes their mind.
+        await _t.Lab.FlashArray.Admin.SetFaultsAsync("array-b", 1500, 0, Ct);
+        string id;
+        try
+        {
+            var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/runs", TenantInTheLab.Admin, new { run = new { plan_id = _t.Plan, kind = "planned_migration" } });
+            Assert.That(status, Is.EqualTo(202), body?.ToJsonString());
+            id = body!["run"]!["id"]!.GetValue<string>();
+            await Eventually.WaitForAsync(async () =>
+            {
+                var now = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", TenantInTheLab.Admin)).Body!["run"]!;
+                return now["steps"]!.AsArray().Where(s => s!["kind"]!.GetValue<string>() is "stop_server" || s!["kind"]!.GetValue<string>() == last)
+                    .All(s => s!["state"]!.GetValue<string>() == "succeeded") ? "yes" : null;
+            }, $"the primary stopped and {last} done", TimeSpan.FromSeconds(120));
+            Assert.That(site.WriteFromServer(_t.Servers["db"], "refused-while-switching"), Is.False, "the primary is stopped mid-switch");
+            var (cancel, answer, _) = await _t.Service.SendAsync(HttpMethod.Post, $"/v1/runs/{id}/action", TenantInTheLab.Admin, new { cancel = new { } });
+            Assert.That(cancel, Is.EqualTo(202), answer?.ToJsonString());
+        }
+        finally
+        {
+            await _t.Lab.FlashArray.Admin.SetFaultsAsync("array-b", 0, 0, Ct);
+        }
+
+        var run = await Eventually.WaitForAsync(async () =>
+        {
+            var now = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", TenantInTheLab.Admin)).Body!["run"]!;
+            return now["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled" ? now : null;
+        }, "the cancelled migration to end", TimeSpan.FromSeconds(180));
+
+        Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("cancelled"), TenantInTheLab.Describe(run));
+        Assert.That(_t.Servers.Values.Select(site.ServerStatus), Is.All.EqualTo("ACTIVE"), "the cancel started the primary's servers again");
+        Assert.That(site.WriteFromServer(_t.Servers["db"], "row-0-after-the-cancel"), Is.True, "the primary takes writes again: its storage is writable");
+        using (var a = new Draas.Tests.Protection.ArrayInspector(_t.Lab.SiteA.ArrayUrl, _t.Lab.SiteA.ApiToken))
+        using (var b = new Draas.Tests.Protection.ArrayInspector(_t.Lab.SiteB.ArrayUrl, _t.Lab.SiteB.ApiToken))
+        {
+            string Promotion(JsonArray pods) => pods.Single(p => p!["name"]!.GetValue<string>() == pod)!["promotion_status"]?.GetValue<string>() ?? "(stretched)";
+            if (mode == "continuous")
+            {
+                Assert.That(Promotion(await a.GetAsync("pods")), Is.EqualTo("promoted"), "the source pod takes writes again");
+                Assert.That(Promotion(await b.GetAsync("pods")), Is.EqualTo("demoted"), "the recovery pod is a replica again");
+            }
+        }
+        var report = await _t.ReportAsync(id);
+        var restart = report["primary_restart"]!;
+        Assert.That(restart["restarted"]!.AsArray(), Has.Count.EqualTo(3), restart.ToJsonString());
+        var groups = restart["groups"]!.AsArray();
+        if (mode == "continuous")
+        {
+            Assert.That(groups.Select(g => g!["group"]!.GetValue<string>()), Is.EqualTo(new[] { pod }), restart.ToJsonString());
+            Assert.That(groups[0]!["detail"]!.GetValue<string>(), Does.Contain($"promoted pod {pod} on array-a again"));
+            Assert.That(restart["reason"]!.GetValue<string>(), Does.Contain("1 replication source(s) writable again").And.Contain("3 primary server(s) started again"));
+        }
+        else
+        {
+            Assert.That(groups, Is.Empty, "a stretched pod was never demoted: both arrays kept taking writes");
+        }
+        var markdown = await _t.Service.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{id}/report")
+        {
+            Headers = { { "X-Auth-Token", TenantInTheLab.Admin }, { "Accept", "text/markdown" } },
+        });
+        var text = await markdown.Content.ReadAsStringAsync();
+        Assert.That(text, Does.Contain("started again: db"));
+        if (mode == "continuous") Assert.That(text, Does.Contain($"replication source given back: {pod}"));
+        var (again, refusal, _) = await _t.Service.SendAsync(HttpMethod.Post, $"/v1/runs/{id}/action", TenantInTheLab.Admin, new { resume = new { } });
+        Assert.That(again, Is.EqualTo(409), refusal?.ToJsonString());
+        // Replication runs source → target again: the migration that follows brings this write across.
+        Assert.That((await GroupAsync())["source_array"]!.GetValue<string>(), Is.EqualTo("array-a"));
+    }
+
+    [Test, Order(4)]
     public async Task A_planned_migration_loses_no_acknowledged_write_even_the_ones_made_just_before_it()
     {
         var site = _t.Lab.SiteA.OpenStack;
@@ -109,12 +186,12 @@ public sealed class PodRecoveryRunsTests(string mode)
         Assert.That(recovered, Has.Count.EqualTo(5));
         foreach (var (source, target) in recovered)
             Assert.That(await DataAsync("array-b", target), Is.EqualTo(await DataAsync("array-a", source)), $"volume {source}: every acknowledged write reached the recovery site");
-        Assert.That(await DataAsync("array-b", recovered[_t.Volumes["db-root"]]), Does.Contain("row-2-just-before"));
+        Assert.That(await DataAsync("array-b", recovered[_t.Volumes["db-root"]]), Does.Contain("row-2-just-before").And.Contain("row-0-after-the-cancel"));
         Assert.That(site.ServerStatus(_t.Servers["db"]), Is.EqualTo("SHUTOFF"));
         Assert.That((await ProtectionAsync())["status"]!.GetValue<string>(), Is.EqualTo("failed_over"));
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public async Task Reprotect_puts_the_recovered_volumes_in_the_pod_replicating_back_to_the_old_primary()
     {
         var run = await _t.RunAsync("reprotect");
@@ -130,7 +207,7 @@ public sealed class PodRecoveryRunsTests(string mode)
         Assert.That(group["health"]!.GetValue<string>(), Is.EqualTo("healthy"), group.ToJsonString());
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public async Task A_failback_brings_home_every_write_made_at_the_recovery_site()
     {
         var db = await DbServerAsync();
@@ -154,7 +231,7 @@ public sealed class PodRecoveryRunsTests(string mode)
         Assert.That(protection["status"]!.GetValue<string>(), Is.EqualTo("active"));
     }
 
-    [Test, Order(6)]
+    [Test, Order(7)]
     public async Task A_failover_with_the_primary_site_switched_off_loses_only_what_the_mode_allows()
     {
         await _t.ProtectAsync();
