@@ -57,9 +57,17 @@ public static class StoragePluginServices
     public static T BindOptions<T>(this IConfigurationSection section) where T : class, new()
     {
         var options = new T();
+        // The binder's own ErrorOnUnknownConfiguration compares keys with property names and ignores
+        // [ConfigurationKeyName] (so poll_interval is "unknown" to PollInterval): check the keys ourselves.
+        var known = typeof(T).GetProperties()
+            .Select(p => p.GetCustomAttributes(typeof(ConfigurationKeyNameAttribute), false).OfType<ConfigurationKeyNameAttribute>().FirstOrDefault()?.Name ?? p.Name)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unknown = section.GetChildren().Select(c => c.Key).Where(k => !known.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            throw new StorageConfigurationException($"[{section.Path}] unknown option(s) {string.Join(", ", unknown.Select(k => $"'{k}'"))} (known: {string.Join(", ", known.Order())})");
         try
         {
-            section.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            section.Bind(options);
         }
         catch (InvalidOperationException e)
         {

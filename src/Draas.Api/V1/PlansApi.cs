@@ -202,6 +202,12 @@ public static class PlansApi
             for (var i = 0; i < checks.Count; i++) HealthCheckRules.Check(v, $"plan.health_checks[{i}]", checks[i]);
             plan.HealthChecks = checks.ToJsonString();
         }
+        if (f.RecoveryOptions is { } recovery)
+        {
+            var problems = Draas.Workflows.Runs.RunOptions.ValidatePlanDefaults(recovery);
+            foreach (var problem in problems) v.Require(false, $"plan.recovery_options: {problem}");
+            if (problems.Count == 0) plan.RecoveryOptions = recovery.Count == 0 ? null : recovery.ToJsonString();
+        }
         // On the plan as it will be stored, so an update obeys the same rule as a create.
         v.Require(plan.Resources.Count > 0 || plan.Selector is not null, "a plan needs resources or a selector");
         // No run executes hooks yet: storing them would let a tenant believe a recovery runs them.

@@ -32,6 +32,8 @@ public static class RunView
             ["dry_run"] = run.DryRun,
             ["max_parallel"] = run.MaxParallel,
             ["recovery_timeout"] = run.TimeoutSeconds,
+            // What the run goes by: the plan's recovery_options under the run's own.
+            ["options"] = run.Options is null ? new JsonObject() : JsonNode.Parse(run.Options),
             ["target_project_id"] = run.TargetProjectId,
             ["requested_by"] = run.RequestedBy,
             ["created_at"] = run.CreatedAt,

@@ -97,8 +97,9 @@ public static class PlanCommands
         readonly Option<string?> _selector = new("--selector") { Description = "JSON selector, e.g. '{\"volume_metadata\": {\"draas:protect\": \"true\"}}' (or @FILE)" };
         readonly Option<string[]> _healthChecks = new("--health-check") { Description = "JSON health check, e.g. '{\"server\": \"web\", \"type\": \"http\", \"port\": 80}' (repeatable, or @FILE)" };
         readonly Option<string?> _hooks = new("--hooks") { Description = "JSON list of hooks (or @FILE)" };
+        readonly Option<string?> _recovery = new("--recovery-options") { Description = "JSON defaults for every run of the plan, e.g. '{\"az_mapping\": {\"az1\": \"az-b\"}, \"floating_ips\": true}' (or @FILE)" };
 
-        public Option[] Options => [_description, _mode, _interval, _retention, _servers, _volumes, _images, _selector, _healthChecks, _hooks];
+        public Option[] Options => [_description, _mode, _interval, _retention, _servers, _volumes, _images, _selector, _healthChecks, _hooks, _recovery];
 
         public JsonObject Read(CommandContext c)
         {
@@ -125,7 +126,8 @@ public static class PlanCommands
                 .Put("resources", resources.Count > 0 ? resources : null)
                 .Put("selector", c.Get(_selector) is { } s ? Inputs.JsonObject("--selector", s) : null)
                 .Put("health_checks", checks)
-                .Put("hooks", hooks);
+                .Put("hooks", hooks)
+                .Put("recovery_options", c.Get(_recovery) is { } r ? Inputs.JsonObject("--recovery-options", r) : null);
         }
     }
 }

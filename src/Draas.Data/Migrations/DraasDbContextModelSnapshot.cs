@@ -272,6 +272,10 @@ namespace Draas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("protection_id");
 
+                    b.Property<string>("RecoveryOptions")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("recovery_options");
+
                     b.Property<int>("ReplicationIntervalSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("replication_interval_seconds");

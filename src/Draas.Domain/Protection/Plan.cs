@@ -20,6 +20,10 @@ public sealed class Plan : IEntity
     /// <summary>Health checks per server (JSON).</summary>
     public string? HealthChecks { get; set; }
 
+    /// <summary>How every run of the plan rebuilds the tenant unless the run says otherwise (JSON, run options'
+    /// words): <c>az_mapping</c>, <c>floating_ips</c>, <c>keep_fixed_ips</c>, <c>drill_network</c>.</summary>
+    public string? RecoveryOptions { get; set; }
+
     /// <summary>Pre/post webhooks (JSON).</summary>
     public string? Hooks { get; set; }
     public PlanStatus Status { get; set; } = PlanStatus.Pending;

@@ -46,7 +46,9 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         var pointPlugins = arrays.Where(a => targets.Contains(a.Id)).Select(a => a.Plugin).Distinct().Select(plugins.Get).ToList();
         if (RecoveryPointChoice.Problem(request.RecoveryPoint, pointPlugins) is { } pointProblem) throw new RunRefusedException(400, pointProblem);
 
-        var options = RunOptions.Parse(request.Options?.ToJsonString());
+        // The plan's recovery defaults (az_mapping, floating_ips, ...) under the run's own options.
+        var effective = RunOptions.Effective(plan.RecoveryOptions, request.Options);
+        var options = RunOptions.Parse(effective?.ToJsonString());
         var input = new PlanningInput(request.Kind, protection, plan, ManifestCodec.FromJson(manifest.Content),
             groups, arrays, options, a => plugins.Get(a.Plugin));
         var steps = RunPlanner.Plan(input);
@@ -60,7 +62,7 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
             ProjectId = plan.ProjectId,
             RecoveryPoint = request.RecoveryPoint,
             DryRun = request.DryRun,
-            Options = request.Options?.ToJsonString(),
+            Options = effective?.ToJsonString(),
             MaxParallel = options.MaxParallel,
             TimeoutSeconds = options.RecoveryTimeout,
             ManifestId = manifest.Id,

@@ -110,6 +110,28 @@ public sealed record RunOptions
         return problems;
     }
 
+    /// <summary>The options a plan may hold as the default of its every run (<c>plan.recovery_options</c>): how the
+    /// tenant is rebuilt, not how one run is paced.</summary>
+    public static readonly string[] PlanDefaults = ["az_mapping", "floating_ips", "keep_fixed_ips", "drill_network"];
+
+    /// <summary>Every problem with a plan's <c>recovery_options</c>, in plain words.</summary>
+    public static IReadOnlyList<string> ValidatePlanDefaults(JsonObject options)
+    {
+        var problems = options.Where(p => !PlanDefaults.Contains(p.Key))
+            .Select(p => $"'{p.Key}' is not a plan default (a plan holds {string.Join(", ", PlanDefaults)}; the rest are per run)").ToList();
+        problems.AddRange(Validate(options).Where(p => !p.StartsWith("unknown option", StringComparison.Ordinal)));
+        return problems;
+    }
+
+    /// <summary>The options a run goes by: the plan's defaults, each overridden by the run's own of the same name.</summary>
+    public static JsonObject? Effective(string? planDefaults, JsonObject? run)
+    {
+        if (planDefaults is null) return run;
+        var merged = RunJson.Object(planDefaults);
+        foreach (var (key, value) in run ?? []) merged[key] = value?.DeepClone();
+        return merged;
+    }
+
     private static int? Int(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
 
     private static bool? Bool(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;

@@ -34,6 +34,17 @@ public static class LabTenants
         using var tenant = bench.Session(lab.SiteA, user: "demo", password: lab.SiteA.Demo.Password);
         await tenant.Compute.Keypairs.ImportAsync(new ImportKeypairOptions { Name = "ops", PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops@bench" }, Ct).ConfigureAwait(false);
         var net = (await tenant.Networking.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions { Name = "private" }, Ct).FirstAsync(Ct).ConfigureAwait(false)).Id;
+        // The lab's guests answer only where their security groups allow the probe (from 127.0.0.0/8): open ssh.
+        var defaultGroup = await tenant.Networking.ListSecurityGroupsAsync(new Draas.OpenStack.Networking.NeutronFilter { Name = "default" }, Ct).FirstAsync(Ct).ConfigureAwait(false);
+        await tenant.Networking.CreateSecurityGroupRuleAsync(new Draas.OpenStack.Networking.CreateSecurityGroupRuleOptions
+        {
+            SecurityGroupId = defaultGroup.Id,
+            Direction = "ingress",
+            Protocol = "tcp",
+            PortRangeMin = 22,
+            PortRangeMax = 22,
+            RemoteIpPrefix = "127.0.0.0/8",
+        }, Ct).ConfigureAwait(false);
         var ids = new List<(string Id, int Priority)>();
         for (var i = 1; i <= servers; i++)
         {

@@ -27,8 +27,9 @@ public sealed record DrLabOptions
     public TimeSpan ArrayCopyDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>Servers answer real TCP/HTTP on their own loopback addresses where their security groups
-    /// allow the probe agent's source (<see cref="OpenStackSimulatorOptions.GuestNetwork"/>).</summary>
-    public bool GuestNetwork { get; init; }
+    /// allow the probe agent's source (<see cref="OpenStackSimulatorOptions.GuestNetwork"/>). On by default: the lab
+    /// is no kinder than a cloud, so a health check passes only where the guest is reachable.</summary>
+    public bool GuestNetwork { get; init; } = true;
 
     /// <summary>How far an ActiveDR (continuous) target trails its source; see <see cref="FlashArray.FlashArraySimulatorOptions.ContinuousLag"/>.</summary>
     public TimeSpan? ContinuousLag { get; init; }

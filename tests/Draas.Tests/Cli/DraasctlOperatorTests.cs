@@ -22,6 +22,7 @@ public sealed class DraasctlOperatorTests
     private const string Reader = "gAAAAAcli-demo-reader";
     private DrLab _lab = null!;
     private RunningService _service = null!;
+    private LabProbeAgent _probe = null!;
     private KeystoneSession _tenant = null!;
     private Draasctl _ops = null!;
     private Draasctl _member = null!;
@@ -36,6 +37,7 @@ public sealed class DraasctlOperatorTests
     {
         _lab = await DrLab.StartAsync(new DrLabOptions { Delays = SimDelays.None });
         _service = await RunningService.StartAsync(clock: _lab.Clock);
+        _probe = await LabProbeAgent.StartAsync();
         _service.Keystone.AcceptOperator(_service.BaseAddress);
         _project = _lab.SiteA.OpenStack.ProjectId("demo");
         // The service runs on the lab's clock, which the run tests move on by hours: tokens live long.
@@ -63,9 +65,9 @@ public sealed class DraasctlOperatorTests
         {
             await _ops.OkAsync("site", "create", site.Name, "--auth-url", site.AuthUrl, "--region", site.OpenStack.Region,
                 "--username", site.Admin.Username, "--password", site.Admin.Password, "--project", site.Admin.ProjectName);
-            // Health checks of recovered servers go through the site's probe agent (the simulator's).
+            // Health checks of recovered servers go through the product's probe agent, over real sockets.
             var id = (await _ops.JsonAsync("site", "show", site.Name))["id"]!.GetValue<string>();
-            var (status, body, _) = await _service.SendAsync(HttpMethod.Put, $"/v1/sites/{id}", KeystoneStandIn.AdminToken, new { site = new { probe_url = site.OpenStack.BaseUrl } });
+            var (status, body, _) = await _service.SendAsync(HttpMethod.Put, $"/v1/sites/{id}", KeystoneStandIn.AdminToken, new { site = new { probe_url = _probe.Url } });
             Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
         }
         await _ops.OkAsync("array", "create", _lab.SiteB.ArrayName, "--site", "site-b", "--plugin", "pure", "--url", _lab.SiteB.ArrayUrl.ToString(),
@@ -87,7 +89,9 @@ public sealed class DraasctlOperatorTests
             ProjectName = "demo",
             ProjectDomainName = "Default",
         }, _lab.Clock);
-        // On the shared private network, so a recovered server has an address its health check can reach.
+        // On the shared private network, so a recovered server has an address its health check can reach, with
+        // the checked port open to the monitoring network.
+        await LabProbeAgent.AllowInDefaultGroupAsync(_tenant, 80);
         var privateNet = (await _tenant.Networking.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions { Name = "private" }, Ct).FirstAsync(Ct)).Id;
         foreach (var name in new[] { "web", "db" })
         {
@@ -115,6 +119,7 @@ public sealed class DraasctlOperatorTests
     {
         _tenant.Dispose();
         await _service.DisposeAsync();
+        await _probe.DisposeAsync();
         await _lab.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }

@@ -72,9 +72,10 @@ public sealed class PermanentFaultTests
 
     [Test, Order(4)]
     public Task When_a_recovered_server_does_not_answer_its_health_check_the_run_fails_on_that_check_naming_the_port() =>
-        // The simulated guest answers no port when its server carries sim:unhealthy: set on web at site A, the
-        // next capture carries it into the manifest and the recovered web has it too.
-        UnderFaultAsync("health_check", null, "does not answer on port 80",
+        // The simulated guest's services stop when its server carries sim:unhealthy: set on web at site A, the
+        // next capture carries it into the manifest and the recovered web has it too; the product's probe
+        // agent then finds nothing listening on web's address.
+        UnderFaultAsync("health_check", null, "http check on port 80",
             async () =>
             {
                 await _t.TenantA.Compute.Servers.UpdateMetadataAsync(_t.Servers["web"], new Dictionary<string, string> { ["sim:unhealthy"] = "true" }, Ct);

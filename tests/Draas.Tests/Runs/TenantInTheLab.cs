@@ -15,8 +15,8 @@ namespace Draas.Tests.Runs;
 /// A protected tenant in the DR lab, registered with a running service: three servers (web boots from a
 /// volume and has a data volume, app boots from an image and has a data volume, db boots from a volume in
 /// priority group 2) and five volumes, web on a flavor with extra specs only site A has, web and app with
-/// the tenant's keypair; health checks on web (HTTP 80) and db (TCP 5432) through the recovery site's
-/// probe agent. The lab's clock runs <see cref="Acceleration"/> times faster than real time.
+/// the tenant's keypair; health checks on web (HTTP 80) and db (TCP 5432) through the product's probe agent
+/// (<see cref="LabProbeAgent"/>), over real sockets to the lab's guests, which the default group opens to it. The lab's clock runs <see cref="Acceleration"/> times faster than real time.
 /// </summary>
 public sealed class TenantInTheLab : IAsyncDisposable
 {
@@ -33,6 +33,9 @@ public sealed class TenantInTheLab : IAsyncDisposable
     public required Dictionary<string, string> Servers { get; init; }
     public required Dictionary<string, string> Volumes { get; init; }
 
+    /// <summary>The product's probe agent the sites' <c>probe_url</c> points at (owned by the fixture that started it).</summary>
+    public LabProbeAgent? ProbeAgent { get; init; }
+
     private static CancellationToken Ct => CancellationToken.None;
 
     /// <param name="database">The service's database (the HA tests' primary); a fresh one when null.</param>
@@ -44,6 +47,8 @@ public sealed class TenantInTheLab : IAsyncDisposable
         Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null, string mode = "async", TimeSpan? continuousLag = null)
     {
         var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = Acceleration, Delays = delays ?? new(), ContinuousLag = continuousLag });
+        // The product's probe agent checks the recovered servers over real sockets, as an operator's would.
+        var agent = await LabProbeAgent.StartAsync();
         var service = await RunningService.StartAsync(extra, sharedDatabase: database, clock: lab.Clock, configure: configure);
         var projectA = lab.SiteA.OpenStack.ProjectId("demo");
         service.Keystone.AddToken(Member, "lab-demo", "demo", projectA, ["member", "reader"]);
@@ -64,7 +69,7 @@ public sealed class TenantInTheLab : IAsyncDisposable
                 username = s.Admin.Username,
                 project_name = s.Admin.ProjectName,
                 password = s.Admin.Password,
-                probe_url = s.OpenStack.BaseUrl,
+                probe_url = agent.Url,
             },
         });
         var siteA = await Site(lab.SiteA);
@@ -91,6 +96,9 @@ public sealed class TenantInTheLab : IAsyncDisposable
         });
 
         var tenant = Session(lab.SiteA, lab.SiteA.Demo, lab);
+        // The health-checked ports (web's http, db's postgres) open to the monitoring network; the rebuild carries
+        // the rules into the recovery project's default group, so the recovered servers answer the probe too.
+        await LabProbeAgent.AllowInDefaultGroupAsync(tenant, 80, 5432);
         using var adminA = Session(lab.SiteA, lab.SiteA.Admin, lab);
         var flavor = await adminA.Compute.Flavors.CreateAsync(new CreateFlavorOptions { Name = "web.pinned", Vcpus = 2, Ram = 2048, Disk = 10 }, Ct);
         await adminA.Compute.Flavors.SetExtraSpecsAsync(flavor.Id, new Dictionary<string, string> { ["hw:cpu_policy"] = "dedicated" }, Ct);
@@ -163,6 +171,7 @@ public sealed class TenantInTheLab : IAsyncDisposable
             Plan = plan,
             Servers = servers,
             Volumes = volumes,
+            ProbeAgent = agent,
         };
         await lab1.ProtectAsync();
         return lab1;
@@ -248,6 +257,7 @@ public sealed class TenantInTheLab : IAsyncDisposable
         TenantA.Dispose();
         AdminB.Dispose();
         await Service.DisposeAsync();
+        if (ProbeAgent is not null) await ProbeAgent.DisposeAsync();
         await Lab.DisposeAsync();
     }
 }

@@ -58,6 +58,8 @@ public sealed class RunningService : IAsyncDisposable
             ["api:policy_file"] = "/nonexistent/policy.yaml",
             ["jobs:workers"] = "2",
             ["jobs:poll_interval_ms"] = "100",
+            // What the lab's probe agent (the product's) wants from its callers.
+            ["probe:secret"] = LabProbeAgent.Secret,
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) overrides[key] = value;
         var app = ServiceHost.Build([], configFile: null, role, overrides, services =>

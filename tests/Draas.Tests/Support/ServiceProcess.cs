@@ -26,6 +26,7 @@ public sealed class ServiceProcess : IDisposable
             ["DRAAS__API__POLICY_FILE"] = "/nonexistent/policy.yaml",
             ["DRAAS__JOBS__WORKERS"] = "4",
             ["DRAAS__JOBS__POLL_INTERVAL_MS"] = "100",
+            ["DRAAS__PROBE__SECRET"] = LabProbeAgent.Secret,
             // A killed worker's step is handed on after 5 s instead of 20: the chaos tests wait less per kill.
             ["DRAAS__JOBS__STEP_LEASE_SECONDS"] = "5",
         };

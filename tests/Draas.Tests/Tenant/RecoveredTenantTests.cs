@@ -16,7 +16,6 @@ public sealed class RecoveredTenantTests
 {
     private RoutedTenant _t = null!;
     private static CancellationToken Ct => CancellationToken.None;
-    private static readonly object FailoverOptions = new Dictionary<string, object> { ["floating_ips"] = true };
 
     [OneTimeSetUp]
     public async Task Start() => _t = await RoutedTenant.StartAsync();
@@ -52,9 +51,11 @@ public sealed class RecoveredTenantTests
     public async Task The_dry_run_of_a_failover_lists_the_networks_security_groups_and_ports_it_will_create()
     {
         var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/runs", RoutedTenant.Admin,
-            new { run = new { plan_id = _t.Plan, kind = "failover", dry_run = true, options = FailoverOptions } });
+            new { run = new { plan_id = _t.Plan, kind = "failover", dry_run = true } });
         Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
         var run = body!["run"]!;
+        Assert.That(run["options"]!["floating_ips"]!.GetValue<bool>(), Is.True, "the plan's recovery_options are the run's defaults");
+        Assert.That(run["options"]!["az_mapping"]!["nova"]!.GetValue<string>(), Is.EqualTo("nova"));
 
         Assert.That(Steps(run, "ensure_network").Select(s => s["input"]!["name"]!.GetValue<string>()), Is.EquivalentTo(new[] { "front", "back" }));
         Assert.That(Steps(run, "ensure_network").Select(s => s["input"]!["mode"]!.GetValue<string>()).Distinct(), Is.EqualTo(new[] { "create" }));
@@ -69,6 +70,30 @@ public sealed class RecoveredTenantTests
         Assert.That(ports, Does.Contain("app front [\"192.168.10.30\"]").And.Contain("app back [\"192.168.20.30\"]").And.Contain("db back [\"192.168.20.40\"]"));
         Assert.That(Steps(run, "ensure_server_group").Single()["input"]!["policy"]!.GetValue<string>(), Is.EqualTo("anti-affinity"));
         Assert.That(Steps(run, "ensure_floating_ip").Single()["input"]!["server"]!.GetValue<string>(), Is.EqualTo("web-1"));
+
+        var (_, without, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/runs", RoutedTenant.Admin,
+            new { run = new { plan_id = _t.Plan, kind = "failover", dry_run = true, options = new { floating_ips = false } } });
+        Assert.That(Steps(without!["run"]!, "ensure_floating_ip"), Is.Empty, "a run's own option overrides the plan's");
+    }
+
+    [Test, Order(1)]
+    public async Task A_plans_recovery_options_hold_only_how_the_tenant_is_rebuilt_and_refuse_bad_values()
+    {
+        foreach (var (options, expected) in new (object, string)[]
+        {
+            (new { max_parallel = 3 }, "'max_parallel' is not a plan default"),
+            (new { floating_ips = "yes" }, "option 'floating_ips' must be true or false"),
+            (new { az_mapping = new { nova = 3 } }, "option 'az_mapping' must map availability zone names"),
+        })
+        {
+            var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Put, $"/v1/plans/{_t.Plan}", RoutedTenant.Admin, new { plan = new { recovery_options = options } });
+            Assert.That(status, Is.EqualTo(400), body?.ToJsonString());
+            Assert.That(body!["badRequest"]!["message"]!.GetValue<string>(), Does.Contain(expected));
+        }
+        var plan = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}", RoutedTenant.Admin)).Body!["plan"]!;
+        var kept = plan["recovery_options"]!.AsObject();
+        Assert.That(kept.Select(p => p.Key), Is.EquivalentTo(new[] { "floating_ips", "az_mapping" }), "refused updates changed nothing");
+        Assert.That(kept["floating_ips"]!.GetValue<bool>(), Is.True);
     }
 
     [Test, Order(2)]
@@ -134,7 +159,7 @@ public sealed class RecoveredTenantTests
         var projectB = _t.Lab.SiteB.OpenStack.ProjectId("demo");
         var primary = await CloudView.OfAsync(_t.AdminA, projectA, "demo", Ct);
 
-        var run = await _t.Inner.RunAsync("failover", FailoverOptions, timeoutSeconds: 180);
+        var run = await _t.Inner.RunAsync("failover", timeoutSeconds: 180);
 
         Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
         var recovered = await CloudView.OfAsync(_t.AdminB, projectB, "demo", Ct);

@@ -21,7 +21,8 @@ namespace Draas.Tests.Tenant;
 /// anti-affinity server group, each with a data volume (/dev/vdb); app on both networks with pre-made
 /// ports, an allowed address pair (a VIP) and user data; db booting from a volume with a data volume and a
 /// fixed address; the tenant's keypair <c>ops</c> on every server; a floating IP on web-1. Protected with
-/// <c>front</c> and <c>back</c> mapped as <c>create</c> and <c>public</c> onto site B's <c>public</c>.
+/// <c>front</c> and <c>back</c> mapped as <c>create</c> and <c>public</c> onto site B's <c>public</c>; the plan's
+/// <c>recovery_options</c> ask every recovery for the floating IPs and name the zone mapping.
 /// </summary>
 public sealed class RoutedTenant : IAsyncDisposable
 {
@@ -34,28 +35,21 @@ public sealed class RoutedTenant : IAsyncDisposable
     public required KeystoneSession AdminA { get; init; }
     public required KeystoneSession AdminB { get; init; }
     public required string Plan { get; init; }
-    public required Microsoft.AspNetCore.Builder.WebApplication ProbeAgent { get; init; }
+    public required LabProbeAgent ProbeAgent { get; init; }
     public required string ProbeUrl { get; init; }
-    public const string ProbeSecret = "lab-probe-secret-7f3a";
+    public const string ProbeSecret = LabProbeAgent.Secret;
     public required Dictionary<string, string> Servers { get; init; }
 
     private static CancellationToken Ct => CancellationToken.None;
 
     public static async Task<RoutedTenant> StartAsync()
     {
-        var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = TenantInTheLab.Acceleration, GuestNetwork = true });
+        var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = TenantInTheLab.Acceleration });
         // The product's own probe agent, as an operator runs it inside the sites' network; the lab's guests
         // answer on their loopback addresses where their security groups let 127.0.0.1 in.
-        var agent = Draas.Api.Probe.ProbeAgent.Build(new Draas.Api.Probe.ProbeAgentOptions
-        {
-            ListenPort = 0,
-            Secret = ProbeSecret,
-            SourceAddress = System.Net.IPAddress.Loopback,
-            Timeout = TimeSpan.FromSeconds(3),
-        });
-        await agent.StartAsync();
-        var probeUrl = agent.Urls.First();
-        var service = await RunningService.StartAsync(new Dictionary<string, string?> { ["probe:secret"] = ProbeSecret }, clock: lab.Clock);
+        var agent = await LabProbeAgent.StartAsync();
+        var probeUrl = agent.Url;
+        var service = await RunningService.StartAsync(clock: lab.Clock);
         var projectA = lab.SiteA.OpenStack.ProjectId("demo");
         async Task<string> Post(string path, object body)
         {
@@ -228,6 +222,9 @@ public sealed class RoutedTenant : IAsyncDisposable
                     new { server = "web-2", type = "http", port = 80, path = "/" },
                     new { server = "db", type = "tcp", port = 5432 },
                 },
+                // Every recovery of the plan gives web-1 its floating IP again (never in a drill's bubble); zone
+                // "nova" is "nova" at site B too, said so explicitly.
+                recovery_options = new { floating_ips = true, az_mapping = new Dictionary<string, string> { ["nova"] = "nova" } },
             },
         });
         var t = new RoutedTenant

@@ -12,7 +12,7 @@ namespace Draas.Simulators.OpenStack.Guests;
 /// and, while ACTIVE, answers real TCP on it for the ports its guest serves (<c>sim:serves</c> metadata,
 /// default 22, 80, 443, 5432, 8080) — but only on the ports its security groups let in from the probe's
 /// source address (any port when port security is off). HTTP gets the status in <c>sim:http_status</c>
-/// (default 200). A port the groups do not allow has no listener: the probe sees its connection refused
+/// (default 200); <c>sim:unhealthy</c> metadata stops every service of the guest. A port the groups do not allow has no listener: the probe sees its connection refused
 /// (a real security group drops silently; the lab rejects, so a failing check fails fast). Listeners are
 /// reconciled with Nova and Neutron on every request to the site.
 /// </summary>
@@ -48,7 +48,8 @@ public sealed class GuestNetwork : IDisposable
         var wanted = new HashSet<(string, int)>();
         foreach (var server in _site.Compute.Servers.Values)
         {
-            if (server.Status != "ACTIVE" || server.AccessIPv4 is null) continue;
+            // sim:unhealthy: the guest's services are down (a hung application), so nothing answers.
+            if (server.Status != "ACTIVE" || server.AccessIPv4 is null || server.Metadata.ContainsKey("sim:unhealthy")) continue;
             foreach (var port in Serves(server).Where(p => Allowed(server, p))) wanted.Add((server.Id, port));
         }
         foreach (var key in _open.Keys.Where(k => !wanted.Contains(k)).ToList())
