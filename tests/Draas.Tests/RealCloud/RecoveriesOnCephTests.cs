@@ -6,9 +6,9 @@ using Draas.OpenStack.Compute.Flavors;
 using Draas.OpenStack.Compute.Servers;
 using Draas.OpenStack.Identity;
 using Draas.Tests.Support;
-using Hangfire;
 using Draas.Workflows.Runs;
 using Draas.Workflows.Runs.Steps;
+using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Draas.Tests.RealCloud;
