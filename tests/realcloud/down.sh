@@ -42,7 +42,10 @@ if [ -f "$M/server.pid" ]; then
   for _ in $(seq 1 120); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
   kill -KILL "$p" 2>/dev/null; rm -f "$M/server.pid"
 fi
+# shellcheck source=cinder-rbd.sh
+. "$HERE/cinder-rbd.sh"
+rbd_ceph_stop
 if [ "${1:-}" = --purge ]; then
-  rm -rf "$RC_DIR"/site[0-9]* "$RC_DIR/rabbit" "$RC_DIR/mysql" "$RC_DIR/endpoints.json" "$RC_DIR/clouds.yaml"
+  rm -rf "$RC_DIR"/site[0-9]* "$RC_DIR/rabbit" "$RC_DIR/mysql" "$RC_DIR/endpoints.json" "$RC_DIR/clouds.yaml" "$RC_CEPH_DIR"
 fi
 echo "[realcloud] down"

@@ -8,6 +8,8 @@ set -euo pipefail
 PKGS="python3-keystone python3-cinder python3-glance python3-nova python3-placement python3-neutron
       python3-keystoneclient uwsgi-core uwsgi-plugin-python3 rabbitmq-server mariadb-server
       python3-pymysql curl"
+# Ceph for the Cinder RBD backends (cinder-rbd.sh); DRAAS_REALCLOUD_CEPH=0 leaves it out.
+if [ "${DRAAS_REALCLOUD_CEPH:-1}" = 1 ]; then PKGS="$PKGS ceph-mon ceph-mgr ceph-osd rbd-mirror ceph-common python3-rbd python3-rados"; fi
 mkdir -p "$RC_DIR/debs" "$RC_DIR/pkgroot"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 

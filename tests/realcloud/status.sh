@@ -17,4 +17,7 @@ for s in $RC_SITES; do
   check "$s glance api" "curl -sf -m 5 http://127.0.0.1:$(site_port "$s" glance)/versions"
   check "$s neutron api" "curl -sf -m 5 http://127.0.0.1:$(site_port "$s" neutron)/"
 done
+# shellcheck source=cinder-rbd.sh
+. "$HERE/cinder-rbd.sh"
+if rbd_enabled; then check "ceph site1+site2 (mon, mgr, osd, rbd-mirror)" rbd_ceph_alive; fi
 exit $bad

@@ -47,6 +47,9 @@ export PATH=$RC_DIR/bin:$PATH
 # shellcheck source=neutron.sh
 . "$HERE/neutron.sh"
 neutron_once
+# shellcheck source=cinder-rbd.sh
+. "$HERE/cinder-rbd.sh"
+rbd_ceph_start
 
 # start SITE NAME CMD...: a daemon in its own session; the pid file holds its process group id.
 start() { local site=$1 name=$2; shift 2
@@ -112,6 +115,8 @@ echo $! > "$MY/server.pid"
 waitfor "mariadb" "mariadb-admin --socket=$MY/mysqld.sock ping"
 sql -e "CREATE USER IF NOT EXISTS 'os'@'127.0.0.1' IDENTIFIED BY '$RC_PASSWORD'; GRANT ALL ON *.* TO 'os'@'127.0.0.1'"
 say "mariadb up (127.0.0.1:$MYSQL_PORT)"
+
+rbd_ceph_wait
 
 #################### one site ####################
 site_up() {
@@ -184,7 +189,7 @@ api_paste_config = $PASTE/cinder-common/api-paste.ini
 osapi_volume_listen = 127.0.0.1
 osapi_volume_listen_port = $CINDER_PORT
 osapi_volume_workers = 1
-enabled_backends = fake1
+enabled_backends = fake1$(rbd_backends)
 default_volume_type = __DEFAULT__
 glance_api_servers = http://127.0.0.1:$GLANCE_PORT
 report_interval = 5
@@ -211,6 +216,7 @@ $(authsec nova)
 volume_driver = draas_fake_backend.StatefulFakeDriver
 volume_backend_name = fake1
 fake_state_file = $D/cinder/fake1-backend.json
+$(rbd_cinder_section "$SITE")
 EOT
   timeout 300 cinder-manage --config-file "$D/cinder.conf" db sync > "$D/log/cinder-dbsync.out" 2>&1 ||
     { echo "cinder db sync failed, see $D/log/cinder-dbsync.out" >&2; return 1; }
@@ -358,6 +364,7 @@ if [ $rc != 0 ]; then
   exit 1
 fi
 cat "$RC_DIR"/site*/log/up.log >> "$RC_DIR/timings.log" 2>/dev/null || true
+rbd_volume_types
 
 # Loopback only: refuse to report success when anything of ours listens elsewhere.
 ours=$(cat "$RC_DIR"/site*/run/*.pid "$RC_DIR/rabbit/rabbit.pid" "$RC_DIR/mysql/server.pid" 2>/dev/null | tr '\n' ' ')
@@ -388,4 +395,5 @@ with open(os.path.join(rc_dir, 'endpoints.json'), 'w') as f:
 with open(os.path.join(rc_dir, 'clouds.yaml'), 'w') as f:   # JSON is valid YAML
     json.dump({'clouds': clouds}, f, indent=2)
 PY
+rbd_endpoints
 say "up: $RC_DIR/endpoints.json, $RC_DIR/clouds.yaml"

@@ -102,6 +102,10 @@ public sealed record VolumeEntry
 
     /// <summary>The id the backend names the volume after (differs from <see cref="Id"/> after a migration).</summary>
     public string? NameId { get; init; }
+
+    /// <summary>The backend's id of the volume (Cinder's <c>provider_id</c>), which some drivers name their object by.
+    /// Cinder's API never shows <c>provider_location</c>, so a manifest cannot hold it.</summary>
+    public string? ProviderId { get; init; }
     public string? Name { get; init; }
     public int Size { get; init; }
     public string? VolumeType { get; init; }

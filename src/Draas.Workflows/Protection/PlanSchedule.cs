@@ -24,7 +24,9 @@ public static class PlanSchedule
             return step == 1 ? "* * * * *" : $"{spread % step}-59/{step} * * * *";
         }
         var hours = Enumerable.Range(1, Math.Min(minutes / 60, 24)).Last(d => 24 % d == 0);
-        return $"{spread % 60} {(hours == 1 ? "*" : $"{spread / 60 % hours}-23/{hours}")} * * *";
+        // Cron's hour step stops at 23: a daily plan runs once a day at its own hour.
+        var hour = hours switch { 1 => "*", 24 => $"{spread / 60 % 24}", _ => $"{spread / 60 % hours}-23/{hours}" };
+        return $"{spread % 60} {hour} * * *";
     }
 
     public static void Register(IRecurringJobManager jobs, Plan plan) =>

@@ -157,6 +157,7 @@ public sealed class TenantCapture
     {
         Id = v.Id,
         NameId = string.IsNullOrEmpty(v.NameId) ? v.Id : v.NameId,
+        ProviderId = string.IsNullOrEmpty(v.ProviderId) ? null : v.ProviderId,
         Name = v.Name,
         Size = v.Size,
         VolumeType = v.VolumeType,

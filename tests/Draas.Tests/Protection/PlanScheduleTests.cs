@@ -21,6 +21,8 @@ public sealed class PlanScheduleTests
     [TestCase(7 * 60, "-59/6 * * * *")]
     [TestCase(3600, " * * * *")]
     [TestCase(4 * 3600, "-23/4 * * *")]
+    [TestCase(86_400, " * * *")] // the API's longest interval: once a day (a step of 24 hours is no cron)
+    [TestCase(12 * 3600, "-23/12 * * *")]
     public void The_interval_becomes_an_even_cron_step_that_is_the_same_for_the_same_plan(int seconds, string shape)
     {
         var plan = Guid.Parse("6f9619ff-8b86-d011-b42d-00cf4fc964ff");

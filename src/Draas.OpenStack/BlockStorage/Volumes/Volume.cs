@@ -38,6 +38,9 @@ public sealed record Volume
 
     [JsonPropertyName("os-vol-mig-status-attr:name_id")]
     public string? NameId { get; init; }
+
+    /// <summary>The backend's own id for the volume, when its driver keeps one (admin, microversion 3.21+; null on RBD and LVM).</summary>
+    public string? ProviderId { get; init; }
 }
 
 /// <summary>Where a volume is attached (the volume's side of a Nova attachment).</summary>
