@@ -1,6 +1,7 @@
 using Draas.Workflows.Runs.Steps;
 using Draas.Api.Auth;
 using Draas.Api.Configuration;
+using Draas.Api.WebConsole;
 using Draas.Api.Errors;
 using Draas.Api.Health;
 using Draas.Api.Http;
@@ -105,6 +106,7 @@ public static class ServiceHost
         services.AddSingleton(new DatabaseRole(settings.Database.Connection));
         services.AddSingleton<ActiveRoleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ActiveRoleService>());
+        if (settings.Service.RunsApi) services.AddDraasConsole(settings.Keystone);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -155,6 +157,7 @@ public static class ServiceHost
             EventsApi.Map(v1);
             RunsApi.Map(v1);
             RunbookApi.Map(v1);
+            app.MapDraasConsole();
         }
         HealthApi.Map(app);
         // GET only: a POST is a 405 like on every other route.
