@@ -46,7 +46,6 @@ public static class ConsoleSetup
     {
         app.MapRazorPages();
         app.MapGet(Path + "/assets/{name}", (string name) => ConsoleAssets.Serve(name));
-        app.MapGet(Path + "/", () => Results.Redirect(Path));
     }
 
     /// <summary>Pages the console serves without the API's X-Auth-Token (it brings its own cookie).</summary>
