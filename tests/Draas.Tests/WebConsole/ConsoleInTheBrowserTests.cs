@@ -101,6 +101,7 @@ public sealed class ConsoleInTheBrowserTests
         await page.GetByRole(AriaRole.Link, new() { Name = "shop-all" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Plan shop-all" })).ToBeVisibleAsync();
         await Expect(page.Locator("main")).ToContainTextAsync("web-root");
+        await Expect(page.GetByTestId("predicted-rto")).ToContainTextAsync("after the first successful drill");
         await page.GetByRole(AriaRole.Button, new() { Name = "Dry run (show the steps)" }).ClickAsync();
         var dry = page.GetByTestId("dry-run");
         await Expect(dry).ToContainTextAsync("nothing stored");
@@ -134,6 +135,7 @@ public sealed class ConsoleInTheBrowserTests
         // Back on the plan, the drill is in the history with its RTO.
         await page.GotoAsync(planUrl);
         await Expect(page.GetByTestId("drills")).ToContainTextAsync("succeeded");
+        await Expect(page.GetByTestId("predicted-rto")).ToContainTextAsync("from the last 1 drills' step durations at today's 5 volumes and 3 servers");
         await ShotAsync(page, "plan-after-drill");
 
         // On a phone the estate still reads (no horizontal scroll of the page itself).
