@@ -66,7 +66,7 @@ public static class ConsoleFormat
     /// </summary>
     public static IHtmlContent LineChart(string title, IReadOnlyList<(string Label, double Value)> points, Func<double, string> format, double? reference = null, string? referenceLabel = null)
     {
-        const int W = 560, H = 180, L = 64, R = 12, T = 14, B = 30;
+        const int W = 560, H = 180, L = 84, R = 12, T = 14, B = 30;
         var sb = new StringBuilder();
         var t = WebUtility.HtmlEncode(title);
         sb.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{t}\" preserveAspectRatio=\"xMidYMid meet\"><title>{t}</title>");
