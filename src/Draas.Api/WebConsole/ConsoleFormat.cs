@@ -82,7 +82,7 @@ public static class ConsoleFormat
         double Y(double v) => T + (H - T - B) * (1 - v / max);
         string F(double d) => d.ToString("0.#", CultureInfo.InvariantCulture);
         sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{L}\" y1=\"{H - B}\" x2=\"{W - R}\" y2=\"{H - B}\" class=\"axis\"/><line x1=\"{L}\" y1=\"{T}\" x2=\"{L}\" y2=\"{H - B}\" class=\"axis\"/>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{L - 6}\" y=\"{F(Y(max / 1.15)) }\" text-anchor=\"end\" class=\"tick\">{WebUtility.HtmlEncode(format(max / 1.15))}</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{L - 6}\" y=\"{F(Y(max / 1.15))}\" text-anchor=\"end\" class=\"tick\">{WebUtility.HtmlEncode(format(max / 1.15))}</text>");
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{L - 6}\" y=\"{H - B}\" text-anchor=\"end\" class=\"tick\">0</text>");
         if (reference is { } r)
         {
