@@ -29,7 +29,8 @@ public sealed class KeystoneAuthMiddleware(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (Open.Contains(context.Request.Path.Value ?? "/") || Http.MetricsListener.IsOpenScrape(context))
+        // The web console brings its token in its own cookie and calls this API with it (WebConsole/ConsoleApi).
+        if (Open.Contains(context.Request.Path.Value ?? "/") || Http.MetricsListener.IsOpenScrape(context) || WebConsole.ConsoleSetup.Serves(context))
         {
             await next(context);
             return;
@@ -66,8 +67,7 @@ public sealed class KeystoneAuthMiddleware(
 
     private async Task<Caller?> ResolveAsync(string token, CancellationToken ct)
     {
-        // The cache key is a hash: raw tokens are credentials and are kept nowhere.
-        var key = "token:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        var key = CacheKey(token);
         var now = clock.GetUtcNow();
         if (cache.TryGetValue(key, out Caller? cached) && cached!.ExpiresAt > now) return cached;
         var validated = await validator.ValidateAsync(token, ct);
@@ -79,6 +79,9 @@ public sealed class KeystoneAuthMiddleware(
         if (until > now) cache.Set(key, caller, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
         return caller;
     }
+
+    /// <summary>Where a validated token is cached: a hash, since raw tokens are credentials and are kept nowhere.</summary>
+    public static string CacheKey(string token) => "token:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

@@ -1,4 +1,3 @@
-using Draas.Workflows.Runs.Steps;
 using Draas.Api.Auth;
 using Draas.Api.Configuration;
 using Draas.Api.Errors;
@@ -7,12 +6,14 @@ using Draas.Api.Http;
 using Draas.Api.Jobs;
 using Draas.Api.Policy;
 using Draas.Api.V1;
+using Draas.Api.WebConsole;
 using Draas.Data;
 using Draas.Data.Secrets;
 using Draas.OpenStack.Identity;
 using Draas.Storage;
 using Draas.Workflows.Protection;
 using Draas.Workflows.Runs;
+using Draas.Workflows.Runs.Steps;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -112,6 +113,7 @@ public static class ServiceHost
             document.Info.Description = "Disaster recovery as a service for OpenStack. Every call but / and /healthz needs an X-Auth-Token from Keystone; errors are OpenStack-style fault bodies.";
             return Task.CompletedTask;
         }));
+        if (settings.Service.RunsApi) services.AddDraasConsole(settings.Keystone);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -163,6 +165,7 @@ public static class ServiceHost
             RunsApi.Map(v1.MapGroup("").WithTags("Runs"));
             RunbookApi.Map(v1.MapGroup("").WithTags("Protections"));
             app.MapOpenApi("/v1/openapi.json");
+            app.MapDraasConsole();
         }
         HealthApi.Map(app);
         // GET only: a POST is a 405 like on every other route.

@@ -27,6 +27,7 @@ public static class PlanStatusApi
         var drills = await db.Runs.AsNoTracking().Where(r => r.PlanId == plan.Id && r.Kind == Draas.Domain.Runs.RunKind.Drill && r.FinishedAt != null)
             .OrderByDescending(r => r.FinishedAt).Take(10).Select(r => new { r.Id, r.State, r.FinishedAt, r.RequestedBy, r.Report }).ToListAsync(context.RequestAborted);
         var groups = await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == plan.Id).OrderBy(g => g.Name).ToListAsync(context.RequestAborted);
+        var predicted = await PredictedRtoAsync(db, plan.Id, drills.Where(d => d.Report is not null).Select(d => new RtoPrediction.Drill(d.Id, System.Text.Json.Nodes.JsonNode.Parse(d.Report!)!.AsObject())).ToList(), context.RequestAborted);
         return ApiJson.Ok(new
         {
             status = new
@@ -41,6 +42,8 @@ public static class PlanStatusApi
                 lag_seconds = groups.Count == 0 || groups.Any(g => g.LagSeconds is null or < 0) ? null : groups.Max(g => g.LagSeconds),
                 latest_recovery_point_at = groups.Count == 0 ? null : groups.Min(g => g.LatestRecoveryPointAt),
                 warnings = Draas.Workflows.Protection.PlanWarnings.For(groups, arrays, siteRows),
+                // From the drills' per-step durations, scaled to the plan's size in its newest manifest.
+                predicted_rto = predicted,
                 drills = drills.Select(d => new
                 {
                     run_id = d.Id,
@@ -64,4 +67,12 @@ public static class PlanStatusApi
             },
         });
     });
+
+    private static async Task<System.Text.Json.Nodes.JsonObject?> PredictedRtoAsync(DraasDbContext db, Guid planId, List<RtoPrediction.Drill> drills, CancellationToken ct)
+    {
+        if (drills.Count == 0) return null;
+        var content = await db.Manifests.AsNoTracking().Where(m => m.PlanId == planId).OrderByDescending(m => m.Sequence).Select(m => m.Content).FirstOrDefaultAsync(ct);
+        var manifest = content is null ? null : System.Text.Json.Nodes.JsonNode.Parse(content);
+        return RtoPrediction.For(drills, (manifest?["volumes"] as System.Text.Json.Nodes.JsonArray)?.Count ?? 0, (manifest?["servers"] as System.Text.Json.Nodes.JsonArray)?.Count ?? 0);
+    }
 }

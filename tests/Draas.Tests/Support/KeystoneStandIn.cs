@@ -52,6 +52,24 @@ public sealed class KeystoneStandIn : IDisposable
                 .WithHeader("Content-Type", "application/json")
                 .WithBody(TokenBody("u-" + username, username, "p-" + username, "admin", ["admin"], DateTimeOffset.UtcNow.AddDays(30))));
 
+    /// <summary>Lets a person log in with a password (the web console's login form) and get <paramref name="token"/>,
+    /// which Keystone then validates with the given project and roles; revoking a token (DELETE) is accepted.</summary>
+    public void AcceptLogin(string username, string password, string token, string userId, string projectId, string[] roles)
+    {
+        AddToken(token, userId, username, projectId, roles);
+        Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingPost()
+                .WithBody(b => b is not null && b.Contains($"\"name\":\"{username}\"") && b.Contains($"\"password\":\"{password}\"")))
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("X-Subject-Token", token)
+                .WithHeader("Content-Type", "application/json")
+                .WithBody(TokenBody(userId, username, projectId, "project-" + projectId[..6], roles, DateTimeOffset.UtcNow.AddDays(30))));
+        Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingDelete().WithHeader("X-Subject-Token", token))
+            .RespondWith(Response.Create().WithStatusCode(204));
+    }
+
+    /// <summary>How often a token was revoked (DELETE /v3/auth/tokens with it as the subject).</summary>
+    public int RevocationCount(string token) =>
+        Server.LogEntries.Count(e => e.RequestMessage.Method == "DELETE" && e.RequestMessage.Headers?.TryGetValue("X-Subject-Token", out var v) == true && v.Contains(token));
+
     public int ValidationCount(string token) =>
         Server.LogEntries.Count(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Headers?.TryGetValue("X-Subject-Token", out var v) == true && v.Contains(token));
 
