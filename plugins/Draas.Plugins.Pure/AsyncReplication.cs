@@ -191,27 +191,93 @@ internal sealed class AsyncReplication(ClientPool clients, PurePluginOptions opt
 
         // Which name the array reports as a copy's source is not pinned down for copies of snapshots:
         // the snapshot itself (the simulator) or the volume it was taken of. Both count as ours.
+        var holdName = PureNames.HoldCopy(request.RunId, request.SourceVolume);
         bool IsOurSource(string? source) => source is not null &&
             ((source.StartsWith(replicaPrefix, StringComparison.Ordinal) && source.EndsWith("." + leaf, StringComparison.Ordinal))
-             || source == leaf || source == $"{group.Source.Name}:{leaf}");
+             || source == leaf || source == $"{group.Source.Name}:{leaf}" || source == holdName);
 
         var existing = await VolumeCopier.FindOwnCopyAsync(target, name, IsOurSource, ct).ConfigureAwait(false);
         if (existing is not null)
         {
             var source = existing.Source!.Name!;
-            var pointId = source.StartsWith(replicaPrefix, StringComparison.Ordinal) ? source[..^(leaf.Length + 1)] : null;
+            var pointId = source.StartsWith(replicaPrefix, StringComparison.Ordinal) ? source[..^(leaf.Length + 1)]
+                : source == holdName ? request.RecoveryPointId : null;
             return VolumeCopier.Result(existing, await PointAsync(group, pointId, existing, ct).ConfigureAwait(false), createdNow: false);
         }
 
-        var point = await ChooseAsync(group, request.RecoveryPointId, ct).ConfigureAwait(false);
-        var snapshotName = PureNames.MemberSnapshot(point.Id, request.SourceVolume);
-        var snapshot = await target.FindVolumeSnapshotAsync(snapshotName, ct).ConfigureAwait(false)
-            ?? throw new ArrayException(ArrayErrorKind.NotFound,
-                $"recovery point {point.Id} holds no snapshot of {request.SourceVolume} (was it a member then?)",
-                group.Target.Name, context: snapshotName);
-        var copy = await VolumeCopier.CopyAsync(target, name, snapshotName, snapshot.Space?.Virtual ?? 0, ct).ConfigureAwait(false);
+        RecoveryPoint point;
+        string snapshotName;
+        Volume copy;
+        try
+        {
+            point = await ChooseAsync(group, request.RecoveryPointId, ct).ConfigureAwait(false);
+            snapshotName = PureNames.MemberSnapshot(point.Id, request.SourceVolume);
+            var snapshot = await target.FindVolumeSnapshotAsync(snapshotName, ct).ConfigureAwait(false)
+                ?? throw new ArrayException(ArrayErrorKind.NotFound,
+                    $"recovery point {point.Id} holds no snapshot of {request.SourceVolume} (was it a member then?)",
+                    group.Target.Name, context: snapshotName);
+            copy = await VolumeCopier.CopyAsync(target, name, snapshotName, snapshot.Space?.Virtual ?? 0, ct).ConfigureAwait(false);
+        }
+        catch (ArrayException e) when (e.Kind == ArrayErrorKind.NotFound && request.RecoveryPointId is not null)
+        {
+            // Retention pruned the point since the run chose it (before or during this call): the run's hold
+            // of this volume has the same data.
+            var hold = await target.FindVolumeAsync(holdName, ct).ConfigureAwait(false);
+            if (hold is not { Destroyed: false }) throw;
+            var held = await VolumeCopier.CopyAsync(target, name, hold.Name, hold.Provisioned, ct).ConfigureAwait(false);
+            log.LogInformation("{Purpose}: recovery point {Point} was pruned; copied the run's hold {Hold} to {Volume} on {Array}",
+                request.Purpose, request.RecoveryPointId, hold.Name, name, group.Target.Name);
+            return VolumeCopier.Result(held, new RecoveryPoint(request.RecoveryPointId, DateTimeOffset.FromUnixTimeMilliseconds(hold.Created ?? 0)), createdNow: true);
+        }
         log.LogInformation("{Purpose}: copied {Snapshot} to {Volume} on {Array}", request.Purpose, snapshotName, name, group.Target.Name);
         return VolumeCopier.Result(copy, point, createdNow: true);
+    }
+
+    /// <summary>Holds each volume's snapshot in the point as a volume named for the run: a copy of a snapshot,
+    /// which retention never prunes. No room check: on a FlashArray a copy shares its source's data.</summary>
+    public async Task<IReadOnlyList<string>> HoldAsync(ReplicationGroupRef group, string pointId, string runId, IReadOnlyList<string> volumes, CancellationToken ct)
+    {
+        var target = clients.For(group.Target);
+        var held = new List<string>();
+        foreach (var volume in volumes)
+        {
+            var name = PureNames.HoldCopy(runId, volume);
+            var snapshot = PureNames.MemberSnapshot(pointId, volume);
+            var existing = await target.FindVolumeAsync(name, ct).ConfigureAwait(false);
+            // A copy of a snapshot names as its source the snapshot (the simulator) or the volume it was taken of.
+            var leaf = PureNames.Leaf(volume);
+            if (existing is { Destroyed: false } && existing.Source?.Name is { } from && (from == snapshot || from == leaf || from == $"{group.Source.Name}:{leaf}"))
+            {
+                held.Add(name);
+                continue;
+            }
+            if (existing is not null)
+                throw new ArrayException(ArrayErrorKind.AlreadyExists, $"volume name clash: '{name}' exists and is not this run's hold of {snapshot}", group.Target.Name, context: name);
+            if (await target.FindVolumeSnapshotAsync(snapshot, ct).ConfigureAwait(false) is null)
+                throw new ArrayException(ArrayErrorKind.NotFound, $"recovery point {pointId} holds no snapshot of {volume} (pruned, or not a member then)", group.Target.Name, context: snapshot);
+            try
+            {
+                await target.CopyVolumeAsync(name, snapshot, ct).ConfigureAwait(false);
+            }
+            catch (ArrayException e) when (e.Kind == ArrayErrorKind.AlreadyExists)
+            {
+                // A retried POST whose first answer was lost.
+            }
+            held.Add(name);
+        }
+        if (held.Count > 0) log.LogInformation("held recovery point {Point} for run {Run}: {Count} volume(s) on {Array}", pointId, runId, held.Count, group.Target.Name);
+        return held;
+    }
+
+    public async Task<bool> ReleaseHoldAsync(ReplicationGroupRef group, string runId, string volume, CancellationToken ct)
+    {
+        var target = clients.For(group.Target);
+        var name = PureNames.HoldCopy(runId, volume);
+        var hold = await target.FindVolumeAsync(name, ct).ConfigureAwait(false);
+        if (hold is null) return false;
+        if (!hold.Destroyed) await target.PatchVolumeAsync(name, new VolumePatch(Destroyed: true), ct).ConfigureAwait(false);
+        await target.EradicateVolumeAsync(name, ct).ConfigureAwait(false);
+        return true;
     }
 
     private async Task<RecoveryPoint?> NewestAsync(ReplicationGroupRef group, CancellationToken ct)

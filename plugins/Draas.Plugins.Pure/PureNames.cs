@@ -31,6 +31,11 @@ public static partial class PureNames
 
     public static bool IsDrillCopy(string name) => name.StartsWith(DrillPrefix, StringComparison.Ordinal);
 
+    public const string HoldPrefix = "draas-hold-";
+
+    /// <summary>A run's hold of one volume's snapshot in its recovery point (see <see cref="Storage.IHoldRecoveryPoint"/>).</summary>
+    public static string HoldCopy(string runId, string volume) => Fit($"{HoldPrefix}{runId}-{Leaf(volume)}");
+
     /// <summary>The group as the target array shows it: <c>source-array:pg</c>.</summary>
     public static string ReplicaGroup(string sourceArray, string group) => $"{sourceArray}:{group}";
 

@@ -7,7 +7,7 @@ namespace Draas.Plugins.Pure;
 
 /// <summary>The <c>pure</c> storage plugin: async replication with protection groups, sync and continuous
 /// replication with pods. Arrays come with each call; clients and their sessions are kept per array.</summary>
-public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IUndoDemote, IDisposable
+public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IUndoDemote, IHoldRecoveryPoint, IDisposable
 {
     private static readonly IReadOnlySet<ReplicationMode> AllModes =
         new HashSet<ReplicationMode> { ReplicationMode.Async, ReplicationMode.Sync, ReplicationMode.Continuous };
@@ -120,6 +120,14 @@ public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplicat
         }
         return false;
     }
+
+    /// <summary>Only a protection group's points are pruned by retention; a pod's point is its link, nothing to hold.</summary>
+    public async Task<IReadOnlyList<string>> HoldAsync(ReplicationGroupRef group, string recoveryPointId, string runId, IReadOnlyList<string> volumes,
+        CancellationToken cancellationToken = default) =>
+        group.Mode == ReplicationMode.Async ? await _async.HoldAsync(group, recoveryPointId, runId, volumes, cancellationToken).ConfigureAwait(false) : [];
+
+    public async Task<bool> ReleaseHoldAsync(ReplicationGroupRef group, string runId, string volume, CancellationToken cancellationToken = default) =>
+        group.Mode == ReplicationMode.Async && await _async.ReleaseHoldAsync(group, runId, volume, cancellationToken).ConfigureAwait(false);
 
     public Task<DemoteResult> DemoteSourceAsync(ReplicationGroupRef group, bool quiesce, CancellationToken cancellationToken = default) =>
         group.Mode == ReplicationMode.Async

@@ -21,13 +21,18 @@ public static class RecoveryAudit
         var findings = new List<string>();
         // The plugin names a real recovery's copies draas-fo-<first 12 hex digits of the run id>-...
         var prefix = $"draas-fo-{Guid.Parse(runId).ToString("N")[..12]}";
-        var copies = (await t.Lab.FlashArray.Admin.CopiesAsync("array-b", Ct)).Where(c => c.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var log = await t.Lab.FlashArray.Admin.CopiesAsync("array-b", Ct);
+        var copies = log.Where(c => c.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        // From the point's snapshot of the volume, or from the run's hold of it (itself a copy of that snapshot,
+        // as the log shows) when retention pruned the point.
+        var holds = log.Where(c => c.Name.StartsWith("draas-hold-", StringComparison.Ordinal)).GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.Last().Source);
+        bool Of(string source, string id) => (holds.TryGetValue(source, out var held) ? held : source).EndsWith($".volume-{id}-cinder", StringComparison.Ordinal);
         foreach (var (name, id) in t.Volumes)
         {
-            var made = copies.Count(c => c.Source.EndsWith($".volume-{id}-cinder", StringComparison.Ordinal));
+            var made = copies.Count(c => Of(c.Source, id));
             if (made != 1) findings.Add($"volume {name} was promoted {made} times on array-b");
         }
-        foreach (var stray in copies.Where(c => !t.Volumes.Values.Any(id => c.Source.EndsWith($".volume-{id}-cinder", StringComparison.Ordinal))))
+        foreach (var stray in copies.Where(c => !t.Volumes.Values.Any(id => Of(c.Source, id))))
             findings.Add($"array-b made copy {stray.Name} of {stray.Source}, which is no volume of the tenant");
 
         var imported = await t.AdminB.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true }, Ct)
@@ -83,7 +88,7 @@ public static class RecoveryAudit
             foreach (var v in await array.GetAsync("volumes"))
             {
                 var name = v!["name"]!.GetValue<string>();
-                if (name.StartsWith("draas-fo-", StringComparison.Ordinal) || name.StartsWith("draas-drill-", StringComparison.Ordinal))
+                if (name.StartsWith("draas-fo-", StringComparison.Ordinal) || name.StartsWith("draas-drill-", StringComparison.Ordinal) || name.StartsWith("draas-hold-", StringComparison.Ordinal))
                     findings.Add($"copy {name} is left on {site.ArrayName}{(v["destroyed"]?.GetValue<bool>() == true ? " (destroyed, not eradicated)" : "")}");
             }
         }

@@ -3,6 +3,7 @@ using Draas.OpenStack;
 using Draas.OpenStack.BlockStorage.Volumes;
 using Draas.OpenStack.Compute.Servers;
 using Draas.OpenStack.Identity;
+using Draas.Storage;
 
 namespace Draas.Workflows.Runs.Steps;
 
@@ -52,6 +53,15 @@ public sealed class CleanupStep : IStepHandler
             var array = c.Locate(c.Volume(step.Target!)).Target ?? throw new StepFailedException($"volume {step.Target} has no recovery array any more");
             if (await c.Plugin(array).ReleaseDrillCopyAsync(c.Ref(array), copy, imported.GetValueOrDefault(step.Target!), ct))
                 removed["array_copies"].Add($"{array.Name}:{copy}");
+        }
+        // The holds of the drill's recovery point for volumes it never promoted (a promote releases its own).
+        removed["recovery_point_holds"] = [];
+        foreach (var volume in c.Manifest.Volumes)
+        {
+            var (group, _, array, arrayVolume) = c.Locate(volume);
+            if (group is null || array is null || arrayVolume is null || c.Plugin(array) is not IHoldRecoveryPoint holds) continue;
+            if (await holds.ReleaseHoldAsync(c.GroupRef(group), RunNames.ArrayRunId(c.Run.Id), arrayVolume, ct))
+                removed["recovery_point_holds"].Add($"{array.Name}: {volume.Name ?? volume.Id}");
         }
         foreach (var flavor in await admin.Compute.Flavors.ListAsync(true, ct).Where(f => f.Name.StartsWith(c.DrillPrefix, StringComparison.Ordinal)).ToListAsync(ct))
         {

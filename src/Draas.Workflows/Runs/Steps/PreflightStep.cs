@@ -77,6 +77,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
             }
         }
         if (problems.Count > 0) throw new StepFailedException(Summary(problems), new { problems, warnings });
+        await HoldPointsAsync(c, points, warnings, ct);
 
         var run = await db.Runs.SingleAsync(r => r.Id == c.Run.Id, ct);
         run.TargetProjectId = project ?? run.TargetProjectId;
@@ -84,6 +85,34 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
         if (times.Count > 0) run.RecoveryPointAt = times.Min();
         await db.SaveChangesAsync(ct);
         return new { target_project_id = project, recovery_points = points, networks, warnings, inventory_before = before };
+    }
+
+    /// <summary>Keeps each chosen point until the run's promotes copied it: the array's retention may prune it
+    /// meanwhile (a long run, or an older point asked for). Each promote releases its volume's hold.</summary>
+    private static async Task HoldPointsAsync(StepContext c, JsonObject points, List<string> warnings, CancellationToken ct)
+    {
+        foreach (var group in c.Groups)
+        {
+            if (points[group.Id.ToString()] is not JsonObject point) continue;
+            if (c.Plugin(c.Array(group.TargetArrayId)) is not IHoldRecoveryPoint holds) continue;
+            var volumes = c.Manifest.Volumes.Select(c.Locate).Where(l => l.Group?.Id == group.Id && l.ArrayVolume is not null).Select(l => l.ArrayVolume!).ToList();
+            try
+            {
+                var held = await holds.HoldAsync(c.GroupRef(group), point["id"]!.GetValue<string>(), RunNames.ArrayRunId(c.Run.Id), volumes, ct);
+                point["held"] = held.Count;
+            }
+            catch (ArrayException e) when (StepFailures.IsTransient(e) || e.Kind == ArrayErrorKind.NotFound)
+            {
+                // Pruned between the choice and the hold, or the array did not answer: the next attempt chooses again.
+                throw new StepFailedException($"group {group.Name}: cannot hold recovery point {point["id"]}: {e.Message}") { Retryable = true };
+            }
+            catch (ArrayException e)
+            {
+                // The hold is a safeguard: without it the promotes still use the point while it lasts.
+                point["held"] = 0;
+                warnings.Add($"group {group.Name}: recovery point {point["id"]} is not held against the array's retention: {e.Message}");
+            }
+        }
     }
 
     private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
