@@ -278,6 +278,7 @@ public static class HostileRequests
             ("GET /v1/events", "GET", "/v1/events", null),
             ("GET /v1/protections/{id}/runbook", "GET", $"/v1/protections/{t.Protection}/runbook", null),
             ("GET /v1/plans/{id}/status", "GET", $"/v1/plans/{t.Plan}/status", null),
+            ("GET /v1/openapi.json", "GET", "/v1/openapi.json", null),
         };
         foreach (var (endpoint, method, path, body) in calls)
         {
