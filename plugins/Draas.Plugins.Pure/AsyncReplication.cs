@@ -194,7 +194,7 @@ internal sealed class AsyncReplication(ClientPool clients, PurePluginOptions opt
         var holdName = PureNames.HoldCopy(request.RunId, request.SourceVolume);
         bool IsOurSource(string? source) => source is not null &&
             ((source.StartsWith(replicaPrefix, StringComparison.Ordinal) && source.EndsWith("." + leaf, StringComparison.Ordinal))
-             || source == leaf || source == $"{group.Source.Name}:{leaf}" || source == holdName);
+             || IsSourceVolume(source, group, leaf) || source == holdName);
 
         var existing = await VolumeCopier.FindOwnCopyAsync(target, name, IsOurSource, ct).ConfigureAwait(false);
         if (existing is not null)
@@ -246,7 +246,7 @@ internal sealed class AsyncReplication(ClientPool clients, PurePluginOptions opt
             var existing = await target.FindVolumeAsync(name, ct).ConfigureAwait(false);
             // A copy of a snapshot names as its source the snapshot (the simulator) or the volume it was taken of.
             var leaf = PureNames.Leaf(volume);
-            if (existing is { Destroyed: false } && existing.Source?.Name is { } from && (from == snapshot || from == leaf || from == $"{group.Source.Name}:{leaf}"))
+            if (existing is { Destroyed: false } && existing.Source?.Name is { } from && (from == snapshot || IsSourceVolume(from, group, leaf)))
             {
                 held.Add(name);
                 continue;
@@ -268,6 +268,11 @@ internal sealed class AsyncReplication(ClientPool clients, PurePluginOptions opt
         if (held.Count > 0) log.LogInformation("held recovery point {Point} for run {Run}: {Count} volume(s) on {Array}", pointId, runId, held.Count, group.Target.Name);
         return held;
     }
+
+    /// <summary>A copy of a snapshot may name as its source the volume the snapshot was taken of, as the target
+    /// array knows it: by its leaf name or through the source array (<c>array-a:volume</c>).</summary>
+    private static bool IsSourceVolume(string source, ReplicationGroupRef group, string leaf) =>
+        source == leaf || source == $"{group.Source.Name}:{leaf}";
 
     public async Task<bool> ReleaseHoldAsync(ReplicationGroupRef group, string runId, string volume, CancellationToken ct)
     {

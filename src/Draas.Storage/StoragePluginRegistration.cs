@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -60,7 +61,7 @@ public static class StoragePluginServices
         // The binder's own ErrorOnUnknownConfiguration compares keys with property names and ignores
         // [ConfigurationKeyName] (so poll_interval is "unknown" to PollInterval): check the keys ourselves.
         var known = typeof(T).GetProperties()
-            .Select(p => p.GetCustomAttributes(typeof(ConfigurationKeyNameAttribute), false).OfType<ConfigurationKeyNameAttribute>().FirstOrDefault()?.Name ?? p.Name)
+            .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         var unknown = section.GetChildren().Select(c => c.Key).Where(k => !known.Contains(k)).ToList();
         if (unknown.Count > 0)

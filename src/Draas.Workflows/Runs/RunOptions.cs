@@ -77,10 +77,17 @@ public sealed record RunOptions
     /// <summary>Every problem with the options a caller sent, in plain words.</summary>
     public static IReadOnlyList<string> Validate(JsonObject? options)
     {
+        if (options is null) return [];
+        var problems = options.Where(p => !Known.Contains(p.Key))
+            .Select(p => $"unknown option '{p.Key}' (known: {string.Join(", ", Known)})").ToList();
+        problems.AddRange(ValueProblems(options));
+        return problems;
+    }
+
+    /// <summary>What is wrong with the values of the options present, whatever keys the caller may send.</summary>
+    private static List<string> ValueProblems(JsonObject options)
+    {
         var problems = new List<string>();
-        if (options is null) return problems;
-        foreach (var (key, _) in options.Where(p => !Known.Contains(p.Key)))
-            problems.Add($"unknown option '{key}' (known: {string.Join(", ", Known)})");
         void Range(string key, int min, int max)
         {
             if (options[key] is null) return;
@@ -119,7 +126,7 @@ public sealed record RunOptions
     {
         var problems = options.Where(p => !PlanDefaults.Contains(p.Key))
             .Select(p => $"'{p.Key}' is not a plan default (a plan holds {string.Join(", ", PlanDefaults)}; the rest are per run)").ToList();
-        problems.AddRange(Validate(options).Where(p => !p.StartsWith("unknown option", StringComparison.Ordinal)));
+        problems.AddRange(ValueProblems(options));
         return problems;
     }
 
