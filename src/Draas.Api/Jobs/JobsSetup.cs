@@ -86,6 +86,8 @@ public static class JobsSetup
         services.AddTransient<IStepHandler, EnsurePortStep>();
         services.AddTransient<IStepHandler, EnsureFloatingIpStep>();
         services.AddTransient<IStepHandler, HealthCheckStep>();
+        services.AddTransient<IStepHandler, CanaryWriteStep>();
+        services.AddTransient<IStepHandler, CanaryCheckStep>();
         services.AddTransient<IStepHandler, CleanupStep>();
         services.AddTransient<IStepHandler, ReprotectStep>();
         services.AddTransient<IStepHandler, FencePrimaryStep>();

@@ -38,11 +38,11 @@ public static class ProbeAgent
         var app = builder.Build();
         var secret = SHA256.HashData(Encoding.UTF8.GetBytes(options.Secret));
         app.MapGet("/", () => Results.Json(new { service = "draas-probe-agent" }));
+        bool Trusted(HttpContext http) =>
+            CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers[SecretHeader].ToString())), secret);
         app.MapGet("/probe", async (HttpContext http, string? type, string? address, int? port, string? path, int? expect_status, CancellationToken ct) =>
         {
-            var sent = SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers[SecretHeader].ToString()));
-            if (!CryptographicOperations.FixedTimeEquals(sent, secret))
-                return Results.Json(new { error = $"a valid {SecretHeader} header is required" }, statusCode: 401);
+            if (!Trusted(http)) return Unauthorized();
             type ??= "tcp";
             path ??= "/";
             var expect = expect_status ?? 200;
@@ -56,8 +56,24 @@ public static class ProbeAgent
                 ? Results.Json(new { healthy = true, type, address, port, elapsed_ms = elapsed })
                 : Results.Json(new { healthy = false, type, address, port, elapsed_ms = elapsed, error }, statusCode: 503);
         });
+        CanaryRelay.Map(app, Trusted, options);
         return app;
     }
+
+    internal static IResult Unauthorized() => Results.Json(new { error = $"a valid {SecretHeader} header is required" }, statusCode: 401);
+
+    /// <summary>An HTTP client whose every connection goes to <paramref name="address"/>:<paramref name="port"/> from the
+    /// agent's source address (so the site's security groups see the agent, not whatever route the host picks).</summary>
+    internal static HttpClient GuestClient(IPAddress address, int port, IPAddress? source) =>
+        new(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, token) => new NetworkStream(await ConnectAsync(new IPEndPoint(address, port), source, token), ownsSocket: true),
+            PooledConnectionLifetime = TimeSpan.Zero,
+        }, disposeHandler: true)
+        { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+
+    internal static string Url(IPAddress address, int port, string path) =>
+        $"http://{(address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString())}:{port}{path}";
 
     /// <summary>Null when the target answered as expected, else what went wrong.</summary>
     public static async Task<string?> ProbeAsync(string type, IPAddress address, int port, string path, int expect, IPAddress? source, TimeSpan timeout, CancellationToken ct)
@@ -71,14 +87,8 @@ public static class ProbeAgent
                 using var socket = await ConnectAsync(new IPEndPoint(address, port), source, limit.Token);
                 return null;
             }
-            using var handler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (context, token) => new NetworkStream(await ConnectAsync(new IPEndPoint(address, port), source, token), ownsSocket: true),
-                PooledConnectionLifetime = TimeSpan.Zero,
-            };
-            using var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-            var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-            using var answer = await client.GetAsync($"http://{host}:{port}{path}", limit.Token);
+            using var client = GuestClient(address, port, source);
+            using var answer = await client.GetAsync(Url(address, port, path), limit.Token);
             return (int)answer.StatusCode == expect ? null : $"HTTP {(int)answer.StatusCode}, expected {expect}";
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

@@ -208,6 +208,12 @@ public static class PlansApi
             foreach (var problem in problems) v.Require(false, $"plan.recovery_options: {problem}");
             if (problems.Count == 0) plan.RecoveryOptions = recovery.Count == 0 ? null : recovery.ToJsonString();
         }
+        if (f.Canary is { } canary)
+        {
+            // {} takes the canary away; anything else must be a canary the planner can use.
+            if (canary.Count > 0) CanaryRules.Check(v, "plan.canary", canary);
+            plan.Canary = canary.Count == 0 ? null : canary.ToJsonString();
+        }
         // On the plan as it will be stored, so an update obeys the same rule as a create.
         v.Require(plan.Resources.Count > 0 || plan.Selector is not null, "a plan needs resources or a selector");
         // No run executes hooks yet: storing them would let a tenant believe a recovery runs them.

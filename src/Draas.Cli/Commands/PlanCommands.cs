@@ -99,7 +99,9 @@ public static class PlanCommands
         readonly Option<string?> _hooks = new("--hooks") { Description = "JSON list of hooks (or @FILE)" };
         readonly Option<string?> _recovery = new("--recovery-options") { Description = "JSON defaults for every run of the plan, e.g. '{\"az_mapping\": {\"az1\": \"az-b\"}, \"floating_ips\": true}' (or @FILE)" };
 
-        public Option[] Options => [_description, _mode, _interval, _retention, _servers, _volumes, _images, _selector, _healthChecks, _hooks, _recovery];
+        readonly Option<string?> _canary = new("--canary") { Description = "The workload's data canary: SERVER[:PORT][/PATH], e.g. web:80/canary (drills and planned migrations prove their data with it); none removes it" };
+
+        public Option[] Options => [_description, _mode, _interval, _retention, _servers, _volumes, _images, _selector, _healthChecks, _hooks, _recovery, _canary];
 
         public JsonObject Read(CommandContext c)
         {
@@ -127,7 +129,22 @@ public static class PlanCommands
                 .Put("selector", c.Get(_selector) is { } s ? Inputs.JsonObject("--selector", s) : null)
                 .Put("health_checks", checks)
                 .Put("hooks", hooks)
-                .Put("recovery_options", c.Get(_recovery) is { } r ? Inputs.JsonObject("--recovery-options", r) : null);
+                .Put("recovery_options", c.Get(_recovery) is { } r ? Inputs.JsonObject("--recovery-options", r) : null)
+                .Put("canary", c.Get(_canary) is { } k ? Canary(k) : null);
+        }
+
+        /// <summary><c>web</c>, <c>web:8080</c>, <c>web:80/canary</c> or <c>web/canary</c>; <c>none</c> is <c>{}</c> (no canary).</summary>
+        static JsonObject Canary(string value)
+        {
+            if (value == "none") return [];
+            var slash = value.IndexOf('/', StringComparison.Ordinal);
+            var (head, path) = slash < 0 ? (value, null) : (value[..slash], value[slash..]);
+            var colon = head.LastIndexOf(':');
+            var (server, port) = colon < 0 ? (head, (int?)null)
+                : int.TryParse(head[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var p) ? (head[..colon], p)
+                : throw CliException.Usage($"--canary takes SERVER[:PORT][/PATH], e.g. web:80/canary; '{head[(colon + 1)..]}' is not a port.");
+            if (server.Length == 0) throw CliException.Usage("--canary names the server first, e.g. web:80/canary.");
+            return new JsonObject { ["server"] = server }.Put("port", port).Put("path", path);
         }
     }
 }

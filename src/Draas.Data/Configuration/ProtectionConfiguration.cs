@@ -39,6 +39,7 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
         plan.Property(p => p.HealthChecks).HasColumnType("jsonb");
         plan.Property(p => p.Hooks).HasColumnType("jsonb");
         plan.Property(p => p.RecoveryOptions).HasColumnType("jsonb");
+        plan.Property(p => p.Canary).HasColumnType("jsonb");
         plan.HasIndex(p => new { p.ProtectionId, p.Name }).IsUnique();
         plan.HasIndex(p => p.ProjectId);
         plan.HasOne<TenantProtection>().WithMany().HasForeignKey(p => p.ProtectionId).OnDelete(DeleteBehavior.Cascade);

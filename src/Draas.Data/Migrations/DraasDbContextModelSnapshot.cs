@@ -235,6 +235,10 @@ namespace Draas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Canary")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("canary");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

@@ -24,6 +24,11 @@ public sealed class Plan : IEntity
     /// words): <c>az_mapping</c>, <c>floating_ips</c>, <c>keep_fixed_ips</c>, <c>drill_network</c>.</summary>
     public string? RecoveryOptions { get; set; }
 
+    /// <summary>The workload's data canary (JSON): <c>{"server": "web", "port": 80, "path": "/canary"}</c>, an HTTP
+    /// endpoint where a drill or planned migration writes a token on the primary and reads it back on the recovered
+    /// server, so the run proves the data arrived rather than infers it from the arrays' snapshots.</summary>
+    public string? Canary { get; set; }
+
     /// <summary>Pre/post webhooks (JSON).</summary>
     public string? Hooks { get; set; }
     public PlanStatus Status { get; set; } = PlanStatus.Pending;

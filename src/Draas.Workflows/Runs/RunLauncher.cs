@@ -50,7 +50,8 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         var effective = RunOptions.Effective(plan.RecoveryOptions, request.Options);
         var options = RunOptions.Parse(effective?.ToJsonString());
         var input = new PlanningInput(request.Kind, protection, plan, ManifestCodec.FromJson(manifest.Content),
-            groups, arrays, options, a => plugins.Get(a.Plugin));
+            groups, arrays, options, a => plugins.Get(a.Plugin), request.RecoveryPoint);
+        if (RunPlanner.CanaryProblem(input) is { } canaryProblem) throw new RunRefusedException(409, canaryProblem);
         var steps = RunPlanner.Plan(input);
         var now = clock.GetUtcNow();
         var run = new Run

@@ -17,7 +17,8 @@ public sealed record PlanningInput(
     IReadOnlyList<ReplicationGroup> Groups,
     IReadOnlyList<StorageArray> Arrays,
     RunOptions Options,
-    Func<StorageArray, IStoragePlugin> Plugin);
+    Func<StorageArray, IStoragePlugin> Plugin,
+    string RecoveryPoint = RecoveryPointChoice.Latest);
 
 /// <summary>
 /// Turns a plan into the ordered steps of a run and the edges between them. Pure: a dry run shows
@@ -41,6 +42,8 @@ public static class RunPlanner
     public const string Reprotect = "reprotect";
     public const string FencePrimary = "fence_primary";
     public const string RestartPrimary = "restart_primary";
+    public const string CanaryWrite = "canary_write";
+    public const string CanaryCheck = "canary_check";
 
     public static IReadOnlyList<StepSpec> Plan(PlanningInput input)
     {
@@ -66,18 +69,30 @@ public static class RunPlanner
         var migrating = input.Kind is RunKind.PlannedMigration or RunKind.Failback;
         var ready = new List<int> { preflight };
         var replicated = new Dictionary<Guid, int>();
+        // The data canary: a token written on the running workload before the recovery point is taken, read back
+        // from the recovered server. Only where the run takes that point itself (a drill to the latest point,
+        // a planned migration or failback); a failover recovers what the arrays already hold.
+        var canary = Canary(input);
+        if (canary is not null) ready.Add(Add(1, CanaryWrite, canary.Server.Id, canary.Json(), [preflight]));
         if (migrating)
         {
+            var beforeStop = ready.ToList();
             if (input.Options.StopPrimary)
             {
                 foreach (var server in input.Manifest.Servers.OrderBy(s => s.Name, StringComparer.Ordinal))
-                    ready.Add(Add(1, StopServer, server.Id, new JsonObject { ["server_id"] = server.Id, ["name"] = server.Name }, [preflight]));
+                    ready.Add(Add(1, StopServer, server.Id, new JsonObject { ["server_id"] = server.Id, ["name"] = server.Name }, beforeStop));
             }
             // The last sync before the switch: a protection group ships one more snapshot, a stretched pod
             // has nothing to ship but must be in sync, an ActiveDR pod is demoted with quiesce.
             foreach (var group in input.Groups.OrderBy(g => g.Name, StringComparer.Ordinal))
                 replicated[group.Id] = Add(1, group.Mode == Domain.Protection.ReplicationMode.Continuous ? DemoteSource : ReplicateNow, group.Name,
                     new JsonObject { ["group_id"] = group.Id.ToString(), ["mode"] = Word(group.Mode) }, ready);
+        }
+        else if (canary is not null)
+        {
+            // A drill's snapshot-shipped groups take one more point after the token, so the drill recovers it.
+            foreach (var group in input.Groups.Where(g => g.Mode == Domain.Protection.ReplicationMode.Async).OrderBy(g => g.Name, StringComparer.Ordinal))
+                replicated[group.Id] = Add(1, ReplicateNow, group.Name, new JsonObject { ["group_id"] = group.Id.ToString(), ["mode"] = Word(group.Mode) }, ready);
         }
 
         // Volumes: promote on the recovery array, then import into the recovery site's Cinder.
@@ -172,11 +187,15 @@ public static class RunPlanner
         NetworkPlanning.PlanFloatingIps(input, mapping, (p, k, t, d, a) => Add(p, k, t, d, a), booted, phaseOf);
 
         var healthPhase = 4 + groups.Count;
+        var checks = new List<int>();
         foreach (var check in HealthChecks(input))
         {
             if (!booted.TryGetValue(check.ServerId, out var boot)) continue;
-            Add(healthPhase, HealthCheck, check.ServerId, check.Json, [boot]);
+            checks.Add(Add(healthPhase, HealthCheck, check.ServerId, check.Json, [boot]));
         }
+        // After the server answers its checks: a canary read from a guest still starting proves nothing.
+        if (canary is not null && booted.TryGetValue(canary.Server.Id, out var canaryBoot))
+            Add(healthPhase, CanaryCheck, canary.Server.Id, canary.Json(), [canaryBoot, .. checks.Where(c => steps[c - 1].Target == canary.Server.Id)]);
 
         if (input.Kind == RunKind.Drill)
             Add(healthPhase + 1, Cleanup, null, new JsonObject { ["project_prefix"] = "draas-drill-" }, steps.Select(s => s.Sequence).ToList(), always: true);
@@ -251,6 +270,34 @@ public static class RunPlanner
     }
 
     private sealed record Check(string ServerId, JsonObject Json);
+
+    private sealed record CanaryTarget(ServerEntry Server, int Port, string Path)
+    {
+        public JsonObject Json() => new() { ["server_id"] = Server.Id, ["name"] = Server.Name, ["port"] = Port, ["path"] = Path };
+    }
+
+    private static bool UsesCanary(PlanningInput input) => input.Kind is RunKind.PlannedMigration or RunKind.Failback
+        || (input.Kind == RunKind.Drill && input.RecoveryPoint == RecoveryPointChoice.Latest);
+
+    /// <summary>Why the plan's canary cannot be used (its server is not among the captured servers), or null.</summary>
+    public static string? CanaryProblem(PlanningInput input)
+    {
+        // A failover never waits on the canary: a disaster is no time to refuse over a drill's proof.
+        if (input.Plan.Canary is null || !UsesCanary(input)) return null;
+        var who = JsonNode.Parse(input.Plan.Canary)?["server"]?.ToString();
+        return input.Manifest.Servers.Any(s => s.Id == who || s.Name == who) ? null
+            : $"plan.canary names server '{who}', which is not among the plan's captured servers ({string.Join(", ", input.Manifest.Servers.Select(s => s.Name).Order(StringComparer.Ordinal))}): fix the canary or capture the plan again";
+    }
+
+    /// <summary>The plan's canary, when this run writes and reads one: <c>{"server": "web", "port": 80, "path": "/canary"}</c>.</summary>
+    private static CanaryTarget? Canary(PlanningInput input)
+    {
+        if (input.Plan.Canary is null || !UsesCanary(input)) return null;
+        var node = JsonNode.Parse(input.Plan.Canary)!.AsObject();
+        var who = node["server"]?.ToString();
+        var server = input.Manifest.Servers.FirstOrDefault(s => s.Id == who || s.Name == who);
+        return server is null ? null : new CanaryTarget(server, node["port"]?.GetValue<int>() ?? 80, node["path"]?.ToString() ?? "/canary");
+    }
 
     /// <summary>The plan's checks, each naming its server by id or name: <c>{"server": "web", "type": "http", "port": 80, "path": "/"}</c>.</summary>
     private static IEnumerable<Check> HealthChecks(PlanningInput input)

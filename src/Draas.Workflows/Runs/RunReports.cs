@@ -90,6 +90,7 @@ public sealed class RunReports(DraasDbContext db)
                 ["address"] = Out(x)["address"]?.DeepClone(),
                 ["error"] = Out(x)["error"]?.DeepClone() ?? x.Error,
             })]),
+            ["data_check"] = DataCheck(ordered),
             ["network"] = NetworkPlanning.Report(ordered),
             ["cleanup"] = cleanup is null ? null : Out(cleanup),
             ["resumes"] = run.Resumes,
@@ -111,6 +112,31 @@ public sealed class RunReports(DraasDbContext db)
                 ["error"] = x.Error,
             })]),
             ["error"] = run.Error,
+        };
+    }
+
+    /// <summary>The data canary's verdict: the token written before the recovery point and whether the recovered
+    /// server holds it, with the newest token found (its time dates the newest write that survived).</summary>
+    private static JsonObject? DataCheck(List<Step> ordered)
+    {
+        var write = ordered.FirstOrDefault(s => s.Kind == RunPlanner.CanaryWrite);
+        if (write is null) return null;
+        var check = ordered.FirstOrDefault(s => s.Kind == RunPlanner.CanaryCheck);
+        var written = RunJson.Object(write.Output);
+        var read = check is null ? new JsonObject() : RunJson.Object(check.Output);
+        return new JsonObject
+        {
+            ["server"] = RunJson.Object(write.Input)["name"]?.DeepClone(),
+            ["endpoint"] = $"http:{RunJson.Object(write.Input)["port"]}{RunJson.Object(write.Input)["path"]}",
+            ["token"] = written["token"]?.DeepClone(),
+            ["written_at"] = written["written_at"]?.DeepClone(),
+            ["state"] = RunPlanner.Word(check?.State ?? write.State),
+            ["found"] = read["found"]?.DeepClone(),
+            ["tokens"] = read["tokens"]?.DeepClone(),
+            ["newest_token"] = read["newest_token"]?.DeepClone(),
+            ["newest_at"] = read["newest_at"]?.DeepClone(),
+            ["behind_seconds"] = read["behind_seconds"]?.DeepClone(),
+            ["error"] = check?.Error ?? write.Error,
         };
     }
 
@@ -215,6 +241,22 @@ public sealed class RunReports(DraasDbContext db)
             md.AppendLine("| --- | --- | --- | --- | --- | --- |");
             foreach (var h in health)
                 md.AppendLine(CultureInfo.InvariantCulture, $"| {V(h!["name"] ?? h["server_id"])} | {V(h["check"])} | {V(h["address"])} | {V(h["state"])} | {V(h["attempts"])} | {V(h["error"])} |");
+        }
+        if (report["data_check"] is JsonObject data)
+        {
+            md.AppendLine();
+            md.AppendLine("## Data check (canary)");
+            md.AppendLine();
+            var verdict = data["found"]?.GetValue<bool>() switch
+            {
+                true => "**found**: every write the workload acknowledged before the recovery point was recovered",
+                false => "**missing**: the recovery lacks writes made before its recovery point",
+                null => $"not read ({V(data["state"])})",
+            };
+            md.AppendLine(CultureInfo.InvariantCulture, $"Token written on {V(data["server"])} ({V(data["endpoint"])}) at {V(data["written_at"])}: {verdict}.");
+            if (data["newest_at"] is not null)
+                md.AppendLine(CultureInfo.InvariantCulture, $"Newest token on the recovered {V(data["server"])}: written {V(data["newest_at"])} ({V(data["tokens"])} tokens in all).");
+            if (data["error"] is not null) md.AppendLine(CultureInfo.InvariantCulture, $"Error: {V(data["error"])}");
         }
         if (report["failures"]!.AsArray().Count > 0)
         {

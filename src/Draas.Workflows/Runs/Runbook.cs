@@ -91,6 +91,8 @@ public static class Runbook
         RunPlanner.EnsureFlavor => $"{s.Input["vcpus"]} vCPU, {s.Input["ram"]} MiB, {s.Input["disk"]} GB",
         RunPlanner.BootServer => $"flavor {s.Input["flavor"]}, priority group {s.Input["priority_group"]}",
         RunPlanner.HealthCheck => $"{s.Input["type"]} port {s.Input["port"]}",
+        RunPlanner.CanaryWrite => $"write a fresh token to the data canary (http port {s.Input["port"]}{s.Input["path"]}) before the recovery point",
+        RunPlanner.CanaryCheck => $"read the canary (http port {s.Input["port"]}{s.Input["path"]}): the token written before the point must be there",
         _ => "",
     };
 

@@ -117,6 +117,22 @@ public sealed class SimSite
         return Array.AppendWrite(volume.ArrayName, write);
     });
 
+    /// <summary>The data canary's tokens on the server's volumes, oldest first: what its guest's canary endpoint
+    /// wrote (<see cref="CanaryPrefix"/>) and what a recovered copy of those volumes still holds. Null: not ACTIVE.</summary>
+    public IReadOnlyList<string>? CanaryTokens(string serverId) => Locked<IReadOnlyList<string>?>(() =>
+    {
+        if (Compute.Servers.GetValueOrDefault(serverId) is not { Status: "ACTIVE" } server) return null;
+        return [.. server.BlockDevices.Where(b => b.VolumeId is not null)
+            .Select(b => BlockStorage.Volumes.GetValueOrDefault(b.VolumeId!)?.ArrayName)
+            .OfType<string>()
+            .SelectMany(name => Array.Find(name)?.WriteLog ?? [])
+            .Where(w => w.StartsWith(CanaryPrefix, StringComparison.Ordinal))
+            .Select(w => w[CanaryPrefix.Length..])];
+    });
+
+    /// <summary>How a guest's canary endpoint marks its writes in the volume's write log.</summary>
+    public const string CanaryPrefix = "canary:";
+
     public string ProjectId(string name) => Identity.FindProject(name)?.Id ?? throw new KeyNotFoundException(name);
 
     private void Seed(OpenStackSimulatorOptions options, int index)

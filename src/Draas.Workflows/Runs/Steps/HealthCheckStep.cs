@@ -13,11 +13,7 @@ public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) 
 
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
-        var boot = c.Output(RunPlanner.BootServer, c.Required("server_id")) ?? throw new StepFailedException("the server was not booted");
-        // Nova's accessIPv4, when the site sets one, is the address meant for reaching the server; else its first fixed address.
-        var address = boot["access_ipv4"]?.GetValue<string>() is { Length: > 0 } access ? access
-            : boot["addresses"]?.AsArray().Select(a => a?["address"]?.GetValue<string>()).FirstOrDefault(a => a is not null)
-            ?? throw new StepFailedException($"{boot["name"]} has no address to check");
+        var (boot, address) = RecoveredAddress(c);
         var type = c.Input["type"]?.GetValue<string>() ?? "tcp";
         var port = c.Input["port"]?.GetValue<int>() ?? 22;
         var path = c.Input["path"]?.GetValue<string>() ?? "/";
@@ -33,6 +29,17 @@ public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) 
         }
         throw new StepFailedException($"{boot["name"]} ({address}) failed its {type} check on port {port} {retries} times: {last}",
             new { address, type, port, attempts = retries, healthy = false, error = last });
+    }
+
+    /// <summary>The recovered server's boot output and the address to reach it at: Nova's accessIPv4, when the site
+    /// sets one, is the address meant for reaching the server; else its first fixed address.</summary>
+    public static (System.Text.Json.Nodes.JsonObject Boot, string Address) RecoveredAddress(StepContext c)
+    {
+        var boot = c.Output(RunPlanner.BootServer, c.Required("server_id")) ?? throw new StepFailedException("the server was not booted");
+        var address = boot["access_ipv4"]?.GetValue<string>() is { Length: > 0 } access ? access
+            : boot["addresses"]?.AsArray().Select(a => a?["address"]?.GetValue<string>()).FirstOrDefault(a => a is not null)
+            ?? throw new StepFailedException($"{boot["name"]} has no address to check");
+        return (boot, address);
     }
 
     /// <summary>Null when healthy, else what went wrong.</summary>

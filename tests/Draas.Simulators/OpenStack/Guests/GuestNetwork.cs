@@ -15,6 +15,9 @@ namespace Draas.Simulators.OpenStack.Guests;
 /// (default 200); <c>sim:unhealthy</c> metadata stops every service of the guest. A port the groups do not allow has no listener: the probe sees its connection refused
 /// (a real security group drops silently; the lab rejects, so a failing check fails fast). Listeners are
 /// reconciled with Nova and Neutron on every request to the site.
+/// <para>Every guest's HTTP also serves the workload's data canary at <c>/canary</c>: <c>POST</c> with a token as
+/// the body writes it to the guest's root volume (its write log, so it replicates with the volume's data) and
+/// answers 201; <c>GET</c> answers the tokens on the guest's volumes, oldest first, as a JSON array.</para>
 /// </summary>
 public sealed class GuestNetwork : IDisposable
 {
@@ -101,20 +104,62 @@ public sealed class GuestNetwork : IDisposable
         {
             var stream = client.GetStream();
             var buffer = new byte[4096];
-            var seen = new StringBuilder();
-            while (!seen.ToString().Contains("\r\n\r\n"))
+            var seen = new List<byte>();
+            int headerEnd;
+            while ((headerEnd = HeaderEnd(seen)) < 0)
             {
                 var n = await stream.ReadAsync(buffer, timeout.Token);
                 if (n == 0) return; // a TCP check connects and leaves
-                seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
-                if (seen.Length > 16_384) return;
+                seen.AddRange(buffer.AsSpan(0, n));
+                if (seen.Count > 16_384) return;
             }
-            var body = "ok\n";
-            var answer = $"HTTP/1.1 {status} Simulated\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), timeout.Token);
+            var head = Encoding.ASCII.GetString([.. seen.Take(headerEnd)]);
+            var requestLine = head.Split("\r\n")[0].Split(' ');
+            var length = head.Split("\r\n").Select(h => h.Split(':', 2)).Where(h => h.Length == 2 && h[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                .Select(h => int.TryParse(h[1].Trim(), out var l) ? l : 0).FirstOrDefault();
+            while (seen.Count - (headerEnd + 4) < Math.Min(length, 4096))
+            {
+                var n = await stream.ReadAsync(buffer, timeout.Token);
+                if (n == 0) break;
+                seen.AddRange(buffer.AsSpan(0, n));
+            }
+            var content = Encoding.UTF8.GetString([.. seen.Skip(headerEnd + 4).Take(Math.Min(length, 4096))]);
+            var (code, type, body) = requestLine is [var method, var target, ..] && target.Split('?')[0] == "/canary" && status == "200"
+                ? Canary(serverId, method, content)
+                : (status, "text/plain", "ok\n");
+            var bytes = Encoding.UTF8.GetBytes(body);
+            var answer = $"HTTP/1.1 {code} Simulated\r\nContent-Type: {type}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(answer).Concat(bytes).ToArray(), timeout.Token);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
         {
+        }
+    }
+
+    private static int HeaderEnd(List<byte> seen)
+    {
+        for (var i = 0; i + 3 < seen.Count; i++)
+            if (seen[i] == '\r' && seen[i + 1] == '\n' && seen[i + 2] == '\r' && seen[i + 3] == '\n') return i;
+        return -1;
+    }
+
+    /// <summary>The workload's canary endpoint, on top of the guest's write log.</summary>
+    private (string Code, string Type, string Body) Canary(string serverId, string method, string token)
+    {
+        switch (method)
+        {
+            case "POST":
+                token = token.Trim();
+                if (token.Length is 0 or > 200 || token.Any(char.IsControl)) return ("400", "text/plain", "a token of 1-200 printable characters is the body\n");
+                return _site.WriteFromServer(serverId, SimSite.CanaryPrefix + token)
+                    ? ("201", "text/plain", "written\n")
+                    : ("503", "text/plain", "the guest has no volume to write to\n");
+            case "GET":
+                return _site.CanaryTokens(serverId) is { } tokens
+                    ? ("200", "application/json", System.Text.Json.JsonSerializer.Serialize(tokens))
+                    : ("503", "text/plain", "the guest is not running\n");
+            default:
+                return ("405", "text/plain", "GET or POST\n");
         }
     }
 

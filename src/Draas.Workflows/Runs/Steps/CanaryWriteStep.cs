@@ -1,0 +1,35 @@
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>
+/// The data canary, before the recovery point: writes a fresh token to the workload's canary endpoint on the
+/// running server, so the run can prove that the data written up to now is in what it recovers.
+/// </summary>
+public sealed class CanaryWriteStep(IHttpClientFactory http, ProbeClient probe) : IStepHandler
+{
+    public string Kind => RunPlanner.CanaryWrite;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var id = c.Required("server_id");
+        var name = c.Input["name"]?.GetValue<string>() ?? id;
+        var port = c.Input["port"]?.GetValue<int>() ?? 80;
+        var path = c.Input["path"]?.GetValue<string>() ?? "/canary";
+        var server = await c.SourceAdmin.Compute.Servers.GetAsync(id, ct);
+        if (server.Status != "ACTIVE")
+            throw new StepFailedException($"the canary's server {name} is {server.Status} at {c.SourceSite.Name}: nothing there can write the token (start it, or run without the canary by removing plan.canary)");
+        var address = server.AccessIPv4 is { Length: > 0 } access ? access
+            : server.Addresses.SelectMany(a => a.Value).Select(a => a.Addr).FirstOrDefault()
+            ?? throw new StepFailedException($"{name} has no address at {c.SourceSite.Name} to write the canary to");
+        var calls = new CanaryCalls(http, probe);
+        string? last = null;
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var at = c.Clock.GetUtcNow();
+            var token = CanaryCalls.Token(at, c.Run.Id);
+            last = await calls.WriteAsync(c.SourceSite.ProbeUrl, address, port, path, token, ct);
+            if (last is null) return new { server_id = id, name, address, port, path, token, written_at = at, attempts = attempt };
+            if (attempt < 3) await Task.Delay(TimeSpan.FromSeconds(attempt * 2), ct);
+        }
+        throw new StepFailedException($"the canary on {name} ({address}:{port}{path}) did not take the token: {last}") { Retryable = true };
+    }
+}
