@@ -8,7 +8,8 @@ namespace Draas.Simulators.Checks;
 /// What the demo proves about a finished run, from its JSON report and from the lab's side: the run
 /// succeeded with every health check, its clocks agreed (no warnings, so RTO and RPO are true), a drill
 /// left the recovery site clean, and (for a migration) every write on a primary volume is on its
-/// recovered copy, read from the FlashArray simulator's write logs (<c>GET /sim/arrays/{a}/volumes/{v}/writes</c>).
+/// recovered copy, read from the FlashArray simulator's write logs (<c>GET /sim/arrays/{a}/volumes/{v}/writes</c>);
+/// a run with a data canary found its token on the recovered server.
 /// </summary>
 public static class RunCheck
 {
@@ -27,6 +28,14 @@ public static class RunCheck
         foreach (var warning in report["warnings"]?.AsArray() ?? []) Fail($"warning: {warning}");
         foreach (var check in (report["health"]?.AsArray() ?? []).OfType<JsonObject>().Where(h => h["state"]?.ToString() != "succeeded"))
             Fail($"health check {check["name"] ?? check["server_id"]} {check["check"]}: {check["state"]}");
+        // The data canary (docs/data-canary.md): the token written before the recovery point must be on the recovered server.
+        if (report["data_check"] is JsonObject canary)
+        {
+            if (canary["found"]?.GetValue<bool>() == true)
+                lines.Add($"data canary: the token written on {canary["server"]} at {canary["written_at"]} is on the recovered {canary["server"]}");
+            else
+                Fail($"data canary: the token written on {canary["server"]} at {canary["written_at"]} was not found on the recovered server ({canary["state"]}{(canary["error"] is { } e ? $": {e}" : "")})");
+        }
         if (report["cleanup"] is JsonObject cleanup && cleanup["clean"]?.GetValue<bool>() != true)
             Fail($"the drill left the recovery site changed: {cleanup["differences"]?.ToJsonString()}");
 

@@ -26,7 +26,7 @@ public sealed class RunCheckTests
     }
 
     /// <summary>A migration of one volume: <c>src</c> on array-a recovered as <c>dst</c> on array-b.</summary>
-    private static JsonObject Report(string src, string dst, string state = "succeeded", string? warning = null, string health = "succeeded") => new()
+    private static JsonObject Report(string src, string dst, string state = "succeeded", string? warning = null, string health = "succeeded", bool? canaryFound = null) => new()
     {
         ["report"] = new JsonObject
         {
@@ -36,6 +36,14 @@ public sealed class RunCheckTests
             ["warnings"] = warning is null ? new JsonArray() : new JsonArray(warning),
             ["health"] = new JsonArray(new JsonObject { ["name"] = "db", ["check"] = "tcp:5432", ["state"] = health }),
             ["recovered"] = new JsonObject { ["volumes"] = new JsonArray(new JsonObject { ["source_id"] = src, ["volume_id"] = dst, ["name"] = "db-data" }) },
+            ["data_check"] = canaryFound is null ? null : new JsonObject
+            {
+                ["server"] = "web",
+                ["written_at"] = "2026-12-04T21:00:00Z",
+                ["found"] = canaryFound,
+                ["state"] = canaryFound.Value ? "succeeded" : "failed",
+                ["error"] = canaryFound.Value ? null : "the canary token this run wrote at 2026-12-04 21:00:00.000Z is missing",
+            },
         },
     };
 
@@ -74,5 +82,21 @@ public sealed class RunCheckTests
         Assert.That(skewed.Lines, Does.Contain("warning: clock skew: array-a's recovery point ..."));
         Assert.That(unhealthy.Lines, Does.Contain("health check db tcp:5432: failed"));
         Assert.That(failed.Passed, Is.False);
+    }
+
+    [Test]
+    public async Task A_run_whose_data_canary_was_not_found_does_not_pass()
+    {
+        var (src, dst) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        _lab.SiteA.Store.Seed($"volume-{src}-cinder", 1L << 30);
+        _lab.SiteB.Store.Seed($"volume-{dst}-cinder", 1L << 30);
+
+        var missing = await CheckAsync(Report(src, dst, canaryFound: false));
+        var found = await CheckAsync(Report(src, dst, canaryFound: true));
+
+        Assert.That(missing.Passed, Is.False);
+        Assert.That(missing.Lines, Has.Some.StartsWith("data canary: the token written on web at 2026-12-04T21:00:00Z was not found"));
+        Assert.That(found.Passed, Is.True, string.Join("\n", found.Lines));
+        Assert.That(found.Lines, Does.Contain("data canary: the token written on web at 2026-12-04T21:00:00Z is on the recovered web"));
     }
 }
