@@ -49,6 +49,7 @@ public sealed class DataCanaryTests
         var token = data["token"]!.GetValue<string>();
         Assert.That(data["found"]!.GetValue<bool>(), Is.True, data.ToJsonString());
         Assert.That(data["newest_token"]!.GetValue<string>(), Is.EqualTo(token), "nothing newer than this run's token on the recovered web");
+        Assert.That(data["behind_seconds"]!.GetValue<double>(), Is.EqualTo(0), "the newest token is this run's own, to the millisecond");
         var writtenAt = data["written_at"]!.GetValue<DateTimeOffset>();
         Assert.That(report["recovery_point_at"]!.GetValue<DateTimeOffset>(), Is.GreaterThanOrEqualTo(writtenAt),
             "the recovery point was taken after the token");

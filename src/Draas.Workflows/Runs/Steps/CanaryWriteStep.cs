@@ -24,7 +24,9 @@ public sealed class CanaryWriteStep(IHttpClientFactory http, ProbeClient probe) 
         string? last = null;
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            var at = c.Clock.GetUtcNow();
+            // Whole milliseconds, as the token says it: the check compares the two.
+            var now = c.Clock.GetUtcNow();
+            var at = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
             var token = CanaryCalls.Token(at, c.Run.Id);
             last = await calls.WriteAsync(c.SourceSite.ProbeUrl, address, port, path, token, ct);
             if (last is null) return new { server_id = id, name, address, port, path, token, written_at = at, attempts = attempt };
