@@ -13,7 +13,7 @@ namespace Draas.Plugins.Ceph;
 /// snapshot complete at the peer. Pacific mirrors images one by one, so a point is per-volume consistent,
 /// not consistent across the group's volumes.
 /// </summary>
-public sealed class CephPlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IDisposable
+public sealed class CephPlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IUndoDemote, IReleaseRecoveryCopy, IDisposable
 {
     public const string PluginName = "rbd";
     private static readonly IReadOnlySet<ReplicationMode> AsyncOnly = new HashSet<ReplicationMode> { ReplicationMode.Async };
@@ -346,6 +346,77 @@ public sealed class CephPlugin : IStoragePlugin, IReplicateNow, IReverseReplicat
             }
         }
         return new DemoteResult(group, quiesce, null, changes);
+    }
+
+    /// <summary>
+    /// Undoes a cancelled planned migration's demote: each member demoted at the source is promoted there again.
+    /// A member the cancelled run already promoted at the target (in place) is demoted there first and its
+    /// demotion waited for at the source, so the promote at the source is an orderly one and rbd-mirror goes on
+    /// from source to target without a split brain or a resync.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> UndoDemoteAsync(ReplicationGroupRef group, CancellationToken cancellationToken = default)
+    {
+        var src = CephCluster.From(group.Source);
+        var dst = CephCluster.From(group.Target);
+        var changes = new List<string>();
+        foreach (var member in await MembersAsync(src, group.Name, cancellationToken).ConfigureAwait(false))
+        {
+            var info = await InfoAsync(src, member, cancellationToken).ConfigureAwait(false);
+            if (info?.Mirroring is not { State: "enabled" } || info.Mirroring.Primary) continue;
+            var replica = await ReplicaAtAsync(dst, member, info.Mirroring.GlobalId, cancellationToken).ConfigureAwait(false);
+            if (replica is { Info.Mirroring.Primary: true })
+            {
+                await _cli.RbdAsync(dst, ["mirror", "image", "demote", dst.Image(replica.Value.Name)], cancellationToken).ConfigureAwait(false);
+                changes.Add($"demoted {replica.Value.Name} at {dst.Name} again");
+                var demotion = (await SnapshotsAsync(dst, replica.Value.Name, cancellationToken).ConfigureAwait(false))
+                    .Where(s => s.Namespace is { Type: "mirror", State: "demoted" } && s.Namespace.PrimarySnapId is null).MaxBy(s => s.Id);
+                var deadline = _time.GetUtcNow() + _options.PromoteTimeout;
+                while (demotion is not null && !(await SnapshotsAsync(src, member, cancellationToken).ConfigureAwait(false)).Any(s => s.IsCompleteReplica && s.Namespace!.PrimarySnapId == demotion.Id))
+                {
+                    if (_time.GetUtcNow() > deadline)
+                        throw new ArrayException(ArrayErrorKind.Timeout, $"the demotion of {replica.Value.Name} at {dst.Name} did not reach {src.Name} within {_options.PromoteTimeout}", src.Name, context: member);
+                    await Task.Delay(_options.PollInterval, _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await PromoteAsync(src, member, force: false, cancellationToken).ConfigureAwait(false);
+            changes.Add($"promoted {member} at {src.Name} again");
+        }
+        return changes;
+    }
+
+    /// <summary>
+    /// A failover promotes the replica in place (no copy), and the recovery site's Cinder renames it when it
+    /// imports it. Releasing it for a cancelled run keeps its data and gives it back its own name (while it is
+    /// still primary there: a non-primary image cannot be renamed), so an undone demote leaves both sites'
+    /// images named alike and the next recovery finds it. True when it was renamed back.
+    /// </summary>
+    public async Task<bool> ReleaseRecoveryCopyAsync(ArrayRef recoveryArray, string arrayVolumeName, string? importedAsNameId = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (CephNames.IsDrillCopy(arrayVolumeName))
+            throw new ArrayException(ArrayErrorKind.InvalidRequest, $"refusing to release '{arrayVolumeName}' as a recovery: it is a drill copy", recoveryArray.Name, context: arrayVolumeName);
+        if (importedAsNameId is null) return false;
+        var c = CephCluster.From(recoveryArray);
+        var imported = CephNames.CinderImage(importedAsNameId);
+        if (imported == arrayVolumeName || await InfoAsync(c, imported, cancellationToken).ConfigureAwait(false) is not { Mirroring.Primary: true }) return false;
+        if ((await MetaAsync(c, imported, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(CephNames.SourceNameKey) != arrayVolumeName)
+            throw new ArrayException(ArrayErrorKind.InvalidRequest, $"refusing to rename '{imported}': no recovery promoted it from '{arrayVolumeName}'", c.Name, context: imported);
+        await _cli.RbdAsync(c, ["rename", c.Image(imported), c.Image(arrayVolumeName)], cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The target's image of a source image: under its own name, or renamed by Cinder (its metadata
+    /// names the source), matched by the mirroring's global id.</summary>
+    private async Task<(string Name, RbdImageInfo Info)?> ReplicaAtAsync(CephCluster c, string image, string? globalId, CancellationToken ct)
+    {
+        if (await InfoAsync(c, image, ct).ConfigureAwait(false) is { } same && same.Mirroring?.GlobalId == globalId) return (image, same);
+        foreach (var name in await _cli.RbdJsonAsync<List<string>>(c, ["ls", c.Pool], ct).ConfigureAwait(false))
+        {
+            if (CephNames.IsDrillCopy(name) || name == image) continue;
+            var info = await InfoAsync(c, name, ct).ConfigureAwait(false);
+            if (info?.Mirroring?.GlobalId == globalId && globalId is not null) return (name, info!);
+        }
+        return null;
     }
 
     /// <summary>

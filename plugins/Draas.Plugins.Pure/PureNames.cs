@@ -31,6 +31,8 @@ public static partial class PureNames
 
     public static bool IsDrillCopy(string name) => name.StartsWith(DrillPrefix, StringComparison.Ordinal);
 
+    public static bool IsFailoverCopy(string name) => name.StartsWith(FailoverPrefix, StringComparison.Ordinal);
+
     public const string HoldPrefix = "draas-hold-";
 
     /// <summary>A run's hold of one volume's snapshot in its recovery point (see <see cref="Storage.IHoldRecoveryPoint"/>).</summary>

@@ -7,7 +7,7 @@ namespace Draas.Plugins.Pure;
 
 /// <summary>The <c>pure</c> storage plugin: async replication with protection groups, sync and continuous
 /// replication with pods. Arrays come with each call; clients and their sessions are kept per array.</summary>
-public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IUndoDemote, IHoldRecoveryPoint, IDisposable
+public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IUndoDemote, IHoldRecoveryPoint, IReleaseRecoveryCopy, IDisposable
 {
     private static readonly IReadOnlySet<ReplicationMode> AllModes =
         new HashSet<ReplicationMode> { ReplicationMode.Async, ReplicationMode.Sync, ReplicationMode.Continuous };
@@ -104,6 +104,20 @@ public sealed class PurePlugin : IStoragePlugin, IReplicateNow, IReverseReplicat
         // A guard worth its line: release destroys data, so it only ever touches what a drill made.
         if (!PureNames.IsDrillCopy(arrayVolumeName))
             throw new ArrayException(ArrayErrorKind.InvalidRequest, $"refusing to release '{arrayVolumeName}': it is not a drill copy", recoveryArray.Name, context: arrayVolumeName);
+        return await DestroyCopyAsync(recoveryArray, arrayVolumeName, importedAsNameId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ReleaseRecoveryCopyAsync(ArrayRef recoveryArray, string arrayVolumeName, string? importedAsNameId = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!PureNames.IsFailoverCopy(arrayVolumeName))
+            throw new ArrayException(ArrayErrorKind.InvalidRequest, $"refusing to release '{arrayVolumeName}': it is not a recovery copy", recoveryArray.Name, context: arrayVolumeName);
+        return await DestroyCopyAsync(recoveryArray, arrayVolumeName, importedAsNameId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Destroys and eradicates a copy this plugin made, under any name Cinder gave it.</summary>
+    private async Task<bool> DestroyCopyAsync(ArrayRef recoveryArray, string arrayVolumeName, string? importedAsNameId, CancellationToken cancellationToken)
+    {
         var client = _clients.For(recoveryArray);
         // The Cinder driver renamed an imported copy volume-<id>-cinder, and unmanage appends -unmanaged.
         string[] names = importedAsNameId is null

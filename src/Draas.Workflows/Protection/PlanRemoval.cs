@@ -2,6 +2,7 @@ using Draas.Data;
 using Draas.Domain.Protection;
 using Draas.Domain.Runs;
 using Draas.Storage;
+using Draas.Workflows.Runs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Draas.Workflows.Protection;
@@ -15,7 +16,8 @@ public sealed class PlanRemovalRefusedException(int status, string message) : Ex
 /// <summary>
 /// Deleting a plan stops what it made the arrays do: each of its replication groups (a protection group or
 /// a pod) is removed through its plugin (the volumes stay), unless the caller keeps replication on
-/// purpose. A plan with a run that has not ended is not deleted: the run still needs it.
+/// purpose. A plan with a run that has not ended is not deleted: the run still needs it. The recovery-point
+/// holds its failed runs kept for a resume are released whatever the caller keeps (see <see cref="StaleHolds"/>).
 /// </summary>
 public sealed class PlanRemoval(DraasDbContext db, StoragePluginCatalog plugins, ArrayReferences references)
 {
@@ -49,6 +51,24 @@ public sealed class PlanRemoval(DraasDbContext db, StoragePluginCatalog plugins,
                         "Try again when the array answers, or delete with keep_replication=true to leave the group replicating.");
                 }
             }
+        }
+        // Holds its failed runs kept for a resume: no run of a deleted plan is resumed.
+        var arraysById = await db.Arrays.AsNoTracking().ToDictionaryAsync(a => a.Id, ct);
+        var groups = await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == planId).ToDictionaryAsync(g => g.Id, ct);
+        try
+        {
+            await StaleHolds.ReleaseAsync(db, planId, null, groupId =>
+            {
+                if (!groups.TryGetValue(groupId, out var group)) return null;
+                var (source, target) = (arraysById[group.SourceArrayId], arraysById[group.TargetArrayId]);
+                return plugins.Get(target.Plugin) is IHoldRecoveryPoint holds
+                    ? (holds, new ReplicationGroupRef(group.Name, ArrayReferences.ModeOf(group.Mode), references.For(source), references.For(target)))
+                    : null;
+            }, ct);
+        }
+        catch (ArrayException e)
+        {
+            throw new PlanRemovalRefusedException(502, $"Plan {plan.Name} was not deleted: a recovery array did not release a recovery-point hold of its runs ({e.Message}). Try again when the array answers.");
         }
         db.Plans.Remove(plan);
         await db.SaveChangesAsync(ct);

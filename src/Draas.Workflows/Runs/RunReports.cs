@@ -300,6 +300,9 @@ public sealed class RunReports(DraasDbContext db)
                 md.AppendLine(CultureInfo.InvariantCulture, $"- replication source given back: {V(group!["group"])}: {V(group["detail"])}");
             foreach (var server in restarted["restarted"]?.AsArray() ?? [])
                 md.AppendLine(CultureInfo.InvariantCulture, $"- started again: {V(server!["name"])} ({V(server["server_id"])})");
+            foreach (var (what, items) in restarted["recovery_site"]?.AsObject() ?? [])
+                foreach (var item in items?.AsArray() ?? [])
+                    md.AppendLine(CultureInfo.InvariantCulture, $"- removed at the recovery site ({what.Replace('_', ' ')}): {V(item)}");
         }
         if (report["cleanup"] is JsonObject cleanup)
         {

@@ -6,8 +6,8 @@ namespace Draas.Tests.Reliability;
 /// The service is SIGKILLed at seeded points of real recoveries and started again each time: every run
 /// completes from the database alone, each volume promoted once and imported once, each server booted
 /// once, no copy orphaned on either array. The fast form (three kills in one failover) runs with
-/// ./tox -e test; the long form (at least 20 kills, or DRAAS_CHAOS_KILLS, over failovers and planned
-/// migrations) with ./tox -e chaos.
+/// ./tox -e test; the long form (at least 20 kills, or DRAAS_CHAOS_KILLS, over failovers, drills (the
+/// last kill of each during its cleanup) and planned migrations) with ./tox -e chaos.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -69,32 +69,52 @@ public sealed class CrashTests
     [Test]
     [Category(Category)]
     [CancelAfter(1_800_000)]
-    public async Task Failovers_and_planned_migrations_killed_at_twenty_seeded_points_all_complete_and_leave_nothing_twice_or_behind()
+    public async Task Failovers_drills_and_planned_migrations_killed_at_twenty_seeded_points_all_complete_and_leave_nothing_twice_or_behind()
     {
         var figures = _figures = new ReliabilityFigures("crash, long form");
-        var random = ChaosSeed.For(nameof(Failovers_and_planned_migrations_killed_at_twenty_seeded_points_all_complete_and_leave_nothing_twice_or_behind));
+        var random = ChaosSeed.For(nameof(Failovers_drills_and_planned_migrations_killed_at_twenty_seeded_points_all_complete_and_leave_nothing_twice_or_behind));
         var wanted = int.TryParse(Environment.GetEnvironmentVariable("DRAAS_CHAOS_KILLS"), out var k) ? k : 20;
         var failures = new List<string>();
         var repeated = 0L;
+        var drills = 0;
+        string[] kinds = ["failover", "drill", "planned_migration"];
         for (var n = 0; figures.Kills < wanted && n < wanted; n++)
         {
-            var kind = n % 2 == 0 ? "failover" : "planned_migration";
+            var kind = kinds[n % kinds.Length];
+            var drill = kind == "drill";
             // A fresh tenant for each run: a recovery turns the protection round, and each audit starts clean.
-            await using var lab = await KillingHarness.StartAsync(new Draas.Simulators.OpenStack.SimDelays { VolumeManage = TimeSpan.FromSeconds(40) });
-            var (run, kills) = await lab.RunWithKillsAsync(kind, Math.Min(random.Next(3, 6), wanted - figures.Kills), random, allowDelays: true);
+            // Deletes are slow too for drills, so kills land while the cleanup waits on Cinder.
+            await using var lab = await KillingHarness.StartAsync(new Draas.Simulators.OpenStack.SimDelays
+            {
+                VolumeManage = TimeSpan.FromSeconds(40),
+                VolumeDelete = drill ? TimeSpan.FromSeconds(40) : TimeSpan.Zero,
+            });
+            var before = drill ? await RecoveryAudit.InventoryAsync(lab.Tenant) : null;
+            // A drill's last kill lands in its cleanup, after its seeded points.
+            var seeded = Math.Min(random.Next(3, 6), wanted - figures.Kills) - (drill ? 1 : 0);
+            var (run, kills) = await lab.RunWithKillsAsync(kind, Math.Max(1, seeded), random, allowDelays: true, lastDuring: drill ? "cleanup" : null);
             figures.Runs++;
             figures.Kills += kills;
             repeated += Repeated(run);
             var id = run["id"]!.GetValue<string>();
-            var findings = await RecoveryAudit.RecoveryAsync(lab.Tenant, id);
+            List<string> findings;
+            if (drill)
+            {
+                drills++;
+                findings = await RecoveryAudit.DrillAsync(lab.Tenant, id);
+                findings.AddRange(RecoveryAudit.Difference(before!, await RecoveryAudit.InventoryAsync(lab.Tenant)).Select(d => $"left behind: {d}"));
+            }
+            else findings = await RecoveryAudit.RecoveryAsync(lab.Tenant, id);
             figures.Leftovers += findings.Count;
             if (run["state"]!.GetValue<string>() != "succeeded") failures.Add($"{kind} {id} ended {run["state"]}:\n{TenantInTheLab.Describe(run)}");
             failures.AddRange(findings.Select(f => $"{kind} {id}: {f}"));
             TestContext.Progress.WriteLine($"[chaos] {kind} {id}: {run["state"]} after {kills} kills; {findings.Count} findings");
         }
+        figures.Other["drills"] = drills;
         figures.Other["step attempts repeated"] = repeated;
 
         Assert.That(failures, Is.Empty);
+        Assert.That(drills, Is.GreaterThan(0), "the long form killed at least one drill");
         Assert.That(figures.Kills, Is.GreaterThanOrEqualTo(wanted));
     }
 

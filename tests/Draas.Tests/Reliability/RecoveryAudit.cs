@@ -2,6 +2,7 @@ using Draas.OpenStack.BlockStorage.Volumes;
 using Draas.OpenStack.Compute.Servers;
 using Draas.Tests.Protection;
 using Draas.Tests.Runs;
+using Draas.Workflows.Runs;
 
 namespace Draas.Tests.Reliability;
 
@@ -59,7 +60,8 @@ public static class RecoveryAudit
 
     /// <summary>The audit of a drill from the world's side: each volume copied exactly once on array-b (a kill
     /// never makes a second copy), each server booted once in the drill's project, and, once it ended,
-    /// nothing of it left: no copy on either array, no server or volume marked with the run at site B.</summary>
+    /// nothing of it left: no copy on either array, no server or volume marked with the run at site B, no
+    /// project, flavor or keypair named for it there.</summary>
     public static async Task<List<string>> DrillAsync(TenantInTheLab t, string runId)
     {
         var findings = new List<string>();
@@ -74,6 +76,14 @@ public static class RecoveryAudit
             if (v.Metadata.GetValueOrDefault("draas:run") == runId) findings.Add($"drill volume {v.Id} ({v.Name}) is left at site-b ({v.Status})");
         await foreach (var s in t.AdminB.Compute.Servers.ListAsync(new ServerListOptions { AllTenants = true }, Ct))
             if (s.Metadata.GetValueOrDefault("draas:run") == runId) findings.Add($"drill server {s.Id} ({s.Name}) is left at site-b ({s.Status})");
+        // The drill's project, flavors and keypairs are named for it (RunNames.DrillPrefix), so a crash cannot hide them.
+        var named = RunNames.DrillPrefix(Guid.Parse(runId));
+        await foreach (var p in t.AdminB.Identity.ListProjectsAsync(null, Ct))
+            if (p.Name.StartsWith(named, StringComparison.Ordinal)) findings.Add($"drill project {p.Id} ({p.Name}) is left at site-b");
+        await foreach (var f in t.AdminB.Compute.Flavors.ListAsync(true, Ct))
+            if (f.Name.StartsWith(named, StringComparison.Ordinal)) findings.Add($"drill flavor {f.Id} ({f.Name}) is left at site-b");
+        await foreach (var k in t.AdminB.Compute.Keypairs.ListAsync(null, Ct))
+            if (k.Name.StartsWith(named, StringComparison.Ordinal)) findings.Add($"drill keypair {k.Name} is left at site-b");
         findings.AddRange(await OrphanCopiesAsync(t));
         return findings;
     }

@@ -78,13 +78,33 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
         }
         if (problems.Count > 0) throw new StepFailedException(Summary(problems), new { problems, warnings });
         await HoldPointsAsync(c, points, warnings, ct);
+        var staleHolds = await ReleaseStaleHoldsAsync(c, warnings, ct);
 
         var run = await db.Runs.SingleAsync(r => r.Id == c.Run.Id, ct);
         run.TargetProjectId = project ?? run.TargetProjectId;
         var times = points.Select(p => p.Value?["time"]?.GetValue<DateTimeOffset>()).OfType<DateTimeOffset>().ToList();
         if (times.Count > 0) run.RecoveryPointAt = times.Min();
         await db.SaveChangesAsync(ct);
-        return new { target_project_id = project, recovery_points = points, networks, warnings, inventory_before = before };
+        return new { target_project_id = project, recovery_points = points, networks, warnings, inventory_before = before, stale_holds_released = staleHolds };
+    }
+
+    /// <summary>This run makes the plan's earlier runs un-resumable: the holds they kept for a resume go now.
+    /// An array that does not answer only costs a warning; the next run's preflight tries again.</summary>
+    private async Task<List<string>> ReleaseStaleHoldsAsync(StepContext c, List<string> warnings, CancellationToken ct)
+    {
+        try
+        {
+            return await StaleHolds.ReleaseAsync(db, c.Plan.Id, c.Run.CreatedAt, groupId =>
+            {
+                var group = c.Groups.SingleOrDefault(g => g.Id == groupId);
+                return group is not null && c.Plugin(c.Array(group.TargetArrayId)) is IHoldRecoveryPoint holds ? (holds, c.GroupRef(group)) : null;
+            }, ct);
+        }
+        catch (ArrayException e)
+        {
+            warnings.Add($"the recovery-point holds of the plan's earlier runs were not all released: {e.Message}");
+            return [];
+        }
     }
 
     /// <summary>Keeps each chosen point until the run's promotes copied it: the array's retention may prune it

@@ -5,8 +5,9 @@ namespace Draas.Tests.Storage.Conformance;
 /// <summary>
 /// The contract every storage plugin keeps, told as an operator relies on it: protecting twice changes nothing,
 /// asking for a recovery twice gives the same volume, a drill copy holds the recovery point while replication
-/// runs on and its release leaves nothing, a failover never writes to the source, reversing twice restores the
-/// direction, and failures arrive as the contract's kinds. A vendor's fixture supplies only the lab.
+/// runs on and its release leaves nothing, a failover never writes to the source, a cancelled recovery gives back
+/// what its promote made, a cancelled switch's demote is undone, reversing twice restores the direction, and
+/// failures arrive as the contract's kinds. A vendor's fixture supplies only the lab.
 /// </summary>
 public abstract class StoragePluginConformance
 {
@@ -137,6 +138,58 @@ public abstract class StoragePluginConformance
         Assert.That(await Lab.FingerprintAsync(Lab.Target, drill.ArrayVolumeName, Ct), Is.EqualTo(await Lab.FingerprintAsync(Lab.Source, home.ArrayVolumeName, Ct)),
             "replication runs the original way again");
         Assert.That(await Lab.Plugin.ReleaseDrillCopyAsync(Lab.Target, drill.ArrayVolumeName, cancellationToken: Ct), Is.True);
+    }
+
+    [Test]
+    public async Task A_cancelled_recovery_gives_back_what_its_promote_made_and_the_target_keeps_nothing_of_it()
+    {
+        var volume = await Lab.CreateVolumeAsync(Lab.Source, Ct);
+        var group = (await ProtectedAsync(volume)).Group;
+        await Lab.WriteAsync(Lab.Source, volume, "tenant-data", Ct);
+        await ReplicateAsync(group);
+        var release = Lab.Plugin.Require<IReleaseRecoveryCopy>("release a recovery copy");
+        var before = await Lab.VolumesAsync(Lab.Target, Ct);
+        var drill = await Lab.Plugin.PromoteVolumeAsync(new PromoteRequest(group, volume, "d7", PromotePurpose.Drill), Ct);
+
+        var promoted = await Lab.Plugin.PromoteVolumeAsync(new PromoteRequest(group, volume, "fo7", PromotePurpose.Failover), Ct);
+        await release.ReleaseRecoveryCopyAsync(Lab.Target, promoted.ArrayVolumeName, cancellationToken: Ct);
+
+        var notARecovery = Assert.ThrowsAsync<ArrayException>(() => release.ReleaseRecoveryCopyAsync(Lab.Target, drill.ArrayVolumeName, cancellationToken: Ct));
+        Assert.That(notARecovery!.Kind, Is.EqualTo(ArrayErrorKind.InvalidRequest), "a drill copy is not released as a recovery's");
+        Assert.That(await Lab.Plugin.ReleaseDrillCopyAsync(Lab.Target, drill.ArrayVolumeName, cancellationToken: Ct), Is.True);
+        Assert.That(await Lab.VolumesAsync(Lab.Target, Ct), Is.EquivalentTo(before), "nothing the cancelled recovery made is left at the target");
+        Assert.That(await Lab.FingerprintAsync(Lab.Source, volume, Ct), Is.Not.Empty, "the source still holds the tenant's data");
+    }
+
+    [Test]
+    public async Task Undoing_a_demote_after_the_target_was_promoted_makes_the_source_writable_and_replicating_to_the_target_again()
+    {
+        if (Lab.Plugin is not (IDemoteSource demote and IUndoDemote undo)) { Assert.Ignore("the plugin cannot demote and undo a demote"); return; }
+        var volume = await Lab.CreateVolumeAsync(Lab.Source, Ct);
+        var group = (await ProtectedAsync(volume)).Group;
+        await Lab.WriteAsync(Lab.Source, volume, "before-the-switch", Ct);
+        await ReplicateAsync(group);
+        try
+        {
+            await demote.DemoteSourceAsync(group, quiesce: true, Ct);
+        }
+        catch (ArrayException e) when (e.Kind == ArrayErrorKind.InvalidRequest)
+        {
+            Assert.Ignore($"this lab's groups have nothing to demote: {e.ArrayMessage}");
+        }
+        await Lab.Plugin.PromoteVolumeAsync(new PromoteRequest(group, volume, "pm8", PromotePurpose.Failover), Ct);
+
+        var changes = await undo.UndoDemoteAsync(group, Ct);
+        var again = await undo.UndoDemoteAsync(group, Ct);
+
+        Assert.That(changes, Is.Not.Empty, "the source was demoted and the target promoted: both changed back");
+        Assert.That(again, Is.Empty, "a second undo finds everything given back");
+        await Lab.WriteAsync(Lab.Source, volume, "after-the-cancel", Ct);
+        var point = await ReplicateAsync(group);
+        var copy = await Lab.Plugin.PromoteVolumeAsync(new PromoteRequest(group, volume, "d8", PromotePurpose.Drill, point.Id), Ct);
+        Assert.That(await Lab.FingerprintAsync(Lab.Target, copy.ArrayVolumeName, Ct), Is.EqualTo(await Lab.FingerprintAsync(Lab.Source, volume, Ct)),
+            "the source took the write and replicated it to the target, a replica again");
+        Assert.That(await Lab.Plugin.ReleaseDrillCopyAsync(Lab.Target, copy.ArrayVolumeName, cancellationToken: Ct), Is.True);
     }
 
     [Test]
