@@ -168,6 +168,7 @@ public static class ServiceHost
             ManifestsApi.Map(v1.MapGroup("").WithTags("Plans"));
             PlanStatusApi.Map(v1.MapGroup("").WithTags("Plans"));
             EventsApi.Map(v1.MapGroup("").WithTags("Events"));
+            NotificationsApi.Map(v1.MapGroup("").WithTags("Notifications"));
             RunsApi.Map(v1.MapGroup("").WithTags("Runs"));
             RunbookApi.Map(v1.MapGroup("").WithTags("Protections"));
             app.MapOpenApi("/v1/openapi.json");
@@ -175,6 +176,7 @@ public static class ServiceHost
         }
         HealthApi.Map(app);
         // GET only: a POST is a 405 like on every other route.
+        RunGauges.Register(app.Services);
         app.MapMetrics(MetricsListener.Path).WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata(["GET"]));
         return app;
     }
