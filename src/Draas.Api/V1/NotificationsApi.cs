@@ -23,11 +23,11 @@ public static class NotificationsApi
         if (q.TryGetValue("event", out var name)) query = query.Where(n => n.Event == name.ToString());
         if (q.TryGetValue("resource_id", out var resource)) query = query.Where(n => n.ResourceId == resource.ToString());
         if (q.TryGetValue("state", out var rawState))
-            query = Enum.TryParse<NotificationState>(rawState, ignoreCase: true, out var state) && !int.TryParse(rawState, out _)
+            query = Enum.GetValues<NotificationState>().FirstOrDefault(v => Word(v) == rawState.ToString()) is var state && Word(state) == rawState.ToString()
                 ? query.Where(n => n.State == state)
                 : throw ApiException.BadRequest("state must be pending, delivered or failed.");
         if (q.TryGetValue("channel", out var rawChannel))
-            query = Enum.TryParse<NotificationChannel>(rawChannel, ignoreCase: true, out var channel) && !int.TryParse(rawChannel, out _)
+            query = Enum.GetValues<NotificationChannel>().FirstOrDefault(v => Word(v) == rawChannel.ToString()) is var channel && Word(channel) == rawChannel.ToString()
                 ? query.Where(n => n.Channel == channel)
                 : throw ApiException.BadRequest("channel must be webhook or email.");
         var limit = api.MaxLimit;

@@ -20,7 +20,7 @@ public static class RpoRules
     }
 
     /// <summary>The compliance tier operators know (SRM/Zerto style); null while the lag is unknown.</summary>
-    public static RpoTier? TierFor(double? lagSeconds, int rpoTargetSeconds) => lagSeconds switch
+    public static RpoTier? TierFor(double? lagSeconds, double rpoTargetSeconds) => lagSeconds switch
     {
         null => null,
         var l when l <= rpoTargetSeconds => RpoTier.WithinTarget,

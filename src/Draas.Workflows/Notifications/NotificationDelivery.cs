@@ -20,7 +20,7 @@ namespace Draas.Workflows.Notifications;
 /// the commit sends that row again: receivers deduplicate on <c>X-Draas-Event-Id</c>.
 /// </summary>
 public sealed class NotificationDelivery(DraasDbContext db, WebhookClient webhooks, MailRelay mail, SecretProtector secrets, NotificationsOptions options,
-    TimeProvider clock, ILogger<NotificationDelivery> logger)
+    IBackgroundJobClient jobs, TimeProvider clock, ILogger<NotificationDelivery> logger)
 {
     public const string RecurringId = "notification-delivery";
 
@@ -64,7 +64,10 @@ public sealed class NotificationDelivery(DraasDbContext db, WebhookClient webhoo
         }
         else
         {
-            n.NextAttemptAt = clock.GetUtcNow().AddSeconds(Backoff[Math.Min(n.Attempts - 1, Backoff.Length - 1)]);
+            var delay = TimeSpan.FromSeconds(Backoff[Math.Min(n.Attempts - 1, Backoff.Length - 1)]);
+            n.NextAttemptAt = clock.GetUtcNow() + delay;
+            // The minute's sweep would find it too; this keeps the first retries as short as the backoff says.
+            jobs.Schedule<NotificationDelivery>("default", d => d.DeliverDueAsync(CancellationToken.None), delay);
             logger.LogInformation("Notification {Id} ({Event}, {Channel}) attempt {Attempts} failed, again at {Next}: {Outcome}", n.Id, n.Event, n.Channel, n.Attempts, n.NextAttemptAt, outcome);
         }
         await db.SaveChangesAsync(ct);
