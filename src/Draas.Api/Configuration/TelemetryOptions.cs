@@ -23,7 +23,8 @@ public sealed class TelemetryOptions
 
     public IEnumerable<string> Validate()
     {
-        if (Enabled && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _)) yield return "[telemetry] otlp_endpoint must be an absolute URL";
+        if (Enabled && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+            yield return "[telemetry] otlp_endpoint must be an http:// or https:// URL";
         if (OtlpProtocol is not ("grpc" or "http/protobuf")) yield return "[telemetry] otlp_protocol must be grpc or http/protobuf";
     }
 }

@@ -45,7 +45,9 @@ public static class ServiceHost
             configuration.Bind<ApiOptions>(ApiOptions.Section),
             secrets,
             secrets.Load());
-        var problems = service.Validate().Concat(settings.Database.Validate()).Concat(settings.Jobs.Validate()).Concat(settings.Api.Validate());
+        var problems = service.Validate().Concat(settings.Database.Validate()).Concat(settings.Jobs.Validate()).Concat(settings.Api.Validate())
+            .Concat(configuration.Bind<NotificationsOptions>(NotificationsOptions.Section).Validate())
+            .Concat(configuration.Bind<TelemetryOptions>(TelemetryOptions.Section).Validate());
         if (service.Role != "worker") problems = problems.Concat(settings.Keystone.Validate());
         DraasConfiguration.ThrowIfInvalid(problems);
         return settings;
@@ -84,7 +86,6 @@ public static class ServiceHost
         services.AddSingleton(settings.Api);
         var notifications = builder.Configuration.Bind<NotificationsOptions>(NotificationsOptions.Section);
         var telemetry = builder.Configuration.Bind<TelemetryOptions>(TelemetryOptions.Section);
-        DraasConfiguration.ThrowIfInvalid(notifications.Validate().Concat(telemetry.Validate()));
         services.AddSingleton(notifications);
         services.AddDraasTracing(telemetry);
         services.AddSingleton(ProbeClient.From(builder.Configuration["probe:secret"], builder.Configuration["probe:secret_file"]));

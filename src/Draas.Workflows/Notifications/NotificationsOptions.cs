@@ -8,19 +8,25 @@ public sealed class NotificationsOptions
     public const string Section = "notifications";
 
     /// <summary>The SMTP relay's host name; unset turns e-mail off.</summary>
+    [ConfigurationKeyName("host")]
     public string? Host { get; set; }
+    [ConfigurationKeyName("port")]
     public int Port { get; set; } = 587;
 
     /// <summary>Require STARTTLS (refuse to send in the clear); false sends plain SMTP, for a relay on the same host.</summary>
+    [ConfigurationKeyName("starttls")]
     public bool Starttls { get; set; } = true;
 
     /// <summary>SMTP user; unset sends without authenticating.</summary>
+    [ConfigurationKeyName("user")]
     public string? User { get; set; }
 
     /// <summary>The SMTP password: from the environment (DRAAS__NOTIFICATIONS__PASSWORD), never logged.</summary>
+    [ConfigurationKeyName("password")]
     public string? Password { get; set; }
 
     /// <summary>The sender address.</summary>
+    [ConfigurationKeyName("from")]
     public string From { get; set; } = "draas@localhost";
 
     /// <summary>Attempts per notification before it is given up (marked failed in the delivery log).</summary>

@@ -124,11 +124,21 @@ public sealed class DrillNotificationsAndTracesTests
         var requests = trace.Where(s => s.Kind == ActivityKind.Client).ToList();
         var stepIds = steps.Select(s => s.SpanId).ToHashSet();
         Assert.That(requests, Is.Not.Empty);
-        Assert.That(requests.Select(r => r.ParentSpanId), Is.All.Matches<ActivitySpanId>(stepIds.Contains), "every request under its step");
+        // A request may sit under another (a Keystone token fetched inside a call): its step is its nearest step ancestor.
+        var byId = trace.ToDictionary(s => s.SpanId);
+        ActivitySpanId? StepOf(Activity span)
+        {
+            for (var parent = span.ParentSpanId; byId.TryGetValue(parent, out var p); parent = p.ParentSpanId)
+                if (stepIds.Contains(p.SpanId)) return p.SpanId;
+            return null;
+        }
+        Assert.That(requests.Where(r => StepOf(r) is null).Select(r => $"{r.DisplayName} {r.GetTagItem("url.full")} under {(byId.TryGetValue(r.ParentSpanId, out var p) ? p.DisplayName : "?")}"),
+            Is.Empty, "every request under a step");
+        Assert.That(requests.Count(r => stepIds.Contains(r.ParentSpanId)), Is.GreaterThan(requests.Count / 2), "most requests directly under their step");
         var boot = steps.First(s => s.DisplayName == "step boot_server");
-        Assert.That(requests.Where(r => r.ParentSpanId == boot.SpanId).Select(r => r.GetTagItem("url.full") as string), Has.Some.Contains("/servers"), "boot_server's Nova calls are its children");
+        Assert.That(requests.Where(r => StepOf(r) == boot.SpanId).Select(r => r.GetTagItem("url.full") as string), Has.Some.Contains("/servers"), "boot_server's Nova calls are its children");
         var promote = steps.First(s => s.DisplayName == "step promote_volume");
-        Assert.That(requests.Where(r => r.ParentSpanId == promote.SpanId).Select(r => r.GetTagItem("server.port")), Is.Not.Empty, "promote_volume's FlashArray calls are its children");
+        Assert.That(requests.Where(r => StepOf(r) == promote.SpanId).Select(r => r.GetTagItem("server.port")), Is.Not.Empty, "promote_volume's FlashArray calls are its children");
 
         // /metrics counts what the workers did.
         var (_, metrics, _) = await _t.Service.SendAsync(HttpMethod.Get, "/metrics", TenantInTheLab.Admin);

@@ -221,6 +221,13 @@ public sealed class ProtectionThroughTheLabTests
         var (_, metrics, _) = await _service.SendAsync(HttpMethod.Get, "/metrics", Admin);
         Assert.That(metrics!.ToString(), Does.Match($"draas_rpo_violation\\{{plan_id=\"{_plan}\",project_id=\"[^\"]+\"\\}} 1"));
         Assert.That(metrics.ToString(), Does.Match($"draas_rpo_tier\\{{plan_id=\"{_plan}\",project_id=\"[^\"]+\"\\}} 1"));
+
+        // The lag history shows the climb: readings within the target before the link went down, over it now.
+        var (_, withHistory, _) = await _service.SendAsync(HttpMethod.Get, $"/v1/plans/{_plan}/status?history=2", Member);
+        var points = withHistory!["status"]!["lag_history"]!["points"]!.AsArray().Select(p => p!["lag_seconds"]?.GetValue<double>()).OfType<double>().ToList();
+        Assert.That(points, Has.Count.GreaterThanOrEqualTo(2), withHistory["status"]!["lag_history"]!.ToJsonString());
+        Assert.That(points[0], Is.LessThan(900));
+        Assert.That(points[^1], Is.GreaterThan(900));
     }
 
     [Test, Order(5)]
