@@ -22,6 +22,8 @@ public sealed class DraasDbContext(DbContextOptions<DraasDbContext> options) : D
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<Step> Steps => Set<Step>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Draas.Domain.Notifications.Notification> Notifications => Set<Draas.Domain.Notifications.Notification>();
+    public DbSet<LagSample> LagSamples => Set<LagSample>();
 
     /// <summary>ASP.NET Core Data Protection keys: secrets stay decryptable on every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,6 +1,7 @@
 using Draas.Api.Configuration;
 using Draas.Api.Jobs;
 using Draas.Data;
+using Draas.Workflows.Notifications;
 using Draas.Workflows.Protection;
 using Draas.Workflows.Runs;
 using Hangfire;
@@ -89,6 +90,8 @@ public sealed class ActiveRoleService(
         // Every process keeps the cluster-wide schedules registered (AddOrUpdate is idempotent).
         services.GetRequiredService<IRecurringJobManager>()
             .AddOrUpdate<ReplicationMonitorJob>(ReplicationMonitorJob.RecurringId, "default", job => job.RunAsync(CancellationToken.None), "* * * * *");
+        services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<NotificationDelivery>(NotificationDelivery.RecurringId, "default", job => job.DeliverDueAsync(CancellationToken.None), "* * * * *");
         services.GetRequiredService<IRecurringJobManager>()
             .AddOrUpdate<ScheduledDrillsJob>(ScheduledDrillsJob.RecurringId, "drills", job => job.RunAsync(CancellationToken.None), "* * * * *");
         await servers.StartAsync(ct);

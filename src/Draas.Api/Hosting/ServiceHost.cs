@@ -11,6 +11,7 @@ using Draas.Data;
 using Draas.Data.Secrets;
 using Draas.OpenStack.Identity;
 using Draas.Storage;
+using Draas.Workflows.Notifications;
 using Draas.Workflows.Protection;
 using Draas.Workflows.Runs;
 using Draas.Workflows.Runs.Steps;
@@ -44,7 +45,9 @@ public static class ServiceHost
             configuration.Bind<ApiOptions>(ApiOptions.Section),
             secrets,
             secrets.Load());
-        var problems = service.Validate().Concat(settings.Database.Validate()).Concat(settings.Jobs.Validate()).Concat(settings.Api.Validate());
+        var problems = service.Validate().Concat(settings.Database.Validate()).Concat(settings.Jobs.Validate()).Concat(settings.Api.Validate())
+            .Concat(configuration.Bind<NotificationsOptions>(NotificationsOptions.Section).Validate())
+            .Concat(configuration.Bind<TelemetryOptions>(TelemetryOptions.Section).Validate());
         if (service.Role != "worker") problems = problems.Concat(settings.Keystone.Validate());
         DraasConfiguration.ThrowIfInvalid(problems);
         return settings;
@@ -81,6 +84,10 @@ public static class ServiceHost
         services.AddSingleton(settings.Keystone);
         services.AddSingleton(settings.Jobs);
         services.AddSingleton(settings.Api);
+        var notifications = builder.Configuration.Bind<NotificationsOptions>(NotificationsOptions.Section);
+        var telemetry = builder.Configuration.Bind<TelemetryOptions>(TelemetryOptions.Section);
+        services.AddSingleton(notifications);
+        services.AddDraasTracing(telemetry);
         services.AddSingleton(ProbeClient.From(builder.Configuration["probe:secret"], builder.Configuration["probe:secret_file"]));
         services.AddSingleton(TimeProvider.System);
         services.AddDbContext<DraasDbContext>(o => o.UseDraasPostgres(settings.Database.Connection));
@@ -162,6 +169,7 @@ public static class ServiceHost
             ManifestsApi.Map(v1.MapGroup("").WithTags("Plans"));
             PlanStatusApi.Map(v1.MapGroup("").WithTags("Plans"));
             EventsApi.Map(v1.MapGroup("").WithTags("Events"));
+            NotificationsApi.Map(v1.MapGroup("").WithTags("Notifications"));
             RunsApi.Map(v1.MapGroup("").WithTags("Runs"));
             RunbookApi.Map(v1.MapGroup("").WithTags("Protections"));
             app.MapOpenApi("/v1/openapi.json");
@@ -169,6 +177,7 @@ public static class ServiceHost
         }
         HealthApi.Map(app);
         // GET only: a POST is a 405 like on every other route.
+        RunGauges.Register(app.Services);
         app.MapMetrics(MetricsListener.Path).WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata(["GET"]));
         return app;
     }

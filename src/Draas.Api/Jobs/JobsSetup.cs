@@ -1,4 +1,5 @@
 using Draas.Api.Configuration;
+using Draas.Workflows.Notifications;
 using Draas.Workflows.Protection;
 using Draas.Workflows.Runs;
 using Draas.Workflows.Runs.Steps;
@@ -47,6 +48,10 @@ public static class JobsSetup
         services.AddTransient<ProtectPlanJob>();
         services.AddSingleton<ImageReplicator>();
         services.AddSingleton<WebhookClient>();
+        services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton<RunEvents>();
+        services.AddSingleton<MailRelay>();
+        services.AddTransient<NotificationDelivery>();
         services.AddTransient<ReplicationMonitorJob>();
         AddRuns(services);
         services.AddSingleton(new StepLeases(TimeSpan.FromSeconds(jobs.StepLeaseSeconds)));

@@ -67,6 +67,8 @@ public static class DefaultPolicies
 
         ["draas:event:list"] = "rule:admin_or_reader",
         ["draas:event:list:all_projects"] = "rule:admin_required",
+        ["draas:notification:list"] = "rule:admin_or_reader",
+        ["draas:notification:list:all_projects"] = "rule:admin_required",
         ["draas:dashboard"] = "rule:admin_required",
         // Prometheus figures on the API port; a separate listener ([api] metrics_bind_host) needs no token.
         ["draas:metrics:get"] = "rule:admin_required or role:metrics",

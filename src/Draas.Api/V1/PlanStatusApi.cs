@@ -9,11 +9,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Draas.Api.V1;
 
-/// <summary><c>GET /v1/plans/{id}/status</c>: replication health, lag and newest recovery point against the RPO target.</summary>
+/// <summary><c>GET /v1/plans/{id}/status</c>: replication health, lag and newest recovery point against the RPO target,
+/// its compliance tier, and with <c>?history=HOURS</c> (1..336) the lag over time (the worst lag per interval).</summary>
 public static class PlanStatusApi
 {
-    public static void Map(RouteGroupBuilder v1) => v1.MapGet("/plans/{id}/status", async (string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy) =>
+    public static void Map(RouteGroupBuilder v1) => v1.MapGet("/plans/{id}/status", async (string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock) =>
     {
+        var hours = 0;
+        if (context.Request.Query.TryGetValue("history", out var rawHistory) && (!int.TryParse(rawHistory, out hours) || hours is < 1 or > 336))
+            throw Draas.Api.Errors.ApiException.BadRequest("history must be a number of hours, 1..336.");
         var plan = await Lookup.FindAsync(db.Plans.AsNoTracking(), id, "Plan", guid => p => p.Id == guid, context.RequestAborted);
         TenantScope.EnsureVisible(context, policy, "plan", plan.ProjectId, "Plan", plan.Id);
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
@@ -27,6 +31,8 @@ public static class PlanStatusApi
         var drills = await db.Runs.AsNoTracking().Where(r => r.PlanId == plan.Id && r.Kind == Draas.Domain.Runs.RunKind.Drill && r.FinishedAt != null)
             .OrderByDescending(r => r.FinishedAt).Take(10).Select(r => new { r.Id, r.State, r.FinishedAt, r.RequestedBy, r.Report }).ToListAsync(context.RequestAborted);
         var groups = await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == plan.Id).OrderBy(g => g.Name).ToListAsync(context.RequestAborted);
+        var lag = groups.Count == 0 || groups.Any(g => g.LagSeconds is null or < 0) ? null : groups.Max(g => g.LagSeconds);
+        var history = hours == 0 ? null : await LagHistoryAsync(db, plan.Id, TimeSpan.FromHours(hours), clock.GetUtcNow(), context.RequestAborted);
         var predicted = await PredictedRtoAsync(db, plan.Id, drills.Where(d => d.Report is not null).Select(d => new RtoPrediction.Drill(d.Id, System.Text.Json.Nodes.JsonNode.Parse(d.Report!)!.AsObject())).ToList(), context.RequestAborted);
         return ApiJson.Ok(new
         {
@@ -39,7 +45,10 @@ public static class PlanStatusApi
                 replicates_to = placement.FailedOver ? null : sites.GetValueOrDefault(placement.OtherSiteId),
                 rpo_target_seconds = target,
                 // A negative lag is a clock that disagrees, not a replica ahead of its source: unknown, and said so in warnings.
-                lag_seconds = groups.Count == 0 || groups.Any(g => g.LagSeconds is null or < 0) ? null : groups.Max(g => g.LagSeconds),
+                lag_seconds = lag,
+                // within_target, exceeded (up to 2x), severely_exceeded (up to 4x), critical; unknown without a lag.
+                rpo_tier = placement.FailedOver ? null : Draas.Workflows.Protection.ReplicationMonitorJob.Word(RpoRules.TierFor(lag, target)),
+                lag_history = history,
                 latest_recovery_point_at = groups.Count == 0 ? null : groups.Min(g => g.LatestRecoveryPointAt),
                 warnings = Draas.Workflows.Protection.PlanWarnings.For(groups, arrays, siteRows),
                 // From the drills' per-step durations, scaled to the plan's size in its newest manifest.
@@ -67,6 +76,25 @@ public static class PlanStatusApi
             },
         });
     });
+
+    /// <summary>At most <see cref="HistoryPoints"/> points: the worst lag over the plan's groups in each interval (null when unknown).</summary>
+    private static async Task<object> LagHistoryAsync(DraasDbContext db, Guid planId, TimeSpan span, DateTimeOffset now, CancellationToken ct)
+    {
+        var from = now - span;
+        var step = TimeSpan.FromSeconds(Math.Max(60, Math.Ceiling(span.TotalSeconds / HistoryPoints)));
+        var samples = await db.LagSamples.AsNoTracking().Where(s => s.PlanId == planId && s.At >= from).Select(s => new { s.At, s.LagSeconds }).ToListAsync(ct);
+        var points = samples
+            .GroupBy(s => (long)((s.At - from).Ticks / step.Ticks))
+            .OrderBy(b => b.Key)
+            .Select(b => new
+            {
+                at = from + TimeSpan.FromTicks(b.Key * step.Ticks),
+                lag_seconds = b.Any(s => s.LagSeconds is null or < 0) ? null : b.Max(s => s.LagSeconds),
+            });
+        return new { from, to = now, interval_seconds = step.TotalSeconds, points };
+    }
+
+    private const int HistoryPoints = 240;
 
     private static async Task<System.Text.Json.Nodes.JsonObject?> PredictedRtoAsync(DraasDbContext db, Guid planId, List<RtoPrediction.Drill> drills, CancellationToken ct)
     {

@@ -16,7 +16,8 @@ public sealed record ProtectionFields(
     string? DrillSchedule = null,
     Dictionary<string, string>? NetworkMapping = null,
     List<string>? Contacts = null,
-    string? WebhookUrl = null);
+    string? WebhookUrl = null,
+    string? WebhookSecret = null);
 
 /// <summary><c>"recovery_project": {"create": true, "name": "shop-dr"}</c>: the service creates the recovery project
 /// at the recovery site (instead of <c>recovery_project_id</c> naming an existing one).</summary>
@@ -34,6 +35,7 @@ public sealed record ProtectionView(
     IReadOnlyDictionary<string, string> NetworkMapping,
     IReadOnlyList<string> Contacts,
     string? WebhookUrl,
+    bool WebhookSecretSet,
     string Status,
     bool Reversed,
     object PlanStates,
@@ -47,7 +49,7 @@ public sealed record ProtectionView(
         var rollUp = PlanStateRollUp.Of(plans.Select(plan => PlanPlacement.Of(p, plan)));
         return new(
             p.Id, p.Name, p.PrimarySiteId, p.PrimaryProjectId, p.RecoverySiteId, p.RecoveryProjectId, p.RpoTargetSeconds,
-            p.DrillSchedule, p.NetworkMapping, p.Contacts, p.WebhookUrl, rollUp.Status(p.Status), rollUp.AllReversed,
+            p.DrillSchedule, p.NetworkMapping, p.Contacts, p.WebhookUrl, p.WebhookSecretCiphertext is not null, rollUp.Status(p.Status), rollUp.AllReversed,
             new { plans = rollUp.Plans, normal = rollUp.Normal, failed_over = rollUp.FailedOver, reversed = rollUp.Reversed }, p.CreatedAt, p.UpdatedAt);
     }
 }

@@ -6,6 +6,7 @@ using Draas.Api.Errors;
 using Draas.Api.Http;
 using Draas.Api.Policy;
 using Draas.Data;
+using Draas.Data.Secrets;
 using Draas.Domain.Protection;
 using Draas.OpenStack;
 using Draas.Workflows.Protection;
@@ -60,7 +61,7 @@ public static partial class ProtectionsApi
     private static async Task<ProtectionView> ViewAsync(DraasDbContext db, TenantProtection protection, CancellationToken ct) =>
         ProtectionView.Of(protection, await db.Plans.AsNoTracking().Where(p => p.ProtectionId == protection.Id).ToListAsync(ct));
 
-    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, SecretProtector secrets, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<ProtectionBody>(context.Request, api.MaxBodyBytes)).Protection
             ?? throw ApiException.BadRequest("The request body must be {\"protection\": {...}}.");
@@ -75,6 +76,7 @@ public static partial class ProtectionsApi
         var protection = new TenantProtection { Name = name ?? "", PrimaryProjectId = projectId ?? "" };
         Apply(v, fields, protection);
         v.ThrowIfInvalid();
+        ApplySecret(fields, protection, secrets);
         policy.Enforce(context, "draas:protection:create", TenantScope.Target(protection.PrimaryProjectId));
         await EnsureSitesAsync(db, fields.PrimarySiteId!.Value, fields.RecoverySiteId!.Value, context.RequestAborted);
         if (await db.Protections.AnyAsync(p => p.PrimarySiteId == fields.PrimarySiteId && p.PrimaryProjectId == protection.PrimaryProjectId, context.RequestAborted))
@@ -94,7 +96,7 @@ public static partial class ProtectionsApi
         return ApiJson.Ok(new { protection = ProtectionView.Of(protection, []) }, 201);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, TimeProvider clock)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, SecretProtector secrets, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<ProtectionBody>(context.Request, api.MaxBodyBytes)).Protection
             ?? throw ApiException.BadRequest("The request body must be {\"protection\": {...}}.");
@@ -110,6 +112,7 @@ public static partial class ProtectionsApi
         v.Require(fields.RecoveryProject is null || recoveryBefore is null, "protection.recovery_project: the protection already has a recovery project; give protection.recovery_project_id to change it");
         Apply(v, fields, protection);
         v.ThrowIfInvalid();
+        ApplySecret(fields, protection, secrets);
         if (fields.RecoveryProject is not null) policy.Enforce(context, "draas:protection:create_recovery_project", TenantScope.Target(protection.PrimaryProjectId));
         protection.Name = name ?? protection.Name;
         if (fields.RecoveryProjectId is not null) await ProjectMappingsApi.EnsureRecoveryProjectAllowedAsync(context, db, policy, protection, context.RequestAborted);
@@ -211,6 +214,20 @@ public static partial class ProtectionsApi
             p.Contacts = contacts;
         }
         if (v.Url("protection.webhook_url", f.WebhookUrl, required: false) is { } webhook) p.WebhookUrl = webhook;
+    }
+
+    /// <summary>The webhook's signing key, write-only: stored encrypted, "" removes it (calls go unsigned).</summary>
+    private static void ApplySecret(ProtectionFields f, TenantProtection p, SecretProtector secrets)
+    {
+        if (f.WebhookSecret is not { } secret) return;
+        if (secret.Length == 0)
+        {
+            p.WebhookSecretCiphertext = null;
+            return;
+        }
+        if (secret.Length is < 16 or > 256 || secret.Any(char.IsControl))
+            throw ApiException.BadRequest("protection.webhook_secret must be 16..256 characters without control characters.");
+        p.WebhookSecretCiphertext = secrets.Protect(secret);
     }
 
     private static string? ProjectId(Validator v, string field, string? value, bool required)

@@ -18,12 +18,13 @@ public enum RpoTier
 
 public static class ConsoleFormat
 {
-    public static RpoTier Tier(double? lagSeconds, double targetSeconds) => lagSeconds switch
+    /// <summary>The console's word for the service's one rule (<see cref="Domain.Protection.RpoRules.TierFor"/>).</summary>
+    public static RpoTier Tier(double? lagSeconds, double targetSeconds) => Domain.Protection.RpoRules.TierFor(lagSeconds, targetSeconds) switch
     {
         null => RpoTier.Unknown,
-        var l when l <= targetSeconds => RpoTier.Within,
-        var l when l <= 2 * targetSeconds => RpoTier.Exceeded,
-        var l when l <= 4 * targetSeconds => RpoTier.Severe,
+        Domain.Protection.RpoTier.WithinTarget => RpoTier.Within,
+        Domain.Protection.RpoTier.Exceeded => RpoTier.Exceeded,
+        Domain.Protection.RpoTier.SeverelyExceeded => RpoTier.Severe,
         _ => RpoTier.Critical,
     };
 

@@ -33,6 +33,8 @@ public static class StatusCommand
                 ["Replicates to"] = status["replicates_to"]?.DeepClone() ?? "nothing (failed over)",
                 ["RPO target"] = RunStates.Duration(Cells.Number(status, "rpo_target_seconds")),
                 ["Lag"] = Cells.Number(status, "lag_seconds") is { } lag ? RunStates.Duration(lag) : "unknown",
+                // within target, exceeded (≤2x), severely exceeded (≤4x), critical
+                ["RPO compliance"] = status["rpo_tier"]?.GetValue<string>().Replace('_', ' '),
                 ["Latest recovery point"] = status["latest_recovery_point_at"]?.DeepClone(),
                 ["Predicted RTO"] = PredictedRto(status["predicted_rto"]),
             };

@@ -16,6 +16,7 @@ internal sealed class ProtectionConfiguration : IEntityTypeConfiguration<TenantP
         protection.Property(p => p.RecoveryProjectId).HasMaxLength(64);
         protection.Property(p => p.DrillSchedule).HasMaxLength(64);
         protection.Property(p => p.WebhookUrl).HasMaxLength(255);
+        protection.Property(p => p.WebhookSecretCiphertext).HasMaxLength(1024);
         protection.Property(p => p.NetworkMapping).HasJsonb();
         // A project is enrolled once per primary site.
         protection.HasIndex(p => new { p.PrimarySiteId, p.PrimaryProjectId }).IsUnique();

@@ -17,6 +17,7 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         run.Property(r => r.Options).HasColumnType("jsonb");
         run.Property(r => r.Report).HasColumnType("jsonb");
         run.Property(r => r.Queue).HasMaxLength(32);
+        run.Property(r => r.TraceParent).HasMaxLength(64);
         run.Property(r => r.TargetProjectId).HasMaxLength(64);
         run.HasIndex(r => new { r.ProjectId, r.CreatedAt });
         run.HasIndex(r => r.State);

@@ -19,6 +19,9 @@ public sealed class TenantProtection : IEntity
     public Dictionary<string, string> NetworkMapping { get; set; } = [];
     public List<string> Contacts { get; set; } = [];
     public string? WebhookUrl { get; set; }
+
+    /// <summary>The key the webhook's calls are signed with (HMAC-SHA256), encrypted at rest; write-only in the API.</summary>
+    public string? WebhookSecretCiphertext { get; set; }
     public ProtectionStatus Status { get; set; } = ProtectionStatus.Active;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -52,6 +52,9 @@ public sealed class Run : IEntity
     /// <summary>The run's report (JSON), written when it ends.</summary>
     public string? Report { get; set; }
     public List<Step> Steps { get; set; } = [];
+
+    /// <summary>W3C traceparent of the run's root span: every step's span, in any worker, is its child.</summary>
+    public string? TraceParent { get; set; }
     public uint Version { get; set; }
 
     /// <summary>A failed or cancelled run goes on in place: its deadline counts again from its next step.</summary>

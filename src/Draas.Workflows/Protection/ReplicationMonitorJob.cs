@@ -5,6 +5,7 @@ using Draas.Domain.Audit;
 using Draas.Domain.Protection;
 using Draas.Domain.Time;
 using Draas.Storage;
+using Draas.Workflows.Notifications;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -12,12 +13,18 @@ using Microsoft.Extensions.Logging;
 namespace Draas.Workflows.Protection;
 
 /// <summary>
-/// Every minute: asks the arrays how far each plan's replication lags, compares the worst lag with the
-/// tenant's RPO target, and on every change of a plan's status records an event and calls the tenant's webhook.
+/// Every minute: asks the arrays how far each plan's replication lags, keeps the reading in the lag history,
+/// compares the worst lag with the tenant's RPO target, records an event on every change of a plan's status,
+/// and tells the tenant (webhook, e-mail) when the RPO is breached or worsens a tier, when it recovers, and
+/// when a group turns unhealthy.
 /// </summary>
-public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalog plugins, ArrayReferences references, WebhookClient webhooks, TimeProvider clock, ILogger<ReplicationMonitorJob> logger)
+public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalog plugins, ArrayReferences references, NotificationOutbox outbox, IBackgroundJobClient jobs,
+    TimeProvider clock, ILogger<ReplicationMonitorJob> logger)
 {
     public const string RecurringId = "replication-monitor";
+
+    /// <summary>How long the lag history is kept (one sample per group per minute).</summary>
+    public static readonly TimeSpan LagHistoryKept = TimeSpan.FromDays(14);
 
     [Queue("default")]
     [AutomaticRetry(Attempts = 0)]
@@ -26,6 +33,8 @@ public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalo
     {
         var arrays = await db.Arrays.AsNoTracking().ToDictionaryAsync(a => a.Id, ct);
         var groups = await db.ReplicationGroups.AsNoTracking().ToListAsync(ct);
+        var oldest = clock.GetUtcNow() - LagHistoryKept;
+        await db.LagSamples.Where(s => s.At < oldest).ExecuteDeleteAsync(ct);
         foreach (var planGroups in groups.GroupBy(g => g.PlanId))
         {
             var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planGroups.Key, ct);
@@ -74,12 +83,18 @@ public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalo
         if (plan is null || plan.Status is PlanStatus.Pending or PlanStatus.Error) return;
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, ct);
         var broken = false;
-        double? worstLag = 0;
+        double? worstLag = 0, previousWorst = 0;
         var applied = 0;
+        var unhealthy = new List<string>();
+        var now = clock.GetUtcNow();
         foreach (var group in await db.ReplicationGroups.Where(g => g.PlanId == planId).ToListAsync(ct))
         {
             if (!readings.TryGetValue(group.Id, out var reading) || reading.SourceArrayId != group.SourceArrayId) continue;
             applied++;
+            previousWorst = group.LagSeconds is null || previousWorst is null ? null : Math.Max(previousWorst.Value, group.LagSeconds.Value);
+            var wasBroken = group.Health is "broken" || group.Health?.StartsWith("unknown", StringComparison.Ordinal) == true;
+            if (reading.Broken && !wasBroken) unhealthy.Add($"{group.Name}: {reading.Health}");
+            db.LagSamples.Add(new LagSample { GroupId = group.Id, PlanId = planId, At = now, LagSeconds = reading.Lag?.TotalSeconds });
             group.Health = reading.Health;
             group.LagSeconds = reading.Lag?.TotalSeconds;
             group.LatestRecoveryPointAt = reading.Latest;
@@ -88,55 +103,53 @@ public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalo
             worstLag = reading.Lag is null || worstLag is null ? null : Math.Max(worstLag.Value, reading.Lag.Value.TotalSeconds);
         }
         if (applied == 0) return; // every group changed under us: the next minute's reading will be about them
-        var next = RpoRules.StatusFor(worstLag, broken, protection.RpoTargetSeconds);
-        ReplicationMetrics.Record(plan.Id, plan.ProjectId, worstLag, next == PlanStatus.Violated);
-        if (next != plan.Status)
+        var target = protection.RpoTargetSeconds;
+        var next = RpoRules.StatusFor(worstLag, broken, target);
+        var tier = RpoRules.TierFor(worstLag, target);
+        var previousTier = RpoRules.TierFor(previousWorst, target);
+        ReplicationMetrics.Record(plan.Id, plan.ProjectId, worstLag, next == PlanStatus.Violated, tier);
+        var previous = plan.Status;
+        if (next != previous)
         {
-            var previous = plan.Status;
             plan.Status = next;
-            await NotifyAsync(protection.WebhookUrl, plan, previous, next, worstLag, protection.RpoTargetSeconds, ct);
+            db.AuditEvents.Add(new AuditEvent
+            {
+                At = now,
+                ProjectId = plan.ProjectId,
+                Action = "rpo.changed",
+                ResourceType = "plan",
+                ResourceId = plan.Id.ToString(),
+                Outcome = next == PlanStatus.Protected ? "success" : "failure",
+                Detail = JsonSerializer.Serialize(new { from = Word(previous), to = Word(next), tier = Word(tier), lag_seconds = worstLag, rpo_target_seconds = target }),
+            });
+        }
+        // Breached: newly violated, or a worse tier than the last reading's. Recovered: no longer violated.
+        string? rpoEvent = next == PlanStatus.Violated && (previous != PlanStatus.Violated || tier > previousTier) ? "rpo.breached"
+            : previous == PlanStatus.Violated && next != PlanStatus.Violated ? "rpo.recovered"
+            : null;
+        var told = 0;
+        if (rpoEvent is not null)
+        {
+            var summary = rpoEvent == "rpo.breached"
+                ? $"plan {plan.Name} RPO {Word(tier).Replace('_', ' ')}: lag {Readable(worstLag)} against a target of {target} s"
+                : $"plan {plan.Name} is back within its RPO ({Word(next).Replace('_', ' ')}, lag {Readable(worstLag)})";
+            told += await outbox.AddAsync(db, new NotificationEvent(rpoEvent, $"plan:{plan.Id}:{rpoEvent}:{now.ToUnixTimeMilliseconds()}", protection.Id, plan.ProjectId, "plan", plan.Id.ToString(), summary,
+                new { plan_id = plan.Id, plan_name = plan.Name, from = Word(previous), to = Word(next), tier = Word(tier), lag_seconds = worstLag, rpo_target_seconds = target }), now, ct);
+        }
+        if (unhealthy.Count > 0)
+        {
+            told += await outbox.AddAsync(db, new NotificationEvent("replication.unhealthy", $"plan:{plan.Id}:replication.unhealthy:{now.ToUnixTimeMilliseconds()}", protection.Id, plan.ProjectId, "plan", plan.Id.ToString(),
+                $"plan {plan.Name}: replication unhealthy ({string.Join("; ", unhealthy)})", new { plan_id = plan.Id, plan_name = plan.Name, groups = unhealthy }), now, ct);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        if (told > 0) NotificationDelivery.Kick(jobs);
     }
 
-    private async Task NotifyAsync(string? webhook, Plan plan, PlanStatus from, PlanStatus to, double? lag, int target, CancellationToken ct)
-    {
-        var payload = new
-        {
-            @event = "rpo.changed",
-            plan_id = plan.Id,
-            plan_name = plan.Name,
-            project_id = plan.ProjectId,
-            from = JsonNamingPolicy.SnakeCaseLower.ConvertName(from.ToString()),
-            to = JsonNamingPolicy.SnakeCaseLower.ConvertName(to.ToString()),
-            lag_seconds = lag,
-            rpo_target_seconds = target,
-            at = clock.GetUtcNow(),
-        };
-        string? webhookOutcome = null;
-        if (webhook is not null)
-        {
-            try
-            {
-                using var response = await webhooks.PostAsync(webhook, payload, ct);
-                webhookOutcome = $"webhook answered {(int)response.StatusCode}";
-            }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-            {
-                webhookOutcome = $"webhook failed: {e.Message}";
-                logger.LogWarning("Webhook for plan {Plan} failed: {Reason}", plan.Name, e.Message);
-            }
-        }
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = clock.GetUtcNow(),
-            ProjectId = plan.ProjectId,
-            Action = "rpo.changed",
-            ResourceType = "plan",
-            ResourceId = plan.Id.ToString(),
-            Outcome = to == PlanStatus.Protected ? "success" : "failure",
-            Detail = JsonSerializer.Serialize(new { payload.from, payload.to, lag_seconds = lag, rpo_target_seconds = target, webhook = webhookOutcome }),
-        });
-    }
+    private static string Word(PlanStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    /// <summary>The tier's word (within_target, exceeded, severely_exceeded, critical), or unknown.</summary>
+    public static string Word(RpoTier? tier) => tier is { } t ? JsonNamingPolicy.SnakeCaseLower.ConvertName(t.ToString()) : "unknown";
+
+    private static string Readable(double? lag) => lag is { } l ? $"{l:0} s" : "unknown";
 }

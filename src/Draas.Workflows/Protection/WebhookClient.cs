@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using System.Text;
 
 namespace Draas.Workflows.Protection;
 
@@ -13,7 +13,13 @@ public sealed class WebhookClient : IDisposable
     })
     { Timeout = TimeSpan.FromSeconds(10) };
 
-    public Task<HttpResponseMessage> PostAsync(string url, object payload, CancellationToken ct) => _http.PostAsJsonAsync(url, payload, ct);
+    /// <summary>Posts <paramref name="body"/> (JSON) as it is: the bytes sent are the bytes signed.</summary>
+    public Task<HttpResponseMessage> PostAsync(string url, string body, Action<HttpRequestMessage> headers, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        headers(request);
+        return _http.SendAsync(request, ct);
+    }
 
     public void Dispose() => _http.Dispose();
 }

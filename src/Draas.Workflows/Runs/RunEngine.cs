@@ -2,6 +2,7 @@ using Draas.Data;
 using Draas.Domain.Audit;
 using Draas.Domain.Protection;
 using Draas.Domain.Runs;
+using Draas.Workflows.Notifications;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Draas.Workflows.Runs;
 /// <c>FOR UPDATE SKIP LOCKED</c>, hands each to Hangfire as its own job, and closes the run when every
 /// step has ended. Any worker may pump any run at any time; the database decides, nothing is in memory.
 /// </summary>
-public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunReports reports, RunEffects effects, StepLeases leases, TimeProvider clock, ILogger<RunEngine> logger)
+public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunReports reports, RunEffects effects, StepLeases leases, RunEvents events, TimeProvider clock, ILogger<RunEngine> logger)
 {
     /// <summary>Queue a pump of the run on its own queue (drills never delay failovers).</summary>
     public static void Kick(IBackgroundJobClient jobs, Guid runId, string queue, TimeSpan? delay = null)
@@ -28,13 +29,21 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
     {
         List<(Guid Step, int Attempt)> claimed;
         string queue;
+        var told = 0;
+        var started = false;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var run = await LockAsync(db, runId, ct);
             if (run is null || RunStates.IsFinal(run.State)) return;
             queue = run.Queue;
             var now = clock.GetUtcNow();
-            if (run.State == RunState.Pending) run.TransitionTo(RunState.Running, now);
+            if (run.State == RunState.Pending)
+            {
+                run.TransitionTo(RunState.Running, now);
+                run.TraceParent ??= RunTracing.StartRun(run);
+                told += await events.StartedAsync(db, run, now, ct);
+                started = true;
+            }
             // The deadline counts from the first step that executed (a run that waited for workers has not started).
             if (run.State == RunState.Running && run.DeadlineFrom is { } from && now > from.AddSeconds(run.TimeoutSeconds))
             {
@@ -52,10 +61,13 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             claimed = room == 0 ? [] : await ClaimAsync(run, room, now, ct);
             if (steps.All(s => StepStates.IsFinal(s.State)) && claimed.Count == 0)
             {
-                await FinishAsync(run, steps, now, ct);
+                told += await FinishAsync(run, steps, now, ct);
             }
             await tx.CommitAsync(ct);
+            if (started && !run.DryRun) RunMetrics.RunsStarted.WithLabels(RunMetrics.Word(run.Kind)).Inc();
+            if (RunStates.IsFinal(run.State) && !run.DryRun) RunMetrics.Ended(run);
         }
+        if (told > 0) NotificationDelivery.Kick(jobs);
         foreach (var (step, attempt) in claimed)
         {
             jobs.Enqueue<StepJob>(queue, j => j.ExecuteAsync(step, attempt, CancellationToken.None));
@@ -123,7 +135,8 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         return [.. ready.Select(s => (s.Id, s.Attempts))];
     }
 
-    private async Task FinishAsync(Domain.Runs.Run run, List<Step> steps, DateTimeOffset now, CancellationToken ct)
+    /// <returns>How many notifications the ending queued.</returns>
+    private async Task<int> FinishAsync(Domain.Runs.Run run, List<Step> steps, DateTimeOffset now, CancellationToken ct)
     {
         var failed = steps.Where(s => s.State == StepState.Failed).ToList();
         var outcome = run.State == RunState.Cancelling
@@ -146,6 +159,12 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             Detail = RunJson.Serialize(new { kind = run.Kind, plan_id = run.PlanId, error = run.Error }),
         });
         await db.SaveChangesAsync(ct);
+        using (var finished = RunTracing.StartChild(run.TraceParent, "run.finished"))
+        {
+            finished?.SetTag("draas.run.state", RunMetrics.Word(outcome));
+            if (outcome != RunState.Succeeded) finished?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, run.Error);
+        }
         logger.LogInformation("Run {Run} ({Kind}) {Outcome}", run.Id, run.Kind, outcome);
+        return await events.EndedAsync(db, run, now, ct);
     }
 }

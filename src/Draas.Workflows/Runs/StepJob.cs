@@ -1,6 +1,7 @@
 using Draas.Data;
 using Draas.Domain.Runs;
 using Draas.Storage;
+using Draas.Workflows.Notifications;
 using Draas.Workflows.Protection;
 using Draas.Workflows.Sites;
 using Hangfire;
@@ -17,7 +18,7 @@ namespace Draas.Workflows.Runs;
 /// a step that ends counts the run's remaining steps down in the same transaction.
 /// </summary>
 public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBackgroundJobClient jobs, IEnumerable<IStepHandler> handlers,
-    SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, StepLeases leases, TimeProvider clock, ILogger<StepJob> logger)
+    SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, StepLeases leases, RunEvents events, TimeProvider clock, ILogger<StepJob> logger)
 {
     /// <summary>Per-attempt limit of one step, so one hung call cannot hold a run until its deadline.</summary>
     public static TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(20);
@@ -35,6 +36,13 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
         var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == step.RunId, ct);
         if (run.DeadlineFrom is null)
             await db.Database.ExecuteSqlAsync($"UPDATE runs SET deadline_from = {clock.GetUtcNow()} WHERE id = {run.Id} AND deadline_from IS NULL", ct);
+        // The step's span; the OpenStack and array requests below are its children (HTTP instrumentation).
+        using var span = RunTracing.StartChild(run.TraceParent, $"step {step.Kind}");
+        span?.SetTag("draas.step.sequence", step.Sequence);
+        span?.SetTag("draas.step.kind", step.Kind);
+        span?.SetTag("draas.step.target", step.Target);
+        span?.SetTag("draas.step.attempt", attempt);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         using var lease = CancellationTokenSource.CreateLinkedTokenSource(ct);
         lease.CancelAfter(StepTimeout);
         var renewal = RenewLeaseAsync(stepId, attempt, lease);
@@ -45,6 +53,7 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             logger.LogInformation("Run {Run} step {Sequence} {Kind} {Target}: attempt {Attempt}", run.Id, step.Sequence, step.Kind, step.Target, attempt);
             var output = await handler.ExecuteAsync(context, lease.Token);
             await EndAsync(step, attempt, StepState.Succeeded, RunJson.Serialize(output), null, null);
+            Measure(step.Kind, "succeeded", watch);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -67,6 +76,8 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
                 run.Id, step.Sequence, step.Kind, step.Target, attempt, retry ? $", retrying in {delay.TotalSeconds:0} s" : "", message);
             var output = e is StepFailedException { Output: { } o } ? RunJson.Serialize(o) : null;
             await EndAsync(step, attempt, retry ? StepState.Pending : StepState.Failed, output, message, retry ? clock.GetUtcNow() + delay : null);
+            Measure(step.Kind, retry ? "retried" : "failed", watch);
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, message);
             if (retry)
             {
                 RunEngine.Kick(jobs, run.Id, run.Queue, delay);
@@ -94,7 +105,15 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             """, CancellationToken.None);
         if (changed == 1 && state != StepState.Pending)
             await db.Database.ExecuteSqlAsync($"UPDATE runs SET steps_remaining = steps_remaining - 1 WHERE id = {step.RunId}", CancellationToken.None);
+        var told = changed == 1 && state == StepState.Failed ? await events.StepFailedAsync(db, step.Id, now, CancellationToken.None) : 0;
         await tx.CommitAsync(CancellationToken.None);
+        if (told > 0) NotificationDelivery.Kick(jobs);
+    }
+
+    private static void Measure(string kind, string outcome, System.Diagnostics.Stopwatch watch)
+    {
+        RunMetrics.StepAttempts.WithLabels(kind, outcome).Inc();
+        RunMetrics.StepDuration.WithLabels(kind).Observe(watch.Elapsed.TotalSeconds);
     }
 
     /// <summary>Renews the attempt's lease until the attempt ends. A renewal the database does not answer is

@@ -44,6 +44,8 @@ public sealed class ConfigurationTests
             ["jobs"] = typeof(JobsOptions),
             ["api"] = typeof(ApiOptions),
             ["secrets"] = typeof(SecretsOptions),
+            ["notifications"] = typeof(Draas.Workflows.Notifications.NotificationsOptions),
+            ["telemetry"] = typeof(TelemetryOptions),
             ["storage"] = typeof(Draas.Storage.StorageSection),
             ["storage:pure"] = typeof(Draas.Plugins.Pure.PureSection),
             ["storage:rbd"] = typeof(Draas.Plugins.Ceph.CephSection),
@@ -93,6 +95,21 @@ public sealed class ConfigurationTests
         var error = Assert.Throws<ConfigurationException>(() => ServiceHost.ReadSettings(config));
 
         Assert.That(error!.Message, Does.Contain("[DEFAULT] role").And.Contain("[jobs] workers").And.Contain("[keystone_authtoken] auth_url"));
+    }
+
+    [Test]
+    public void A_mail_relay_with_a_user_but_no_password_or_a_tracing_endpoint_that_is_no_url_stops_the_start()
+    {
+        var config = Load(RepoFile("etc/draas/draas.conf"), new Dictionary<string, string?>
+        {
+            ["notifications:host"] = "smtp.example.com",
+            ["notifications:user"] = "draas",
+            ["telemetry:otlp_endpoint"] = "collector:4317",  // no scheme: not a URL a collector listens on
+        });
+
+        var error = Assert.Throws<ConfigurationException>(() => ServiceHost.ReadSettings(config));
+
+        Assert.That(error!.Message, Does.Contain("DRAAS__NOTIFICATIONS__PASSWORD").And.Contain("[telemetry] otlp_endpoint"));
     }
 
     [Test]

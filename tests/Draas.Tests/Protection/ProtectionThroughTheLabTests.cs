@@ -206,14 +206,28 @@ public sealed class ProtectionThroughTheLabTests
         Assert.That(status["lag_seconds"]!.GetValue<double>(), Is.GreaterThan(900));
         var (_, events, _) = await _service.SendAsync(HttpMethod.Get, "/v1/events?action=rpo.changed", Member);
         Assert.That(events!["events"]![0]!["detail"]!["to"]!.GetValue<string>(), Is.EqualTo("violated"));
-        var call = _webhook.LogEntries.Single();
+        // Over the target, up to twice it: the RPO is exceeded (the first of the three tiers past it).
+        Assert.That(status["rpo_tier"]!.GetValue<string>(), Is.EqualTo("exceeded"));
+        // The tenant is told by a job, not in the monitor's transaction: the call comes shortly after.
+        static string Event(WireMock.Logging.ILogEntry e) => JsonNode.Parse(e.RequestMessage.Body!)!["event"]!.GetValue<string>();
+        var call = await Eventually.WaitForAsync(() => Task.FromResult(_webhook.LogEntries.FirstOrDefault(e => Event(e) == "rpo.breached")), "the webhook call");
+        Assert.That(_webhook.LogEntries.Count(e => Event(e) == "rpo.breached"), Is.EqualTo(1));
         var payload = JsonNode.Parse(call.RequestMessage.Body!)!;
-        Assert.That(payload["event"]!.GetValue<string>(), Is.EqualTo("rpo.changed"));
-        Assert.That(payload["from"]!.GetValue<string>(), Is.EqualTo("protected"));
-        Assert.That(payload["to"]!.GetValue<string>(), Is.EqualTo("violated"));
-        Assert.That(payload["plan_id"]!.GetValue<string>(), Is.EqualTo(_plan));
+        Assert.That(payload["event"]!.GetValue<string>(), Is.EqualTo("rpo.breached"));
+        Assert.That(payload["detail"]!["from"]!.GetValue<string>(), Is.EqualTo("protected"));
+        Assert.That(payload["detail"]!["to"]!.GetValue<string>(), Is.EqualTo("violated"));
+        Assert.That(payload["detail"]!["tier"]!.GetValue<string>(), Is.EqualTo("exceeded"));
+        Assert.That(payload["detail"]!["plan_id"]!.GetValue<string>(), Is.EqualTo(_plan));
         var (_, metrics, _) = await _service.SendAsync(HttpMethod.Get, "/metrics", Admin);
         Assert.That(metrics!.ToString(), Does.Match($"draas_rpo_violation\\{{plan_id=\"{_plan}\",project_id=\"[^\"]+\"\\}} 1"));
+        Assert.That(metrics.ToString(), Does.Match($"draas_rpo_tier\\{{plan_id=\"{_plan}\",project_id=\"[^\"]+\"\\}} 1"));
+
+        // The lag history shows the climb: readings within the target before the link went down, over it now.
+        var (_, withHistory, _) = await _service.SendAsync(HttpMethod.Get, $"/v1/plans/{_plan}/status?history=2", Member);
+        var points = withHistory!["status"]!["lag_history"]!["points"]!.AsArray().Select(p => p!["lag_seconds"]?.GetValue<double>()).OfType<double>().ToList();
+        Assert.That(points, Has.Count.GreaterThanOrEqualTo(2), withHistory["status"]!["lag_history"]!.ToJsonString());
+        Assert.That(points[0], Is.LessThan(900));
+        Assert.That(points[^1], Is.GreaterThan(900));
     }
 
     [Test, Order(5)]

@@ -276,6 +276,7 @@ public static class HostileRequests
             ("GET /v1/plans/{id}/manifests/{n}", "GET", $"/v1/plans/{t.Plan}/manifests/{t.Manifest}", null),
             ("GET /v1/runs/{id}/report", "GET", $"/v1/runs/{t.Run}/report", null),
             ("GET /v1/events", "GET", "/v1/events", null),
+            ("GET /v1/notifications", "GET", "/v1/notifications", null),
             ("GET /v1/protections/{id}/runbook", "GET", $"/v1/protections/{t.Protection}/runbook", null),
             ("GET /v1/plans/{id}/status", "GET", $"/v1/plans/{t.Plan}/status", null),
             ("GET /v1/openapi.json", "GET", "/v1/openapi.json", null),
@@ -303,6 +304,8 @@ public static class HostileRequests
         yield return new("PUT /v1/arrays/{id}", "a newline ending the array endpoint", "PUT", $"/v1/arrays/{t.Array}", "{\"array\":{\"endpoint\":\"https://fa.example\\n\"}}", 400);
         yield return new("PUT /v1/arrays/{id}", "a newline ending the Cinder backend", "PUT", $"/v1/arrays/{t.Array}", "{\"array\":{\"cinder_backend\":\"h@b#p\\n\"}}", 400);
         yield return new("PUT /v1/protections/{id}", "a newline ending the webhook URL", "PUT", $"/v1/protections/{t.Protection}", "{\"protection\":{\"webhook_url\":\"https://hook.example/x\\n\"}}", 400);
+        yield return new("PUT /v1/protections/{id}", "a webhook secret too short to be one", "PUT", $"/v1/protections/{t.Protection}", "{\"protection\":{\"webhook_secret\":\"abc\"}}", 400);
+        yield return new("PUT /v1/protections/{id}", "a NUL in the webhook secret", "PUT", $"/v1/protections/{t.Protection}", "{\"protection\":{\"webhook_secret\":\"0123456789abcdef\\u0000\"}}", 400);
         yield return new("PUT /v1/protections/{id}", "a newline ending a contact", "PUT", $"/v1/protections/{t.Protection}", "{\"protection\":{\"contacts\":[\"oncall@shop.example\\n\"]}}", 400);
         yield return new("PUT /v1/protections/{id}", "a newline ending the recovery project id", "PUT", $"/v1/protections/{t.Protection}", "{\"protection\":{\"recovery_project_id\":\"abc\\n\"}}", 400);
         foreach (var (what, check) in new[]
@@ -335,7 +338,7 @@ public static class HostileRequests
             ("PATCH", $"/v1/plans/{t.Plan}"), ("POST", $"/v1/plans/{t.Plan}"), ("DELETE", $"/v1/plans/{t.Plan}/manifests"), ("POST", $"/v1/plans/{t.Plan}/status"),
             ("DELETE", $"/v1/plans/{t.Plan}/manifests/{t.Manifest}"), ("GET", $"/v1/plans/{t.Plan}/action"),
             ("DELETE", $"/v1/runs/{t.Run}"), ("PUT", $"/v1/runs/{t.Run}"), ("PATCH", "/v1/runs"), ("DELETE", $"/v1/runs/{t.Run}/report"), ("GET", $"/v1/runs/{t.Run}/action"),
-            ("POST", "/v1/events"), ("DELETE", "/v1/events"), ("HEAD", "/v1/sites"), ("TRACE", "/v1/plans"), ("OPTIONS", "/v1/runs"),
+            ("POST", "/v1/events"), ("DELETE", "/v1/events"), ("POST", "/v1/notifications"), ("DELETE", "/v1/notifications"), ("HEAD", "/v1/sites"), ("TRACE", "/v1/plans"), ("OPTIONS", "/v1/runs"),
             ("POST", "/healthz"), ("DELETE", "/"),
         };
         foreach (var (method, path) in cases)
@@ -364,6 +367,13 @@ public static class HostileRequests
         yield return Get("a NUL in the resource id filter", "/v1/events?resource_id=%00x");
         yield return Get("a NUL in the action filter", "/v1/events?action=run.create%00");
         yield return Get("a bell in the action filter", "/v1/events?action=run%07create");
+        yield return Get("a NUL in the notification event filter", "/v1/notifications?event=run.failed%00");
+        yield return Get("a delivery state that is a number", "/v1/notifications?state=1");
+        yield return Get("a channel nobody delivers on", "/v1/notifications?channel=pager");
+        yield return Get("a delivery state in capitals", "/v1/notifications?state=DELIVERED");
+        yield return Get("a marker that is no notification id", "/v1/notifications?marker=abc");
+        yield return Get("a lag history of a year", $"/v1/plans/{t.Plan}/status?history=8760");
+        yield return Get("a lag history of no hours", $"/v1/plans/{t.Plan}/status?history=0");
         yield return Get("a newline in the name filter", "/v1/sites?name=site-a%0A");
         yield return Get("a NUL in a query parameter's name", "/v1/plans?protection%00_id=x");
         yield return Get("a NUL in the marker", "/v1/runs?marker=%00");

@@ -55,7 +55,8 @@ public sealed class PlanModel : ConsolePageModel
         var plan = await GetAsync(path);
         if (!plan.Ok) return Refused(plan);
         Plan = plan.Body!["plan"]!;
-        var status = await GetAsync(path + "/status");
+        // The last day's lag history comes with the status, for the lag-over-time chart.
+        var status = await GetAsync(path + "/status?history=24");
         if (status.Ok) Status = status.Body!["status"];
         var protection = await GetAsync($"v1/protections/{Plan["protection_id"]}");
         if (protection.Ok) Protection = protection.Body!["protection"];
