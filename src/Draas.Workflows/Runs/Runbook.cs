@@ -91,6 +91,8 @@ public static class Runbook
         RunPlanner.EnsureFlavor => $"{s.Input["vcpus"]} vCPU, {s.Input["ram"]} MiB, {s.Input["disk"]} GB",
         RunPlanner.BootServer => $"flavor {s.Input["flavor"]}, priority group {s.Input["priority_group"]}",
         RunPlanner.HealthCheck => $"{s.Input["type"]} port {s.Input["port"]}",
+        Hooks.HookPlanner.WebhookStep => $"POST {s.Input["url"]} ({(s.Input["signed"]?.GetValue<bool>() == true ? "signed, " : "")}timeout {s.Input["timeout"]} s, on error {s.Input["on_error"]})",
+        Hooks.HookPlanner.ApprovalStep => $"**the run waits for approval** (`draasctl run approve <run>`): {s.Input["message"]}",
         _ => "",
     };
 
