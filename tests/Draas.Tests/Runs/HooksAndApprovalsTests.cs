@@ -152,6 +152,10 @@ public sealed class HooksAndApprovalsTests
         Assert.That(done["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(done));
         var decision = Steps(done, "approval").Single()["hook"]!["output"]!;
         Assert.That(decision["approved_by"]!.GetValue<string>(), Is.EqualTo("admin"));
+        var report = await _t.ReportAsync(id);
+        Assert.That(report["hooks"]!.AsArray().Select(h => $"{h!["kind"]} {h["at"]} {h["state"]}"),
+            Is.EqualTo(new[] { "webhook before phase boot succeeded", "approval after priority_group 1 succeeded", "webhook after priority_group 2 succeeded" }));
+        Assert.That(report["hooks"]![1]!["outcome"]!["approved_by"]!.GetValue<string>(), Is.EqualTo("admin"), "the report says who approved");
 
         // The receiver saw the same before-boot call twice (the attempt that timed out, then the resumed one), then the after-db call.
         var calls = _receiver.Calls;
