@@ -12,6 +12,9 @@ public static class ExitCodes
     /// <summary><c>run watch</c> and <c>run create --watch</c>: the service answered, and the run ended failed or cancelled.</summary>
     public const int RunFailed = 3;
 
+    /// <summary><c>run watch</c>: the run waits for a person (<c>awaiting_approval</c>); approve or cancel it, then watch again.</summary>
+    public const int AwaitingDecision = 4;
+
     /// <summary>The caller's mistake: usage, malformed input, an unknown resource (400, 404), no or rejected credentials (401).</summary>
     public const int Usage = 2;
 }

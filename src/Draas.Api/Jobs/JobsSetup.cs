@@ -97,6 +97,8 @@ public static class JobsSetup
         services.AddTransient<IStepHandler, ReprotectStep>();
         services.AddTransient<IStepHandler, FencePrimaryStep>();
         services.AddTransient<IStepHandler, RestartPrimaryStep>();
+        services.AddTransient<IStepHandler, Draas.Workflows.Hooks.WebhookStep>();
+        services.AddTransient<Draas.Workflows.Hooks.Approvals>();
     }
 
     public const string Schema = "hangfire";

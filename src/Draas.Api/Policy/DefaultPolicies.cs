@@ -64,6 +64,14 @@ public static class DefaultPolicies
         // Cancel and resume also need draas:run:create:<kind> of the run: a member acts only on drills.
         ["draas:run:cancel"] = "rule:admin_or_member",
         ["draas:run:resume"] = "rule:admin_or_member",
+        // Who may let a run past an approval hook: by default whoever may start its kind; set
+        // draas:run:approve:failover to "role:dr_approver" to ask a separate person.
+        ["draas:run:approve"] = "rule:admin_or_member",
+        ["draas:run:approve:drill"] = "rule:admin_or_member",
+        ["draas:run:approve:failover"] = "rule:admin_required",
+        ["draas:run:approve:planned_migration"] = "rule:admin_required",
+        ["draas:run:approve:reprotect"] = "rule:admin_required",
+        ["draas:run:approve:failback"] = "rule:admin_required",
 
         ["draas:event:list"] = "rule:admin_or_reader",
         ["draas:event:list:all_projects"] = "rule:admin_required",

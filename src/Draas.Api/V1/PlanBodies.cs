@@ -48,7 +48,7 @@ public sealed record PlanView(
         new { mode = p.ReplicationMode, interval_seconds = p.ReplicationIntervalSeconds, retention = p.RetentionCount },
         p.Resources.OrderBy(r => r.PriorityGroup).ThenBy(r => r.Kind).ThenBy(r => r.ResourceId)
             .Select(r => (object)new { kind = r.Kind, id = r.ResourceId, priority_group = r.PriorityGroup }),
-        Parse(p.Selector), Parse(p.HealthChecks), Parse(p.Hooks), Parse(p.RecoveryOptions) ?? new System.Text.Json.Nodes.JsonObject(), Parse(p.Canary), p.Status, at.State,
+        Parse(p.Selector), Parse(p.HealthChecks), Draas.Workflows.Hooks.PlanHooks.View(p.Hooks), Parse(p.RecoveryOptions) ?? new System.Text.Json.Nodes.JsonObject(), Parse(p.Canary), p.Status, at.State,
         new { site_id = at.SiteId, project_id = at.ProjectId, failed_over = at.FailedOver, reversed = at.Reversed, by_run_id = p.StateRunId },
         p.CreatedAt, p.UpdatedAt);
 

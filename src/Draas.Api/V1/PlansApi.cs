@@ -5,6 +5,7 @@ using Draas.Api.Errors;
 using Draas.Api.Http;
 using Draas.Api.Policy;
 using Draas.Data;
+using Draas.Data.Secrets;
 using Draas.Domain.Protection;
 using Draas.Storage;
 using Draas.Workflows.Protection;
@@ -54,7 +55,7 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, SecretProtector secrets, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -67,7 +68,7 @@ public static class PlansApi
         var v = new Validator();
         var plan = new Plan { Name = v.Name("plan.name", fields.Name, required: true) ?? "", ProjectId = protection.PrimaryProjectId, ProtectionId = protection.Id };
         PlanPlacement.Home(plan, protection);
-        Apply(v, fields, plan);
+        Apply(v, fields, plan, secrets);
         v.ThrowIfInvalid();
         if (await db.Plans.AnyAsync(p => p.ProtectionId == protection.Id && p.Name == plan.Name, context.RequestAborted))
             throw ApiException.Conflict($"Protection {protection.Name} already has a plan named {plan.Name}.");
@@ -82,7 +83,7 @@ public static class PlansApi
         return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) }, 201);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, TimeProvider clock)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, SecretProtector secrets, TimeProvider clock)
     {
         var fields = (await JsonBody.ReadAsync<PlanBody>(context.Request, api.MaxBodyBytes)).Plan
             ?? throw ApiException.BadRequest("The request body must be {\"plan\": {...}}.");
@@ -91,7 +92,7 @@ public static class PlansApi
         var v = new Validator();
         v.Require(fields.ProtectionId is null || fields.ProtectionId == plan.ProtectionId, "plan.protection_id cannot be changed");
         var name = v.Name("plan.name", fields.Name, required: false);
-        Apply(v, fields, plan);
+        Apply(v, fields, plan, secrets);
         v.ThrowIfInvalid();
         if (name is not null && name != plan.Name && await db.Plans.AnyAsync(p => p.ProtectionId == plan.ProtectionId && p.Name == name, context.RequestAborted))
             throw ApiException.Conflict($"The protection already has a plan named {name}.");
@@ -149,7 +150,7 @@ public static class PlansApi
     }
 
     /// <summary>Validates and applies every field but the name and the protection.</summary>
-    private static void Apply(Validator v, PlanFields f, Plan plan)
+    private static void Apply(Validator v, PlanFields f, Plan plan, SecretProtector secrets)
     {
         v.FreeText("plan.description", f.Description, 255);
         if (f.Description is not null) plan.Description = f.Description;
@@ -216,8 +217,7 @@ public static class PlansApi
         }
         // On the plan as it will be stored, so an update obeys the same rule as a create.
         v.Require(plan.Resources.Count > 0 || plan.Selector is not null, "a plan needs resources or a selector");
-        // No run executes hooks yet: storing them would let a tenant believe a recovery runs them.
-        v.Require(f.Hooks is null || f.Hooks.Count == 0, "plan.hooks are not supported yet: no recovery run would call them");
+        if (f.Hooks is { } hooks) PlanHookFields.Apply(v, hooks, plan, secrets);
     }
 
     private static Task<Plan> FindAsync(DraasDbContext db, string id, bool tracked, CancellationToken ct) =>

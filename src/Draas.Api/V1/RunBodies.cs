@@ -53,6 +53,9 @@ public static class RunView
                 step["id"] = s.Id.ToString();
                 step["depends_on"] = new JsonArray([.. s.DependsOn.Select(d => (JsonNode)d)]);
                 if (planned is not null) step["input"] = JsonNode.Parse(s.Input ?? "{}");
+                // A hook shows where it runs and what came of it: the approval's message and who approved, the webhook's answer.
+                if (s.Kind is Draas.Workflows.Hooks.HookPlanner.ApprovalStep or Draas.Workflows.Hooks.HookPlanner.WebhookStep)
+                    step["hook"] = new JsonObject { ["input"] = JsonNode.Parse(s.Input ?? "{}"), ["output"] = s.Output is null ? null : JsonNode.Parse(s.Output) };
                 return (JsonNode)step;
             })]),
         };

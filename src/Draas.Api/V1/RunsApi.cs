@@ -90,20 +90,21 @@ public static class RunsApi
         return ApiJson.Ok(new JsonObject { ["run"] = RunView.Of(run, run.Steps) });
     }
 
-    private static async Task<IResult> ActionAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, RunLauncher launcher, TimeProvider clock)
+    private static async Task<IResult> ActionAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, RunLauncher launcher, Draas.Workflows.Hooks.Approvals approvals, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync<JsonObject>(context.Request, api.MaxBodyBytes);
         var action = body.Count == 1 ? body.Single().Key : null;
-        if (action is not ("cancel" or "resume") || body[action] is not (null or JsonObject))
-            throw ApiException.BadRequest("A run action is {\"cancel\": {}} or {\"resume\": {}}.");
+        if (action is not ("cancel" or "resume" or "approve") || body[action] is not (null or JsonObject))
+            throw ApiException.BadRequest("A run action is {\"cancel\": {}}, {\"resume\": {}} or {\"approve\": {}}.");
         var run = await FindAsync(db, id, context, policy);
         TenantScope.EnsureAllowed(context, policy, "run", action, run.ProjectId, "Run", run.Id);
         // Stopping or continuing a run is for those who may start its kind: a member may cancel a drill,
-        // never an admin's failover.
-        policy.Enforce(context, $"draas:run:create:{RunPlanner.Word(run.Kind)}", TenantScope.Target(run.ProjectId));
+        // never an admin's failover. Approving is its own rule per kind, so it can be a separate person's.
+        policy.Enforce(context, action == "approve" ? $"draas:run:approve:{RunPlanner.Word(run.Kind)}" : $"draas:run:create:{RunPlanner.Word(run.Kind)}", TenantScope.Target(run.ProjectId));
         try
         {
             if (action == "cancel") await launcher.CancelAsync(run.Id, context.RequestAborted);
+            else if (action == "approve") await approvals.ApproveAsync(run.Id, context.Caller().Credentials.UserName, context.TraceIdentifier, context.RequestAborted);
             else await launcher.ResumeAsync(run.Id, context.Caller().Credentials.UserName, context.TraceIdentifier, context.RequestAborted);
         }
         catch (RunRefusedException e)

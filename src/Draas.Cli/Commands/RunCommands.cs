@@ -139,6 +139,16 @@ public static class RunCommands
             return c.Get(watchResume) ? await WatchAsync(c, api, id, c.Get(interval), ct) : ExitCodes.Ok;
         }, run, watchResume, interval);
 
+        var watchApprove = new Option<bool>("--watch") { Description = "Follow the approved run until it ends or waits again" };
+        var approve = b.Command("approve", "Let a run waiting at an approval hook go on (who may is the policy rule draas:run:approve:<kind>)", async (c, ct) =>
+        {
+            var api = await c.ApiAsync(ct);
+            var id = RunId(c.Get(run));
+            var answer = await api.PostAsync($"runs/{id}/action", new JsonObject { ["approve"] = new JsonObject() }, ct);
+            c.Output.Done($"Run {id} approved; 'draasctl run watch {id}' follows it.", answer ?? new JsonObject { ["run"] = new JsonObject { ["id"] = id, ["state"] = "running" } });
+            return c.Get(watchApprove) ? await WatchAsync(c, api, id, c.Get(interval), ct) : ExitCodes.Ok;
+        }, run, watchApprove, interval);
+
         var markdown = new Option<bool>("--markdown") { Description = "The report as Markdown" };
         var file = new Option<string?>("--output", "-o") { Description = "Write the Markdown report to this file" };
         var reportLong = LongOption();
@@ -157,7 +167,7 @@ public static class RunCommands
             return ExitCodes.Ok;
         }, run, markdown, file, reportLong);
 
-        return CommandBuilder.Group("run", "Recovery runs: drills, failovers, planned migrations, reprotect, failback", create, list, show, watchCommand, cancel, resume, report);
+        return CommandBuilder.Group("run", "Recovery runs: drills, failovers, planned migrations, reprotect, failback", create, list, show, watchCommand, cancel, resume, approve, report);
     }
 
     /// <summary><c>draasctl runbook PROTECTION [-o FILE]</c>: the tenant's recovery runbook in Markdown.</summary>
@@ -248,6 +258,7 @@ public static class RunCommands
             data["rto_seconds"] = rto;
             c.Output.Data(data);
         }
+        if (RunStates.AwaitsPerson(RunStates.State(final))) return ExitCodes.AwaitingDecision;
         return RunStates.State(final) == "succeeded" ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 

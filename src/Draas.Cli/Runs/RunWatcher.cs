@@ -29,12 +29,13 @@ public sealed class RunWatcher(ApiClient api, Formatter output, TimeSpan interva
         double? rto = null;
         await output.Console().Live(RunProgressView.Render(run, _clock.GetUtcNow())).AutoClear(false).StartAsync(async live =>
         {
-            while (!RunStates.IsFinal(RunStates.State(run)))
+            while (!RunStates.IsFinal(RunStates.State(run)) && !RunStates.AwaitsPerson(RunStates.State(run)))
             {
                 await Task.Delay(interval, _clock, ct);
                 run = await FetchAsync(runId, ct);
                 live.UpdateTarget(RunProgressView.Render(run, _clock.GetUtcNow()));
             }
+            if (RunStates.AwaitsPerson(RunStates.State(run))) return;
             rto = await RtoAsync(runId, run, ct);
             live.UpdateTarget(RunProgressView.Render(run, _clock.GetUtcNow(), rto));
         });
@@ -65,6 +66,11 @@ public sealed class RunWatcher(ApiClient api, Formatter output, TimeSpan interva
             {
                 await lines.WriteLineAsync($"{Stamp(now)} run {runId} ({Cells.String(run, "kind")}): {state}{Progress(run)}");
                 lastState = state;
+            }
+            if (RunStates.AwaitsPerson(state))
+            {
+                await lines.WriteLineAsync($"Run {runId} awaits approval; 'draasctl run approve {runId}' lets it go on, 'draasctl run cancel {runId}' stops it.");
+                return (run, null);
             }
             if (RunStates.IsFinal(state))
             {

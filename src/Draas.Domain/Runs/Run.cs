@@ -91,6 +91,9 @@ public enum RunState
 {
     Pending,
     Running,
+
+    /// <summary>An approval hook was reached: no step past it starts until a person approves (or cancels).</summary>
+    AwaitingApproval,
     Cancelling,
     Succeeded,
     Failed,

@@ -7,7 +7,9 @@ public static class RunStates
     private static readonly Dictionary<RunState, RunState[]> Allowed = new()
     {
         [RunState.Pending] = [RunState.Running, RunState.Cancelled, RunState.Failed],
-        [RunState.Running] = [RunState.Succeeded, RunState.Failed, RunState.Cancelling],
+        [RunState.Running] = [RunState.Succeeded, RunState.Failed, RunState.Cancelling, RunState.AwaitingApproval],
+        // A person approves (the run goes on) or cancels; a recovery_timeout does not count while a person decides.
+        [RunState.AwaitingApproval] = [RunState.Running, RunState.Cancelling, RunState.Failed],
         [RunState.Cancelling] = [RunState.Cancelled, RunState.Failed],
         [RunState.Succeeded] = [],
         [RunState.Failed] = [RunState.Running],

@@ -59,6 +59,12 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             var running = steps.Count(s => s.State == StepState.Running);
             var room = Math.Max(0, run.MaxParallel - running);
             claimed = room == 0 ? [] : await ClaimAsync(run, room, now, ct);
+            // An approval step is never claimed: once its edges are met the run waits for a person, holding no worker.
+            if (run.State == RunState.Running && Hooks.Approvals.Ready(steps).Any())
+            {
+                run.TransitionTo(RunState.AwaitingApproval, now);
+                await db.SaveChangesAsync(ct);
+            }
             if (steps.All(s => StepStates.IsFinal(s.State)) && claimed.Count == 0)
             {
                 told += await FinishAsync(run, steps, now, ct);
@@ -116,7 +122,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         // A step is ready when each step it depends on succeeded (or, for an always-step, ended).
         var ready = await db.Steps.FromSql($"""
             SELECT s.*, s.xmin FROM steps s
-            WHERE s.run_id = {run.Id} AND s.state = 'pending' AND (s.not_before IS NULL OR s.not_before <= {now})
+            WHERE s.run_id = {run.Id} AND s.state = 'pending' AND s.kind <> 'approval' AND (s.not_before IS NULL OR s.not_before <= {now})
               AND NOT EXISTS (
                 SELECT 1 FROM steps d
                 WHERE d.run_id = s.run_id AND d.sequence = ANY (s.depends_on)

@@ -205,7 +205,8 @@ public static class RunPlanner
         // again; otherwise this step does nothing.
         if (migrating && ((input.Options.StopPrimary && input.Manifest.Servers.Count > 0) || steps.Any(x => x.Kind == DemoteSource)))
             Add(healthPhase + 2, RestartPrimary, null, new JsonObject(), steps.Select(s => s.Sequence).ToList(), always: true);
-        return steps;
+        // The plan's own automation and approvals, woven in where they run.
+        return Hooks.HookPlanner.Apply(steps, Hooks.PlanHooks.Parse(input.Plan.Hooks));
     }
 
     public static string FlavorKey(FlavorEntry flavor) => flavor.Name ?? $"{flavor.Vcpus}c-{flavor.Ram}m-{flavor.Disk}g";

@@ -55,6 +55,15 @@ public sealed class RunReports(DraasDbContext db)
             // could have had: 0, not negative. A point from the service's future is clock skew: RPO unknown.
             ["rpo_seconds"] = warnings.Count == 0 && run.StartedAt is { } s2 && pointAt is { } p ? Math.Max(0, Math.Round((s2 - p).TotalSeconds, 3)) : null,
             ["warnings"] = new JsonArray([.. warnings.Select(w => (JsonNode)w)]),
+            // The operator's hooks and who approved what: the RTO above includes the time a person took to decide.
+            ["hooks"] = new JsonArray([.. ordered.Where(x => x.Kind is Hooks.HookPlanner.WebhookStep or Hooks.HookPlanner.ApprovalStep).Select(x => (JsonNode)new JsonObject
+            {
+                ["kind"] = x.Kind,
+                ["at"] = x.Target,
+                ["state"] = RunPlanner.Word(x.State),
+                ["outcome"] = x.Output is null ? null : JsonNode.Parse(x.Output),
+                ["error"] = x.Error,
+            })]),
             ["phases"] = new JsonArray([.. ordered.GroupBy(x => x.Phase).OrderBy(g => g.Key).Select(g => (JsonNode)new JsonObject
             {
                 ["phase"] = g.Key,
@@ -212,6 +221,21 @@ public sealed class RunReports(DraasDbContext db)
             md.AppendLine("## Warnings");
             md.AppendLine();
             foreach (var w in warnings) md.AppendLine(CultureInfo.InvariantCulture, $"- {V(w)}");
+        }
+        if (report["hooks"] is JsonArray { Count: > 0 } hooks)
+        {
+            md.AppendLine();
+            md.AppendLine("## Hooks and approvals");
+            md.AppendLine();
+            foreach (var h in hooks)
+            {
+                var outcome = h!["outcome"];
+                var said = outcome?["approved_by"] is { } by ? $"approved by {V(by)} at {V(outcome["approved_at"])}"
+                    : outcome?["status"] is { } status ? $"answered {V(status)}"
+                    : outcome?["error"] is { } e ? $"{V(e)} (the run went on)"
+                    : V(h["error"]);
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {V(h["kind"])} {V(h["at"])}: {V(h["state"])}, {said}");
+            }
         }
         md.AppendLine();
         md.AppendLine("## Steps");

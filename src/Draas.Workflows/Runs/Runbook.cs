@@ -93,6 +93,8 @@ public static class Runbook
         RunPlanner.HealthCheck => $"{s.Input["type"]} port {s.Input["port"]}",
         RunPlanner.CanaryWrite => $"write a fresh token to the data canary (http port {s.Input["port"]}{s.Input["path"]}) before the recovery point",
         RunPlanner.CanaryCheck => $"read the canary (http port {s.Input["port"]}{s.Input["path"]}): the token written before the point must be there",
+        Hooks.HookPlanner.WebhookStep => $"POST {s.Input["url"]} ({(s.Input["signed"]?.GetValue<bool>() == true ? "signed, " : "")}timeout {s.Input["timeout"]} s, on error {s.Input["on_error"]})",
+        Hooks.HookPlanner.ApprovalStep => $"**the run waits for approval** (`draasctl run approve <run>`): {s.Input["message"]}",
         _ => "",
     };
 

@@ -166,6 +166,17 @@ public sealed class RunCommandsContractTests
     }
 
     [Test]
+    public async Task Run_approve_posts_the_approve_action()
+    {
+        _api.Given(Request.Create().WithPath($"/v1/runs/{RunId}/action").UsingPost()).RespondWith(Json(202, new JsonObject { ["run"] = Run("running") }));
+
+        var result = await Shell().OkAsync("run", "approve", RunId);
+
+        Assert.That(SentBody($"/v1/runs/{RunId}/action").ToJsonString(), Is.EqualTo("""{"approve":{}}"""));
+        Assert.That(result.Out.Trim(), Is.EqualTo($"Run {RunId} approved; 'draasctl run watch {RunId}' follows it."));
+    }
+
+    [Test]
     public async Task Run_report_shows_RTO_and_RPO_or_saves_the_Markdown_asked_for_with_its_media_type()
     {
         _api.Given(Request.Create().WithPath($"/v1/runs/{RunId}/report").UsingGet().WithHeader("Accept", "text/markdown"))

@@ -122,6 +122,23 @@ public sealed class RunWatchRenderingTests
     }
 
     [Test]
+    public async Task A_run_awaiting_approval_ends_watch_with_exit_4_and_the_command_that_approves_it()
+    {
+        const string paused = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+        var frames = Frames(final: "succeeded");
+        var waiting = frames[2].DeepClone().AsObject();
+        waiting["id"] = paused;
+        waiting["state"] = "awaiting_approval";
+        _api.Given(Request.Create().WithPath($"/v1/runs/{paused}").UsingGet()).RespondWith(Json(new JsonObject { ["run"] = waiting }));
+
+        var result = await Shell().RunAsync("run", "watch", paused);
+
+        Assert.That(result.Exit, Is.EqualTo(4), "waiting for a person is neither success nor failure: " + result);
+        Assert.That(result.Out.TrimEnd().Split('\n')[^1],
+            Is.EqualTo($"Run {paused} awaits approval; 'draasctl run approve {paused}' lets it go on, 'draasctl run cancel {paused}' stops it."));
+    }
+
+    [Test]
     public async Task A_failed_run_ends_watch_with_exit_3_and_the_reason()
     {
         _api.ResetScenario("fails");

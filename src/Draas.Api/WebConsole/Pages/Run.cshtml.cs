@@ -47,6 +47,8 @@ public sealed class RunModel : ConsolePageModel
 
     public Task<IActionResult> OnPostResumeAsync(string id) => ActAsync(id, "resume");
 
+    public Task<IActionResult> OnPostApproveAsync(string id) => ActAsync(id, "approve");
+
     private async Task<IActionResult> ActAsync(string id, string action)
     {
         var answer = await PostAsync($"v1/runs/{Uri.EscapeDataString(id)}/action", new JsonObject { [action] = new JsonObject() });
@@ -64,6 +66,9 @@ public sealed class RunModel : ConsolePageModel
 
     /// <summary>Whether to offer cancel or resume: the API's rules for the action and for the run's kind (a member acts on drills only).</summary>
     public bool Offers(string action) => Offers($"draas:run:{action}", ProjectId) && Offers($"draas:run:create:{Run["kind"]}", ProjectId);
+
+    /// <summary>Whether to offer the approval: the API's rule for approving runs of this kind.</summary>
+    public bool OffersApproval() => Offers("draas:run:approve", ProjectId) && Offers($"draas:run:approve:{Run["kind"]}", ProjectId);
 
     public sealed record Bar(JsonNode Step, double Left, double Width);
 
