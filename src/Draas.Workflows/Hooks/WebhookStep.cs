@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Draas.Data.Secrets;
+using Draas.Workflows.Notifications;
 using Draas.Workflows.Runs;
 
 namespace Draas.Workflows.Hooks;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Draas.Tests.Support;
 using Draas.Workflows.Hooks;
+using Draas.Workflows.Notifications;
 
 namespace Draas.Tests.Runs;
 
