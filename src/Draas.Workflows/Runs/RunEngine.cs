@@ -63,6 +63,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             if (run.State == RunState.Running && Hooks.Approvals.Ready(steps).Any())
             {
                 run.TransitionTo(RunState.AwaitingApproval, now);
+                told += await events.PublishAsync(db, run, "awaiting_approval", now, ct);
                 await db.SaveChangesAsync(ct);
             }
             if (steps.All(s => StepStates.IsFinal(s.State)) && claimed.Count == 0)
