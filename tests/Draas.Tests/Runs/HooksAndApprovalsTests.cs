@@ -26,6 +26,10 @@ public sealed class HooksAndApprovalsTests
     {
         _receiver = new HookReceiver();
         _t = await TenantInTheLab.StartAsync();
+        // The protection's notifications go to a receiver that is down today: the outbox still records each event once.
+        var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Put, $"/v1/protections/{_t.Protection}", TenantInTheLab.Admin,
+            new { protection = new { webhook_url = "http://127.0.0.1:9/dr-events" } });
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
     }
 
     [OneTimeTearDown]
@@ -140,6 +144,10 @@ public sealed class HooksAndApprovalsTests
         await Eventually.WaitForAsync(() => Task.FromResult(storage.GetMonitoringApi().ProcessingCount() == 0 ? "idle" : null), "no job processing while the run waits", TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.That((await RunViewAsync(id))["state"]!.GetValue<string>(), Is.EqualTo("awaiting_approval"));
+
+        // The on-call hears that the run waits for them: one run.awaiting_approval event, however often the run was pumped.
+        var told = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/notifications?event=run.awaiting_approval&resource_id={id}", TenantInTheLab.Admin)).Body!["notifications"]!.AsArray();
+        Assert.That(told.Select(n => n!["channel"]!.GetValue<string>()), Is.EqualTo(new[] { "webhook" }), told.ToJsonString());
 
         var (denied, _, _) = await ActionAsync(id, "approve", TenantInTheLab.Member);
         Assert.That(denied, Is.EqualTo(403), "a member may not approve the admin's failover");
