@@ -13,7 +13,7 @@ namespace Draas.Plugins.Ceph;
 /// snapshot complete at the peer. Pacific mirrors images one by one, so a point is per-volume consistent,
 /// not consistent across the group's volumes.
 /// </summary>
-public sealed class CephPlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IUndoDemote, IReleaseRecoveryCopy, IDisposable
+public sealed class CephPlugin : IStoragePlugin, IReplicateNow, IReverseReplication, IDemoteSource, IReleaseRecoveryCopy, IDisposable
 {
     public const string PluginName = "rbd";
     private static readonly IReadOnlySet<ReplicationMode> AsyncOnly = new HashSet<ReplicationMode> { ReplicationMode.Async };
@@ -349,46 +349,10 @@ public sealed class CephPlugin : IStoragePlugin, IReplicateNow, IReverseReplicat
     }
 
     /// <summary>
-    /// Undoes a cancelled planned migration's demote: each member demoted at the source is promoted there again.
-    /// A member the cancelled run already promoted at the target (in place) is demoted there first and its
-    /// demotion waited for at the source, so the promote at the source is an orderly one and rbd-mirror goes on
-    /// from source to target without a split brain or a resync.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> UndoDemoteAsync(ReplicationGroupRef group, CancellationToken cancellationToken = default)
-    {
-        var src = CephCluster.From(group.Source);
-        var dst = CephCluster.From(group.Target);
-        var changes = new List<string>();
-        foreach (var member in await MembersAsync(src, group.Name, cancellationToken).ConfigureAwait(false))
-        {
-            var info = await InfoAsync(src, member, cancellationToken).ConfigureAwait(false);
-            if (info?.Mirroring is not { State: "enabled" } || info.Mirroring.Primary) continue;
-            var replica = await ReplicaAtAsync(dst, member, info.Mirroring.GlobalId, cancellationToken).ConfigureAwait(false);
-            if (replica is { Info.Mirroring.Primary: true })
-            {
-                await _cli.RbdAsync(dst, ["mirror", "image", "demote", dst.Image(replica.Value.Name)], cancellationToken).ConfigureAwait(false);
-                changes.Add($"demoted {replica.Value.Name} at {dst.Name} again");
-                var demotion = (await SnapshotsAsync(dst, replica.Value.Name, cancellationToken).ConfigureAwait(false))
-                    .Where(s => s.Namespace is { Type: "mirror", State: "demoted" } && s.Namespace.PrimarySnapId is null).MaxBy(s => s.Id);
-                var deadline = _time.GetUtcNow() + _options.PromoteTimeout;
-                while (demotion is not null && !(await SnapshotsAsync(src, member, cancellationToken).ConfigureAwait(false)).Any(s => s.IsCompleteReplica && s.Namespace!.PrimarySnapId == demotion.Id))
-                {
-                    if (_time.GetUtcNow() > deadline)
-                        throw new ArrayException(ArrayErrorKind.Timeout, $"the demotion of {replica.Value.Name} at {dst.Name} did not reach {src.Name} within {_options.PromoteTimeout}", src.Name, context: member);
-                    await Task.Delay(_options.PollInterval, _time, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            await PromoteAsync(src, member, force: false, cancellationToken).ConfigureAwait(false);
-            changes.Add($"promoted {member} at {src.Name} again");
-        }
-        return changes;
-    }
-
-    /// <summary>
     /// A failover promotes the replica in place (no copy), and the recovery site's Cinder renames it when it
     /// imports it. Releasing it for a cancelled run keeps its data and gives it back its own name (while it is
-    /// still primary there: a non-primary image cannot be renamed), so an undone demote leaves both sites'
-    /// images named alike and the next recovery finds it. True when it was renamed back.
+    /// still primary there: a non-primary image cannot be renamed), so both sites' images stay named alike and the
+    /// next recovery finds it. True when it was renamed back.
     /// </summary>
     public async Task<bool> ReleaseRecoveryCopyAsync(ArrayRef recoveryArray, string arrayVolumeName, string? importedAsNameId = null,
         CancellationToken cancellationToken = default)

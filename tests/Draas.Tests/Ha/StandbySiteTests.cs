@@ -24,7 +24,7 @@ public sealed class StandbySiteTests
     private const int InvisibilitySeconds = 10;
 
     /// <summary>The recurring jobs every active process registers.</summary>
-    private static readonly string[] ClusterSchedules = [ReplicationMonitorJob.RecurringId, ScheduledDrillsJob.RecurringId];
+    private static readonly string[] ClusterSchedules = [ReplicationMonitorJob.RecurringId, ScheduledDrillsJob.RecurringId, Draas.Workflows.Notifications.NotificationDelivery.RecurringId];
 
     private HaClusters _clusters = null!;
     private KeystoneStandIn _siteKeystone = null!;
