@@ -55,7 +55,9 @@ public sealed class InterruptedStepTests
             // Between the sweep and the next pump the step reads interrupted; then its retry runs.
             if (step["state"]!.GetValue<string>() == "pending") Assert.That(step["interrupted"]!.GetValue<bool>(), Is.True, step.ToJsonString());
             return step["attempts"]!.GetValue<int>() >= 2 && step["started_at"] is not null ? step : null;
-        }, "the interrupted import to be retried", TimeSpan.FromSeconds(30));
+            // The retry waits for a free slot of the run's max_parallel: when an earlier volume's import became
+            // ready meanwhile it takes the slot first, and this one follows when an import ends (a minute of lab Cinder).
+        }, "the interrupted import to be retried", TimeSpan.FromSeconds(180));
         Assert.That(retried!["started_at"]!.GetValue<DateTimeOffset>(), Is.GreaterThan(firstStart), "the retry's duration counts from the retry's start");
         Assert.That(retried["interrupted"]!.GetValue<bool>(), Is.False, "running again, not interrupted");
     }
