@@ -114,7 +114,9 @@ public static class ServiceHost
         services.AddSingleton<ActiveRoleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ActiveRoleService>());
         // The API describes itself from its endpoints (GET /v1/openapi.json), so the document cannot drift from the routes.
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        // Schemas in the names the API reads and writes (ApiJson, JsonBody): snake_case, enums as words.
+        services.ConfigureHttpJsonOptions(o => ApiJson.Describe(o.SerializerOptions));
+        services.AddOpenApi("v1", o => o.DescribeRequestBodies().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "DRaaS Service API";
             document.Info.Description = "Disaster recovery as a service for OpenStack. Every call but / and /healthz needs an X-Auth-Token from Keystone; errors are OpenStack-style fault bodies.";

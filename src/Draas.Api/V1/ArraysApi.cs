@@ -25,10 +25,10 @@ public static partial class ArraysApi
     public static void Map(RouteGroupBuilder v1)
     {
         var arrays = v1.MapGroup("/arrays");
-        arrays.MapGet("", ListAsync);
-        arrays.MapPost("", CreateAsync);
-        arrays.MapGet("/{id}", ShowAsync);
-        arrays.MapPut("/{id}", UpdateAsync);
+        arrays.MapGet("", ListAsync).Produces<ArrayList>();
+        arrays.MapPost("", CreateAsync).Reads<ArrayBody>().Produces<ArrayEnvelope>(201);
+        arrays.MapGet("/{id}", ShowAsync).Produces<ArrayEnvelope>();
+        arrays.MapPut("/{id}", UpdateAsync).Reads<ArrayBody>().Produces<ArrayEnvelope>();
         arrays.MapDelete("/{id}", DeleteAsync);
         arrays.MapPost("/{id}/action", ActionAsync);
     }
@@ -41,13 +41,13 @@ public static partial class ArraysApi
         if (context.Request.Query.TryGetValue("site_id", out var site))
             query = Guid.TryParse(site, out var siteId) ? query.Where(a => a.SiteId == siteId) : throw ApiException.BadRequest("site_id must be an id.");
         var page = await paging.PageAsync(query, context.RequestAborted);
-        return ApiJson.Ok(new { arrays = page.Select(ArrayView.Of), arrays_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
+        return ApiJson.Ok(new ArrayList(page.Select(ArrayView.Of), paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id)));
     }
 
     private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
     {
         policy.Enforce(context, "draas:array:get");
-        return ApiJson.Ok(new { array = ArrayView.Of(await FindAsync(db, id, tracked: false, context.RequestAborted)) });
+        return ApiJson.Ok(new ArrayEnvelope(ArrayView.Of(await FindAsync(db, id, tracked: false, context.RequestAborted))));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SecretProtector secrets, StoragePluginCatalog plugins, TimeProvider clock)
@@ -89,7 +89,7 @@ public static partial class ArraysApi
         AuditTrail.Record(db, context, clock, "array.create", "array", array.Id.ToString(), detail: new { array.Name, array.Endpoint, array.CinderBackend });
         await Lookup.SaveAsync(db, $"An array named {array.Name} already exists.", context.RequestAborted);
         context.Response.Headers.Location = $"/v1/arrays/{array.Id}";
-        return ApiJson.Ok(new { array = ArrayView.Of(array) }, 201);
+        return ApiJson.Ok(new ArrayEnvelope(ArrayView.Of(array)), 201);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SecretProtector secrets, StoragePluginCatalog plugins, TimeProvider clock)
@@ -122,7 +122,7 @@ public static partial class ArraysApi
         array.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "array.update", "array", array.Id.ToString(), detail: new { token_changed = token is not null });
         await Lookup.SaveAsync(db, $"An array named {array.Name} already exists.", context.RequestAborted);
-        return ApiJson.Ok(new { array = ArrayView.Of(array) });
+        return ApiJson.Ok(new ArrayEnvelope(ArrayView.Of(array)));
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock)

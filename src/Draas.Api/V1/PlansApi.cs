@@ -26,10 +26,10 @@ public static class PlansApi
     public static void Map(RouteGroupBuilder v1)
     {
         var plans = v1.MapGroup("/plans");
-        plans.MapGet("", ListAsync);
-        plans.MapPost("", CreateAsync);
-        plans.MapGet("/{id}", ShowAsync);
-        plans.MapPut("/{id}", UpdateAsync);
+        plans.MapGet("", ListAsync).Produces<PlanList>();
+        plans.MapPost("", CreateAsync).Reads<PlanBody>().Produces<PlanEnvelope>(201);
+        plans.MapGet("/{id}", ShowAsync).Produces<PlanEnvelope>();
+        plans.MapPut("/{id}", UpdateAsync).Reads<PlanBody>().Produces<PlanEnvelope>();
         plans.MapDelete("/{id}", DeleteAsync);
     }
 
@@ -44,7 +44,7 @@ public static class PlansApi
         var page = await paging.PageAsync(query, context.RequestAborted);
         var ids = page.Select(p => p.ProtectionId).Distinct().ToList();
         var protections = await db.Protections.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, context.RequestAborted);
-        return ApiJson.Ok(new { plans = page.Select(p => PlanView.Of(p, protections[p.ProtectionId])), plans_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
+        return ApiJson.Ok(new PlanList(page.Select(p => PlanView.Of(p, protections[p.ProtectionId])), paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id)));
     }
 
     private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
@@ -52,7 +52,7 @@ public static class PlansApi
         var plan = await FindAsync(db, id, tracked: false, context.RequestAborted);
         TenantScope.EnsureVisible(context, policy, "plan", plan.ProjectId, "Plan", plan.Id);
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
-        return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) });
+        return ApiJson.Ok(new PlanEnvelope(PlanView.Of(plan, protection)));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, SecretProtector secrets, TimeProvider clock)
@@ -80,7 +80,7 @@ public static class PlansApi
         await Lookup.SaveAsync(db, $"Protection {protection.Name} already has a plan named {plan.Name}.", context.RequestAborted);
         PlanSchedule.Register(jobs, plan);
         context.Response.Headers.Location = $"/v1/plans/{plan.Id}";
-        return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) }, 201);
+        return ApiJson.Ok(new PlanEnvelope(PlanView.Of(plan, protection)), 201);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, IRecurringJobManager jobs, SiteSessionPool sessions, StoragePluginCatalog plugins, SecretProtector secrets, TimeProvider clock)
@@ -105,7 +105,7 @@ public static class PlansApi
         AuditTrail.Record(db, context, clock, "plan.update", "plan", plan.Id.ToString(), plan.ProjectId);
         await Lookup.SaveAsync(db, $"The protection already has a plan named {plan.Name}.", context.RequestAborted);
         PlanSchedule.Register(jobs, plan);
-        return ApiJson.Ok(new { plan = PlanView.Of(plan, protection) });
+        return ApiJson.Ok(new PlanEnvelope(PlanView.Of(plan, protection)));
     }
 
     /// <summary>Deletes the plan and removes its replication groups from the arrays (<c>?keep_replication=true</c>

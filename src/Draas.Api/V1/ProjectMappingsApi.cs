@@ -44,9 +44,9 @@ public static partial class ProjectMappingsApi
     public static void Map(RouteGroupBuilder v1)
     {
         var mappings = v1.MapGroup("/project-mappings");
-        mappings.MapGet("", ListAsync);
-        mappings.MapPost("", CreateAsync);
-        mappings.MapGet("/{id}", ShowAsync);
+        mappings.MapGet("", ListAsync).Produces<ProjectMappingList>();
+        mappings.MapPost("", CreateAsync).Reads<ProjectMappingBody>().Produces<ProjectMappingEnvelope>(201);
+        mappings.MapGet("/{id}", ShowAsync).Produces<ProjectMappingEnvelope>();
         mappings.MapDelete("/{id}", DeleteAsync);
     }
 
@@ -59,14 +59,14 @@ public static partial class ProjectMappingsApi
         if (q.TryGetValue("primary_project_id", out var primary)) query = query.Where(m => m.PrimaryProjectId == primary.ToString());
         if (q.TryGetValue("recovery_project_id", out var recovery)) query = query.Where(m => m.RecoveryProjectId == recovery.ToString());
         var page = await paging.PageAsync(query, context.RequestAborted);
-        return ApiJson.Ok(new { project_mappings = page.Select(ProjectMappingView.Of), project_mappings_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
+        return ApiJson.Ok(new ProjectMappingList(page.Select(ProjectMappingView.Of), paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id)));
     }
 
     private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
     {
         policy.Enforce(context, "draas:project_mapping:get");
         var mapping = await Lookup.FindAsync(db.ProjectMappings.AsNoTracking(), id, "Project mapping", guid => m => m.Id == guid, context.RequestAborted);
-        return ApiJson.Ok(new { project_mapping = ProjectMappingView.Of(mapping) });
+        return ApiJson.Ok(new ProjectMappingEnvelope(ProjectMappingView.Of(mapping)));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, TimeProvider clock)
@@ -116,7 +116,7 @@ public static partial class ProjectMappingsApi
             new { mapping.RecoverySiteId, mapping.RecoveryProjectId });
         await Lookup.SaveAsync(db, $"Project {recovery} at {recoverySite.Name} is mapped already.", context.RequestAborted);
         context.Response.Headers.Location = $"/v1/project-mappings/{mapping.Id}";
-        return ApiJson.Ok(new { project_mapping = ProjectMappingView.Of(mapping) }, 201);
+        return ApiJson.Ok(new ProjectMappingEnvelope(ProjectMappingView.Of(mapping)), 201);
     }
 
     /// <summary>Removes the mapping; protections that use the project keep it (an admin's later decision), but

@@ -31,10 +31,10 @@ public static partial class ProtectionsApi
     public static void Map(RouteGroupBuilder v1)
     {
         var protections = v1.MapGroup("/protections");
-        protections.MapGet("", ListAsync);
-        protections.MapPost("", CreateAsync);
-        protections.MapGet("/{id}", ShowAsync);
-        protections.MapPut("/{id}", UpdateAsync);
+        protections.MapGet("", ListAsync).Produces<ProtectionList>();
+        protections.MapPost("", CreateAsync).Reads<ProtectionBody>().Produces<ProtectionEnvelope>(201);
+        protections.MapGet("/{id}", ShowAsync).Produces<ProtectionEnvelope>();
+        protections.MapPut("/{id}", UpdateAsync).Reads<ProtectionBody>().Produces<ProtectionEnvelope>();
         protections.MapDelete("/{id}", DeleteAsync);
     }
 
@@ -48,14 +48,14 @@ public static partial class ProtectionsApi
         var page = await paging.PageAsync(query, context.RequestAborted);
         var ids = page.Select(p => p.Id).ToList();
         var plans = (await db.Plans.AsNoTracking().Where(p => ids.Contains(p.ProtectionId)).ToListAsync(context.RequestAborted)).ToLookup(p => p.ProtectionId);
-        return ApiJson.Ok(new { protections = page.Select(p => ProtectionView.Of(p, plans[p.Id])), protections_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id) });
+        return ApiJson.Ok(new ProtectionList(page.Select(p => ProtectionView.Of(p, plans[p.Id])), paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id)));
     }
 
     private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
     {
         var protection = await FindAsync(db, id, tracked: false, context.RequestAborted);
         TenantScope.EnsureVisible(context, policy, "protection", protection.PrimaryProjectId, "Protection", protection.Id);
-        return ApiJson.Ok(new { protection = await ViewAsync(db, protection, context.RequestAborted) });
+        return ApiJson.Ok(new ProtectionEnvelope(await ViewAsync(db, protection, context.RequestAborted)));
     }
 
     private static async Task<ProtectionView> ViewAsync(DraasDbContext db, TenantProtection protection, CancellationToken ct) =>
@@ -93,7 +93,7 @@ public static partial class ProtectionsApi
             new { protection.Name, protection.RecoveryProjectId, recovery_project_created = created });
         await Lookup.SaveAsync(db, $"Project {protection.PrimaryProjectId} is already enrolled at that site.", context.RequestAborted);
         context.Response.Headers.Location = $"/v1/protections/{protection.Id}";
-        return ApiJson.Ok(new { protection = ProtectionView.Of(protection, []) }, 201);
+        return ApiJson.Ok(new ProtectionEnvelope(ProtectionView.Of(protection, [])), 201);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SiteSessionPool sessions, SecretProtector secrets, TimeProvider clock)
@@ -123,7 +123,7 @@ public static partial class ProtectionsApi
         AuditTrail.Record(db, context, clock, "protection.update", "protection", protection.Id.ToString(), protection.PrimaryProjectId,
             created ? new { protection.RecoveryProjectId, recovery_project_created = true } : null);
         await db.SaveChangesAsync(context.RequestAborted);
-        return ApiJson.Ok(new { protection = await ViewAsync(db, protection, context.RequestAborted) });
+        return ApiJson.Ok(new ProtectionEnvelope(await ViewAsync(db, protection, context.RequestAborted)));
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock)

@@ -25,7 +25,7 @@ public static class RunsApi
     {
         var runs = v1.MapGroup("/runs");
         runs.MapGet("", ListAsync);
-        runs.MapPost("", CreateAsync);
+        runs.MapPost("", CreateAsync).Reads<RunBody>();
         runs.MapGet("/{id}", ShowAsync);
         runs.MapPost("/{id}/action", ActionAsync);
         runs.MapGet("/{id}/report", ReportAsync);

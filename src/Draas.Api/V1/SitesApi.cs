@@ -24,10 +24,10 @@ public static class SitesApi
     public static void Map(RouteGroupBuilder v1)
     {
         var sites = v1.MapGroup("/sites");
-        sites.MapGet("", ListAsync);
-        sites.MapPost("", CreateAsync);
-        sites.MapGet("/{id}", ShowAsync);
-        sites.MapPut("/{id}", UpdateAsync);
+        sites.MapGet("", ListAsync).Produces<SiteList>();
+        sites.MapPost("", CreateAsync).Reads<SiteBody>().Produces<SiteEnvelope>(201);
+        sites.MapGet("/{id}", ShowAsync).Produces<SiteEnvelope>();
+        sites.MapPut("/{id}", UpdateAsync).Reads<SiteBody>().Produces<SiteEnvelope>();
         sites.MapDelete("/{id}", DeleteAsync);
         sites.MapPost("/{id}/action", ActionAsync);
     }
@@ -39,18 +39,14 @@ public static class SitesApi
         var query = db.Sites.AsNoTracking();
         if (context.Request.Query.TryGetValue("name", out var name)) query = query.Where(s => s.Name == name.ToString());
         var page = await paging.PageAsync(query, context.RequestAborted);
-        return ApiJson.Ok(new
-        {
-            sites = page.Select(SiteView.Of),
-            sites_links = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id),
-        });
+        return ApiJson.Ok(new SiteList(page.Select(SiteView.Of), paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id)));
     }
 
     private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
     {
         policy.Enforce(context, "draas:site:get");
         var site = await FindAsync(db, id, context.RequestAborted, tracked: false);
-        return ApiJson.Ok(new { site = SiteView.Of(site) });
+        return ApiJson.Ok(new SiteEnvelope(SiteView.Of(site)));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SecretProtector secrets, TimeProvider clock)
@@ -92,7 +88,7 @@ public static class SitesApi
         AuditTrail.Record(db, context, clock, "site.create", "site", site.Id.ToString(), detail: new { site.Name, site.AuthUrl });
         await Lookup.SaveAsync(db, $"A site named {site.Name} already exists.", context.RequestAborted);
         context.Response.Headers.Location = $"/v1/sites/{site.Id}";
-        return ApiJson.Ok(new { site = SiteView.Of(site) }, 201);
+        return ApiJson.Ok(new SiteEnvelope(SiteView.Of(site)), 201);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, SecretProtector secrets, TimeProvider clock)
@@ -138,7 +134,7 @@ public static class SitesApi
         site.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "site.update", "site", site.Id.ToString(), detail: new { fields = ChangedFields(fields), secret_changed = secret is not null });
         await Lookup.SaveAsync(db, $"A site named {site.Name} already exists.", context.RequestAborted);
-        return ApiJson.Ok(new { site = SiteView.Of(site) });
+        return ApiJson.Ok(new SiteEnvelope(SiteView.Of(site)));
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock)

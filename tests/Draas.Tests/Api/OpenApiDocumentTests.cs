@@ -41,6 +41,42 @@ public sealed class OpenApiDocumentTests
         Assert.That(paths["/v1/runs/{id}/action"]!["post"]!["tags"]!.AsArray().Select(t => t!.GetValue<string>()), Is.EqualTo(new[] { "Runs" }));
     }
 
+    [TestCase("/v1/sites", "site", "auth_url", "password")]
+    [TestCase("/v1/arrays", "array", "endpoint", "api_token")]
+    [TestCase("/v1/protections", "protection", "primary_project_id", "webhook_secret")]
+    [TestCase("/v1/plans", "plan", "protection_id", null)]
+    [TestCase("/v1/project-mappings", "project_mapping", "recovery_project_id", null)]
+    public async Task A_resource_says_what_it_takes_and_gives_in_the_APIs_own_names_and_its_secret_only_goes_in(string path, string name, string field, string? secret)
+    {
+        var document = (await _service.SendAsync(HttpMethod.Get, "/v1/openapi.json", KeystoneStandIn.AdminToken)).Body!;
+        JsonObject Resolve(JsonNode? schema)
+        {
+            var o = schema!.AsObject();
+            return o["$ref"] is { } r ? Resolve(document["components"]!["schemas"]![r.GetValue<string>().Split('/').Last()]) : o;
+        }
+        JsonObject Inner(JsonNode? envelope, string key) => Resolve(Resolve(envelope)["properties"]![key]);
+        var paths = document["paths"]!;
+
+        var create = paths[path]!["post"]!;
+        var sent = Inner(create["requestBody"]!["content"]!["application/json"]!["schema"], name);
+        var created = Inner(create["responses"]!["201"]!["content"]!["application/json"]!["schema"], name);
+        var shown = Inner(paths[path + "/{id}"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"], name);
+        var listed = Resolve(paths[path]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"])["properties"]!.AsObject();
+
+        Assert.That(sent["properties"]!.AsObject().ContainsKey(field), Is.True, $"{name} is sent with {field}: {sent.ToJsonString()}");
+        Assert.That(shown["properties"]!.AsObject().ContainsKey(field), Is.True, $"{name} is shown with {field}: {shown.ToJsonString()}");
+        Assert.That(created["properties"]!.AsObject().Select(p => p.Key), Is.EquivalentTo(shown["properties"]!.AsObject().Select(p => p.Key)), "a create answers with the resource as a read shows it");
+        Assert.That(listed.Select(p => p.Key), Is.EquivalentTo(new[] { name + "s", name + "s_links" }), "a list is the resources and their page links");
+        Assert.That(shown["properties"]!.AsObject().Select(p => p.Key), Has.All.Matches<string>(k => k == k.ToLowerInvariant() && !k.Contains('-')), "snake_case like every OpenStack API");
+        if (secret is not null)
+        {
+            Assert.That(sent["properties"]!.AsObject().ContainsKey(secret), Is.True, $"{secret} can be sent");
+            Assert.That(shown["properties"]!.AsObject().ContainsKey(secret), Is.False, $"{secret} is never shown");
+        }
+        if (paths[path + "/{id}"]!["put"] is { } update)
+            Assert.That(Inner(update["requestBody"]!["content"]!["application/json"]!["schema"], name)["properties"]!.AsObject().ContainsKey(field), Is.True, "an update takes the same fields");
+    }
+
     [Test]
     public async Task The_reference_in_docs_is_the_document_the_service_serves()
     {
