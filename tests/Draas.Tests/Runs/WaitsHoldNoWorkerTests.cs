@@ -15,10 +15,10 @@ public sealed class WaitsHoldNoWorkerTests
 {
     private TenantInTheLab _t = null!;
 
-    // Cinder takes 20 lab minutes (a minute of real time) to manage a volume; the service has one worker
+    // Cinder takes 5 lab minutes (15 s of real time) to manage a volume; the service has one worker
     // for the drills queue (and one for failovers).
     [OneTimeSetUp]
-    public async Task Start() => _t = await TenantInTheLab.StartAsync(new SimDelays { VolumeManage = TimeSpan.FromMinutes(20) },
+    public async Task Start() => _t = await TenantInTheLab.StartAsync(new SimDelays { VolumeManage = TimeSpan.FromMinutes(5) },
         extra: new Dictionary<string, string?> { ["jobs:workers"] = "1", ["jobs:failover_workers"] = "1" });
 
     [OneTimeTearDown]
@@ -31,13 +31,24 @@ public sealed class WaitsHoldNoWorkerTests
             new { run = new { plan_id = _t.Plan, kind = "drill", options = new { max_parallel = 5 } } });
         Assert.That(status, Is.EqualTo(202), created?.ToJsonString());
 
-        // Each import that held its worker while Cinder managed would leave one volume managing at a time.
-        var managing = await Eventually.WaitForAsync(async () =>
+        // Each import that held its worker while Cinder managed would leave one volume being managed at a time.
+        var seen = "";
+        int? managing;
+        try
         {
-            var volumes = await _t.AdminB.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true }, CancellationToken.None).ToListAsync();
-            var count = volumes.Count(v => v.Status == "managing");
-            return count >= 3 ? (int?)count : null;
-        }, "three imports managed at once by one worker", TimeSpan.FromSeconds(45));
+            managing = await Eventually.WaitForAsync(async () =>
+            {
+                var volumes = await _t.AdminB.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true }, CancellationToken.None).ToListAsync();
+                seen = string.Join(", ", volumes.Select(v => $"{v.Name}:{v.Status}"));
+                var count = volumes.Count(v => v.Status is "creating" or "managing");
+                return count >= 3 ? (int?)count : null;
+            }, "three imports managed at once by one worker", TimeSpan.FromSeconds(45));
+        }
+        catch (AssertionException)
+        {
+            var run = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs/{created!["run"]!["id"]}", TenantInTheLab.Admin)).Body!["run"]!;
+            throw new AssertionException($"volumes at site-b: {seen}\n{TenantInTheLab.Describe(run)}\n{await _t.FailedJobsAsync()}");
+        }
         Assert.That(managing, Is.GreaterThanOrEqualTo(3));
 
         var parked = await _t.Service.Database.ScalarAsync<long>(
