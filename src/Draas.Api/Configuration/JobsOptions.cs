@@ -22,9 +22,17 @@ public sealed class JobsOptions
     [ConfigurationKeyName("failover_workers")]
     public int FailoverWorkers { get; set; } = 4;
 
-    /// <summary>How often idle workers look for new jobs, in milliseconds.</summary>
+    /// <summary>How often idle workers look for new jobs, in milliseconds (with <see cref="LongPolling"/>, only
+    /// the fallback for a notification that never came); also how often delayed jobs are moved to their queue.</summary>
     [ConfigurationKeyName("poll_interval_ms")]
     public int PollIntervalMs { get; set; } = 1000;
+
+    /// <summary>
+    /// Idle workers wait on PostgreSQL's LISTEN/NOTIFY (Hangfire.PostgreSql's <c>EnableLongPolling</c>): an
+    /// enqueued job wakes one at once instead of at the next poll, so a ready step starts within milliseconds.
+    /// </summary>
+    [ConfigurationKeyName("long_polling")]
+    public bool LongPolling { get; set; } = true;
 
     /// <summary>
     /// Seconds after which a job whose worker stopped reporting (its process or its whole site died) is

@@ -28,6 +28,9 @@ public static class JobsSetup
             // (Hangfire.PostgreSql 1.21 logs that and carries on): ActiveRoleService installs it with
             // InstallSchema once the database is writable, so a standby never tries.
             PrepareSchemaIfNecessary = false,
+            // Enqueuing sends NOTIFY new_job on commit and idle workers LISTEN for it, so pickup takes
+            // milliseconds; the poll interval stays as the fallback for a notification lost with a connection.
+            EnableLongPolling = jobs.LongPolling,
             QueuePollInterval = TimeSpan.FromMilliseconds(jobs.PollIntervalMs),
             // A job held by a worker that died (say, with the primary site) is taken again after this;
             // live workers keep their jobs invisible with a heartbeat, however long they run.
@@ -60,7 +63,7 @@ public static class JobsSetup
         IReadOnlyList<BackgroundJobServerOptions> pools = runWorkers
             ? [Pool("general", JobsOptions.Queues, jobs.Workers, jobs.PollIntervalMs), Pool("failover", ["failover"], jobs.FailoverWorkers, jobs.PollIntervalMs)]
             : [];
-        IReadOnlyList<Type> companions = runWorkers ? [typeof(RunWatchdog)] : [];
+        IReadOnlyList<Type> companions = runWorkers ? [typeof(RunWatchdog), typeof(WaitPoller)] : [];
         services.AddSingleton(sp => new JobServers(sp, sp.GetRequiredService<JobStorage>(), pools, companions, sp.GetRequiredService<ILogger<JobServers>>()));
     }
 

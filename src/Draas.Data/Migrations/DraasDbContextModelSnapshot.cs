@@ -988,6 +988,10 @@ namespace Draas.Data.Migrations
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
 
+                    b.Property<string>("WaitingFor")
+                        .HasColumnType("text")
+                        .HasColumnName("waiting_for");
+
                     b.HasKey("Id")
                         .HasName("pk_steps");
 

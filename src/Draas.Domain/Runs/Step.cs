@@ -30,6 +30,10 @@ public sealed class Step
 
     /// <summary>A running step's worker renews this; past it, the worker is presumed dead and the step is re-queued.</summary>
     public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>A running step parked on a cloud resource or a timer (JSON, see StepWait): it holds no worker;
+    /// the wait poller keeps its lease and wakes it when the resource is ready.</summary>
+    public string? WaitingFor { get; set; }
     public StepState State { get; set; } = StepState.Pending;
     public int Attempts { get; set; }
     public int MaxAttempts { get; set; } = 5;

@@ -47,8 +47,28 @@ public sealed class StepContext
         _references = references;
         Clock = clock;
         Input = RunJson.Object(step.Input);
+        Woken = StepWait.FromJson(step.WaitingFor) is { Woken: true } w ? w : null;
         Options = RunOptions.Parse(run.Options);
     }
+
+    /// <summary>The wait this attempt parked on and was woken from (with what the poller saw); null on a fresh start.</summary>
+    public StepWait? Woken { get; }
+
+    /// <summary>Parks the step until <paramref name="resource"/> of <paramref name="kind"/> in the recovery project
+    /// reaches <paramref name="status"/>, giving up at the same deadline across wakes.</summary>
+    public StepParkedException Park(string kind, string resource, string status, TimeSpan timeout) => new(new StepWait
+    {
+        Kind = kind,
+        SiteId = TargetSite.Id,
+        ProjectId = TargetProjectId,
+        Resource = resource,
+        Status = status,
+        Until = Woken is { Resource: { } r } && r == resource ? Woken.Until : Clock.GetUtcNow() + timeout,
+    });
+
+    /// <summary>Parks the step until <paramref name="after"/> of real time has passed; <paramref name="count"/> travels with it.</summary>
+    public StepParkedException Sleep(TimeSpan after, int count) =>
+        new(new StepWait { Kind = StepWait.Timer, SiteId = TargetSite.Id, Until = TimeProvider.System.GetUtcNow() + after, Count = count });
 
     public Run Run { get; }
     public Step Step { get; }

@@ -33,6 +33,12 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             logger.LogInformation("Step {Step} attempt {Attempt} is no longer this job's ({State}, attempt {Now})", stepId, attempt, step?.State, step?.Attempts);
             return;
         }
+        if (StepWait.FromJson(step.WaitingFor) is { Woken: false })
+        {
+            // Parked: only the wait poller hands it back (this is a stale copy of the job that parked it).
+            logger.LogInformation("Step {Step} attempt {Attempt} is parked; the wait poller resumes it", stepId, attempt);
+            return;
+        }
         var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == step.RunId, ct);
         if (run.DeadlineFrom is null)
             await db.Database.ExecuteSqlAsync($"UPDATE runs SET deadline_from = {clock.GetUtcNow()} WHERE id = {run.Id} AND deadline_from IS NULL", ct);
@@ -54,6 +60,13 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             var output = await handler.ExecuteAsync(context, lease.Token);
             await EndAsync(step, attempt, StepState.Succeeded, RunJson.Serialize(output), null, null);
             Measure(step.Kind, "succeeded", watch);
+        }
+        catch (StepParkedException parked) when (!lease.IsCancellationRequested)
+        {
+            // The step acted and now waits for the cloud: it frees this worker, and the wait poller keeps its lease.
+            // Not measured: the attempt has not ended (its woken job measures the end).
+            await ParkAsync(step, attempt, parked.Wait);
+            return;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -92,6 +105,13 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
         RunEngine.Kick(jobs, run.Id, run.Queue);
     }
 
+    /// <summary>Records the attempt's wait, only if the step is still this attempt's; its lease runs on, kept by the poller.</summary>
+    private Task<int> ParkAsync(Step step, int attempt, StepWait wait) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE steps SET waiting_for = {wait.ToJson()}, lease_until = now() + {leases.Lease}
+            WHERE id = {step.Id} AND state = 'running' AND attempts = {attempt}
+            """, CancellationToken.None);
+
     /// <summary>Writes the attempt's ending, only if the step is still this attempt's.</summary>
     private async Task EndAsync(Step step, int attempt, StepState state, string? output, string? error, DateTimeOffset? notBefore)
     {
@@ -99,7 +119,7 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
         var word = state.ToString().ToLowerInvariant();
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var changed = await db.Database.ExecuteSqlAsync($"""
-            UPDATE steps SET state = {word}, output = COALESCE({output}::jsonb, output), error = {error}, lease_until = NULL,
+            UPDATE steps SET state = {word}, output = COALESCE({output}::jsonb, output), error = {error}, lease_until = NULL, waiting_for = NULL,
                 not_before = {notBefore}, finished_at = CASE WHEN {word} = 'pending' THEN NULL ELSE {now} END
             WHERE id = {step.Id} AND state = 'running' AND attempts = {attempt}
             """, CancellationToken.None);

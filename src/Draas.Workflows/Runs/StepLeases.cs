@@ -23,6 +23,13 @@ public class StepLeases(TimeSpan lease)
 
     /// <summary>Extends the attempt's lease; false when the step is no longer this attempt's (its lease lapsed
     /// and another attempt took it, or it ended). Throws when the database does not answer.</summary>
+    /// <summary>Extends the leases of the parked steps the wait poller watches (one statement for all of them).</summary>
+    public Task<int> RenewParkedAsync(DraasDbContext db, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE steps SET lease_until = now() + {Lease}
+            WHERE state = 'running' AND waiting_for IS NOT NULL AND NOT COALESCE((waiting_for::jsonb ->> 'woken')::boolean, false)
+            """, ct);
+
     public virtual async Task<bool> RenewAsync(DraasDbContext db, Guid stepId, int attempt, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync(
             $"UPDATE steps SET lease_until = now() + {Lease} WHERE id = {stepId} AND state = 'running' AND attempts = {attempt}", ct) == 1;
@@ -32,7 +39,7 @@ public class StepLeases(TimeSpan lease)
     /// the lost attempt held it.</summary>
     public Task<List<LapsedStep>> ReclaimLapsedAsync(DraasDbContext db, CancellationToken ct) =>
         db.Database.SqlQuery<LapsedStep>($"""
-            UPDATE steps s SET state = 'pending', lease_until = NULL, started_at = NULL,
+            UPDATE steps s SET state = 'pending', lease_until = NULL, started_at = NULL, waiting_for = NULL,
                 error = 'interrupted: the worker running attempt ' || s.attempts || ' stopped (its lease lapsed); retrying'
             FROM runs r
             WHERE r.id = s.run_id AND s.state = 'running' AND s.lease_until < now()

@@ -10,6 +10,9 @@ public sealed class VolumesApi(ServiceClient client)
     static readonly HashSet<string> ErrorStatuses =
         ["error", "error_managing", "error_deleting", "error_restoring", "error_extending", "error_backing-up"];
 
+    /// <summary>Whether a volume in <paramref name="status"/> will not leave it by itself.</summary>
+    public static bool IsErrorStatus(string? status) => status is not null && ErrorStatuses.Contains(status);
+
     public IAsyncEnumerable<Volume> ListAsync(VolumeListOptions? options, CancellationToken ct)
     {
         var o = options ?? new VolumeListOptions();

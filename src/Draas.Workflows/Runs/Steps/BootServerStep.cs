@@ -2,37 +2,58 @@ using Draas.Data;
 using Draas.Domain.Manifests;
 using Draas.OpenStack.Compute.Attachments;
 using Draas.OpenStack.Compute.Servers;
+using Draas.OpenStack.Core;
 
 namespace Draas.Workflows.Runs.Steps;
 
 /// <summary>
 /// Boots one server at the recovery site as it was: from its recovered boot volume (or its image, copied
 /// there already), with its flavor, keypair and metadata, on the mapped networks (the original fixed IPs
-/// when asked), waits for ACTIVE, then attaches its data volumes in their original order. The server
-/// carries the run's mark, so a retry finds it instead of booting a second one. Looking, booting and
-/// attaching happen under the step's lock: an attempt started beside a slow one (whose lease lapsed)
+/// when asked), parks until ACTIVE (holding no worker, <see cref="WaitPoller"/>), then attaches its data volumes in their original order. The server
+/// carries the run's mark, so a retry finds it instead of booting a second one. Looking and booting, and
+/// attaching, happen under the step's lock: an attempt started beside a slow one (whose lease lapsed)
 /// waits, then finds the server and its attachments instead of making them twice.
 /// </summary>
 public sealed class BootServerStep(DraasDbContext db) : IStepHandler
 {
     public string Kind => RunPlanner.BootServer;
 
-    public Task<object?> ExecuteAsync(StepContext c, CancellationToken ct) => StepLock.HoldAsync(db, c.Step.Id, () => BootAsync(c, ct), ct);
+    /// <summary>How long a boot may take to reach ACTIVE (as the old in-worker wait allowed).</summary>
+    public static TimeSpan WaitTimeout { get; set; } = new WaitOptions().Timeout;
 
-    private static async Task<object?> BootAsync(StepContext c, CancellationToken ct)
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var nova = c.TargetProject.Compute;
+        // Woken from its wait: the server exists, one GET shows what it became.
+        var server = c.Woken is { Resource: { } booted } ? await nova.Servers.GetAsync(booted, ct) : await StepLock.HoldAsync(db, c.Step.Id, () => FindOrBootAsync(c, ct), ct);
+        if (server.Status == "ERROR")
+            throw new ResourceFailedException($"server {server.Id} to become ACTIVE", $"server went to ERROR: {server.Fault?.Message ?? "no fault recorded"}");
+        if (server.Status != "ACTIVE")
+        {
+            if (c.Woken is { } late && c.Clock.GetUtcNow() >= late.Until)
+                throw new WaitTimeoutException($"server {server.Id} to become ACTIVE", WaitTimeout, server.Status);
+            // Booting; the wait holds no worker: the wait poller wakes this step when Nova lists it ACTIVE.
+            throw c.Park(StepWait.Server, server.Id, "ACTIVE", WaitTimeout);
+        }
+        return await StepLock.HoldAsync(db, c.Step.Id, () => AttachAsync(c, server, ct), ct);
+    }
+
+    private static async Task<Server> FindOrBootAsync(StepContext c, CancellationToken ct)
+    {
+        var source = c.Server(c.Required("server_id"));
+        var nova = c.TargetProject.Compute;
+        var server = await nova.Servers.ListAsync(null, ct).FirstOrDefaultAsync(s =>
+            RunNames.IsMine(s.Metadata, c.RunMark, source.Id), ct);
+        if (server is not null) return server;
+        var created = await nova.Servers.CreateAsync(await CreateOptionsAsync(c, source, ct), ct);
+        return new Server { Id = created.Id, Name = source.Name, Status = "BUILD" };
+    }
+
+    private static async Task<object?> AttachAsync(StepContext c, Server server, CancellationToken ct)
     {
         var source = c.Server(c.Required("server_id"));
         var session = c.TargetProject;
         var nova = session.Compute;
-        var server = await nova.Servers.ListAsync(null, ct).FirstOrDefaultAsync(s =>
-            RunNames.IsMine(s.Metadata, c.RunMark, source.Id), ct);
-        if (server is null)
-        {
-            var created = await nova.Servers.CreateAsync(await CreateOptionsAsync(c, source, ct), ct);
-            server = new Server { Id = created.Id, Name = source.Name };
-        }
-        server = await nova.Servers.WaitForStatusAsync(server.Id, "ACTIVE", null, ct);
-
         var attached = (await nova.VolumeAttachments.ListAsync(server.Id, ct)).Select(a => a.VolumeId).ToHashSet();
         var disks = new List<object>();
         foreach (var old in c.Input["data_volumes"]!.AsArray().Select(v => v!.GetValue<string>()))

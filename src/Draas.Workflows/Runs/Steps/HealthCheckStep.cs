@@ -5,7 +5,7 @@ namespace Draas.Workflows.Runs.Steps;
 /// <summary>
 /// Checks a recovered server answers (TCP connect, or HTTP with the expected status), from the recovery
 /// site's view: through the site's probe agent when it has one, else from the service itself. Retries
-/// with backoff (<c>validation_retries</c>) before it fails.
+/// with backoff (<c>validation_retries</c>) before it fails; between tries it is parked on a timer, holding no worker.
 /// </summary>
 public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) : IStepHandler
 {
@@ -19,14 +19,12 @@ public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) 
         var path = c.Input["path"]?.GetValue<string>() ?? "/";
         var expect = c.Input["expect_status"]?.GetValue<int>() ?? 200;
         var retries = c.Input["retries"]?.GetValue<int>() ?? 5;
-        string? last = null;
-        for (var attempt = 1; attempt <= retries; attempt++)
-        {
-            last = await ProbeAsync(c.TargetSite.ProbeUrl, type, address, port, path, expect, ct);
-            if (last is null) return new { address, type, port, attempts = attempt, healthy = true };
-            // Real time between attempts: a check waits for a guest's network, not for the simulated clouds' clock.
-            if (attempt < retries) await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt * 2)), ct);
-        }
+        // Tries so far travel with the step's timer: between tries the step is parked, holding no worker.
+        var attempt = (c.Woken is { Kind: StepWait.Timer } woken ? woken.Count : 0) + 1;
+        var last = await ProbeAsync(c.TargetSite.ProbeUrl, type, address, port, path, expect, ct);
+        if (last is null) return new { address, type, port, attempts = attempt, healthy = true };
+        // Real time between tries: a check waits for a guest's network, not for the simulated clouds' clock.
+        if (attempt < retries) throw c.Sleep(TimeSpan.FromSeconds(Math.Min(10, attempt * 2)), attempt);
         throw new StepFailedException($"{boot["name"]} ({address}) failed its {type} check on port {port} {retries} times: {last}",
             new { address, type, port, attempts = retries, healthy = false, error = last });
     }

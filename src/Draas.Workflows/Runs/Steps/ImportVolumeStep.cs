@@ -7,8 +7,8 @@ namespace Draas.Workflows.Runs.Steps;
 
 /// <summary>
 /// Imports a promoted volume into the recovery site's Cinder with manage-existing, under its original
-/// name, type, bootable flag and metadata, and waits until it is available (error_managing fails the step
-/// with Cinder's reason). The imported volume carries the run's mark, so a retry finds it instead of
+/// name, type, bootable flag and metadata, and parks until it is available (error_managing fails the step
+/// with Cinder's reason); the wait holds no worker (<see cref="WaitPoller"/>). The imported volume carries the run's mark, so a retry finds it instead of
 /// importing twice; looking and importing happen under the step's lock, so an attempt started beside a
 /// slow one (whose lease lapsed) waits and finds its import instead of making a second.
 /// </summary>
@@ -16,13 +16,17 @@ public sealed class ImportVolumeStep(DraasDbContext db) : IStepHandler
 {
     public string Kind => RunPlanner.ImportVolume;
 
+    /// <summary>How long an import may take to become available (as the old in-worker wait allowed).</summary>
+    public static TimeSpan WaitTimeout { get; set; } = new WaitOptions().Timeout;
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var source = c.Volume(c.Required("volume_id"));
         var promoted = c.Output(RunPlanner.PromoteVolume, source.Id) ?? throw new StepFailedException($"volume {source.Id} was not promoted");
         var arrayVolume = promoted["array_volume"]!.GetValue<string>();
         var cinder = c.TargetProject.BlockStorage;
-        var volume = await StepLock.HoldAsync(db, c.Step.Id, async () =>
+        // Woken from its wait: the import exists, one GET shows what it became.
+        var volume = c.Woken is { Resource: { } imported } ? await cinder.Volumes.GetAsync(imported, ct) : await StepLock.HoldAsync(db, c.Step.Id, async () =>
         {
             var found = await FindImportAsync(c, cinder.Volumes, source.Id, ct);
             if (found is not null) return found;
@@ -39,14 +43,17 @@ public sealed class ImportVolumeStep(DraasDbContext db) : IStepHandler
                 Metadata = metadata,
             }, ct);
         }, ct);
-        try
-        {
-            volume = await cinder.Volumes.WaitForStatusAsync(volume.Id, "available", null, ct);
-        }
-        catch (ResourceFailedException e)
+        if (VolumesApi.IsErrorStatus(volume.Status))
         {
             // Cinder shows error_managing as "error"; the failed volume stays for cleanup (or an operator) to remove.
-            throw new StepFailedException($"Cinder at {c.TargetSite.Name} could not import array volume {arrayVolume} as {source.Name ?? source.Id} (volume {volume.Id}): {e.Failure}");
+            throw new StepFailedException($"Cinder at {c.TargetSite.Name} could not import array volume {arrayVolume} as {source.Name ?? source.Id} (volume {volume.Id}): volume went to status {volume.Status}");
+        }
+        if (volume.Status != "available")
+        {
+            if (c.Woken is { } late && c.Clock.GetUtcNow() >= late.Until)
+                throw new WaitTimeoutException($"volume {volume.Id} to become available", WaitTimeout, volume.Status);
+            // Managed; the wait holds no worker: the wait poller wakes this step when Cinder lists it available.
+            throw c.Park(StepWait.Volume, volume.Id, "available", WaitTimeout);
         }
         if (source.Bootable && !volume.Bootable) await cinder.Volumes.SetBootableAsync(volume.Id, true, ct);
         return new
