@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Draas.Domain.Runs;
 
 /// <summary>The allowed transitions of a run: a succeeded run never moves again; a failed or cancelled
@@ -17,6 +19,13 @@ public static class RunStates
     };
 
     public static bool IsFinal(RunState state) => state is RunState.Succeeded or RunState.Failed or RunState.Cancelled;
+
+    /// <summary>
+    /// A run that has not ended (the opposite of <see cref="IsFinal"/>), as a query the database answers: a plan
+    /// with one takes no other run and is not deleted.
+    /// </summary>
+    public static readonly Expression<Func<Run, bool>> NotEnded = r =>
+        r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.AwaitingApproval || r.State == RunState.Cancelling;
 
     public static bool CanMove(RunState from, RunState to) => Allowed[from].Contains(to);
 

@@ -28,7 +28,7 @@ public sealed class PlanRemoval(DraasDbContext db, StoragePluginCatalog plugins,
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var plan = await PlanLock.LockAsync(db, planId, ct) ?? throw new PlanRemovalRefusedException(404, $"Plan {planId} could not be found.");
         var unfinished = await db.Runs.AsNoTracking()
-            .Where(r => r.PlanId == planId && (r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.AwaitingApproval || r.State == RunState.Cancelling))
+            .Where(r => r.PlanId == planId).Where(RunStates.NotEnded)
             .Select(r => new { r.Id, r.Kind, r.State }).FirstOrDefaultAsync(ct);
         if (unfinished is not null)
             throw new PlanRemovalRefusedException(409, $"Plan {plan.Name} has a {Word(unfinished.Kind)} run that has not ended ({unfinished.Id}, {Word(unfinished.State)}); wait for it or cancel it, then delete the plan.");

@@ -89,7 +89,7 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
 
         // One run at a time per plan: two recoveries of one workload would fight over its volumes.
         await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
-        var busy = await db.Runs.AnyAsync(r => r.PlanId == plan.Id && (r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.AwaitingApproval || r.State == RunState.Cancelling), ct);
+        var busy = await db.Runs.Where(r => r.PlanId == plan.Id).AnyAsync(RunStates.NotEnded, ct);
         if (busy) throw new RunRefusedException(409, $"plan {plan.Name} already has a run in progress");
         db.Runs.Add(run);
         db.AuditEvents.Add(new AuditEvent
@@ -146,9 +146,9 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
             throw new RunRefusedException(409, "a drill is not resumed: its cleanup already removed what it made; start a new drill");
         if (run.State is not (RunState.Failed or RunState.Cancelled))
             throw new RunRefusedException(409, $"only a failed or cancelled run can be resumed; this one is {RunPlanner.Word(run.State)}");
-        var newer = await db.Runs.AsNoTracking().Where(r => r.PlanId == run.PlanId && r.Id != run.Id && !r.DryRun
-                && (r.CreatedAt > run.CreatedAt || r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.AwaitingApproval || r.State == RunState.Cancelling))
-            .Select(r => new { r.Id, r.Kind, r.State }).FirstOrDefaultAsync(ct);
+        var others = db.Runs.AsNoTracking().Where(r => r.PlanId == run.PlanId && r.Id != run.Id && !r.DryRun);
+        var newer = await others.Where(r => r.CreatedAt > run.CreatedAt).Select(r => new { r.Id, r.Kind, r.State }).FirstOrDefaultAsync(ct)
+            ?? await others.Where(RunStates.NotEnded).Select(r => new { r.Id, r.Kind, r.State }).FirstOrDefaultAsync(ct);
         if (newer is not null)
             throw new RunRefusedException(409, $"the plan has a later run ({RunPlanner.Word(newer.Kind)} {newer.Id}, {RunPlanner.Word(newer.State)}): only a plan's latest run can be resumed");
         var steps = await db.Steps.Where(s => s.RunId == runId).ToListAsync(ct);

@@ -15,15 +15,15 @@ namespace Draas.Workflows.Runs;
 /// </summary>
 public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog> logger) : BackgroundService
 {
-    public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>How the error of a step taken back from a stopped worker begins (the run view shows it as interrupted).</summary>
     public const string Interrupted = "interrupted:";
 
     // Read back through the model's snake_case naming: run_id is RunId.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
+        TimeSpan every;
+        using (var scope = scopes.CreateScope()) every = scope.ServiceProvider.GetRequiredService<StepLeases>().SweepEvery;
+        using var timer = new PeriodicTimer(every);
         do
         {
             try

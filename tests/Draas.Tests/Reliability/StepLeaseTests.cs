@@ -49,14 +49,11 @@ public sealed class StepLeaseTests
     private readonly TroubledLeases _leases = new();
     private TenantInTheLab _t = null!;
     private ReliabilityFigures _figures = null!;
-    private TimeSpan _watchdog;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        // The watchdog looks for lapsed leases every second, so a lapse is acted on within the test's patience.
-        _watchdog = RunWatchdog.Interval;
-        RunWatchdog.Interval = TimeSpan.FromSeconds(1);
+        // The watchdog looks for lapsed leases every quarter lease (1 s), so a lapse is acted on within the test's patience.
         _t = await TenantInTheLab.StartAsync(
             extra: new Dictionary<string, string?> { ["jobs:step_lease_seconds"] = LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), ["jobs:workers"] = "6" },
             configure: services => services.AddSingleton<StepLeases>(_leases));
@@ -66,7 +63,6 @@ public sealed class StepLeaseTests
     [OneTimeTearDown]
     public async Task Stop()
     {
-        RunWatchdog.Interval = _watchdog;
         _figures.Print();
         await _t.DisposeAsync();
     }

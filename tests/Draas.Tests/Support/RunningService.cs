@@ -45,7 +45,7 @@ public sealed class RunningService : IAsyncDisposable
     public static async Task<RunningService> StartAsync(IDictionary<string, string?>? extra = null, string role = "all", TestDatabase? sharedDatabase = null, TimeProvider? clock = null,
         Action<IServiceCollection>? configure = null)
     {
-        var database = sharedDatabase ?? await TestDatabase.CreateAsync();
+        var database = sharedDatabase ?? await TestDatabase.CreateMigratedAsync();
         var keystone = new KeystoneStandIn();
         var overrides = new Dictionary<string, string?>
         {

@@ -17,8 +17,7 @@ public sealed class CanaryWriteStep(IHttpClientFactory http, ProbeClient probe) 
         var server = await c.SourceAdmin.Compute.Servers.GetAsync(id, ct);
         if (server.Status != "ACTIVE")
             throw new StepFailedException($"the canary's server {name} is {server.Status} at {c.SourceSite.Name}: nothing there can write the token (start it, or run without the canary by removing plan.canary)");
-        var address = server.AccessIPv4 is { Length: > 0 } access ? access
-            : server.Addresses.SelectMany(a => a.Value).Select(a => a.Addr).FirstOrDefault()
+        var address = ServerAddress.Pick(server.AccessIPv4, server.Addresses.SelectMany(a => a.Value).Select(a => a.Addr))
             ?? throw new StepFailedException($"{name} has no address at {c.SourceSite.Name} to write the canary to");
         var calls = new CanaryCalls(http, probe);
         string? last = null;

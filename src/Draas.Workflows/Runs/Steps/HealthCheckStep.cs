@@ -29,13 +29,12 @@ public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) 
             new { address, type, port, attempts = retries, healthy = false, error = last });
     }
 
-    /// <summary>The recovered server's boot output and the address to reach it at: Nova's accessIPv4, when the site
-    /// sets one, is the address meant for reaching the server; else its first fixed address.</summary>
+    /// <summary>The recovered server's boot output and the address to reach it at (<see cref="ServerAddress"/>).</summary>
     public static (System.Text.Json.Nodes.JsonObject Boot, string Address) RecoveredAddress(StepContext c)
     {
         var boot = c.Output(RunPlanner.BootServer, c.Required("server_id")) ?? throw new StepFailedException("the server was not booted");
-        var address = boot["access_ipv4"]?.GetValue<string>() is { Length: > 0 } access ? access
-            : boot["addresses"]?.AsArray().Select(a => a?["address"]?.GetValue<string>()).FirstOrDefault(a => a is not null)
+        var address = ServerAddress.Pick(boot["access_ipv4"]?.GetValue<string>(),
+                boot["addresses"]?.AsArray().Select(a => a?["address"]?.GetValue<string>()) ?? [])
             ?? throw new StepFailedException($"{boot["name"]} has no address to check");
         return (boot, address);
     }
