@@ -43,7 +43,10 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
         if (run.DeadlineFrom is null)
             await db.Database.ExecuteSqlAsync($"UPDATE runs SET deadline_from = {clock.GetUtcNow()} WHERE id = {run.Id} AND deadline_from IS NULL", ct);
         // The step's span; the OpenStack and array requests below are its children (HTTP instrumentation).
-        using var span = RunTracing.StartChild(run.TraceParent, $"step {step.Kind}");
+        // A step woken from its wait runs again in a new job: its span says so, so a trace still has one "step" span per step.
+        var resumed = StepWait.FromJson(step.WaitingFor) is { Woken: true };
+        using var span = RunTracing.StartChild(run.TraceParent, resumed ? $"step {step.Kind} resumed" : $"step {step.Kind}");
+        if (resumed) span?.SetTag("draas.step.resumed", true);
         span?.SetTag("draas.step.sequence", step.Sequence);
         span?.SetTag("draas.step.kind", step.Kind);
         span?.SetTag("draas.step.target", step.Target);

@@ -116,13 +116,18 @@ public sealed class DrillNotificationsAndTracesTests
         var trace = _spans.Snapshot().Where(s => s.TraceId == traceId).ToList();
         var root = trace.Single(s => s.ParentSpanId == default);
         Assert.That(root.DisplayName, Is.EqualTo("run drill"));
-        var steps = trace.Where(s => s.DisplayName.StartsWith("step ", StringComparison.Ordinal)).ToList();
+        // A step that waited for the cloud (parked, holding no worker) runs on in a second span, marked resumed.
+        var allSteps = trace.Where(s => s.DisplayName.StartsWith("step ", StringComparison.Ordinal)).ToList();
+        var steps = allSteps.Where(s => s.GetTagItem("draas.step.resumed") is null).ToList();
+        var resumed = allSteps.Except(steps).ToList();
         Assert.That(steps, Has.Count.EqualTo(run["steps"]!.AsArray().Count), "a span per step (no step was retried in this drill)");
-        Assert.That(steps.Select(s => s.ParentSpanId), Is.All.EqualTo(root.SpanId));
+        Assert.That(resumed.Select(s => s.GetTagItem("draas.step.sequence")), Is.SubsetOf(steps.Select(s => s.GetTagItem("draas.step.sequence"))), "only a step that ran resumes");
+        Assert.That(resumed.Select(s => s.DisplayName), Is.All.EndsWith(" resumed"));
+        Assert.That(allSteps.Select(s => s.ParentSpanId), Is.All.EqualTo(root.SpanId));
         Assert.That(steps.Select(s => s.DisplayName), Does.Contain("step promote_volume").And.Contain("step boot_server").And.Contain("step import_volume"));
         Assert.That(trace.Single(s => s.DisplayName == "run.finished").ParentSpanId, Is.EqualTo(root.SpanId));
         var requests = trace.Where(s => s.Kind == ActivityKind.Client).ToList();
-        var stepIds = steps.Select(s => s.SpanId).ToHashSet();
+        var stepIds = allSteps.Select(s => s.SpanId).ToHashSet();
         Assert.That(requests, Is.Not.Empty);
         // A request may sit under another (a Keystone token fetched inside a call): its step is its nearest step ancestor.
         var byId = trace.ToDictionary(s => s.SpanId);
