@@ -18,6 +18,9 @@ public static class PlanStatusApi
         var hours = 0;
         if (context.Request.Query.TryGetValue("history", out var rawHistory) && (!int.TryParse(rawHistory, out hours) || hours is < 1 or > 336))
             throw Draas.Api.Errors.ApiException.BadRequest("history must be a number of hours, 1..336.");
+        // One snapshot for every read: the monitor writes the plan's state and its groups' lag in one transaction,
+        // and a status read between them would show a lag past the target beside a plan still "protected".
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, context.RequestAborted);
         var plan = await Lookup.FindAsync(db.Plans.AsNoTracking(), id, "Plan", guid => p => p.Id == guid, context.RequestAborted);
         TenantScope.EnsureVisible(context, policy, "plan", plan.ProjectId, "Plan", plan.Id);
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, context.RequestAborted);
