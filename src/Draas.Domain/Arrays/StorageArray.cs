@@ -21,4 +21,9 @@ public sealed class StorageArray : IEntity
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public uint Version { get; set; }
+
+    /// <summary>The array this one replicates with. A peering is registered once, on either array: after a reprotect
+    /// the recovery array replicates back to the one that names it.</summary>
+    public static StorageArray? PeerOf(StorageArray array, IEnumerable<StorageArray> arrays) =>
+        array.PeerArrayId is { } peer ? arrays.FirstOrDefault(a => a.Id == peer) : arrays.FirstOrDefault(a => a.PeerArrayId == array.Id);
 }

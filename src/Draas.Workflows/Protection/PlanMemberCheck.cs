@@ -27,8 +27,7 @@ public sealed class PlanMemberCheck(DraasDbContext db, SiteSessionPool sessions,
         var (siteId, projectId) = (placement.SiteId, placement.ProjectId);
         var site = await db.Sites.AsNoTracking().SingleAsync(s => s.Id == siteId, ct);
         var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
-        // A peering is registered once, on either array (as the storage reconciler reads it).
-        bool HasPeer(Domain.Arrays.StorageArray a) => a.PeerArrayId is not null || arrays.Any(p => p.PeerArrayId == a.Id);
+        bool HasPeer(Domain.Arrays.StorageArray a) => Domain.Arrays.StorageArray.PeerOf(a, arrays) is not null;
         var session = sessions.For(site);
         var mode = ArrayReferences.ModeOf(plan.ReplicationMode);
         var missing = new List<string>();

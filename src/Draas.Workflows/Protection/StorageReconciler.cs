@@ -21,8 +21,7 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
         var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
         var problems = new List<string>();
         var bySource = new Dictionary<StorageArray, List<VolumeEntry>>();
-        // A peering is registered once, on either array: after a reprotect the recovery array replicates back.
-        Guid? PeerOf(StorageArray a) => a.PeerArrayId ?? arrays.FirstOrDefault(p => p.PeerArrayId == a.Id)?.Id;
+        StorageArray? PeerOf(StorageArray a) => StorageArray.PeerOf(a, arrays);
         foreach (var volume in content.Volumes)
         {
             var array = arrays.FirstOrDefault(a => a.CinderBackend == volume.Host);
@@ -35,7 +34,7 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
         var ensured = new List<(StorageArray Source, StorageArray Target, ProtectionResult Result)>();
         foreach (var (source, volumes) in bySource)
         {
-            var target = arrays.Single(a => a.Id == PeerOf(source));
+            var target = PeerOf(source)!;
             var plugin = plugins.Get(source.Plugin);
             var spec = new ProtectionSpec(
                 plan.ProjectId,

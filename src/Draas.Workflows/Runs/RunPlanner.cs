@@ -303,20 +303,18 @@ public static class RunPlanner
     /// <summary>The plan's checks, each naming its server by id or name: <c>{"server": "web", "type": "http", "port": 80, "path": "/"}</c>.</summary>
     private static IEnumerable<Check> HealthChecks(PlanningInput input)
     {
-        if (input.Plan.HealthChecks is null) yield break;
-        foreach (var node in JsonNode.Parse(input.Plan.HealthChecks)!.AsArray().OfType<JsonObject>())
+        foreach (var planned in Domain.Protection.HealthCheck.ParseList(input.Plan.HealthChecks))
         {
-            var who = (node["server_id"] ?? node["server"])?.ToString();
-            var server = input.Manifest.Servers.FirstOrDefault(s => s.Id == who || s.Name == who);
+            var server = input.Manifest.Servers.FirstOrDefault(s => s.Id == planned.Server || s.Name == planned.Server);
             if (server is null) continue;
             var check = new JsonObject
             {
                 ["server_id"] = server.Id,
                 ["name"] = server.Name,
-                ["type"] = node["type"]?.ToString() ?? "tcp",
-                ["port"] = node["port"]?.DeepClone() ?? 22,
-                ["path"] = node["path"]?.ToString() ?? "/",
-                ["expect_status"] = node["expect_status"]?.DeepClone() ?? 200,
+                ["type"] = planned.Type,
+                ["port"] = planned.Port,
+                ["path"] = planned.Path,
+                ["expect_status"] = planned.ExpectStatus,
                 ["retries"] = input.Options.ValidationRetries,
             };
             yield return new Check(server.Id, check);

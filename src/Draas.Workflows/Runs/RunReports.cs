@@ -160,9 +160,7 @@ public sealed class RunReports(DraasDbContext db)
             .Select(g => g.MaxBy(x => x.Ahead)!)
             .Select(x => ClockSkew.ArrayAhead(x.Array, x.Time, x.Ahead!.Value))];
 
-    /// <summary><c>http:80/</c>, <c>tcp:5432</c>: a health check as the plan states it.</summary>
-    private static string CheckText(JsonObject input) =>
-        input["type"]?.ToString() is "http" or "https" ? $"{input["type"]}:{input["port"]}{input["path"]}" : $"{input["type"] ?? "tcp"}:{input["port"]}";
+    private static string CheckText(JsonObject input) => Domain.Protection.HealthCheck.From(input).Describe();
 
     /// <summary>What people call a step's target: the server's, volume's, flavor's or keypair's name (the target is its id).</summary>
     public static string? StepName(Step s) => RunJson.Object(s.Input)["name"]?.ToString() is { Length: > 0 } name

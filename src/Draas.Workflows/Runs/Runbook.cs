@@ -90,7 +90,7 @@ public static class Runbook
         RunPlanner.ImportVolume => $"manage into {s.Input["host"]}, type {s.Input["volume_type"]}",
         RunPlanner.EnsureFlavor => $"{s.Input["vcpus"]} vCPU, {s.Input["ram"]} MiB, {s.Input["disk"]} GB",
         RunPlanner.BootServer => $"flavor {s.Input["flavor"]}, priority group {s.Input["priority_group"]}",
-        RunPlanner.HealthCheck => $"{s.Input["type"]} port {s.Input["port"]}",
+        RunPlanner.HealthCheck => Domain.Protection.HealthCheck.From(s.Input).Describe(),
         RunPlanner.CanaryWrite => $"write a fresh token to the data canary (http port {s.Input["port"]}{s.Input["path"]}) before the recovery point",
         RunPlanner.CanaryCheck => $"read the canary (http port {s.Input["port"]}{s.Input["path"]}): the token written before the point must be there",
         Hooks.HookPlanner.WebhookStep => $"POST {s.Input["url"]} ({(s.Input["signed"]?.GetValue<bool>() == true ? "signed, " : "")}timeout {s.Input["timeout"]} s, on error {s.Input["on_error"]})",

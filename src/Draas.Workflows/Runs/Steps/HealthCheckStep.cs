@@ -14,10 +14,7 @@ public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) 
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var (boot, address) = RecoveredAddress(c);
-        var type = c.Input["type"]?.GetValue<string>() ?? "tcp";
-        var port = c.Input["port"]?.GetValue<int>() ?? 22;
-        var path = c.Input["path"]?.GetValue<string>() ?? "/";
-        var expect = c.Input["expect_status"]?.GetValue<int>() ?? 200;
+        var (_, type, port, path, expect) = Domain.Protection.HealthCheck.From(c.Input);
         var retries = c.Input["retries"]?.GetValue<int>() ?? 5;
         // Tries so far travel with the step's timer: between tries the step is parked, holding no worker.
         var attempt = (c.Woken is { Kind: StepWait.Timer } woken ? woken.Count : 0) + 1;

@@ -103,7 +103,7 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
         var list = JsonNode.Parse(checks)!.AsArray();
         foreach (var check in list.OfType<JsonObject>())
         {
-            foreach (var key in new[] { "server_id", "server" })
+            foreach (var key in Domain.Protection.HealthCheck.ServerFields)
             {
                 if (check[key]?.GetValueKind() == System.Text.Json.JsonValueKind.String && servers.TryGetValue(check[key]!.GetValue<string>(), out var recovered))
                     check[key] = recovered;
