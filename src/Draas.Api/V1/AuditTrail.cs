@@ -12,19 +12,9 @@ public static class AuditTrail
     public static void Record(DraasDbContext db, HttpContext context, TimeProvider clock, string action, string resourceType, string? resourceId, string? projectId = null, object? detail = null)
     {
         var caller = context.Caller();
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = clock.GetUtcNow(),
-            RequestId = context.TraceIdentifier,
-            UserId = caller.UserId,
-            UserName = caller.Credentials.UserName,
-            ActorProjectId = caller.ProjectId,
-            ProjectId = projectId,
-            Action = action,
-            ResourceType = resourceType,
-            ResourceId = resourceId,
-            Outcome = "success",
-            Detail = detail is null ? null : JsonSerializer.Serialize(detail, ApiJson.Options),
-        });
+        var entry = AuditEvent.Of(clock.GetUtcNow(), action, resourceType, resourceId, ok: true, projectId, detail, context.TraceIdentifier, caller.Credentials.UserName);
+        entry.UserId = caller.UserId;
+        entry.ActorProjectId = caller.ProjectId;
+        db.AuditEvents.Add(entry);
     }
 }

@@ -41,18 +41,7 @@ public sealed class Approvals(DraasDbContext db, IBackgroundJobClient jobs, Time
         run.StepsRemaining -= approved.Count;
         run.TransitionTo(RunState.Running, now);
         run.DeadlineFrom = null;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now,
-            ProjectId = run.ProjectId,
-            Action = "run.approved",
-            ResourceType = "run",
-            ResourceId = run.Id.ToString(),
-            Outcome = "success",
-            RequestId = requestId,
-            UserName = approvedBy,
-            Detail = RunJson.Serialize(new { kind = run.Kind, plan_id = run.PlanId, steps = approved.Select(s => s.Sequence) }),
-        });
+        db.AuditEvents.Add(AuditEvent.OfRun(run, now, "run.approved", ok: true, new { kind = run.Kind, plan_id = run.PlanId, steps = approved.Select(s => s.Sequence) }, requestId, approvedBy));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         RunEngine.Kick(jobs, run.Id, run.Queue);

@@ -60,21 +60,12 @@ public sealed class ProtectPlanJob(DraasDbContext db, SiteSessionPool sessions, 
         var now = clock.GetUtcNow();
         var manifest = new Manifest { Id = Guid.NewGuid(), PlanId = plan.Id, Sequence = (latest?.Sequence ?? 0) + 1, CapturedAt = now, ContentHash = hash, Content = json };
         db.Manifests.Add(manifest);
-        db.AuditEvents.Add(new AuditEvent
+        db.AuditEvents.Add(AuditEvent.OfPlan(plan, now, latest is null ? "manifest.capture" : "manifest.drift", ok: true, new
         {
-            At = now,
-            ProjectId = plan.ProjectId,
-            Action = latest is null ? "manifest.capture" : "manifest.drift",
-            ResourceType = "plan",
-            ResourceId = plan.Id.ToString(),
-            Outcome = "success",
-            Detail = JsonSerializer.Serialize(new
-            {
-                sequence = manifest.Sequence,
-                missing = content.Missing,
-                diff = latest is null ? null : ManifestCodec.Diff(latest.Content, json),
-            }),
-        });
+            sequence = manifest.Sequence,
+            missing = content.Missing,
+            diff = latest is null ? null : ManifestCodec.Diff(latest.Content, json),
+        }));
         try
         {
             await db.SaveChangesAsync(ct);

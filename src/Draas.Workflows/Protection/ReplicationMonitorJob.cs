@@ -112,16 +112,8 @@ public sealed class ReplicationMonitorJob(DraasDbContext db, StoragePluginCatalo
         if (next != previous)
         {
             plan.Status = next;
-            db.AuditEvents.Add(new AuditEvent
-            {
-                At = now,
-                ProjectId = plan.ProjectId,
-                Action = "rpo.changed",
-                ResourceType = "plan",
-                ResourceId = plan.Id.ToString(),
-                Outcome = next == PlanStatus.Protected ? "success" : "failure",
-                Detail = JsonSerializer.Serialize(new { from = Word(previous), to = Word(next), tier = Word(tier), lag_seconds = worstLag, rpo_target_seconds = target }),
-            });
+            db.AuditEvents.Add(AuditEvent.OfPlan(plan, now, "rpo.changed", next == PlanStatus.Protected,
+                new { from = Word(previous), to = Word(next), tier = Word(tier), lag_seconds = worstLag, rpo_target_seconds = target }));
         }
         // Breached: newly violated, or a worse tier than the last reading's. Recovered: no longer violated.
         string? rpoEvent = next == PlanStatus.Violated && (previous != PlanStatus.Violated || tier > previousTier) ? "rpo.breached"

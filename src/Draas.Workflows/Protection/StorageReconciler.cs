@@ -78,16 +78,7 @@ public sealed class StorageReconciler(DraasDbContext db, StoragePluginCatalog pl
         tracked.Status = problems.Count > 0 ? PlanStatus.Error : tracked.Status is PlanStatus.Pending or PlanStatus.Error ? PlanStatus.Protected : tracked.Status;
         if (changes.Count > 0 || problems.Count > 0)
         {
-            db.AuditEvents.Add(new AuditEvent
-            {
-                At = clock.GetUtcNow(),
-                ProjectId = plan.ProjectId,
-                Action = problems.Count > 0 ? "protection.problem" : "protection.changed",
-                ResourceType = "plan",
-                ResourceId = plan.Id.ToString(),
-                Outcome = problems.Count > 0 ? "failure" : "success",
-                Detail = JsonSerializer.Serialize(new { changes, problems }),
-            });
+            db.AuditEvents.Add(AuditEvent.OfPlan(plan, clock.GetUtcNow(), problems.Count > 0 ? "protection.problem" : "protection.changed", problems.Count == 0, new { changes, problems }));
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -154,17 +154,8 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         run.TransitionTo(outcome, now);
         run.Report = await reports.BuildJsonAsync(run, steps, ct);
         if (outcome == RunState.Succeeded) await effects.ApplyAsync(run, ct);
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now,
-            ProjectId = run.ProjectId,
-            Action = $"run.{outcome.ToString().ToLowerInvariant()}",
-            ResourceType = "run",
-            ResourceId = run.Id.ToString(),
-            Outcome = outcome == RunState.Succeeded ? "success" : "failure",
-            RequestId = run.RequestId,
-            Detail = RunJson.Serialize(new { kind = run.Kind, plan_id = run.PlanId, error = run.Error }),
-        });
+        db.AuditEvents.Add(AuditEvent.OfRun(run, now, $"run.{outcome.ToString().ToLowerInvariant()}", outcome == RunState.Succeeded,
+            new { kind = run.Kind, plan_id = run.PlanId, error = run.Error }, run.RequestId));
         await db.SaveChangesAsync(ct);
         using (var finished = RunTracing.StartChild(run.TraceParent, "run.finished"))
         {

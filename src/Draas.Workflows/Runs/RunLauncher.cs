@@ -92,18 +92,7 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         var busy = await db.Runs.Where(r => r.PlanId == plan.Id).AnyAsync(RunStates.NotEnded, ct);
         if (busy) throw new RunRefusedException(409, $"plan {plan.Name} already has a run in progress");
         db.Runs.Add(run);
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now,
-            ProjectId = plan.ProjectId,
-            Action = "run.create",
-            ResourceType = "run",
-            ResourceId = run.Id.ToString(),
-            Outcome = "success",
-            RequestId = request.RequestId,
-            UserName = request.RequestedBy,
-            Detail = RunJson.Serialize(new { kind = run.Kind, plan_id = plan.Id, steps = steps.Count }),
-        });
+        db.AuditEvents.Add(AuditEvent.OfRun(run, now, "run.create", ok: true, new { kind = run.Kind, plan_id = plan.Id, steps = steps.Count }, request.RequestId, request.RequestedBy));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         RunEngine.Kick(jobs, run.Id, run.Queue);
@@ -170,18 +159,7 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         }
         run.Resume(now);
         run.StepsRemaining += again;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now,
-            ProjectId = run.ProjectId,
-            Action = "run.resumed",
-            ResourceType = "run",
-            ResourceId = run.Id.ToString(),
-            Outcome = "success",
-            RequestId = requestId,
-            UserName = requestedBy,
-            Detail = RunJson.Serialize(new { kind = run.Kind, plan_id = run.PlanId, steps_again = again, resumes = run.Resumes }),
-        });
+        db.AuditEvents.Add(AuditEvent.OfRun(run, now, "run.resumed", ok: true, new { kind = run.Kind, plan_id = run.PlanId, steps_again = again, resumes = run.Resumes }, requestId, requestedBy));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         RunEngine.Kick(jobs, run.Id, run.Queue);

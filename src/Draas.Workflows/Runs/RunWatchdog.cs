@@ -51,16 +51,8 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
             logger.LogWarning("{Count} running steps lost their worker and were re-queued", lapsed.Count);
             foreach (var step in lapsed)
             {
-                db.AuditEvents.Add(new Domain.Audit.AuditEvent
-                {
-                    At = now,
-                    ProjectId = step.ProjectId,
-                    Action = "run.step_interrupted",
-                    ResourceType = "run",
-                    ResourceId = step.RunId.ToString(),
-                    Outcome = "failure",
-                    Detail = RunJson.Serialize(new { step = step.Sequence, kind = step.Kind, target = step.Target, attempt = step.Attempts, retrying = true }),
-                });
+                db.AuditEvents.Add(Domain.Audit.AuditEvent.Of(now, "run.step_interrupted", "run", step.RunId.ToString(), ok: false, step.ProjectId,
+                    new { step = step.Sequence, kind = step.Kind, target = step.Target, attempt = step.Attempts, retrying = true }));
             }
             await db.SaveChangesAsync(ct);
         }

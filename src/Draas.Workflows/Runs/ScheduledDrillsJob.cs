@@ -43,17 +43,7 @@ public sealed class ScheduledDrillsJob(DraasDbContext db, RunLauncher launcher, 
                 catch (RunRefusedException e)
                 {
                     db.ChangeTracker.Clear();
-                    db.AuditEvents.Add(new AuditEvent
-                    {
-                        At = now,
-                        ProjectId = plan.ProjectId,
-                        Action = "run.schedule_skipped",
-                        ResourceType = "plan",
-                        ResourceId = plan.Id.ToString(),
-                        Outcome = "failure",
-                        UserName = Requester,
-                        Detail = RunJson.Serialize(new { due, reason = e.Message }),
-                    });
+                    db.AuditEvents.Add(AuditEvent.OfPlan(plan, now, "run.schedule_skipped", ok: false, new { due, reason = e.Message }, Requester));
                     await db.SaveChangesAsync(ct);
                 }
             }

@@ -49,15 +49,7 @@ public sealed class SiteCheckJob(DraasDbContext db, SecretProtector secrets, Tim
             check = new SiteCheck(clock.GetUtcNow(), false, e.Message, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         site.LastCheck = check;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = check.CheckedAt,
-            Action = "site.check",
-            ResourceType = "site",
-            ResourceId = site.Id.ToString(),
-            Outcome = check.Ok ? "success" : "failure",
-            Detail = System.Text.Json.JsonSerializer.Serialize(new { message = check.Message }),
-        });
+        db.AuditEvents.Add(AuditEvent.Of(check.CheckedAt, "site.check", "site", site.Id.ToString(), check.Ok, detail: new { message = check.Message }));
         await db.SaveChangesAsync(ct);
         loggers.CreateLogger<SiteCheckJob>().LogInformation("Site {Site} check: {Outcome} ({Message})", site.Name, check.Ok ? "ok" : "failed", check.Message);
     }
