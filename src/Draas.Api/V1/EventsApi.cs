@@ -32,27 +32,9 @@ public static class EventsApi
         if (q.TryGetValue("marker", out var rawMarker))
             query = long.TryParse(rawMarker, out var marker) ? query.Where(e => e.Id < marker) : throw ApiException.BadRequest("marker must be an event id.");
         var page = await query.OrderByDescending(e => e.Id).Take(limit).ToListAsync(context.RequestAborted);
-        var links = page.Count == limit
-            ? new[] { new { rel = "next", href = $"{context.Request.Scheme}://{context.Request.Host}/v1/events?limit={limit}&marker={page[^1].Id}" } }
+        LogLink[] links = page.Count == limit
+            ? [new("next", $"{context.Request.Scheme}://{context.Request.Host}/v1/events?limit={limit}&marker={page[^1].Id}")]
             : [];
-        return ApiJson.Ok(new
-        {
-            events = page.Select(e => new
-            {
-                e.Id,
-                e.At,
-                e.RequestId,
-                e.UserId,
-                e.UserName,
-                e.ActorProjectId,
-                e.ProjectId,
-                e.Action,
-                e.ResourceType,
-                e.ResourceId,
-                e.Outcome,
-                detail = e.Detail is null ? null : System.Text.Json.Nodes.JsonNode.Parse(e.Detail),
-            }),
-            events_links = links,
-        });
-    });
+        return ApiJson.Ok(new EventList(page.Select(EventView.Of), links));
+    }).Produces<EventList>();
 }

@@ -36,33 +36,11 @@ public static class NotificationsApi
         if (q.TryGetValue("marker", out var rawMarker))
             query = long.TryParse(rawMarker, out var marker) ? query.Where(n => n.Id < marker) : throw ApiException.BadRequest("marker must be a notification id.");
         var page = await query.OrderByDescending(n => n.Id).Take(limit).ToListAsync(context.RequestAborted);
-        var links = page.Count == limit
-            ? new[] { new { rel = "next", href = $"{context.Request.Scheme}://{context.Request.Host}/v1/notifications?limit={limit}&marker={page[^1].Id}" } }
+        LogLink[] links = page.Count == limit
+            ? [new("next", $"{context.Request.Scheme}://{context.Request.Host}/v1/notifications?limit={limit}&marker={page[^1].Id}")]
             : [];
-        return ApiJson.Ok(new
-        {
-            notifications = page.Select(n => new
-            {
-                n.Id,
-                event_id = n.EventKey,
-                n.Event,
-                channel = Word(n.Channel),
-                n.Recipient,
-                n.ProtectionId,
-                n.ProjectId,
-                n.ResourceType,
-                n.ResourceId,
-                state = Word(n.State),
-                n.Attempts,
-                n.CreatedAt,
-                n.NextAttemptAt,
-                n.DeliveredAt,
-                n.LastError,
-                summary = System.Text.Json.Nodes.JsonNode.Parse(n.Payload)?["summary"]?.GetValue<string>(),
-            }),
-            notifications_links = links,
-        });
-    });
+        return ApiJson.Ok(new NotificationList(page.Select(NotificationView.Of), links));
+    }).Produces<NotificationList>();
 
-    private static string Word<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    private static string Word<T>(T value) where T : struct, Enum => NotificationView.Word(value);
 }
