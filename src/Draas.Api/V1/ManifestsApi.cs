@@ -20,17 +20,17 @@ public static class ManifestsApi
 {
     public static void Map(RouteGroupBuilder v1)
     {
-        v1.MapGet("/plans/{id}/manifests", ListAsync);
-        v1.MapGet("/plans/{id}/manifests/{sequence}", ShowAsync);
-        v1.MapPost("/plans/{id}/action", ActionAsync);
+        v1.MapGet("/plans/{id}/manifests", ListAsync).Produces<ManifestList>();
+        v1.MapGet("/plans/{id}/manifests/{sequence}", ShowAsync).Produces<ManifestEnvelope>();
+        v1.MapPost("/plans/{id}/action", ActionAsync).Produces<CaptureEnvelope>(202);
     }
 
     private static async Task<IResult> ListAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
     {
         var plan = await VisiblePlanAsync(id, context, db, policy);
         var manifests = await db.Manifests.AsNoTracking().Where(m => m.PlanId == plan.Id).OrderByDescending(m => m.Sequence)
-            .Select(m => new { m.Sequence, m.CapturedAt, m.ContentHash }).ToListAsync(context.RequestAborted);
-        return ApiJson.Ok(new { manifests });
+            .Select(m => new ManifestSummary(m.Sequence, m.CapturedAt, m.ContentHash)).ToListAsync(context.RequestAborted);
+        return ApiJson.Ok(new ManifestList(manifests));
     }
 
     /// <summary>One manifest, or with <c>?diff=N</c> what changed from manifest N to this one.</summary>
@@ -41,9 +41,9 @@ public static class ManifestsApi
         if (context.Request.Query.TryGetValue("diff", out var olderRaw))
         {
             var older = await FindAsync(db, plan.Id, olderRaw.ToString(), context.RequestAborted, badRequest: true);
-            return ApiJson.Ok(new { diff = new { from = older.Sequence, to = manifest.Sequence, changes = ManifestCodec.Diff(older.Content, manifest.Content) } });
+            return ApiJson.Ok(new ManifestDiffEnvelope(new ManifestDiff(older.Sequence, manifest.Sequence, ManifestCodec.Diff(older.Content, manifest.Content))));
         }
-        return ApiJson.Ok(new { manifest = new { manifest.Sequence, manifest.CapturedAt, manifest.ContentHash, content = JsonNode.Parse(manifest.Content) } });
+        return ApiJson.Ok(new ManifestEnvelope(ManifestView.Of(manifest)));
     }
 
     /// <summary><c>{"capture": {}}</c>: capture the tenant now rather than at the next scheduled cycle.</summary>
@@ -57,7 +57,7 @@ public static class ManifestsApi
         AuditTrail.Record(db, context, clock, "plan.capture.request", "plan", plan.Id.ToString(), plan.ProjectId, new { job_id = jobId });
         await db.SaveChangesAsync(context.RequestAborted);
         context.Response.Headers.Location = $"/v1/plans/{plan.Id}/manifests";
-        return ApiJson.Ok(new { capture = new { plan_id = plan.Id, job_id = jobId } }, 202);
+        return ApiJson.Ok(new CaptureEnvelope(new CaptureRequested(plan.Id, jobId)), 202);
     }
 
     private static async Task<Plan> VisiblePlanAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)

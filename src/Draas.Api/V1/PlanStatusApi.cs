@@ -13,7 +13,7 @@ namespace Draas.Api.V1;
 /// its compliance tier, and with <c>?history=HOURS</c> (1..336) the lag over time (the worst lag per interval).</summary>
 public static class PlanStatusApi
 {
-    public static void Map(RouteGroupBuilder v1) => v1.MapGet("/plans/{id}/status", async (string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock) =>
+    public static void Map(RouteGroupBuilder v1) => v1.MapGet("/plans/{id}/status", async Task<IResult> (string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, TimeProvider clock) =>
     {
         var hours = 0;
         if (context.Request.Query.TryGetValue("history", out var rawHistory) && (!int.TryParse(rawHistory, out hours) || hours is < 1 or > 336))
@@ -37,51 +37,27 @@ public static class PlanStatusApi
         var lag = groups.Count == 0 || groups.Any(g => g.LagSeconds is null or < 0) ? null : groups.Max(g => g.LagSeconds);
         var history = hours == 0 ? null : await LagHistoryAsync(db, plan.Id, TimeSpan.FromHours(hours), clock.GetUtcNow(), context.RequestAborted);
         var predicted = await PredictedRtoAsync(db, plan.Id, drills.Where(d => d.Report is not null).Select(d => new RtoPrediction.Drill(d.Id, System.Text.Json.Nodes.JsonNode.Parse(d.Report!)!.AsObject())).ToList(), context.RequestAborted);
-        return ApiJson.Ok(new
-        {
-            status = new
-            {
-                plan_id = plan.Id,
-                state = placement.FailedOver ? "failed_over" : RunPlanner.Word(plan.Status),
-                plan_state = placement.State,
-                runs_at = new { site_id = placement.SiteId, site = sites.GetValueOrDefault(placement.SiteId), project_id = placement.ProjectId },
-                replicates_to = placement.FailedOver ? null : sites.GetValueOrDefault(placement.OtherSiteId),
-                rpo_target_seconds = target,
-                // A negative lag is a clock that disagrees, not a replica ahead of its source: unknown, and said so in warnings.
-                lag_seconds = lag,
-                // within_target, exceeded (up to 2x), severely_exceeded (up to 4x), critical; unknown without a lag.
-                rpo_tier = placement.FailedOver ? null : Draas.Workflows.Protection.ReplicationMonitorJob.Word(RpoRules.TierFor(lag, target)),
-                lag_history = history,
-                latest_recovery_point_at = groups.Count == 0 ? null : groups.Min(g => g.LatestRecoveryPointAt),
-                warnings = Draas.Workflows.Protection.PlanWarnings.For(groups, arrays, siteRows),
-                // From the drills' per-step durations, scaled to the plan's size in its newest manifest.
-                predicted_rto = predicted,
-                drills = drills.Select(d => new
-                {
-                    run_id = d.Id,
-                    state = d.State,
-                    finished_at = d.FinishedAt,
-                    scheduled = d.RequestedBy == Draas.Workflows.Runs.ScheduledDrillsJob.Requester,
-                    rto_seconds = d.Report is null ? null : System.Text.Json.Nodes.JsonNode.Parse(d.Report)?["rto_seconds"]?.GetValue<double?>(),
-                }),
-                groups = groups.Select(g => new
-                {
-                    g.Name,
-                    source_array = arrays.GetValueOrDefault(g.SourceArrayId),
-                    target_array = arrays.GetValueOrDefault(g.TargetArrayId),
-                    g.Mode,
-                    g.Members,
-                    g.Health,
-                    LagSeconds = g.LagSeconds < 0 ? null : g.LagSeconds,
-                    g.LatestRecoveryPointAt,
-                    g.CheckedAt,
-                }),
-            },
-        });
-    });
+        return ApiJson.Ok(new PlanStatusEnvelope(new PlanStatusView(
+            plan.Id,
+            placement.FailedOver ? "failed_over" : RunPlanner.Word(plan.Status),
+            placement.State,
+            new PlanRunsAt(placement.SiteId, sites.GetValueOrDefault(placement.SiteId), placement.ProjectId),
+            placement.FailedOver ? null : sites.GetValueOrDefault(placement.OtherSiteId),
+            target,
+            lag,
+            placement.FailedOver ? null : Draas.Workflows.Protection.ReplicationMonitorJob.Word(RpoRules.TierFor(lag, target)),
+            history,
+            groups.Count == 0 ? null : groups.Min(g => g.LatestRecoveryPointAt),
+            Draas.Workflows.Protection.PlanWarnings.For(groups, arrays, siteRows),
+            predicted,
+            drills.Select(d => new DrillSummary(d.Id, d.State, d.FinishedAt, d.RequestedBy == Draas.Workflows.Runs.ScheduledDrillsJob.Requester,
+                d.Report is null ? null : System.Text.Json.Nodes.JsonNode.Parse(d.Report)?["rto_seconds"]?.GetValue<double?>())),
+            groups.Select(g => new GroupStatus(g.Name, arrays.GetValueOrDefault(g.SourceArrayId), arrays.GetValueOrDefault(g.TargetArrayId), g.Mode, g.Members,
+                g.Health, g.LagSeconds < 0 ? null : g.LagSeconds, g.LatestRecoveryPointAt, g.CheckedAt)))));
+    }).Produces<PlanStatusEnvelope>();
 
     /// <summary>At most <see cref="HistoryPoints"/> points: the worst lag over the plan's groups in each interval (null when unknown).</summary>
-    private static async Task<object> LagHistoryAsync(DraasDbContext db, Guid planId, TimeSpan span, DateTimeOffset now, CancellationToken ct)
+    private static async Task<LagHistory> LagHistoryAsync(DraasDbContext db, Guid planId, TimeSpan span, DateTimeOffset now, CancellationToken ct)
     {
         var from = now - span;
         var step = TimeSpan.FromSeconds(Math.Max(60, Math.Ceiling(span.TotalSeconds / HistoryPoints)));
@@ -89,12 +65,9 @@ public static class PlanStatusApi
         var points = samples
             .GroupBy(s => (long)((s.At - from).Ticks / step.Ticks))
             .OrderBy(b => b.Key)
-            .Select(b => new
-            {
-                at = from + TimeSpan.FromTicks(b.Key * step.Ticks),
-                lag_seconds = b.Any(s => s.LagSeconds is null or < 0) ? null : b.Max(s => s.LagSeconds),
-            });
-        return new { from, to = now, interval_seconds = step.TotalSeconds, points };
+            .Select(b => new LagPoint(from + TimeSpan.FromTicks(b.Key * step.Ticks), b.Any(s => s.LagSeconds is null or < 0) ? null : b.Max(s => s.LagSeconds)))
+            .ToList();
+        return new LagHistory(from, now, step.TotalSeconds, points);
     }
 
     private const int HistoryPoints = 240;
