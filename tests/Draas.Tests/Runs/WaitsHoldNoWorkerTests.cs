@@ -54,5 +54,12 @@ public sealed class WaitsHoldNoWorkerTests
         var parked = await _t.Service.Database.ScalarAsync<long>(
             "SELECT count(*) FROM steps WHERE kind = 'import_volume' AND state = 'running' AND waiting_for IS NOT NULL");
         Assert.That(parked, Is.GreaterThanOrEqualTo(3), "the waiting imports are parked in the database, each with its wait");
+
+        // What the operator's dashboard sees: parked steps are told apart from steps a worker is running.
+        var (_, _, scrape) = await _t.Service.SendAsync(HttpMethod.Get, "/metrics", TenantInTheLab.Admin);
+        var metrics = await scrape.Content.ReadAsStringAsync();
+        double Gauge(string state) => double.Parse(System.Text.RegularExpressions.Regex.Match(metrics, $"draas_steps_in_flight\\{{state=\"{state}\"\\}} ([0-9.]+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(Gauge("parked"), Is.GreaterThanOrEqualTo(3), metrics);
     }
 }
