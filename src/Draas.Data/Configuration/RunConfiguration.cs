@@ -36,7 +36,6 @@ internal sealed class StepConfiguration : IEntityTypeConfiguration<Step>
         step.HasKey(s => s.Id);
         step.Property(s => s.Kind).HasMaxLength(64);
         step.Property(s => s.Target).HasMaxLength(255);
-        step.Property(s => s.JobId).HasMaxLength(64);
         step.Property(s => s.Output).HasColumnType("jsonb");
         step.Property(s => s.Input).HasColumnType("jsonb");
         step.HasIndex(s => new { s.RunId, s.Sequence }).IsUnique();

@@ -928,11 +928,6 @@ namespace Draas.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("input");
 
-                    b.Property<string>("JobId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("job_id");
-
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(64)

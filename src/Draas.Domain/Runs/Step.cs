@@ -43,7 +43,6 @@ public sealed class Step
 
     /// <summary>What the step produced (JSON): new ids, names, timings.</summary>
     public string? Output { get; set; }
-    public string? JobId { get; set; }
     public uint Version { get; set; }
 
     public void TransitionTo(StepState next, DateTimeOffset now)
