@@ -205,6 +205,85 @@ public sealed class ConsoleInTheBrowserTests
         Assert.That(await RunCountAsync(), Is.EqualTo(runsBefore), "no run was started");
     }
 
+    [Test, Order(4)]
+    public async Task ADrillWaitingForApprovalIsApprovedFromItsRunPageAndAReaderIsNotOfferedTheButton()
+    {
+        // The plan pauses its recoveries after the web tier boots, for a person to look before the database comes up.
+        var (put, putBody, _) = await _tenant.Service.SendAsync(HttpMethod.Put, $"/v1/plans/{_tenant.Plan}", TenantInTheLab.Admin, new
+        {
+            plan = new { hooks = new object[] { new { when = "after", priority_group = 1, type = "approval", message = "Check the web tier before the database comes up" } } },
+        });
+        Assert.That(put, Is.EqualTo(200), putBody?.ToJsonString());
+        try
+        {
+            var (created, run, _) = await _tenant.Service.SendAsync(HttpMethod.Post, "/v1/runs", TenantInTheLab.Admin, new { run = new { plan_id = _tenant.Plan, kind = "drill" } });
+            Assert.That(created, Is.EqualTo(202), run?.ToJsonString());
+            var id = run!["run"]!["id"]!.GetValue<string>();
+            await Support.Eventually.WaitForAsync(async () =>
+                (await _tenant.Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", TenantInTheLab.Admin)).Body!["run"]!["state"]!.GetValue<string>() == "awaiting_approval" ? "" : null,
+                "the drill to wait for approval", TimeSpan.FromSeconds(180));
+
+            // The reader sees where the run stands, and no button that the API would refuse anyway.
+            await using (var readerContext = await _browser.NewContextAsync(new() { BaseURL = BaseUrl }))
+            {
+                var readerPage = await readerContext.NewPageAsync();
+                await readerPage.GotoAsync($"/console/runs/{id}");
+                await LogInAsync(readerPage, "carol", "carol-reads-only", "demo");
+                await Expect(readerPage.GetByTestId("run-state")).ToHaveTextAsync("awaiting_approval");
+                await Expect(readerPage.GetByTestId("approve")).ToHaveCountAsync(0);
+            }
+
+            await using var context = await _browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = 1280, Height = 800 } });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync($"/console/runs/{id}");
+            await LogInAsync(page, "cloud-admin", "admin-console-pw", "admin");
+            await Expect(page.GetByTestId("run-state")).ToHaveTextAsync("awaiting_approval");
+            await ShotAsync(page, "run-awaiting-approval");
+            await page.GetByTestId("approve").ClickAsync();
+            await Expect(page.GetByTestId("run-state")).ToHaveTextAsync("succeeded", new() { Timeout = 180_000 });
+            await Expect(page.GetByTestId("approve")).ToHaveCountAsync(0);
+            await ShotAsync(page, "run-approved");
+
+            // The approval is the admin's, on the record.
+            var (_, events, _) = await _tenant.Service.SendAsync(HttpMethod.Get, $"/v1/events?action=run.approved&resource_id={id}", TenantInTheLab.Admin);
+            Assert.That(events!["events"]!.AsArray().Select(e => e!["user_name"]?.GetValue<string>()), Is.EqualTo(new[] { "cloud-admin" }));
+        }
+        finally
+        {
+            await _tenant.Service.SendAsync(HttpMethod.Put, $"/v1/plans/{_tenant.Plan}", TenantInTheLab.Admin, new { plan = new { hooks = Array.Empty<object>() } });
+        }
+    }
+
+    [Test, Order(5)]
+    public async Task ThePlanPageDrawsTheRecordedLagAgainstTheRpoTarget()
+    {
+        // Three readings the monitor would have recorded hours ago (before this fixture's lab started): 1, 5 and 20 minutes behind.
+        var now = _tenant.Lab.Clock.GetUtcNow();
+        var plan = Guid.Parse(_tenant.Plan);
+        var group = await _tenant.Service.Database.ScalarAsync<Guid>("SELECT id FROM replication_groups WHERE plan_id = $1 ORDER BY name LIMIT 1", plan);
+        foreach (var (hoursAgo, lag) in new[] { (22, 60.0), (20, 300.0), (18, 1200.0) })
+            await _tenant.Service.Database.ScalarAsync<long>("INSERT INTO lag_samples (group_id, plan_id, at, lag_seconds) VALUES ($1, $2, $3, $4) RETURNING id",
+                group, plan, now.AddHours(-hoursAgo), lag);
+
+        await using var context = await _browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/console/plans/{_tenant.Plan}");
+        await LogInAsync(page, "cloud-admin", "admin-console-pw", "admin");
+        var chart = page.Locator("svg.chart[aria-label^='Replication lag']");
+        await Expect(chart).ToBeVisibleAsync();
+        var dots = await chart.Locator("circle > title").AllTextContentsAsync();
+        var values = dots.Select(d => d[(d.IndexOf(": ", StringComparison.Ordinal) + 2)..]).ToList();
+        Assert.That(values, Does.Contain("1 min").And.Contain("5 min").And.Contain("20 min"), string.Join(" | ", dots));
+        Assert.That(values.IndexOf("1 min"), Is.LessThan(values.IndexOf("5 min")).And.LessThan(values.IndexOf("20 min")), "oldest first");
+        await Expect(chart).ToContainTextAsync("RPO target 15 min");
+        // The 20-minute reading is drawn above the target line: its dot sits higher (smaller y) than the line.
+        var targetY = double.Parse(await chart.Locator("line.reference").GetAttributeAsync("y1") ?? "nan", System.Globalization.CultureInfo.InvariantCulture);
+        var worstY = double.Parse(await chart.Locator("circle", new() { Has = page.Locator("title", new() { HasTextString = ": 20 min" }) }).GetAttributeAsync("cy") ?? "nan",
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(worstY, Is.LessThan(targetY));
+        await ShotAsync(page, "plan-lag-chart");
+    }
+
     private static async Task LogInAsync(IPage page, string user, string password, string project)
     {
         await page.GetByLabel("User name").FillAsync(user);
