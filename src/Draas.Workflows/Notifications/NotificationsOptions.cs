@@ -17,6 +17,11 @@ public sealed class NotificationsOptions
     [ConfigurationKeyName("starttls")]
     public bool Starttls { get; set; } = true;
 
+    /// <summary>A PEM file of the CA(s) that signed the relay's certificate (a private CA), trusted for the relay
+    /// in addition to the system's roots; the certificate must still name the host. Unset: the system's roots only.</summary>
+    [ConfigurationKeyName("ca_file")]
+    public string? CaFile { get; set; }
+
     /// <summary>SMTP user; unset sends without authenticating.</summary>
     [ConfigurationKeyName("user")]
     public string? User { get; set; }
@@ -40,6 +45,7 @@ public sealed class NotificationsOptions
         if (Port is < 1 or > 65535) yield return "[notifications] port must be 1..65535";
         if (MaxAttempts is < 1 or > 50) yield return "[notifications] max_attempts must be 1..50";
         if (MailEnabled && !System.Net.Mail.MailAddress.TryCreate(From, out _)) yield return "[notifications] from must be an e-mail address";
+        if (CaFile is not null && !File.Exists(CaFile)) yield return $"[notifications] ca_file {CaFile} does not exist";
         if (User is not null && Password is null && MailEnabled) yield return "[notifications] user is set but no password: set DRAAS__NOTIFICATIONS__PASSWORD";
     }
 }
