@@ -65,7 +65,11 @@ public static class ConsoleFormat
     /// a dashed reference line when given, the axis range written out. The caller puts the same
     /// figures in a table beside it for screen readers.
     /// </summary>
-    public static IHtmlContent LineChart(string title, IReadOnlyList<(string Label, double Value)> points, Func<double, string> format, double? reference = null, string? referenceLabel = null)
+    /// <param name="positions">Where each point sits along the x axis, 0..1 (a time series drawn to scale: a gap of hours
+    /// looks like one); null spaces the points evenly (a sequence such as the last drills).</param>
+    /// <param name="axis">The labels of the x axis' two ends when the points are placed by <paramref name="positions"/>.</param>
+    public static IHtmlContent LineChart(string title, IReadOnlyList<(string Label, double Value)> points, Func<double, string> format, double? reference = null, string? referenceLabel = null,
+        IReadOnlyList<double>? positions = null, (string Start, string End)? axis = null)
     {
         const int W = 560, H = 180, L = 84, R = 12, T = 14, B = 30;
         var sb = new StringBuilder();
@@ -79,7 +83,8 @@ public static class ConsoleFormat
         var max = Math.Max(points.Max(p => p.Value), reference ?? 0);
         if (max <= 0) max = 1;
         max *= 1.15;
-        double X(int i) => points.Count == 1 ? L + (W - L - R) / 2.0 : L + i * (W - L - R) / (double)(points.Count - 1);
+        double X(int i) => positions is not null ? L + Math.Clamp(positions[i], 0, 1) * (W - L - R)
+            : points.Count == 1 ? L + (W - L - R) / 2.0 : L + i * (W - L - R) / (double)(points.Count - 1);
         double Y(double v) => T + (H - T - B) * (1 - v / max);
         string F(double d) => d.ToString("0.#", CultureInfo.InvariantCulture);
         sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{L}\" y1=\"{H - B}\" x2=\"{W - R}\" y2=\"{H - B}\" class=\"axis\"/><line x1=\"{L}\" y1=\"{T}\" x2=\"{L}\" y2=\"{H - B}\" class=\"axis\"/>");
@@ -95,8 +100,9 @@ public static class ConsoleFormat
         sb.Append("\"/>");
         for (var i = 0; i < points.Count; i++)
             sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(i))}\" cy=\"{F(Y(points[i].Value))}\" r=\"4\" class=\"dot\"><title>{WebUtility.HtmlEncode(points[i].Label)}: {WebUtility.HtmlEncode(format(points[i].Value))}</title></circle>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{L}\" y=\"{H - 8}\" class=\"tick\">{WebUtility.HtmlEncode(points[0].Label)}</text>");
-        if (points.Count > 1) sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{W - R}\" y=\"{H - 8}\" text-anchor=\"end\" class=\"tick\">{WebUtility.HtmlEncode(points[^1].Label)}</text>");
+        var (start, end) = axis ?? (points[0].Label, points.Count > 1 ? points[^1].Label : "");
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{L}\" y=\"{H - 8}\" class=\"tick\">{WebUtility.HtmlEncode(start)}</text>");
+        if (end.Length > 0) sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{W - R}\" y=\"{H - 8}\" text-anchor=\"end\" class=\"tick\">{WebUtility.HtmlEncode(end)}</text>");
         sb.Append("</svg>");
         return new HtmlString(sb.ToString());
     }

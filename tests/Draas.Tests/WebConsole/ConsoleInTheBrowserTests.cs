@@ -281,6 +281,15 @@ public sealed class ConsoleInTheBrowserTests
         var worstY = double.Parse(await chart.Locator("circle", new() { Has = page.Locator("title", new() { HasTextString = ": 20 min" }) }).GetAttributeAsync("cy") ?? "nan",
             System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(worstY, Is.LessThan(targetY));
+        // Drawn to scale: readings 18 to 22 hours old sit in the first quarter of a 24-hour axis, two hours apart
+        // each, not spread over the whole width as if they were the whole day.
+        async Task<double> X(string value) => double.Parse(await chart.Locator("circle", new() { Has = page.Locator("title", new() { HasTextString = ": " + value }) }).GetAttributeAsync("cx") ?? "nan",
+            System.Globalization.CultureInfo.InvariantCulture);
+        var (x1, x5, x20) = (await X("1 min"), await X("5 min"), await X("20 min"));
+        var axisStart = double.Parse(await chart.Locator("line.axis").Nth(1).GetAttributeAsync("x1") ?? "nan", System.Globalization.CultureInfo.InvariantCulture);
+        var axisEnd = double.Parse(await chart.Locator("line.axis").First.GetAttributeAsync("x2") ?? "nan", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That((x20 - axisStart) / (axisEnd - axisStart), Is.EqualTo(0.25).Within(0.03), "18 hours ago on a 24-hour axis");
+        Assert.That(x5 - x1, Is.EqualTo(x20 - x5).Within(1.0), "equal times apart, equal distances apart");
         await ShotAsync(page, "plan-lag-chart");
     }
 
