@@ -102,6 +102,8 @@ public static class JobsSetup
         services.AddTransient<IStepHandler, RestartPrimaryStep>();
         services.AddTransient<IStepHandler, Draas.Workflows.Hooks.WebhookStep>();
         services.AddTransient<Draas.Workflows.Hooks.Approvals>();
+        services.AddTransient<CommitDecisions>();
+        services.AddTransient<IStepHandler, RollbackStep>();
     }
 
     public const string Schema = "hangfire";

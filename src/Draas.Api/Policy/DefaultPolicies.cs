@@ -72,6 +72,13 @@ public static class DefaultPolicies
         ["draas:run:approve:planned_migration"] = "rule:admin_required",
         ["draas:run:approve:reprotect"] = "rule:admin_required",
         ["draas:run:approve:failback"] = "rule:admin_required",
+        // Keeping or taking back a failover or planned migration with manual commit (the run awaits commit).
+        ["draas:run:commit"] = "rule:admin_required",
+        ["draas:run:commit:failover"] = "rule:admin_required",
+        ["draas:run:commit:planned_migration"] = "rule:admin_required",
+        ["draas:run:rollback"] = "rule:admin_required",
+        ["draas:run:rollback:failover"] = "rule:admin_required",
+        ["draas:run:rollback:planned_migration"] = "rule:admin_required",
 
         ["draas:event:list"] = "rule:admin_or_reader",
         ["draas:event:list:all_projects"] = "rule:admin_required",

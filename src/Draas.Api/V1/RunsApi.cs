@@ -90,22 +90,33 @@ public static class RunsApi
         return ApiJson.Ok(new JsonObject { ["run"] = RunView.Of(run, run.Steps) });
     }
 
-    private static async Task<IResult> ActionAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, RunLauncher launcher, Draas.Workflows.Hooks.Approvals approvals, TimeProvider clock)
+    private static async Task<IResult> ActionAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, RunLauncher launcher,
+        Draas.Workflows.Hooks.Approvals approvals, CommitDecisions decisions, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync<JsonObject>(context.Request, api.MaxBodyBytes);
         var action = body.Count == 1 ? body.Single().Key : null;
-        if (action is not ("cancel" or "resume" or "approve") || body[action] is not (null or JsonObject))
-            throw ApiException.BadRequest("A run action is {\"cancel\": {}}, {\"resume\": {}} or {\"approve\": {}}.");
+        if (action is not ("cancel" or "resume" or "approve" or "commit" or "rollback") || body[action] is not (null or JsonObject))
+            throw ApiException.BadRequest("A run action is {\"cancel\": {}}, {\"resume\": {}}, {\"approve\": {}}, {\"commit\": {}} or {\"rollback\": {}}.");
         var run = await FindAsync(db, id, context, policy);
         TenantScope.EnsureAllowed(context, policy, "run", action, run.ProjectId, "Run", run.Id);
+        if (action is "commit" or "rollback" && run.Kind is not (RunKind.Failover or RunKind.PlannedMigration))
+            throw ApiException.Conflict($"a {RunPlanner.Word(run.Kind)} has nothing to {action}: only a failover or planned migration with commit 'manual' awaits one");
         // Stopping or continuing a run is for those who may start its kind: a member may cancel a drill,
-        // never an admin's failover. Approving is its own rule per kind, so it can be a separate person's.
-        policy.Enforce(context, action == "approve" ? $"draas:run:approve:{RunPlanner.Word(run.Kind)}" : $"draas:run:create:{RunPlanner.Word(run.Kind)}", TenantScope.Target(run.ProjectId));
+        // never an admin's failover. Approving, committing and rolling back are rules of their own per kind,
+        // so each can be a separate person's.
+        policy.Enforce(context, action is "approve" or "commit" or "rollback" ? $"draas:run:{action}:{RunPlanner.Word(run.Kind)}" : $"draas:run:create:{RunPlanner.Word(run.Kind)}", TenantScope.Target(run.ProjectId));
+        var who = context.Caller().Credentials.UserName;
         try
         {
-            if (action == "cancel") await launcher.CancelAsync(run.Id, context.RequestAborted);
-            else if (action == "approve") await approvals.ApproveAsync(run.Id, context.Caller().Credentials.UserName, context.TraceIdentifier, context.RequestAborted);
-            else await launcher.ResumeAsync(run.Id, context.Caller().Credentials.UserName, context.TraceIdentifier, context.RequestAborted);
+            var ct = context.RequestAborted;
+            await (action switch
+            {
+                "cancel" => launcher.CancelAsync(run.Id, ct),
+                "approve" => approvals.ApproveAsync(run.Id, who, context.TraceIdentifier, ct),
+                "commit" => decisions.CommitAsync(run.Id, who, context.TraceIdentifier, ct),
+                "rollback" => decisions.RollbackAsync(run.Id, who, context.TraceIdentifier, ct),
+                _ => launcher.ResumeAsync(run.Id, who, context.TraceIdentifier, ct),
+            });
         }
         catch (RunRefusedException e)
         {

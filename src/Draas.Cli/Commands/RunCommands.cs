@@ -114,7 +114,7 @@ public static class RunCommands
             return ExitCodes.Ok;
         }, run, showLong);
 
-        var watchCommand = b.Command("watch", "Follow a run until it ends: exit 0 if it succeeded, 3 if it failed or was cancelled, 1 if the service cannot be reached", async (c, ct) =>
+        var watchCommand = b.Command("watch", "Follow a run until it ends or waits for a person: exit 0 if it succeeded, 3 if it failed, was cancelled or rolled back, 4 if it awaits approval or commit, 1 if the service cannot be reached", async (c, ct) =>
         {
             var api = await c.ApiAsync(ct);
             return await WatchAsync(c, api, RunId(c.Get(run)), c.Get(interval), ct);
@@ -149,6 +149,18 @@ public static class RunCommands
             return c.Get(watchApprove) ? await WatchAsync(c, api, id, c.Get(interval), ct) : ExitCodes.Ok;
         }, run, watchApprove, interval);
 
+        var watchDecision = new Option<bool>("--watch") { Description = "Follow the run until it ends (exit 0 only if it succeeds)" };
+        Command Decide(string action, string description, string done, string state) => b.Command(action, description, async (c, ct) =>
+        {
+            var api = await c.ApiAsync(ct);
+            var id = RunId(c.Get(run));
+            var answer = await api.PostAsync($"runs/{id}/action", new JsonObject { [action] = new JsonObject() }, ct);
+            c.Output.Done($"Run {id} {done}; 'draasctl run watch {id}' follows it.", answer ?? new JsonObject { ["run"] = new JsonObject { ["id"] = id, ["state"] = state } });
+            return c.Get(watchDecision) ? await WatchAsync(c, api, id, c.Get(interval), ct) : ExitCodes.Ok;
+        }, run, watchDecision, interval);
+        var commit = Decide("commit", "Keep a failover or planned migration that awaits commit: the plan runs at the recovery site from now on (policy rule draas:run:commit:<kind>)", "committed", "running");
+        var rollback = Decide("rollback", "Take back a failover or planned migration that awaits commit: what it made at the recovery site is removed and the primary runs again (policy rule draas:run:rollback:<kind>)", "is rolling back", "rolling_back");
+
         var markdown = new Option<bool>("--markdown") { Description = "The report as Markdown" };
         var file = new Option<string?>("--output", "-o") { Description = "Write the Markdown report to this file" };
         var reportLong = LongOption();
@@ -167,7 +179,7 @@ public static class RunCommands
             return ExitCodes.Ok;
         }, run, markdown, file, reportLong);
 
-        return CommandBuilder.Group("run", "Recovery runs: drills, failovers, planned migrations, reprotect, failback", create, list, show, watchCommand, cancel, resume, approve, report);
+        return CommandBuilder.Group("run", "Recovery runs: drills, failovers, planned migrations, reprotect, failback", create, list, show, watchCommand, cancel, resume, approve, commit, rollback, report);
     }
 
     /// <summary><c>draasctl runbook PROTECTION [-o FILE]</c>: the tenant's recovery runbook in Markdown.</summary>

@@ -10,12 +10,12 @@ public static class RunStates
 {
     public static readonly string[] Kinds = ["drill", "failover", "planned_migration", "reprotect", "failback"];
 
-    public static readonly string[] States = ["pending", "running", "awaiting_approval", "cancelling", "succeeded", "failed", "cancelled"];
+    public static readonly string[] States = ["pending", "running", "awaiting_approval", "cancelling", "succeeded", "failed", "cancelled", "awaiting_commit", "rolling_back", "rolled_back"];
 
-    public static bool IsFinal(string? state) => state is "succeeded" or "failed" or "cancelled";
+    public static bool IsFinal(string? state) => state is "succeeded" or "failed" or "cancelled" or "rolled_back";
 
-    /// <summary>The run waits for a person (an approval hook): watching it longer would only wait too.</summary>
-    public static bool AwaitsPerson(string? state) => state is "awaiting_approval";
+    /// <summary>The run waits for a person (an approval hook, or a manual commit): watching it longer would only wait too.</summary>
+    public static bool AwaitsPerson(string? state) => state is "awaiting_approval" or "awaiting_commit";
 
     public static string State(JsonNode? run) => Cells.String(run, "state") ?? "unknown";
 

@@ -69,7 +69,9 @@ public sealed class RunWatcher(ApiClient api, Formatter output, TimeSpan interva
             }
             if (RunStates.AwaitsPerson(state))
             {
-                await lines.WriteLineAsync($"Run {runId} awaits approval; 'draasctl run approve {runId}' lets it go on, 'draasctl run cancel {runId}' stops it.");
+                await lines.WriteLineAsync(state == "awaiting_commit"
+                    ? $"Run {runId} awaits commit: the tenant runs at the recovery site. 'draasctl run commit {runId}' keeps it, 'draasctl run rollback {runId}' takes it back."
+                    : $"Run {runId} awaits approval; 'draasctl run approve {runId}' lets it go on, 'draasctl run cancel {runId}' stops it.");
                 return (run, null);
             }
             if (RunStates.IsFinal(state))

@@ -57,11 +57,12 @@ public sealed class Run : IEntity
     public string? TraceParent { get; set; }
     public uint Version { get; set; }
 
-    /// <summary>A failed or cancelled run goes on in place: its deadline counts again from its next step.</summary>
-    public void Resume(DateTimeOffset now)
+    /// <summary>A failed or cancelled run goes on in place: its deadline counts again from its next step. A failed
+    /// rollback goes on as a rollback (<paramref name="rollingBack"/>).</summary>
+    public void Resume(DateTimeOffset now, bool rollingBack = false)
     {
         if (State is not (RunState.Failed or RunState.Cancelled)) throw new InvalidStateTransitionException("run", State.ToString(), "resumed");
-        TransitionTo(RunState.Running, now);
+        TransitionTo(rollingBack ? RunState.RollingBack : RunState.Running, now);
         FinishedAt = null;
         DeadlineFrom = null;
         Error = null;
@@ -98,4 +99,14 @@ public enum RunState
     Succeeded,
     Failed,
     Cancelled,
+
+    /// <summary>A failover or planned migration with manual commit recovered everything: the tenant runs at the
+    /// recovery site until a person commits (the run succeeds) or rolls it back.</summary>
+    AwaitingCommit,
+
+    /// <summary>A rollback runs: what the recovery made at the recovery site is removed, the primary given back.</summary>
+    RollingBack,
+
+    /// <summary>The recovery was taken back: the plan is where it was before the run.</summary>
+    RolledBack,
 }

@@ -59,11 +59,21 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             var running = steps.Count(s => s.State == StepState.Running);
             var room = Math.Max(0, run.MaxParallel - running);
             claimed = room == 0 ? [] : await ClaimAsync(run, room, now, ct);
-            // An approval step is never claimed: once its edges are met the run waits for a person, holding no worker.
+            // An approval or commit step is never claimed: once its edges are met the run waits for a person, holding no worker.
             if (run.State == RunState.Running && Hooks.Approvals.Ready(steps).Any())
             {
                 run.TransitionTo(RunState.AwaitingApproval, now);
                 told += await events.PublishAsync(db, run, "awaiting_approval", now, ct);
+                await db.SaveChangesAsync(ct);
+            }
+            // Manual commit: everything else succeeded, so the tenant runs at the recovery site; a person decides.
+            if (run.State == RunState.Running && CommitDecisions.Ready(steps) is { } decision)
+            {
+                CommitDecisions.Await(decision, now);
+                run.TransitionTo(RunState.AwaitingCommit, now);
+                db.AuditEvents.Add(AuditEvent.OfRun(run, now, "run.awaiting_commit", ok: true,
+                    new { kind = run.Kind, plan_id = run.PlanId, auto_action_at = decision.NotBefore }, run.RequestId));
+                told += await events.PublishAsync(db, run, "awaiting_commit", now, ct);
                 await db.SaveChangesAsync(ct);
             }
             if (steps.All(s => StepStates.IsFinal(s.State)) && claimed.Count == 0)
@@ -123,7 +133,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         // A step is ready when each step it depends on succeeded (or, for an always-step, ended).
         var ready = await db.Steps.FromSql($"""
             SELECT s.*, s.xmin FROM steps s
-            WHERE s.run_id = {run.Id} AND s.state = 'pending' AND s.kind <> 'approval' AND (s.not_before IS NULL OR s.not_before <= {now})
+            WHERE s.run_id = {run.Id} AND s.state = 'pending' AND s.kind NOT IN ('approval', 'commit') AND (s.not_before IS NULL OR s.not_before <= {now})
               AND NOT EXISTS (
                 SELECT 1 FROM steps d
                 WHERE d.run_id = s.run_id AND d.sequence = ANY (s.depends_on)
@@ -148,13 +158,15 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         var failed = steps.Where(s => s.State == StepState.Failed).ToList();
         var outcome = run.State == RunState.Cancelling
             ? (run.Error?.StartsWith("recovery_timeout", StringComparison.Ordinal) == true ? RunState.Failed : RunState.Cancelled)
-            : failed.Count > 0 ? RunState.Failed : RunState.Succeeded;
+            : failed.Count > 0 ? RunState.Failed
+            : steps.Any(s => s.Kind == CommitDecisions.RollbackStep) ? RunState.RolledBack
+            : RunState.Succeeded;
         if (outcome == RunState.Failed && run.Error is null)
             run.Error = string.Join("; ", failed.Select(s => $"{s.Kind} {s.Target}: {s.Error}"));
         run.TransitionTo(outcome, now);
         run.Report = await reports.BuildJsonAsync(run, steps, ct);
         if (outcome == RunState.Succeeded) await effects.ApplyAsync(run, ct);
-        db.AuditEvents.Add(AuditEvent.OfRun(run, now, $"run.{outcome.ToString().ToLowerInvariant()}", outcome == RunState.Succeeded,
+        db.AuditEvents.Add(AuditEvent.OfRun(run, now, $"run.{RunPlanner.Word(outcome)}", outcome == RunState.Succeeded,
             new { kind = run.Kind, plan_id = run.PlanId, error = run.Error }, run.RequestId));
         await db.SaveChangesAsync(ct);
         using (var finished = RunTracing.StartChild(run.TraceParent, "run.finished"))

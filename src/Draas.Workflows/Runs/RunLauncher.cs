@@ -27,7 +27,9 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
 {
     public async Task<(Run Run, IReadOnlyList<StepSpec> Steps)> LaunchAsync(RunRequest request, CancellationToken ct)
     {
-        var problems = RunOptions.Validate(request.Options);
+        var problems = RunOptions.Validate(request.Options).ToList();
+        if (request.Options?["commit"] is not null && request.Kind is not (RunKind.Failover or RunKind.PlannedMigration))
+            problems.Add($"option 'commit' is for a failover or planned migration; a {RunPlanner.Word(request.Kind)} has nothing to commit or roll back");
         if (problems.Count > 0) throw new RunRefusedException(400, string.Join("; ", problems));
         var plan = await db.Plans.AsNoTracking().Include(p => p.Resources).SingleOrDefaultAsync(p => p.Id == request.PlanId, ct)
             ?? throw new RunRefusedException(404, $"Plan {request.PlanId} could not be found.");
@@ -107,6 +109,10 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         var run = await RunEngine.LockAsync(db, runId, ct) ?? throw new RunRefusedException(404, $"Run {runId} could not be found.");
         if (RunStates.IsFinal(run.State)) throw new RunRefusedException(409, $"the run already ended ({RunPlanner.Word(run.State)})");
         if (run.State == RunState.Cancelling) return run;
+        if (run.State == RunState.AwaitingCommit)
+            throw new RunRefusedException(409, "the run awaits commit or rollback: {\"rollback\": {}} takes the recovery back, {\"commit\": {}} keeps it");
+        if (run.State == RunState.RollingBack)
+            throw new RunRefusedException(409, "a rollback is not cancelled: it runs to its end so the primary is given back whole");
         var now = clock.GetUtcNow();
         if (run.State == RunState.Pending) run.TransitionTo(RunState.Running, now);
         run.Error = "cancelled on request";
@@ -157,7 +163,8 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
             step.MaxAttempts = step.Attempts + ResumeAttempts;
             again++;
         }
-        run.Resume(now);
+        // A failed rollback goes on as one: the decision was made and stands.
+        run.Resume(now, rollingBack: steps.Any(s => s.Kind == CommitDecisions.RollbackStep));
         run.StepsRemaining += again;
         db.AuditEvents.Add(AuditEvent.OfRun(run, now, "run.resumed", ok: true, new { kind = run.Kind, plan_id = run.PlanId, steps_again = again, resumes = run.Resumes }, requestId, requestedBy));
         await db.SaveChangesAsync(ct);

@@ -17,6 +17,10 @@ public static class RunNames
     /// <summary>Neutron objects carry no metadata: the run's mark goes in their description, so a retry finds them.</summary>
     public static string NeutronMark(string runMark, string sourceId) => $"{RunKey}={runMark} {SourceKey}={sourceId}";
 
+    /// <summary>Whether a Neutron object's description carries the run's mark (<see cref="NeutronMark"/>).</summary>
+    public static bool IsMarked(string? description, string runMark) =>
+        description?.StartsWith($"{RunKey}={runMark} ", StringComparison.Ordinal) == true;
+
     /// <summary>A drill's project, flavors and keypairs carry this prefix, so cleanup finds them even after a crash.</summary>
     public static string DrillPrefix(Guid runId) => $"{DrillProjectPrefix}{runId.ToString("N")[..8]}";
 

@@ -12,6 +12,7 @@ public sealed record RunOptions
     [
         "max_parallel", "recovery_timeout", "stop_primary", "keep_fixed_ips", "ignore_primary_failures",
         "validation_retries", "network_mapping", "replicate_timeout", "fence_primary", "drill_network", "floating_ips", "az_mapping",
+        "commit", "commit_timeout", "auto_action",
     ];
 
     /// <summary>Steps of this run that may execute at once (seed 004's max_parallel_recoveries).</summary>
@@ -54,6 +55,17 @@ public sealed record RunOptions
     /// write at once. <c>false</c> is the explicit opt-out.</summary>
     public bool FencePrimary { get; init; } = true;
 
+    /// <summary>Failover and planned migration: <c>manual</c> ends the run <c>awaiting_commit</c> with the tenant
+    /// running at the recovery site, until a person commits or rolls it back; <c>auto</c> (default) commits at once.</summary>
+    public bool ManualCommit { get; init; }
+
+    /// <summary>With manual commit: seconds after the run reached <c>awaiting_commit</c> when <see cref="AutoAction"/>
+    /// is taken for the person who did not decide.</summary>
+    public int? CommitTimeout { get; init; }
+
+    /// <summary><c>commit</c> or <c>rollback</c>, taken when <see cref="CommitTimeout"/> passes.</summary>
+    public string? AutoAction { get; init; }
+
     public static RunOptions Parse(string? json)
     {
         var o = RunJson.Object(json);
@@ -71,6 +83,9 @@ public sealed record RunOptions
             NetworkMapping = o["network_mapping"] is JsonObject map ? map.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? "") : null,
             ReplicateTimeout = Int(o, "replicate_timeout") ?? 900,
             FencePrimary = Bool(o, "fence_primary") ?? true,
+            ManualCommit = o["commit"]?.ToString() == "manual",
+            CommitTimeout = Int(o, "commit_timeout"),
+            AutoAction = o["auto_action"]?.ToString(),
         };
     }
 
@@ -112,6 +127,16 @@ public sealed record RunOptions
             problems.Add("option 'drill_network' must be 'isolated' or 'mapped'");
         if (options["az_mapping"] is { } az && (az is not JsonObject ao || ao.Any(p => p.Value is not JsonValue pv || !pv.TryGetValue<string>(out var zone) || zone.Length is 0 or > 255)))
             problems.Add("option 'az_mapping' must map availability zone names to recovery zone names");
+        if (options["commit"] is { } cm && (cm is not JsonValue cv || !cv.TryGetValue<string>(out var commit) || commit is not ("manual" or "auto")))
+            problems.Add("option 'commit' must be 'manual' or 'auto'");
+        Range("commit_timeout", 10, 604800);
+        if (options["auto_action"] is { } aa && (aa is not JsonValue av || !av.TryGetValue<string>(out var action) || action is not ("commit" or "rollback")))
+            problems.Add("option 'auto_action' must be 'commit' or 'rollback'");
+        var manual = options["commit"]?.ToString() == "manual";
+        if ((options["commit_timeout"] is not null || options["auto_action"] is not null) && !manual)
+            problems.Add("options 'commit_timeout' and 'auto_action' need 'commit': 'manual' (an automatic commit has nothing to wait for)");
+        else if ((options["commit_timeout"] is null) != (options["auto_action"] is null))
+            problems.Add("options 'commit_timeout' and 'auto_action' go together: what happens, and after how long");
         if (options["network_mapping"] is { } m && (m is not JsonObject mo || mo.Any(p => p.Value is not JsonValue pv || !pv.TryGetValue<string>(out _))))
             problems.Add("option 'network_mapping' must map network names or ids to recovery network names or ids");
         return problems;

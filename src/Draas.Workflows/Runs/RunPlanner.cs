@@ -206,7 +206,17 @@ public static class RunPlanner
         if (migrating && ((input.Options.StopPrimary && input.Manifest.Servers.Count > 0) || steps.Any(x => x.Kind == DemoteSource)))
             Add(healthPhase + 2, RestartPrimary, null, new JsonObject(), steps.Select(s => s.Sequence).ToList(), always: true);
         // The plan's own automation and approvals, woven in where they run.
-        return Hooks.HookPlanner.Apply(steps, Hooks.PlanHooks.Parse(input.Plan.Hooks));
+        var woven = Hooks.HookPlanner.Apply(steps, Hooks.PlanHooks.Parse(input.Plan.Hooks));
+        // Manual commit: a person's decision ends the run, after everything else (a rollback is added if asked for).
+        if (input.Options.ManualCommit && input.Kind is RunKind.Failover or RunKind.PlannedMigration)
+        {
+            woven = [.. woven, new StepSpec(woven.Count + 1, woven.Max(x => x.Phase) + 1, CommitDecisions.DecisionStep, null, new JsonObject
+            {
+                ["commit_timeout"] = input.Options.CommitTimeout,
+                ["auto_action"] = input.Options.AutoAction,
+            }, [.. woven.Select(x => x.Sequence)])];
+        }
+        return woven;
     }
 
     public static string FlavorKey(FlavorEntry flavor) => flavor.Name ?? $"{flavor.Vcpus}c-{flavor.Ram}m-{flavor.Disk}g";

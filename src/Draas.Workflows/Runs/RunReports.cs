@@ -26,7 +26,9 @@ public sealed class RunReports(DraasDbContext db)
     {
         JsonObject Out(Step s) => RunJson.Object(s.Output);
         var ordered = steps.OrderBy(s => s.Sequence).ToList();
-        var service = ordered.Where(s => s.Kind is not (RunPlanner.Cleanup or RunPlanner.Reprotect or RunPlanner.RestartPrimary) && s.FinishedAt is not null).ToList();
+        // The RTO ends when the last server was up and checked: not with a drill's cleanup, a person's commit or a rollback.
+        var service = ordered.Where(s => s.Kind is not (RunPlanner.Cleanup or RunPlanner.Reprotect or RunPlanner.RestartPrimary or CommitDecisions.DecisionStep or CommitDecisions.RollbackStep)
+            && s.FinishedAt is not null).ToList();
         var restoredAt = service.Count == 0 ? null : service.Max(s => s.FinishedAt);
         var points = ordered.Where(s => s.Kind == RunPlanner.PromoteVolume && s.State == StepState.Succeeded)
             .Select(s => Out(s)["recovery_point"]?["time"]?.GetValue<DateTimeOffset>()).OfType<DateTimeOffset>().ToList();
@@ -36,6 +38,8 @@ public sealed class RunReports(DraasDbContext db)
         var reprotect = ordered.FirstOrDefault(s => s.Kind == RunPlanner.Reprotect && s.State == StepState.Succeeded);
         var fence = ordered.FirstOrDefault(s => s.Kind == RunPlanner.FencePrimary);
         var restart = ordered.FirstOrDefault(s => s.Kind == RunPlanner.RestartPrimary && s.State is StepState.Succeeded or StepState.Failed);
+        var decision = ordered.FirstOrDefault(s => s.Kind == CommitDecisions.DecisionStep);
+        var rollback = ordered.FirstOrDefault(s => s.Kind == CommitDecisions.RollbackStep && s.State is StepState.Succeeded or StepState.Failed);
         return new JsonObject
         {
             ["run_id"] = run.Id.ToString(),
@@ -108,6 +112,20 @@ public sealed class RunReports(DraasDbContext db)
                 : fence is null ? new JsonObject { ["fenced"] = false, ["reason"] = "not fenced on request (fence_primary: false): the primary's servers were left as they were" }
                 : fence.State == StepState.Succeeded ? Out(fence)
                 : new JsonObject { ["fenced"] = false, ["reason"] = $"the fencing step {RunPlanner.Word(fence.State)}{(fence.Error is null ? "" : $": {fence.Error}")}" },
+            // Manual commit: what was decided, by whom (or by the commit_timeout) and when; and what a rollback undid.
+            ["commit"] = decision is null ? null : new JsonObject
+            {
+                ["mode"] = "manual",
+                ["state"] = RunPlanner.Word(decision.State),
+                ["awaiting_since"] = decision.StartedAt,
+                ["auto_action"] = RunJson.Object(decision.Input)["auto_action"]?.DeepClone(),
+                ["auto_action_at"] = decision.State == StepState.Pending ? decision.NotBefore : null,
+                ["decision"] = Out(decision)["decision"]?.DeepClone(),
+                ["decided_by"] = Out(decision)["decided_by"]?.DeepClone(),
+                ["decided_at"] = Out(decision)["decided_at"]?.DeepClone(),
+                ["automatic"] = Out(decision)["automatic"]?.DeepClone(),
+            },
+            ["rollback"] = rollback is null ? null : Out(rollback),
             // A cancelled migration says whether the primary's servers were started again.
             ["primary_restart"] = restart is null ? null : Out(restart),
             // The originals at the site the workload left: stopped, kept, the operator's to delete.
@@ -234,6 +252,19 @@ public sealed class RunReports(DraasDbContext db)
                     : V(h["error"]);
                 md.AppendLine(CultureInfo.InvariantCulture, $"- {V(h["kind"])} {V(h["at"])}: {V(h["state"])}, {said}");
             }
+        }
+        if (report["commit"] is JsonObject commit)
+        {
+            md.AppendLine();
+            md.AppendLine("## Commit");
+            md.AppendLine();
+            var timedOut = commit["automatic"]?.GetValue<bool>() == true ? " (the commit_timeout passed)" : "";
+            var due = commit["auto_action_at"] is { } at ? "; " + V(commit["auto_action"]) + " at " + V(at) + " unless someone decides" : "";
+            if (commit["decision"] is { } decided)
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {V(decided)} decided by {V(commit["decided_by"])} at {V(commit["decided_at"])}{timedOut}");
+            else md.AppendLine(CultureInfo.InvariantCulture, $"- awaiting commit since {V(commit["awaiting_since"])}{due}");
+            if (report["rollback"] is JsonObject rolled)
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {V(rolled["reason"])}");
         }
         md.AppendLine();
         md.AppendLine("## Steps");

@@ -57,8 +57,11 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
             await db.SaveChangesAsync(ct);
         }
         var active = await db.Runs.AsNoTracking()
-            .Where(r => r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.Cancelling)
+            .Where(r => r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.Cancelling || r.State == RunState.RollingBack)
             .Select(r => new { r.Id, r.Queue }).ToListAsync(ct);
         foreach (var run in active) RunEngine.Kick(jobs, run.Id, run.Queue);
+        // A commit_timeout that passed is decided here, on the service's clock, whichever process set it.
+        var decided = await scope.ServiceProvider.GetRequiredService<CommitDecisions>().DecideDueAsync(ct);
+        if (decided > 0) logger.LogInformation("{Count} runs awaiting commit took their auto_action", decided);
     }
 }

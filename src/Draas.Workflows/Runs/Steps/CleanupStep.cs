@@ -45,7 +45,7 @@ public sealed class CleanupStep : IStepHandler
                 imported[volume.Metadata[RunNames.SourceKey]] = volume.Id;
                 removed["volumes"].Add($"{volume.Id} {volume.Name}");
             }
-            await DrillNetworkCleanup.RemoveAsync(c, project, removed, ct);
+            await NetworkRemoval.RemoveAsync(c, project, removed, ct);
         }
         foreach (var step in c.Outputs(RunPlanner.PromoteVolume))
         {

@@ -25,24 +25,27 @@ public sealed class EnsureKeypairStep : IStepHandler
             await nova.Keypairs.ImportAsync(new ImportKeypairOptions { Name = name, PublicKey = captured.PublicKey, Type = captured.Type }, ct);
             created = true;
         }
-        var (tenantUser, note) = await ForTenantUserAsync(c, captured, name, ct);
-        return new { name, created, tenant_user_id = tenantUser, note };
+        var (tenantUser, note, tenantCreated) = await ForTenantUserAsync(c, captured, name, ct);
+        return new { name, created, tenant_user_id = tenantUser, tenant_created = tenantCreated, note };
     }
 
     /// <summary>The same key for the tenant's user at the recovery site, found by name in the default domain.</summary>
-    private static async Task<(string? UserId, string? Note)> ForTenantUserAsync(StepContext c, Draas.Domain.Manifests.KeypairEntry captured, string name, CancellationToken ct)
+    private static async Task<(string? UserId, string? Note, bool Created)> ForTenantUserAsync(StepContext c, Draas.Domain.Manifests.KeypairEntry captured, string name, CancellationToken ct)
     {
-        if (captured.UserName is null) return (null, "the key's owner was not captured: only the service user has it");
+        if (captured.UserName is null) return (null, "the key's owner was not captured: only the service user has it", false);
         var admin = c.TargetAdmin;
         var user = await admin.Identity.ListUsersAsync(captured.UserName, null, ct).FirstOrDefaultAsync(ct);
-        if (user is null) return (null, $"user {captured.UserName} does not exist at the recovery site: only the service user has the key");
+        if (user is null) return (null, $"user {captured.UserName} does not exist at the recovery site: only the service user has the key", false);
         var service = (await admin.GetTokenInfoAsync(ct)).User.Id;
-        if (user.Id == service) return (user.Id, null);
+        if (user.Id == service) return (user.Id, null, false);
         var theirs = await admin.Compute.Keypairs.ListAsync(user.Id, ct).FirstOrDefaultAsync(k => k.Name == name, ct);
         if (theirs is null)
+        {
             await admin.Compute.Keypairs.ImportAsync(new ImportKeypairOptions { Name = name, PublicKey = captured.PublicKey, Type = captured.Type, UserId = user.Id }, ct);
-        else if (theirs.PublicKey.Trim() != captured.PublicKey.Trim())
-            return (user.Id, $"user {captured.UserName} already has another key named {name}: left as it is");
-        return (user.Id, null);
+            return (user.Id, null, true);
+        }
+        if (theirs.PublicKey.Trim() != captured.PublicKey.Trim())
+            return (user.Id, $"user {captured.UserName} already has another key named {name}: left as it is", false);
+        return (user.Id, null, false);
     }
 }

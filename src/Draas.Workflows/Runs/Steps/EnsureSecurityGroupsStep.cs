@@ -34,6 +34,7 @@ public sealed class EnsureSecurityGroupsStep : IStepHandler
         }
 
         var rulesCreated = 0;
+        var addedRules = new List<string>();
         var skipped = new List<string>();
         foreach (var g in c.Manifest.SecurityGroups)
         {
@@ -54,7 +55,7 @@ public sealed class EnsureSecurityGroupsStep : IStepHandler
                 if (have.Contains(Key(rule.Direction, rule.Ethertype, rule.Protocol, rule.PortRangeMin, rule.PortRangeMax, rule.RemoteIpPrefix, remote))) continue;
                 try
                 {
-                    await neutron.CreateSecurityGroupRuleAsync(new CreateSecurityGroupRuleOptions
+                    var made = await neutron.CreateSecurityGroupRuleAsync(new CreateSecurityGroupRuleOptions
                     {
                         SecurityGroupId = target.Id,
                         Direction = rule.Direction,
@@ -67,6 +68,8 @@ public sealed class EnsureSecurityGroupsStep : IStepHandler
                         Description = rule.Description,
                     }, ct);
                     rulesCreated++;
+                    // A rule added to a group that was there already is what a rollback takes out of it.
+                    if (!created.Contains(g.Name)) addedRules.Add(made.Id);
                 }
                 catch (OpenStackException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict && e.ServiceMessage?.Contains("already exists") == true)
                 {
@@ -79,6 +82,7 @@ public sealed class EnsureSecurityGroupsStep : IStepHandler
             groups = map.ToDictionary(p => p.Key, p => new { id = p.Value.Id, name = p.Value.Name }),
             created,
             rules_created = rulesCreated,
+            rules_added_to_existing = addedRules,
             skipped,
         };
     }

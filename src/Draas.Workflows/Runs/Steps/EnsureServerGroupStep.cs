@@ -14,13 +14,15 @@ public sealed class EnsureServerGroupStep : IStepHandler
         var source = c.Manifest.ServerGroups.FirstOrDefault(g => g.Id == sourceId) ?? throw new StepFailedException($"server group {sourceId} is not in the manifest");
         var policy = source.Policy ?? throw new StepFailedException($"server group {source.Name} has no policy in the manifest");
         var nova = c.TargetProject.Compute;
-        var group = await nova.ServerGroups.ListAsync(false, ct).FirstOrDefaultAsync(g => g.Name == source.Name && g.Policy == policy, ct)
-            ?? await nova.ServerGroups.CreateAsync(new CreateServerGroupOptions
-            {
-                Name = source.Name,
-                Policy = policy,
-                Rules = source.Rules.Count == 0 ? null : source.Rules.Where(r => int.TryParse(r.Value, out _)).ToDictionary(r => r.Key, r => int.Parse(r.Value)),
-            }, ct);
-        return new { server_group_id = group.Id, name = group.Name, policy = group.Policy };
+        var group = await nova.ServerGroups.ListAsync(false, ct).FirstOrDefaultAsync(g => g.Name == source.Name && g.Policy == policy, ct);
+        // What the run created, a rollback removes; a group that was there already stays.
+        var created = group is null;
+        group ??= await nova.ServerGroups.CreateAsync(new CreateServerGroupOptions
+        {
+            Name = source.Name,
+            Policy = policy,
+            Rules = source.Rules.Count == 0 ? null : source.Rules.Where(r => int.TryParse(r.Value, out _)).ToDictionary(r => r.Key, r => int.Parse(r.Value)),
+        }, ct);
+        return new { server_group_id = group.Id, name = group.Name, policy = group.Policy, created };
     }
 }

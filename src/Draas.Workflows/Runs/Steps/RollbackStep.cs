@@ -1,0 +1,131 @@
+using Draas.Domain.Protection;
+using Draas.OpenStack;
+
+namespace Draas.Workflows.Runs.Steps;
+
+/// <summary>
+/// Takes back a failover or planned migration that a person (or its commit_timeout) rolled back. At the
+/// recovery site, only what this run made goes, since the tenant's recovery project is shared with what was
+/// there before: the servers it booted, the Neutron objects carrying its mark (floating IPs, ports, routers,
+/// subnets, networks), the security groups, rules and server groups it created, the flavors and keypairs it
+/// created, the volumes it imported (unmanaged) and the array copies its promotes made. Then the primary is
+/// given back: an ActiveDR pod's source takes writes again and its target is a replica again, and the
+/// primary's servers that fencing or the migration stopped start again. Replication is otherwise left as it
+/// was (a protection group's snapshots were only copied from). A second look finds nothing left carrying the
+/// run's mark; anything left, or anything that could not be given back, fails the step (a resume retries it).
+/// </summary>
+public sealed class RollbackStep : IStepHandler
+{
+    public string Kind => CommitDecisions.RollbackStep;
+
+    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        var removed = new Dictionary<string, List<string>> { ["servers"] = [], ["security_group_rules"] = [], ["flavors"] = [], ["keypairs"] = [] };
+        var project = c.TargetProjectId;
+        if (project is not null)
+        {
+            var session = c.TargetProject;
+            // Servers first: their ports and volumes are in use until they are gone.
+            foreach (var server in await session.Compute.Servers.ListAsync(null, ct).Where(s => RunNames.IsMine(s.Metadata, c.RunMark)).ToListAsync(ct))
+            {
+                await session.Compute.Servers.DeleteAsync(server.Id, ct);
+                await session.Compute.Servers.WaitForDeletedAsync(server.Id, null, ct);
+                removed["servers"].Add($"{server.Id} {server.Name}");
+            }
+            var securityGroups = c.Output(Runs.NetworkPlanning.EnsureSecurityGroups, null);
+            var createdGroups = securityGroups?["created"]?.AsArray().Select(n => n!.GetValue<string>()).ToHashSet() ?? [];
+            var only = new NetworkRemoval.Only(c.RunMark,
+                securityGroups?["groups"]?.AsObject().Select(p => p.Value!).Where(g => createdGroups.Contains(g["name"]!.GetValue<string>()))
+                    .Select(g => g["id"]!.GetValue<string>()).ToHashSet() ?? [],
+                c.Outputs(Runs.NetworkPlanning.EnsureServerGroup).Where(o => o.Output["created"]?.GetValue<bool>() == true)
+                    .Select(o => o.Output["server_group_id"]!.GetValue<string>()).ToHashSet());
+            await NetworkRemoval.RemoveAsync(c, project, removed, ct, only);
+            foreach (var rule in securityGroups?["rules_added_to_existing"]?.AsArray().Select(n => n!.GetValue<string>()) ?? [])
+            {
+                if (await Gone(() => session.Networking.DeleteSecurityGroupRuleAsync(rule, ct))) continue;
+                removed["security_group_rules"].Add(rule);
+            }
+        }
+        var storage = await RecoveryUndo.RemoveImportsAsync(c, problems, ct);
+        foreach (var (key, list) in storage) removed[key] = list;
+
+        var admin = c.TargetAdmin;
+        foreach (var (_, flavor) in c.Outputs(RunPlanner.EnsureFlavor).Where(o => o.Output["created"]?.GetValue<bool>() == true))
+        {
+            if (await Gone(() => admin.Compute.Flavors.DeleteAsync(flavor["flavor_id"]!.GetValue<string>(), ct))) continue;
+            removed["flavors"].Add($"{flavor["flavor_id"]} {flavor["name"]}");
+        }
+        foreach (var (_, keypair) in c.Outputs(RunPlanner.EnsureKeypair))
+        {
+            var name = keypair["name"]!.GetValue<string>();
+            if (keypair["created"]?.GetValue<bool>() == true && project is not null && !await Gone(() => c.TargetProject.Compute.Keypairs.DeleteAsync(name, null, ct)))
+                removed["keypairs"].Add(name);
+            if (keypair["tenant_created"]?.GetValue<bool>() == true && keypair["tenant_user_id"]?.GetValue<string>() is { } user
+                && !await Gone(() => admin.Compute.Keypairs.DeleteAsync(name, user, ct)))
+                removed["keypairs"].Add($"{name} of {user}");
+        }
+
+        // The primary: storage first (a server started on a demoted pod could not write), then its servers.
+        var groups = await RecoveryUndo.UndoDemotesAsync(c, c.Groups.Where(g => g.Mode == ReplicationMode.Continuous), problems, ct);
+        var restarted = await RecoveryUndo.StartServersAsync(c, Stopped(c), problems, ct);
+
+        var left = project is null ? [] : await LeftAsync(c, ct);
+        var output = new
+        {
+            removed,
+            primary = new { site = c.SourceSite.Name, restarted, groups },
+            left,
+            problems,
+            clean = left.Count == 0 && problems.Count == 0,
+            reason = $"rolled back: {removed["servers"].Count} server(s), {removed["volumes"].Count} imported volume(s) and {removed["array_copies"].Count} array copy(ies) removed at {c.TargetSite.Name}; "
+                + $"{restarted.Count} primary server(s) running again at {c.SourceSite.Name}",
+        };
+        if (left.Count > 0 || problems.Count > 0)
+            throw new StepFailedException($"the rollback is not complete: {string.Join("; ", left.Concat(problems))}", output);
+        return output;
+    }
+
+    /// <summary>The primary's servers the run stopped: by fencing (a failover) or before the last sync (a migration).</summary>
+    private static List<(string Id, string? Name)> Stopped(StepContext c)
+    {
+        var fenced = c.Outputs(RunPlanner.FencePrimary).SelectMany(o => o.Output["servers"]?.AsArray() ?? [])
+            .Select(s => (Id: s!["server_id"]!.GetValue<string>(), Name: s["name"]?.GetValue<string>(), Was: s["was"]?.GetValue<string>(), Off: s["off"]?.GetValue<bool>() == true))
+            .Where(s => s.Off && s.Was is { } was && was != "gone" && !StopServerStep.IsOff(was))
+            .Select(s => (s.Id, s.Name));
+        var migrated = c.Outputs(RunPlanner.StopServer)
+            .Where(o => o.Output["was"]?.GetValue<string>() is { } was && was != "gone" && !StopServerStep.IsOff(was))
+            .Select(o => (Id: o.Output["server_id"]!.GetValue<string>(), Name: c.Manifest.Servers.FirstOrDefault(s => s.Id == o.Target)?.Name));
+        return [.. fenced.Concat(migrated).DistinctBy(s => s.Id)];
+    }
+
+    /// <summary>A second look in the recovery project for anything still carrying the run's mark, as "+ what: id name".</summary>
+    private static async Task<List<string>> LeftAsync(StepContext c, CancellationToken ct)
+    {
+        var session = c.TargetProject;
+        var neutron = session.Networking;
+        var project = new Draas.OpenStack.Networking.NeutronFilter { ProjectId = c.TargetProjectId };
+        var left = new List<string>();
+        left.AddRange(await session.Compute.Servers.ListAsync(null, ct).Where(s => RunNames.IsMine(s.Metadata, c.RunMark)).Select(s => $"+ servers: {s.Id} {s.Name}").ToListAsync(ct));
+        left.AddRange(await session.BlockStorage.Volumes.ListAsync(null, ct).Where(v => RunNames.IsMine(v.Metadata, c.RunMark)).Select(v => $"+ volumes: {v.Id} {v.Name}").ToListAsync(ct));
+        left.AddRange(await neutron.ListPortsAsync(project, ct).Where(p => RunNames.IsMarked(p.Description, c.RunMark)).Select(p => $"+ ports: {p.Id} {p.Name}").ToListAsync(ct));
+        left.AddRange(await neutron.ListFloatingIpsAsync(project, ct).Where(f => RunNames.IsMarked(f.Description, c.RunMark)).Select(f => $"+ floating_ips: {f.Id} {f.FloatingIpAddress}").ToListAsync(ct));
+        left.AddRange(await neutron.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions { ProjectId = c.TargetProjectId }, ct)
+            .Where(n => RunNames.IsMarked(n.Description, c.RunMark)).Select(n => $"+ networks: {n.Id} {n.Name}").ToListAsync(ct));
+        return left;
+    }
+
+    /// <summary>Runs a delete; true when the object was already gone (an earlier attempt removed it).</summary>
+    private static async Task<bool> Gone(Func<Task> delete)
+    {
+        try
+        {
+            await delete();
+            return false;
+        }
+        catch (OpenStackException e) when (e.IsNotFound)
+        {
+            return true;
+        }
+    }
+}
