@@ -121,6 +121,33 @@ public static class RecoveryAudit
         return items;
     }
 
+    /// <summary>Everything a real recovery could leave at the recovery site, besides <see cref="InventoryAsync"/>: every
+    /// project's ports, networks, subnets, routers, floating IPs, security groups (with their rules) and server groups,
+    /// and the flavors and the service user's keypairs.</summary>
+    public static async Task<SortedSet<string>> FullInventoryAsync(TenantInTheLab t)
+    {
+        var items = await InventoryAsync(t);
+        var admin = t.AdminB;
+        var all = new Draas.OpenStack.Networking.NeutronFilter();
+        await foreach (var p in admin.Networking.ListPortsAsync(all, Ct)) items.Add($"site-b port {p.Id} {p.Name} {string.Join(",", p.FixedIps.Select(f => f.IpAddress))}");
+        await foreach (var n in admin.Networking.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions(), Ct))
+        {
+            items.Add($"site-b network {n.Id} {n.Name}");
+            await foreach (var s in admin.Networking.ListSubnetsAsync(n.Id, null, Ct)) items.Add($"site-b subnet {s.Id} {s.Cidr}");
+        }
+        await foreach (var r in admin.Networking.ListRoutersAsync(all, Ct)) items.Add($"site-b router {r.Id} {r.Name}");
+        await foreach (var f in admin.Networking.ListFloatingIpsAsync(all, Ct)) items.Add($"site-b floating ip {f.Id} {f.FloatingIpAddress}");
+        await foreach (var g in admin.Networking.ListSecurityGroupsAsync(all, Ct))
+        {
+            items.Add($"site-b security group {g.Id} {g.Name}");
+            foreach (var rule in g.SecurityGroupRules) items.Add($"site-b security group rule {rule.Id} of {g.Name}");
+        }
+        await foreach (var g in admin.Compute.ServerGroups.ListAsync(true, Ct)) items.Add($"site-b server group {g.Id} {g.Name}");
+        await foreach (var f in admin.Compute.Flavors.ListAsync(true, Ct)) items.Add($"site-b flavor {f.Id} {f.Name}");
+        await foreach (var k in admin.Compute.Keypairs.ListAsync(null, Ct)) items.Add($"site-b keypair {k.Name}");
+        return items;
+    }
+
     /// <summary>Lines in one inventory and not the other, as "+ added" / "- removed".</summary>
     public static List<string> Difference(SortedSet<string> before, SortedSet<string> after) =>
         [.. after.Except(before).Select(x => $"+ {x}"), .. before.Except(after).Select(x => $"- {x}")];

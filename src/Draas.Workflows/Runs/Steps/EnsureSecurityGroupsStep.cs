@@ -17,6 +17,10 @@ public sealed class EnsureSecurityGroupsStep : IStepHandler
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var neutron = c.TargetProject.Networking;
+        // Neutron makes a project's default group the first time the project lists its groups (an admin listing
+        // without a project filter ensures only the admin's own): asked first, so a rollback knows this run made it.
+        var hadDefault = await c.TargetAdmin.Networking.ListSecurityGroupsAsync(new NeutronFilter { Name = "default" }, ct)
+            .AnyAsync(g => g.ProjectId == c.TargetProjectId, ct);
         // Listing makes Neutron create the project's default group if it has none yet.
         var existing = await neutron.ListSecurityGroupsAsync(new NeutronFilter { ProjectId = c.TargetProjectId }, ct).ToListAsync(ct);
         var map = new Dictionary<string, SecurityGroup>();
@@ -83,6 +87,7 @@ public sealed class EnsureSecurityGroupsStep : IStepHandler
             created,
             rules_created = rulesCreated,
             rules_added_to_existing = addedRules,
+            made_default_group = hadDefault ? null : existing.FirstOrDefault(x => x.Name == "default")?.Id,
             skipped,
         };
     }

@@ -35,9 +35,11 @@ public sealed class RollbackStep : IStepHandler
             }
             var securityGroups = c.Output(Runs.NetworkPlanning.EnsureSecurityGroups, null);
             var createdGroups = securityGroups?["created"]?.AsArray().Select(n => n!.GetValue<string>()).ToHashSet() ?? [];
-            var only = new NetworkRemoval.Only(c.RunMark,
-                securityGroups?["groups"]?.AsObject().Select(p => p.Value!).Where(g => createdGroups.Contains(g["name"]!.GetValue<string>()))
-                    .Select(g => g["id"]!.GetValue<string>()).ToHashSet() ?? [],
+            var groupIds = securityGroups?["groups"]?.AsObject().Select(p => p.Value!).Where(g => createdGroups.Contains(g["name"]!.GetValue<string>()))
+                .Select(g => g["id"]!.GetValue<string>()).ToHashSet() ?? [];
+            // The project's default group goes too when Neutron made it for this run (its rules with it).
+            if (securityGroups?["made_default_group"]?.GetValue<string>() is { } madeDefault) groupIds.Add(madeDefault);
+            var only = new NetworkRemoval.Only(c.RunMark, groupIds,
                 c.Outputs(Runs.NetworkPlanning.EnsureServerGroup).Where(o => o.Output["created"]?.GetValue<bool>() == true)
                     .Select(o => o.Output["server_group_id"]!.GetValue<string>()).ToHashSet());
             await NetworkRemoval.RemoveAsync(c, project, removed, ct, only);
