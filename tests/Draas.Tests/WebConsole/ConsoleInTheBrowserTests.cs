@@ -254,6 +254,43 @@ public sealed class ConsoleInTheBrowserTests
         }
     }
 
+    [Test, Order(6)]
+    public async Task AFailoverAwaitingCommitIsRolledBackFromItsRunPageAndAReaderIsOfferedNeither()
+    {
+        var (created, run, _) = await _tenant.Service.SendAsync(HttpMethod.Post, "/v1/runs", TenantInTheLab.Admin,
+            new { run = new { plan_id = _tenant.Plan, kind = "failover", options = new { commit = "manual" } } });
+        Assert.That(created, Is.EqualTo(202), run?.ToJsonString());
+        var id = run!["run"]!["id"]!.GetValue<string>();
+
+        // The admin watches the failover from its start: when it comes to wait for the decision, the page offers both.
+        await using var context = await _browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/console/runs/{id}");
+        await LogInAsync(page, "cloud-admin", "admin-console-pw", "admin");
+        await Expect(page.GetByTestId("commit")).ToBeVisibleAsync(new() { Timeout = 180_000 });
+        await Expect(page.GetByTestId("rollback")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("run-state")).ToHaveTextAsync("awaiting_commit");
+        await ShotAsync(page, "run-awaiting-commit");
+
+        await using (var readerContext = await _browser.NewContextAsync(new() { BaseURL = BaseUrl }))
+        {
+            var readerPage = await readerContext.NewPageAsync();
+            await readerPage.GotoAsync($"/console/runs/{id}");
+            await LogInAsync(readerPage, "carol", "carol-reads-only", "demo");
+            await Expect(readerPage.GetByTestId("run-state")).ToHaveTextAsync("awaiting_commit");
+            await Expect(readerPage.GetByTestId("commit")).ToHaveCountAsync(0);
+            await Expect(readerPage.GetByTestId("rollback")).ToHaveCountAsync(0);
+        }
+
+        await page.GetByTestId("rollback").ClickAsync();
+        await Expect(page.GetByTestId("run-state")).ToHaveTextAsync("rolled_back", new() { Timeout = 180_000 });
+        await Expect(page.GetByTestId("commit")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("report")).ToContainTextAsync("rollback decided by cloud-admin");
+        await ShotAsync(page, "run-rolled-back");
+        var (_, events, _) = await _tenant.Service.SendAsync(HttpMethod.Get, $"/v1/events?action=run.rollback&resource_id={id}", TenantInTheLab.Admin);
+        Assert.That(events!["events"]!.AsArray().Select(e => e!["user_name"]?.GetValue<string>()), Is.EqualTo(new[] { "cloud-admin" }), "the rollback is the admin's, on the record");
+    }
+
     [Test, Order(5)]
     public async Task ThePlanPageDrawsTheRecordedLagAgainstTheRpoTarget()
     {

@@ -1,5 +1,6 @@
 // DRaaS console: the only script. It refreshes a run's live section by fetching the same page's
-// fragment (same origin, with the session cookie) until the run ends. Everything works without it
+// fragment (same origin, with the session cookie) until the run ends, and reloads the page when the run's
+// state changes, so the actions offered match it. Everything works without it
 // except the automatic refresh (the page has a Refresh link).
 (function () {
   "use strict";
@@ -20,13 +21,12 @@
           box.innerHTML = html;
           var fresh = box.querySelector("[data-live-url]");
           if (fresh) {
-            live.innerHTML = fresh.innerHTML;
-            live.setAttribute("data-final", fresh.getAttribute("data-final"));
-            if (fresh.getAttribute("data-final") === "true") {
-              // The run ended: reload once so the report and the actions match the final state.
+            if (fresh.getAttribute("data-state") !== live.getAttribute("data-state")) {
+              // The run moved (it waits for a person, or it ended): reload once so the actions and the report match.
               window.location.reload();
               return;
             }
+            live.innerHTML = fresh.innerHTML;
           }
         }
         setTimeout(tick, every);

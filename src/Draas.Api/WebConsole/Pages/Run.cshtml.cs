@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Draas.Api.WebConsole.Pages;
 
-/// <summary>One run: live progress, the steps as a timeline by phase, errors in place, cancel or resume, the report.</summary>
+/// <summary>One run: live progress, the steps as a timeline by phase, errors in place, cancel, resume, approve,
+/// commit or roll back where the run and the caller's rules allow it, the report.</summary>
 public sealed class RunModel : ConsolePageModel
 {
     // The report comes from the service, but names in it come from tenants: no raw HTML passes through.
@@ -17,7 +18,7 @@ public sealed class RunModel : ConsolePageModel
     public IHtmlContent? Report { get; private set; }
 
     public string State => Run["state"]!.ToString();
-    public bool Final => State is "succeeded" or "failed" or "cancelled";
+    public bool Final => State is "succeeded" or "failed" or "cancelled" or "rolled_back";
     public string ProjectId => Run["project_id"]!.ToString();
 
     public async Task<IActionResult> OnGetAsync(string id)
@@ -49,6 +50,10 @@ public sealed class RunModel : ConsolePageModel
 
     public Task<IActionResult> OnPostApproveAsync(string id) => ActAsync(id, "approve");
 
+    public Task<IActionResult> OnPostCommitAsync(string id) => ActAsync(id, "commit");
+
+    public Task<IActionResult> OnPostRollbackAsync(string id) => ActAsync(id, "rollback");
+
     private async Task<IActionResult> ActAsync(string id, string action)
     {
         var answer = await PostAsync($"v1/runs/{Uri.EscapeDataString(id)}/action", new JsonObject { [action] = new JsonObject() });
@@ -69,6 +74,9 @@ public sealed class RunModel : ConsolePageModel
 
     /// <summary>Whether to offer the approval: the API's rule for approving runs of this kind.</summary>
     public bool OffersApproval() => Offers("draas:run:approve", ProjectId) && Offers($"draas:run:approve:{Run["kind"]}", ProjectId);
+
+    /// <summary>Whether to offer a commit or a rollback: the API's rules for deciding runs of this kind.</summary>
+    public bool OffersDecision(string action) => Offers($"draas:run:{action}", ProjectId) && Offers($"draas:run:{action}:{Run["kind"]}", ProjectId);
 
     public sealed record Bar(JsonNode Step, double Left, double Width);
 
