@@ -176,6 +176,18 @@ public sealed class RunCommandsContractTests
         Assert.That(result.Out.Trim(), Is.EqualTo($"Run {RunId} approved; 'draasctl run watch {RunId}' follows it."));
     }
 
+    [TestCase("commit", "committed")]
+    [TestCase("rollback", "is rolling back")]
+    public async Task Run_commit_and_rollback_post_their_action(string action, string said)
+    {
+        _api.Given(Request.Create().WithPath($"/v1/runs/{RunId}/action").UsingPost()).RespondWith(Json(202, new JsonObject { ["run"] = Run("running") }));
+
+        var result = await Shell().OkAsync("run", action, RunId);
+
+        Assert.That(SentBody($"/v1/runs/{RunId}/action").ToJsonString(), Is.EqualTo("{\"" + action + "\":{}}"));
+        Assert.That(result.Out.Trim(), Is.EqualTo($"Run {RunId} {said}; 'draasctl run watch {RunId}' follows it."));
+    }
+
     [Test]
     public async Task Run_report_shows_RTO_and_RPO_or_saves_the_Markdown_asked_for_with_its_media_type()
     {

@@ -139,6 +139,23 @@ public sealed class RunWatchRenderingTests
     }
 
     [Test]
+    public async Task A_failover_awaiting_commit_ends_watch_with_exit_4_and_the_commands_that_decide_it()
+    {
+        const string deciding = "6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c";
+        var frames = Frames(final: "succeeded");
+        var waiting = frames[2].DeepClone().AsObject();
+        waiting["id"] = deciding;
+        waiting["state"] = "awaiting_commit";
+        _api.Given(Request.Create().WithPath($"/v1/runs/{deciding}").UsingGet()).RespondWith(Json(new JsonObject { ["run"] = waiting }));
+
+        var result = await Shell().RunAsync("run", "watch", deciding);
+
+        Assert.That(result.Exit, Is.EqualTo(4), "waiting for a decision is neither success nor failure: " + result);
+        Assert.That(result.Out.TrimEnd().Split('\n')[^1],
+            Is.EqualTo($"Run {deciding} awaits commit: the tenant runs at the recovery site. 'draasctl run commit {deciding}' keeps it, 'draasctl run rollback {deciding}' takes it back."));
+    }
+
+    [Test]
     public async Task A_failed_run_ends_watch_with_exit_3_and_the_reason()
     {
         _api.ResetScenario("fails");
