@@ -1,3 +1,4 @@
+using Draas.Workflows.Runs;
 using Hangfire;
 using Hangfire.Common;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,7 @@ public sealed class JobServers(IServiceProvider services, JobStorage storage, IR
         try
         {
             if (Running || pools.Count == 0) return;
+            using (var scope = services.CreateScope()) StepHandlers.EnsureComplete(scope.ServiceProvider.GetServices<IStepHandler>());
             // Jobs are activated from DI with the registered filters, as AddHangfireServer would do.
             var activator = (JobActivator?)services.GetService(typeof(JobActivator)) ?? JobActivator.Current;
             var filters = (IJobFilterProvider?)services.GetService(typeof(IJobFilterProvider)) ?? JobFilterProviders.Providers;

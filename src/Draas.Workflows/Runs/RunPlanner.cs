@@ -45,6 +45,21 @@ public static class RunPlanner
     public const string CanaryWrite = "canary_write";
     public const string CanaryCheck = "canary_check";
 
+    /// <summary>Every step kind a worker executes (a person ends an approval or a commit, no handler does). A worker
+    /// checks at start that it has a handler for each (<see cref="StepHandlers.Missing"/>), so a kind added to the
+    /// planner without one stops the worker at start, not a run at that step.</summary>
+    public static readonly IReadOnlyList<string> ExecutedKinds =
+    [
+        Preflight, StopServer, ReplicateNow, DemoteSource, PromoteVolume, ImportVolume, EnsureFlavor, EnsureKeypair, BootServer,
+        HealthCheck, Cleanup, Reprotect, FencePrimary, RestartPrimary, CanaryWrite, CanaryCheck,
+        NetworkPlanning.EnsureNetwork, NetworkPlanning.EnsureRouter, NetworkPlanning.EnsureSecurityGroups, NetworkPlanning.EnsureServerGroup,
+        NetworkPlanning.EnsurePort, NetworkPlanning.EnsureFloatingIp,
+        Hooks.HookPlanner.WebhookStep, CommitDecisions.RollbackStep,
+    ];
+
+    /// <summary>The step kinds a person ends: never claimed by a worker.</summary>
+    public static readonly IReadOnlyList<string> DecidedKinds = [Hooks.HookPlanner.ApprovalStep, CommitDecisions.DecisionStep];
+
     public static IReadOnlyList<StepSpec> Plan(PlanningInput input)
     {
         var steps = new List<StepSpec>();
