@@ -1,3 +1,4 @@
+using Draas.Tests.Support;
 using Draas.Tests.Runs;
 
 namespace Draas.Tests.Reliability;
@@ -63,6 +64,48 @@ public sealed class CrashTests
         Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
         Assert.That(kills, Is.EqualTo(3), "every kill point was reached before the drill ended, the last during its cleanup");
         Assert.That(run["steps"]!.AsArray().Single(s => s!["kind"]!.GetValue<string>() == "cleanup")!["attempts"]!.GetValue<int>(), Is.GreaterThan(1), "the cleanup was cut short and ran again");
+        Assert.That(findings, Is.Empty);
+    }
+
+    [Test]
+    [CancelAfter(300_000)]
+    public async Task A_failover_awaiting_commit_and_its_rollback_survive_kills_and_leave_both_sites_and_arrays_as_they_were()
+    {
+        var figures = _figures = new ReliabilityFigures("crash, rollback");
+        // Imports and unmanages take 40 lab-seconds (2 s of real time), so the kill lands while the rollback waits.
+        await using var lab = await KillingHarness.StartAsync(new Draas.Simulators.OpenStack.SimDelays { VolumeManage = TimeSpan.FromSeconds(40), VolumeDelete = TimeSpan.FromSeconds(40) });
+        var before = await RecoveryAudit.FullInventoryAsync(lab.Tenant);
+
+        var id = await lab.Runs.StartAsync(lab.Tenant.Plan, "failover", new { commit = "manual" });
+        await lab.Runs.WaitForStateAsync(id, TimeSpan.FromSeconds(180), "awaiting_commit");
+        // The wait for a person is a row, not a worker: a killed service finds it waiting still.
+        await lab.KillAndRestartAsync();
+        var waiting = await lab.Runs.WaitForStateAsync(id, TimeSpan.FromSeconds(60), "awaiting_commit", "succeeded", "failed");
+        Assert.That(waiting["state"]!.GetValue<string>(), Is.EqualTo("awaiting_commit"));
+
+        var (status, body) = await lab.Runs.ActAsync(id, "rollback");
+        Assert.That(status, Is.EqualTo(202), body);
+        await Eventually.WaitForAsync(async () => await lab.Runs.TryGetAsync(id) is { } run
+                && run["steps"]!.AsArray().Any(s => s!["kind"]!.GetValue<string>() == "rollback" && s["state"]!.GetValue<string>() == "running") ? "running" : null,
+            "the rollback step to run", TimeSpan.FromSeconds(120));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await lab.KillAndRestartAsync();
+
+        var end = await lab.Runs.WaitForEndAsync(id, TimeSpan.FromSeconds(240));
+        figures.Runs = 1;
+        figures.Kills = 2;
+        var findings = RecoveryAudit.Difference(before, await RecoveryAudit.FullInventoryAsync(lab.Tenant)).Select(d => $"left behind: {d}").ToList();
+        findings.AddRange(await RecoveryAudit.OrphanCopiesAsync(lab.Tenant));
+        foreach (var (name, server) in lab.Tenant.Servers)
+        {
+            var status2 = (await lab.Tenant.TenantA.Compute.Servers.GetAsync(server, CancellationToken.None)).Status;
+            if (status2 != "ACTIVE") findings.Add($"primary server {name} is {status2}");
+        }
+        figures.Leftovers = findings.Count;
+        figures.Other["step attempts repeated"] = Repeated(end);
+
+        Assert.That(end["state"]!.GetValue<string>(), Is.EqualTo("rolled_back"), TenantInTheLab.Describe(end));
+        Assert.That(end["steps"]!.AsArray().Single(s => s!["kind"]!.GetValue<string>() == "rollback")!["attempts"]!.GetValue<int>(), Is.GreaterThan(1), "the rollback was cut short and ran again");
         Assert.That(findings, Is.Empty);
     }
 

@@ -44,6 +44,13 @@ public sealed class KillingHarness : IAsyncDisposable
         _up.Restart();
     }
 
+    /// <summary>SIGKILLs the service and starts it again.</summary>
+    public async Task KillAndRestartAsync()
+    {
+        Service.Kill();
+        await RestartAsync();
+    }
+
     /// <summary>
     /// Starts a run and kills the service at up to <paramref name="kills"/> points drawn as it goes, each
     /// followed by a restart; returns the run once it ended, and how many kills landed (a point the run

@@ -45,7 +45,24 @@ public sealed class RunApi(Func<HttpClient> http)
         }
     }
 
-    public static bool IsFinal(JsonNode run) => run["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled";
+    public static bool IsFinal(JsonNode run) => run["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled" or "rolled_back";
+
+    /// <summary>Waits for the run to reach one of <paramref name="states"/>, through restarts of the service.</summary>
+    public async Task<JsonNode> WaitForStateAsync(string runId, TimeSpan timeout, params string[] states) =>
+        await Eventually.WaitForAsync(async () => await TryGetAsync(runId) is { } run && states.Contains(run["state"]!.GetValue<string>()) ? run : null,
+            $"run {runId} to be {string.Join(" or ", states)}", timeout);
+
+    /// <summary>POSTs <c>{"action": {}}</c> to the run; returns the status and the body.</summary>
+    public async Task<(int Status, string Body)> ActAsync(string runId, string action)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, $"/v1/runs/{runId}/action")
+        {
+            Content = JsonContent.Create(new Dictionary<string, object> { [action] = new { } }),
+        };
+        post.Headers.Add("X-Auth-Token", TenantInTheLab.Admin);
+        using var answer = await http().SendAsync(post);
+        return ((int)answer.StatusCode, await answer.Content.ReadAsStringAsync());
+    }
 
     public async Task<JsonNode> WaitForEndAsync(string runId, TimeSpan timeout)
     {
