@@ -15,50 +15,46 @@ public sealed record RunFields(
     bool? DryRun = null,
     JsonObject? Options = null);
 
+/// <summary>A run action: exactly one of these, each an empty object (<c>{"cancel": {}}</c>).</summary>
+/// <param name="Cancel">Stop: no new step starts; a drill still cleans up.</param>
+/// <param name="Resume">Go on with a failed or cancelled run in place.</param>
+/// <param name="Approve">Let a run waiting at an approval hook go on.</param>
+/// <param name="Commit">Keep a failover or planned migration that awaits commit.</param>
+/// <param name="Rollback">Take back a failover or planned migration that awaits commit.</param>
+public sealed record RunActionBody(JsonObject? Cancel = null, JsonObject? Resume = null, JsonObject? Approve = null, JsonObject? Commit = null, JsonObject? Rollback = null);
+
+public sealed record RunEnvelope(RunDetail Run);
+
+public sealed record RunList(IEnumerable<RunDetail> Runs, JsonArray RunsLinks);
+
+/// <param name="Options">What the run goes by: the plan's recovery_options under the run's own.</param>
+/// <param name="RecoveryTimeout">Seconds; counts from the run's first step.</param>
+public sealed record RunDetail(Guid Id, RunKind Kind, RunState State, Guid ProtectionId, Guid? PlanId, string ProjectId, string RecoveryPoint, bool DryRun,
+    int MaxParallel, int RecoveryTimeout, JsonNode? Options, string? TargetProjectId, string? RequestedBy, DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error, RunProgress Progress, IEnumerable<RunStepView> Steps);
+
+public sealed record RunProgress(int Total, int Done, int Running, int Failed);
+
+/// <param name="Input">Only in a dry run's answer: what the step will be given.</param>
+/// <param name="Hook">A hook's own input and outcome: the approval's message and who approved, the webhook's answer.</param>
+public sealed record RunStepView(Guid Id, IReadOnlyList<int> DependsOn, JsonNode? Input, RunStepHook? Hook, [property: System.Text.Json.Serialization.JsonIgnore] StepSummary Summary)
+    : StepSummary(Summary);
+
+public sealed record RunStepHook(JsonNode? Input, JsonNode? Output);
+
 public static class RunView
 {
-    public static JsonObject Of(Run run, IEnumerable<Step> steps, IReadOnlyList<StepSpec>? planned = null)
+    public static RunDetail Of(Run run, IEnumerable<Step> steps, IReadOnlyList<StepSpec>? planned = null)
     {
         var list = steps.OrderBy(s => s.Sequence).ToList();
-        var view = new JsonObject
-        {
-            ["id"] = run.Id.ToString(),
-            ["kind"] = RunPlanner.Word(run.Kind),
-            ["state"] = RunPlanner.Word(run.State),
-            ["protection_id"] = run.ProtectionId.ToString(),
-            ["plan_id"] = run.PlanId?.ToString(),
-            ["project_id"] = run.ProjectId,
-            ["recovery_point"] = run.RecoveryPoint,
-            ["dry_run"] = run.DryRun,
-            ["max_parallel"] = run.MaxParallel,
-            ["recovery_timeout"] = run.TimeoutSeconds,
-            // What the run goes by: the plan's recovery_options under the run's own.
-            ["options"] = run.Options is null ? new JsonObject() : JsonNode.Parse(run.Options),
-            ["target_project_id"] = run.TargetProjectId,
-            ["requested_by"] = run.RequestedBy,
-            ["created_at"] = run.CreatedAt,
-            ["started_at"] = run.StartedAt,
-            ["finished_at"] = run.FinishedAt,
-            ["error"] = run.Error,
-            ["progress"] = new JsonObject
-            {
-                ["total"] = list.Count,
-                ["done"] = list.Count(s => StepStates.IsFinal(s.State)),
-                ["running"] = list.Count(s => s.State == StepState.Running),
-                ["failed"] = list.Count(s => s.State == StepState.Failed),
-            },
-            ["steps"] = new JsonArray([.. list.Select(s =>
-            {
-                var step = RunReports.StepView(s);
-                step["id"] = s.Id.ToString();
-                step["depends_on"] = new JsonArray([.. s.DependsOn.Select(d => (JsonNode)d)]);
-                if (planned is not null) step["input"] = JsonNode.Parse(s.Input ?? "{}");
-                // A hook shows where it runs and what came of it: the approval's message and who approved, the webhook's answer.
-                if (s.Kind is Draas.Workflows.Hooks.HookPlanner.ApprovalStep or Draas.Workflows.Hooks.HookPlanner.WebhookStep)
-                    step["hook"] = new JsonObject { ["input"] = JsonNode.Parse(s.Input ?? "{}"), ["output"] = s.Output is null ? null : JsonNode.Parse(s.Output) };
-                return (JsonNode)step;
-            })]),
-        };
-        return view;
+        return new RunDetail(run.Id, run.Kind, run.State, run.ProtectionId, run.PlanId, run.ProjectId, run.RecoveryPoint, run.DryRun,
+            run.MaxParallel, run.TimeoutSeconds, run.Options is null ? new JsonObject() : JsonNode.Parse(run.Options), run.TargetProjectId,
+            run.RequestedBy, run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error,
+            new RunProgress(list.Count, list.Count(s => StepStates.IsFinal(s.State)), list.Count(s => s.State == StepState.Running), list.Count(s => s.State == StepState.Failed)),
+            list.Select(s => new RunStepView(s.Id, s.DependsOn, planned is null ? null : JsonNode.Parse(s.Input ?? "{}"),
+                s.Kind is Draas.Workflows.Hooks.HookPlanner.ApprovalStep or Draas.Workflows.Hooks.HookPlanner.WebhookStep
+                    ? new RunStepHook(JsonNode.Parse(s.Input ?? "{}"), s.Output is null ? null : JsonNode.Parse(s.Output))
+                    : null,
+                StepSummary.Of(s))).ToList());
     }
 }

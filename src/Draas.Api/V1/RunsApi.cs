@@ -24,10 +24,10 @@ public static class RunsApi
     public static void Map(RouteGroupBuilder v1)
     {
         var runs = v1.MapGroup("/runs");
-        runs.MapGet("", ListAsync);
-        runs.MapPost("", CreateAsync).Reads<RunBody>();
-        runs.MapGet("/{id}", ShowAsync);
-        runs.MapPost("/{id}/action", ActionAsync);
+        runs.MapGet("", ListAsync).Produces<RunList>();
+        runs.MapPost("", CreateAsync).Reads<RunBody>().Produces<RunEnvelope>(202).Produces<RunEnvelope>(200);
+        runs.MapGet("/{id}", ShowAsync).Produces<RunEnvelope>();
+        runs.MapPost("/{id}/action", ActionAsync).Reads<RunActionBody>().Produces(202);
         runs.MapGet("/{id}/report", ReportAsync);
     }
 
@@ -44,11 +44,8 @@ public static class RunsApi
         if (q.TryGetValue("kind", out var rawKind) && Parse<RunKind>(rawKind, "kind") is var kind) query = query.Where(r => r.Kind == kind);
         if (q.TryGetValue("state", out var rawState) && Parse<RunState>(rawState, "state") is var state) query = query.Where(r => r.State == state);
         var page = await paging.PageAsync(query, context.RequestAborted);
-        return ApiJson.Ok(new JsonObject
-        {
-            ["runs"] = new JsonArray([.. page.OrderByDescending(r => r.CreatedAt).Select(r => (JsonNode)RunView.Of(r, r.Steps))]),
-            ["runs_links"] = paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id),
-        });
+        return ApiJson.Ok(new RunList([.. page.OrderByDescending(r => r.CreatedAt).Select(r => RunView.Of(r, r.Steps))],
+            paging.Links(context.Request, page.Count, page.LastOrDefault()?.Id)));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, RunLauncher launcher)
@@ -70,9 +67,9 @@ public static class RunsApi
             var caller = context.Caller();
             var (run, steps) = await launcher.LaunchAsync(new RunRequest(plan.Id, fields.Kind.Value, fields.RecoveryPoint ?? "latest", fields.DryRun ?? false,
                 fields.Options, caller.Credentials.UserName ?? caller.Credentials.UserId, context.TraceIdentifier), context.RequestAborted);
-            if (run.DryRun) return ApiJson.Ok(new JsonObject { ["run"] = RunView.Of(run, run.Steps, steps) });
+            if (run.DryRun) return ApiJson.Ok(new RunEnvelope(RunView.Of(run, run.Steps, steps)));
             context.Response.Headers.Location = $"/v1/runs/{run.Id}";
-            return ApiJson.Ok(new JsonObject { ["run"] = RunView.Of(run, run.Steps) }, 202);
+            return ApiJson.Ok(new RunEnvelope(RunView.Of(run, run.Steps)), 202);
         }
         catch (RunRefusedException e)
         {
@@ -87,7 +84,7 @@ public static class RunsApi
     private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
     {
         var run = await FindAsync(db, id, context, policy);
-        return ApiJson.Ok(new JsonObject { ["run"] = RunView.Of(run, run.Steps) });
+        return ApiJson.Ok(new RunEnvelope(RunView.Of(run, run.Steps)));
     }
 
     private static async Task<IResult> ActionAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy, ApiOptions api, RunLauncher launcher,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Draas.Data;
 using Draas.Domain.Runs;
@@ -75,7 +76,7 @@ public sealed class RunReports(DraasDbContext db)
                 ["seconds"] = g.Any(x => x.StartedAt is null) || g.Any(x => x.FinishedAt is null) ? null
                     : Math.Round((g.Max(x => x.FinishedAt)!.Value - g.Min(x => x.StartedAt)!.Value).TotalSeconds, 3),
             })]),
-            ["steps"] = new JsonArray([.. ordered.Select(x => (JsonNode)StepView(x))]),
+            ["steps"] = new JsonArray([.. ordered.Select(x => JsonSerializer.SerializeToNode(StepSummary.Of(x), RunJson.Options))]),
             ["recovered"] = new JsonObject
             {
                 ["volumes"] = new JsonArray([.. ordered.Where(x => x.Kind == RunPlanner.ImportVolume && x.State == StepState.Succeeded).Select(x => (JsonNode)new JsonObject
@@ -185,22 +186,6 @@ public sealed class RunReports(DraasDbContext db)
         ? (s.Kind == RunPlanner.HealthCheck ? $"{name} {CheckText(RunJson.Object(s.Input))}" : name)
         : s.Target;
 
-    public static JsonObject StepView(Step s) => new()
-    {
-        ["sequence"] = s.Sequence,
-        ["phase"] = s.Phase,
-        ["kind"] = s.Kind,
-        ["target"] = s.Target,
-        ["name"] = StepName(s),
-        ["state"] = RunPlanner.Word(s.State),
-        // Pending again because the worker running it stopped (the watchdog took it back): not a failure of the step.
-        ["interrupted"] = s.State == StepState.Pending && s.Error?.StartsWith(RunWatchdog.Interrupted, StringComparison.Ordinal) == true,
-        ["attempts"] = s.Attempts,
-        ["started_at"] = s.StartedAt,
-        ["finished_at"] = s.FinishedAt,
-        ["duration_seconds"] = s.StartedAt is { } a && s.FinishedAt is { } b ? Math.Round((b - a).TotalSeconds, 3) : null,
-        ["error"] = s.Error,
-    };
 
     /// <summary>The report for people: what an auditor or the tenant reads after a drill. Names first, ids beside them;
     /// times in one format and durations as people say them (<see cref="Readable"/>).</summary>
