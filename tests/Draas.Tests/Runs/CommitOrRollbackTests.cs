@@ -220,6 +220,39 @@ public sealed class CommitOrRollbackTests
     }
 
     [Test, Order(4)]
+    public async Task A_rollback_while_the_primary_does_not_answer_removes_nothing_and_goes_on_when_resumed()
+    {
+        var before = await RecoveryAudit.FullInventoryAsync(_t);
+        var id = await StartFailoverAsync(new { commit = "manual" });
+        var waiting = await StateAsync(id, "awaiting_commit", "failed", "succeeded");
+        Assert.That(waiting["state"]!.GetValue<string>(), Is.EqualTo("awaiting_commit"), TenantInTheLab.Describe(waiting));
+        var recovered = (await _t.ReportAsync(id))["recovered"]!["servers"]!.AsArray().Select(s => s!["server_id"]!.GetValue<string>()).ToList();
+
+        var siteA = _t.Lab.SiteA.OpenStack;
+        siteA.Faults.Down = true;
+        try
+        {
+            var (rollback, body, _) = await ActionAsync(id, "rollback");
+            Assert.That(rollback, Is.EqualTo(202), body?.ToJsonString());
+            var failed = await StateAsync(id, "failed", "rolled_back");
+            Assert.That(failed["state"]!.GetValue<string>(), Is.EqualTo("failed"));
+            Assert.That(failed["error"]!.GetValue<string>(), Does.Contain("does not answer").And.Contain("nothing was removed"));
+            Assert.That(recovered.Select(s => _t.Lab.SiteB.OpenStack.ServerStatus(s)), Is.All.EqualTo("ACTIVE"), "the tenant still runs at the recovery site");
+        }
+        finally
+        {
+            siteA.Faults.Down = false;
+        }
+
+        var (resumed, answer, _) = await ActionAsync(id, "resume");
+        Assert.That(resumed, Is.EqualTo(202), answer?.ToJsonString());
+        var done = await StateAsync(id, "rolled_back", "failed");
+        Assert.That(done["state"]!.GetValue<string>(), Is.EqualTo("rolled_back"), TenantInTheLab.Describe(done));
+        Assert.That(RecoveryAudit.Difference(before, await RecoveryAudit.FullInventoryAsync(_t)), Is.Empty);
+        Assert.That((await PrimaryServersAsync()).Values, Is.All.EqualTo("ACTIVE"));
+    }
+
+    [Test, Order(5)]
     public async Task A_committed_failover_succeeds_and_the_plan_runs_at_the_recovery_site()
     {
         await _t.ProtectAsync();

@@ -13,6 +13,7 @@ namespace Draas.Workflows.Runs.Steps;
 /// primary's servers that fencing or the migration stopped start again. Replication is otherwise left as it
 /// was (a protection group's snapshots were only copied from). A second look finds nothing left carrying the
 /// run's mark; anything left, or anything that could not be given back, fails the step (a resume retries it).
+/// A primary that does not answer fails the step before anything is removed.
 /// </summary>
 public sealed class RollbackStep : IStepHandler
 {
@@ -20,6 +21,16 @@ public sealed class RollbackStep : IStepHandler
 
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
+        try
+        {
+            // A call that must reach the primary now: without it, removing the recovered servers would leave the tenant running nowhere.
+            await c.SourceAdmin.Compute.Admin.ListAvailabilityZonesAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw new StepFailedException($"the primary site {c.SourceSite.Name} does not answer ({StepFailures.Describe(e)}): rolling back now would leave the tenant running nowhere, "
+                + "so nothing was removed; resume the run once the primary answers");
+        }
         var problems = new List<string>();
         var removed = new Dictionary<string, List<string>> { ["servers"] = [], ["security_group_rules"] = [], ["flavors"] = [], ["keypairs"] = [] };
         var project = c.TargetProjectId;
