@@ -75,10 +75,6 @@ public static class RunsApi
         {
             throw new ApiException(e.Status, e.Message);
         }
-        catch (InvalidOperationException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "40001" })
-        {
-            throw ApiException.Conflict("another run of this plan started at the same moment");
-        }
     }
 
     private static async Task<IResult> ShowAsync(string id, HttpContext context, DraasDbContext db, PolicyEnforcer policy)
@@ -122,10 +118,6 @@ public static class RunsApi
         catch (DbUpdateConcurrencyException)
         {
             throw ApiException.Conflict($"the run changed during the {action}; try again");
-        }
-        catch (InvalidOperationException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "40001" })
-        {
-            throw ApiException.Conflict("another run of this plan started at the same moment");
         }
         AuditTrail.Record(db, context, clock, $"run.{action}", "run", run.Id.ToString(), run.ProjectId);
         await db.SaveChangesAsync(context.RequestAborted);

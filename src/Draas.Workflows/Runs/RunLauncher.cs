@@ -89,8 +89,11 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         };
         if (request.DryRun) return (run, steps);
 
-        // One run at a time per plan: two recoveries of one workload would fight over its volumes.
-        await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        // One run at a time per plan: two recoveries of one workload would fight over its volumes. The plan's
+        // row lock orders starts of one plan (and a removal of it) and nothing else: a serializable
+        // transaction here also failed starts of different plans that shared index pages (40001, a 500).
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await Protection.PlanLock.LockAsync(db, plan.Id, ct) is null) throw new RunRefusedException(404, $"Plan {plan.Id} could not be found.");
         var busy = await db.Runs.Where(r => r.PlanId == plan.Id).AnyAsync(RunStates.NotEnded, ct);
         if (busy) throw new RunRefusedException(409, $"plan {plan.Name} already has a run in progress");
         db.Runs.Add(run);
@@ -135,8 +138,10 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
     /// </summary>
     public async Task<Run> ResumeAsync(Guid runId, string? requestedBy, string? requestId, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var run = await RunEngine.LockAsync(db, runId, ct) ?? throw new RunRefusedException(404, $"Run {runId} could not be found.");
+        // Then the plan's (the order the pump takes them in), so a start of the plan cannot slip in beside the resume.
+        if (run.PlanId is { } planId) await Protection.PlanLock.LockAsync(db, planId, ct);
         if (run.Kind == RunKind.Drill)
             throw new RunRefusedException(409, "a drill is not resumed: its cleanup already removed what it made; start a new drill");
         if (run.State is not (RunState.Failed or RunState.Cancelled))

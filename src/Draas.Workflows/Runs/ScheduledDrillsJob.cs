@@ -50,26 +50,19 @@ public sealed class ScheduledDrillsJob(DraasDbContext db, RunLauncher launcher, 
         }
     }
 
-    /// <summary>Starts one plan's drill. Many drills come due in the same minute, and runs created through
-    /// the API at that moment make a serializable start conflict now and then: that is tried again, and any
-    /// other fault only costs this plan its drill this minute (logged; the next minute tries again), never
-    /// the drills of the plans after it.</summary>
+    /// <summary>Starts one plan's drill. Any fault only costs this plan its drill this minute (logged; the next
+    /// minute tries again), never the drills of the plans after it.</summary>
     private async Task<Domain.Runs.Run?> LaunchAsync(Guid planId, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                return (await launcher.LaunchAsync(new RunRequest(planId, RunKind.Drill, "latest", false, null, Requester, null), ct)).Run;
-            }
-            catch (Exception e) when (e is not RunRefusedException && e is not OperationCanceledException)
-            {
-                db.ChangeTracker.Clear();
-                var conflict = e is InvalidOperationException { InnerException: Npgsql.PostgresException { SqlState: "40001" } } or Npgsql.PostgresException { SqlState: "40001" } or DbUpdateException;
-                if (conflict && attempt < 3) continue;
-                logger.LogWarning("Scheduled drill of plan {Plan} not started this minute: {Error}", planId, e.Message);
-                return null;
-            }
+            return (await launcher.LaunchAsync(new RunRequest(planId, RunKind.Drill, "latest", false, null, Requester, null), ct)).Run;
+        }
+        catch (Exception e) when (e is not RunRefusedException && e is not OperationCanceledException)
+        {
+            db.ChangeTracker.Clear();
+            logger.LogWarning("Scheduled drill of plan {Plan} not started this minute: {Error}", planId, e.Message);
+            return null;
         }
     }
 }

@@ -203,11 +203,20 @@ public sealed class TenantInTheLab : IAsyncDisposable
 
     /// <summary>Starts a run and waits until it ends; returns the final run view.</summary>
     /// <param name="planId">Another plan of the tenant; the fixture's own when null.</param>
-    public async Task<JsonNode> RunAsync(string kind, object? options = null, string token = Admin, int timeoutSeconds = 120, string? planId = null)
+    public async Task<JsonNode> RunAsync(string kind, object? options = null, string token = Admin, int timeoutSeconds = 120, string? planId = null) =>
+        await WaitForRunAsync(await StartRunAsync(kind, options, token, planId), kind, timeoutSeconds);
+
+    /// <summary>Starts a run (202 asserted); returns its id.</summary>
+    public async Task<string> StartRunAsync(string kind, object? options = null, string token = Admin, string? planId = null)
     {
         var (status, body, _) = await Service.SendAsync(HttpMethod.Post, "/v1/runs", token, new { run = new { plan_id = planId ?? Plan, kind, options = options ?? new { } } });
         Assert.That(status, Is.EqualTo(202), body?.ToJsonString());
-        var id = body!["run"]!["id"]!.GetValue<string>();
+        return body!["run"]!["id"]!.GetValue<string>();
+    }
+
+    /// <summary>Waits until a started run ends; returns the final run view.</summary>
+    public async Task<JsonNode> WaitForRunAsync(string id, string kind, int timeoutSeconds = 120)
+    {
         try
         {
             return await Eventually.WaitForAsync(async () =>
