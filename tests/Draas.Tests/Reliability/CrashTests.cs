@@ -1,5 +1,5 @@
-using Draas.Tests.Support;
 using Draas.Tests.Runs;
+using Draas.Tests.Support;
 
 namespace Draas.Tests.Reliability;
 
