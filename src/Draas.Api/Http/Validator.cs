@@ -82,6 +82,12 @@ public sealed partial class Validator
         return value;
     }
 
+    public int? Between(string field, int? value, int min, int max)
+    {
+        if (value is { } v && (v < min || v > max)) _problems.Add($"{field} must be between {min} and {max}");
+        return value;
+    }
+
     public void Require(bool condition, string problem)
     {
         if (!condition) _problems.Add(problem);

@@ -20,7 +20,9 @@ public sealed record SiteFields(
     string? ApplicationCredentialId = null,
     string? ApplicationCredentialSecret = null,
     bool? VerifyTls = null,
-    string? ProbeUrl = null);
+    string? ProbeUrl = null,
+    int? MaxConcurrentImports = null,
+    int? MaxConcurrentBoots = null);
 
 /// <summary>A site as the API shows it: never the credential.</summary>
 public sealed record SiteView(
@@ -38,6 +40,8 @@ public sealed record SiteView(
     string? ApplicationCredentialId,
     bool VerifyTls,
     string? ProbeUrl,
+    int MaxConcurrentImports,
+    int MaxConcurrentBoots,
     SiteCheck? LastCheck,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
@@ -49,5 +53,5 @@ public sealed record SiteView(
         s.Id, s.Name, s.Description, s.AuthUrl, s.RegionName, s.Interface,
         s.AuthType == SiteAuthType.ApplicationCredential ? ApplicationCredentialAuth : PasswordAuth,
         s.Username, s.UserDomainName, s.ProjectName, s.ProjectDomainName, s.ApplicationCredentialId, s.VerifyTls,
-        s.ProbeUrl, s.LastCheck, s.CreatedAt, s.UpdatedAt);
+        s.ProbeUrl, s.MaxConcurrentImports, s.MaxConcurrentBoots, s.LastCheck, s.CreatedAt, s.UpdatedAt);
 }

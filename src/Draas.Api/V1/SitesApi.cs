@@ -72,6 +72,8 @@ public static class SitesApi
             ApplicationCredentialId = v.Text("site.application_credential_id", fields.ApplicationCredentialId, 64, required: appCred),
             VerifyTls = fields.VerifyTls ?? true,
             ProbeUrl = v.Url("site.probe_url", fields.ProbeUrl, required: false),
+            MaxConcurrentImports = v.Between("site.max_concurrent_imports", fields.MaxConcurrentImports, 1, Site.MaxConcurrentLimit) ?? Site.DefaultMaxConcurrent,
+            MaxConcurrentBoots = v.Between("site.max_concurrent_boots", fields.MaxConcurrentBoots, 1, Site.MaxConcurrentLimit) ?? Site.DefaultMaxConcurrent,
             SecretCiphertext = "",
         };
         var secret = appCred
@@ -110,6 +112,8 @@ public static class SitesApi
         var projectDomain = v.Text("site.project_domain_name", fields.ProjectDomainName, 64);
         var appCredId = v.Text("site.application_credential_id", fields.ApplicationCredentialId, 64);
         var probeUrl = v.Url("site.probe_url", fields.ProbeUrl, required: false);
+        var imports = v.Between("site.max_concurrent_imports", fields.MaxConcurrentImports, 1, Site.MaxConcurrentLimit);
+        var boots = v.Between("site.max_concurrent_boots", fields.MaxConcurrentBoots, 1, Site.MaxConcurrentLimit);
         var isAppCred = site.AuthType == SiteAuthType.ApplicationCredential;
         var secret = isAppCred
             ? v.Secret("site.application_credential_secret", fields.ApplicationCredentialSecret, 4096)
@@ -130,6 +134,8 @@ public static class SitesApi
         site.ApplicationCredentialId = appCredId ?? site.ApplicationCredentialId;
         site.VerifyTls = fields.VerifyTls ?? site.VerifyTls;
         site.ProbeUrl = probeUrl ?? site.ProbeUrl;
+        site.MaxConcurrentImports = imports ?? site.MaxConcurrentImports;
+        site.MaxConcurrentBoots = boots ?? site.MaxConcurrentBoots;
         if (secret is not null) site.SecretCiphertext = secrets.Protect(secret);
         site.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "site.update", "site", site.Id.ToString(), detail: new { fields = ChangedFields(fields), secret_changed = secret is not null });

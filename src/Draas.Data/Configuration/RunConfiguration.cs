@@ -21,6 +21,8 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         run.Property(r => r.TargetProjectId).HasMaxLength(64);
         run.HasIndex(r => new { r.ProjectId, r.CreatedAt });
         run.HasIndex(r => r.State);
+        // Admission counts a site's running imports and boots across its runs.
+        run.HasIndex(r => new { r.TargetSiteId, r.State });
         // Runs outlive plan edits; a protection with runs is not deleted silently.
         run.HasOne<TenantProtection>().WithMany().HasForeignKey(r => r.ProtectionId).OnDelete(DeleteBehavior.Restrict);
         run.HasOne<Plan>().WithMany().HasForeignKey(r => r.PlanId).OnDelete(DeleteBehavior.SetNull);

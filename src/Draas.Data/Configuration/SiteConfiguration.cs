@@ -22,6 +22,8 @@ internal sealed class SiteConfiguration : IEntityTypeConfiguration<Site>
         site.Property(s => s.ProjectDomainName).HasMaxLength(64);
         site.Property(s => s.ApplicationCredentialId).HasMaxLength(64);
         site.Property(s => s.LastCheck).HasJsonb();
+        site.Property(s => s.MaxConcurrentImports).HasDefaultValue(Site.DefaultMaxConcurrent);
+        site.Property(s => s.MaxConcurrentBoots).HasDefaultValue(Site.DefaultMaxConcurrent);
         site.Property(s => s.Version).IsRowVersion();
     }
 }

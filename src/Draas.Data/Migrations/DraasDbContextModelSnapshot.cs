@@ -863,6 +863,10 @@ namespace Draas.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("target_project_id");
 
+                    b.Property<Guid?>("TargetSiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_site_id");
+
                     b.Property<int>("TimeoutSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("timeout_seconds");
@@ -892,6 +896,9 @@ namespace Draas.Data.Migrations
 
                     b.HasIndex("ProjectId", "CreatedAt")
                         .HasDatabaseName("ix_runs_project_id_created_at");
+
+                    b.HasIndex("TargetSiteId", "State")
+                        .HasDatabaseName("ix_runs_target_site_id_state");
 
                     b.ToTable("runs", (string)null);
                 });
@@ -1042,6 +1049,18 @@ namespace Draas.Data.Migrations
                     b.Property<string>("LastCheck")
                         .HasColumnType("jsonb")
                         .HasColumnName("last_check");
+
+                    b.Property<int>("MaxConcurrentBoots")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(10)
+                        .HasColumnName("max_concurrent_boots");
+
+                    b.Property<int>("MaxConcurrentImports")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(10)
+                        .HasColumnName("max_concurrent_imports");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -40,6 +40,10 @@ public sealed class Run : IEntity
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
 
+    /// <summary>The site the run recovers into (its steps there share the site's import and boot limits);
+    /// null for runs made before it was recorded.</summary>
+    public Guid? TargetSiteId { get; set; }
+
     /// <summary>When the first step of the run (or of its latest resume) began to execute: the run's
     /// recovery_timeout counts from here, not from the time it waited in a queue.</summary>
     public DateTimeOffset? DeadlineFrom { get; set; }

@@ -25,6 +25,16 @@ public sealed class Site : IEntity
     /// health checks of recovered servers run from the recovery site's view through it. Null: the service connects itself.</summary>
     public string? ProbeUrl { get; set; }
     public SiteCheck? LastCheck { get; set; }
+
+    /// <summary>Volume imports (Cinder manage) that may run at once at this site, shared by every run that
+    /// recovers into it: a site-wide failover of a hundred tenants must not ask Cinder for a thousand at once.</summary>
+    public int MaxConcurrentImports { get; set; } = DefaultMaxConcurrent;
+
+    /// <summary>Server boots (Nova builds) that may run at once at this site, shared like the imports.</summary>
+    public int MaxConcurrentBoots { get; set; } = DefaultMaxConcurrent;
+
+    public const int DefaultMaxConcurrent = 10;
+    public const int MaxConcurrentLimit = 1000;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -11,8 +11,8 @@ namespace Draas.Workflows.Runs;
 
 /// <summary>
 /// Moves a run forward, and is the only thing that does: with the run's row locked, it skips steps whose
-/// dependencies failed, claims ready steps up to the run's <c>max_parallel</c> with
-/// <c>FOR UPDATE SKIP LOCKED</c>, hands each to Hangfire as its own job, and closes the run when every
+/// dependencies failed, claims ready steps up to the run's <c>max_parallel</c> and the recovery site's
+/// limits (<see cref="SiteCapacity"/>) with <c>FOR UPDATE SKIP LOCKED</c>, hands each to Hangfire as its own job, and closes the run when every
 /// step has ended. Any worker may pump any run at any time; the database decides, nothing is in memory.
 /// </summary>
 public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunReports reports, RunEffects effects, StepLeases leases, RunEvents events, TimeProvider clock, ILogger<RunEngine> logger)
@@ -139,9 +139,11 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
                 WHERE d.run_id = s.run_id AND d.sequence = ANY (s.depends_on)
                   AND NOT (d.state = 'succeeded' OR (s.always AND d.state IN ('failed', 'skipped', 'cancelled'))))
             ORDER BY s.sequence
-            LIMIT {room}
             FOR UPDATE OF s SKIP LOCKED
             """).ToListAsync(ct);
+        // Up to the run's room, and for imports and boots only while the recovery site has free slots; the
+        // ready steps not taken stay pending, and a slot freed anywhere at the site pumps this run again.
+        ready = await SiteCapacity.AdmitAsync(db, run, ready, room, ct);
         foreach (var step in ready)
         {
             step.TransitionTo(StepState.Running, now);

@@ -35,7 +35,8 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
             ?? throw new RunRefusedException(404, $"Plan {request.PlanId} could not be found.");
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == plan.ProtectionId, ct);
         // What the plan's state forbids is refused now, dry run or not, rather than failing in preflight later.
-        if (PlanPlacement.Of(protection, plan).Refusal(request.Kind, plan.Name) is { } refusal) throw new RunRefusedException(409, refusal);
+        var placement = PlanPlacement.Of(protection, plan);
+        if (placement.Refusal(request.Kind, plan.Name) is { } refusal) throw new RunRefusedException(409, refusal);
         var manifest = await db.Manifests.AsNoTracking().Where(m => m.PlanId == plan.Id).OrderByDescending(m => m.Sequence).FirstOrDefaultAsync(ct)
             ?? throw new RunRefusedException(409, $"plan {plan.Name} has no manifest yet: its first capture has not run");
         if (request.Kind is not RunKind.Drill && request.RecoveryPoint != "latest" && request.Kind is RunKind.PlannedMigration or RunKind.Failback or RunKind.Reprotect)
@@ -69,6 +70,7 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
             MaxParallel = options.MaxParallel,
             TimeoutSeconds = options.RecoveryTimeout,
             ManifestId = manifest.Id,
+            TargetSiteId = placement.SidesFor(request.Kind).TargetSiteId,
             Queue = request.Kind == RunKind.Drill ? "drills" : "failover",
             StepsRemaining = steps.Count,
             RequestedBy = request.RequestedBy,

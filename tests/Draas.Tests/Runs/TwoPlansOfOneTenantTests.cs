@@ -106,16 +106,52 @@ public sealed class TwoPlansOfOneTenantTests
     private static void Succeeded(JsonNode run) => Assert.That(run["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(run));
 
     [Test, Order(0)]
-    public async Task Drills_of_both_plans_started_at_the_same_moment_both_start_and_both_succeed()
+    public async Task Drills_of_both_plans_started_at_the_same_moment_both_start_and_share_the_sites_one_import_slot()
     {
-        // Two operators (or the scheduler and an operator) press start at once: each plan's one-run rule is
-        // checked per plan, so neither start may refuse or fail the other.
-        for (var round = 0; round < 3; round++)
+        // Site B's Cinder takes one manage at a time: the shop's five volumes and mail's two queue for it
+        // across both runs, whatever each run's own max_parallel says.
+        var siteB = await SiteIdAsync("site-b");
+        await SetImportLimitAsync(siteB, 1);
+        try
         {
-            var starts = await Task.WhenAll(TryStartAsync(_t.Plan), TryStartAsync(_mail));
-            Assert.That(starts.Select(s => s.Status), Is.EqualTo(new[] { 202, 202 }), string.Join("\n", starts.Select(s => s.Body)));
-            foreach (var start in starts) Succeeded(await _t.WaitForRunAsync(start.Id, "drill"));
+            // Two operators (or the scheduler and an operator) press start at once: each plan's one-run rule is
+            // checked per plan, so neither start may refuse or fail the other.
+            for (var round = 0; round < 3; round++)
+            {
+                var starts = await Task.WhenAll(TryStartAsync(_t.Plan), TryStartAsync(_mail));
+                Assert.That(starts.Select(s => s.Status), Is.EqualTo(new[] { 202, 202 }), string.Join("\n", starts.Select(s => s.Body)));
+                var runs = new List<JsonNode>();
+                foreach (var start in starts)
+                {
+                    var run = await _t.WaitForRunAsync(start.Id, "drill");
+                    Succeeded(run);
+                    runs.Add(run);
+                }
+                var imports = runs.SelectMany(r => r["steps"]!.AsArray())
+                    .Where(s => s!["kind"]!.GetValue<string>() == "import_volume")
+                    .Select(s => (Name: s!["name"]!.GetValue<string>(), From: s["started_at"]!.GetValue<DateTimeOffset>(), To: s["finished_at"]!.GetValue<DateTimeOffset>()))
+                    .OrderBy(i => i.From).ToList();
+                Assert.That(imports, Has.Count.EqualTo(7), "the shop's five volumes and mail's two");
+                for (var i = 1; i < imports.Count; i++)
+                    Assert.That(imports[i].From, Is.GreaterThanOrEqualTo(imports[i - 1].To),
+                        $"round {round}: import of {imports[i].Name} started while {imports[i - 1].Name}'s still ran:\n{string.Join("\n", imports)}");
+            }
         }
+        finally
+        {
+            await SetImportLimitAsync(siteB, 10);
+        }
+    }
+
+    private async Task<string> SiteIdAsync(string name) =>
+        (await _t.Service.SendAsync(HttpMethod.Get, "/v1/sites", TenantInTheLab.Admin)).Body!["sites"]!.AsArray()
+            .Single(s => s!["name"]!.GetValue<string>() == name)!["id"]!.GetValue<string>();
+
+    private async Task SetImportLimitAsync(string site, int limit)
+    {
+        var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Put, $"/v1/sites/{site}", TenantInTheLab.Admin, new { site = new { max_concurrent_imports = limit } });
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        Assert.That(body!["site"]!["max_concurrent_imports"]!.GetValue<int>(), Is.EqualTo(limit));
     }
 
     private async Task<(int Status, string Body, string Id)> TryStartAsync(string plan)
