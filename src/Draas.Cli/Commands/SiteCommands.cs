@@ -94,8 +94,10 @@ public static class SiteCommands
         readonly Option<string?> _description = new("--description") { Description = "Free text" };
         readonly Option<bool?> _verifyTls = new("--verify-tls") { Description = "Verify the site's TLS certificates (true/false)" };
         readonly Option<string?> _probeUrl = new("--probe-url") { Description = "A probe agent inside the site's network that runs the health checks" };
+        readonly Option<int?> _maxImports = new("--max-concurrent-imports") { Description = "Volume imports (Cinder manage) at once at this site, across all runs (1-1000, default 10)" };
+        readonly Option<int?> _maxBoots = new("--max-concurrent-boots") { Description = "Server boots (Nova builds) at once at this site, across all runs (1-1000, default 10)" };
 
-        public Option[] Options => [_authUrl, _region, _interface, _username, _password, _userDomain, _project, _projectDomain, _appCredId, _appCredSecret, _description, _verifyTls, _probeUrl];
+        public Option[] Options => [_authUrl, _region, _interface, _username, _password, _userDomain, _project, _projectDomain, _appCredId, _appCredSecret, _description, _verifyTls, _probeUrl, _maxImports, _maxBoots];
 
         public JsonObject Read(CommandContext c)
         {
@@ -104,7 +106,8 @@ public static class SiteCommands
                 .Put("username", c.Get(_username)).Put("password", c.Get(_password)).Put("user_domain_name", c.Get(_userDomain))
                 .Put("project_name", c.Get(_project)).Put("project_domain_name", c.Get(_projectDomain))
                 .Put("application_credential_id", c.Get(_appCredId)).Put("application_credential_secret", c.Get(_appCredSecret))
-                .Put("description", c.Get(_description)).Put("verify_tls", c.Get(_verifyTls)).Put("probe_url", c.Get(_probeUrl));
+                .Put("description", c.Get(_description)).Put("verify_tls", c.Get(_verifyTls)).Put("probe_url", c.Get(_probeUrl))
+                .Put("max_concurrent_imports", c.Get(_maxImports)).Put("max_concurrent_boots", c.Get(_maxBoots));
             if (c.Get(_appCredSecret) is not null && c.Parsed.CommandResult.Command.Name == "create") body["auth_type"] = "v3applicationcredential";
             return body;
         }

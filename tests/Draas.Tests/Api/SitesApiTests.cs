@@ -80,6 +80,28 @@ public sealed class SitesApiTests
     }
 
     [Test]
+    public async Task A_sites_import_and_boot_limits_default_to_ten_take_1_to_1000_and_a_bad_one_changes_nothing()
+    {
+        var created = (await _service.SendAsync(HttpMethod.Post, "/v1/sites", Admin, SiteBody("site-limits"))).Body!["site"]!;
+        var id = created["id"]!.GetValue<string>();
+        Assert.That(created["max_concurrent_imports"]!.GetValue<int>(), Is.EqualTo(10));
+        Assert.That(created["max_concurrent_boots"]!.GetValue<int>(), Is.EqualTo(10));
+
+        var (status, body, _) = await _service.SendAsync(HttpMethod.Put, $"/v1/sites/{id}", Admin, new { site = new { max_concurrent_imports = 4, max_concurrent_boots = 1000 } });
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        Assert.That(body!["site"]!["max_concurrent_imports"]!.GetValue<int>(), Is.EqualTo(4));
+        Assert.That(body["site"]!["max_concurrent_boots"]!.GetValue<int>(), Is.EqualTo(1000));
+
+        (status, body, _) = await _service.SendAsync(HttpMethod.Put, $"/v1/sites/{id}", Admin, new { site = new { max_concurrent_imports = 0, max_concurrent_boots = 1001, description = "not saved" } });
+        Assert.That(status, Is.EqualTo(400));
+        var message = body!["badRequest"]!["message"]!.GetValue<string>();
+        Assert.That(message, Does.Contain("site.max_concurrent_imports must be between 1 and 1000").And.Contain("site.max_concurrent_boots must be between 1 and 1000"));
+        var shown = (await _service.SendAsync(HttpMethod.Get, $"/v1/sites/{id}", Admin)).Body!["site"]!;
+        Assert.That(shown["max_concurrent_imports"]!.GetValue<int>(), Is.EqualTo(4));
+        Assert.That(shown["description"], Is.Null);
+    }
+
+    [Test]
     public async Task A_deleted_site_is_gone_and_each_change_is_in_the_audit_log()
     {
         var id = (await _service.SendAsync(HttpMethod.Post, "/v1/sites", Admin, SiteBody("site-del"))).Body!["site"]!["id"]!.GetValue<string>();
