@@ -15,7 +15,8 @@ public sealed record ArrayFields(
     List<string>? VolumeTypes = null,
     Guid? PeerArrayId = null,
     bool? VerifyTls = null,
-    string? CaBundle = null);
+    string? CaBundle = null,
+    int? MaxConcurrentCopies = null);
 
 /// <summary>An array as the API shows it: never the token.</summary>
 public sealed record ArrayView(
@@ -29,9 +30,10 @@ public sealed record ArrayView(
     Guid? PeerArrayId,
     bool VerifyTls,
     string? CaBundle,
+    int MaxConcurrentCopies,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
     public static ArrayView Of(StorageArray a) => new(
-        a.Id, a.Name, a.SiteId, a.Plugin, a.Endpoint, a.CinderBackend, a.VolumeTypes, a.PeerArrayId, a.VerifyTls, a.CaBundle, a.CreatedAt, a.UpdatedAt);
+        a.Id, a.Name, a.SiteId, a.Plugin, a.Endpoint, a.CinderBackend, a.VolumeTypes, a.PeerArrayId, a.VerifyTls, a.CaBundle, a.MaxConcurrentCopies, a.CreatedAt, a.UpdatedAt);
 }

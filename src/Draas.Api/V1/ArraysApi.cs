@@ -64,6 +64,7 @@ public static partial class ArraysApi
         var backend = CinderBackend(v, fields.CinderBackend, required: true);
         var types = VolumeTypes(v, fields.VolumeTypes);
         var caBundle = CaBundle(v, fields.CaBundle);
+        var copies = v.Between("array.max_concurrent_copies", fields.MaxConcurrentCopies, 1, Domain.Sites.Site.MaxConcurrentLimit);
         v.ThrowIfInvalid();
         await EnsureSiteAsync(db, fields.SiteId!.Value, context.RequestAborted);
         if (fields.PeerArrayId is { } peer) await EnsurePeerAsync(db, peer, null, context.RequestAborted);
@@ -82,6 +83,7 @@ public static partial class ArraysApi
             PeerArrayId = fields.PeerArrayId,
             VerifyTls = fields.VerifyTls ?? true,
             CaBundle = caBundle,
+            MaxConcurrentCopies = copies ?? Domain.Sites.Site.DefaultMaxConcurrent,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -107,6 +109,7 @@ public static partial class ArraysApi
         var backend = CinderBackend(v, fields.CinderBackend, required: false);
         var types = VolumeTypes(v, fields.VolumeTypes);
         var caBundle = CaBundle(v, fields.CaBundle);
+        var copies = v.Between("array.max_concurrent_copies", fields.MaxConcurrentCopies, 1, Domain.Sites.Site.MaxConcurrentLimit);
         v.ThrowIfInvalid();
         if (fields.PeerArrayId is { } peer) await EnsurePeerAsync(db, peer, array.Id, context.RequestAborted);
         if (name is not null && name != array.Name && await db.Arrays.AnyAsync(a => a.Name == name, context.RequestAborted))
@@ -118,6 +121,7 @@ public static partial class ArraysApi
         array.PeerArrayId = fields.PeerArrayId ?? array.PeerArrayId;
         array.VerifyTls = fields.VerifyTls ?? array.VerifyTls;
         array.CaBundle = caBundle ?? array.CaBundle;
+        array.MaxConcurrentCopies = copies ?? array.MaxConcurrentCopies;
         if (token is not null) array.ApiTokenCiphertext = secrets.Protect(token);
         array.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, context, clock, "array.update", "array", array.Id.ToString(), detail: new { token_changed = token is not null });

@@ -95,7 +95,9 @@ public static class ArrayCommands
         readonly Option<bool?> _verifyTls = new("--verify-tls") { Description = "Verify the array's TLS certificate (true/false)" };
         readonly Option<string?> _caBundle = new("--ca-bundle") { Description = "PEM file of the CA that signed the array's certificate" };
 
-        public Option[] Options => [_site, _plugin, _url, _token, _backend, _volumeTypes, _peer, _verifyTls, _caBundle];
+        readonly Option<int?> _maxCopies = new("--max-concurrent-copies") { Description = "Volume copies the array makes at once, across all runs (1-1000, default 10)" };
+
+        public Option[] Options => [_site, _plugin, _url, _token, _backend, _volumeTypes, _peer, _verifyTls, _caBundle, _maxCopies];
 
         public async Task<JsonObject> ReadAsync(CommandContext c, Http.ApiClient api, CancellationToken ct)
         {
@@ -108,7 +110,7 @@ public static class ArrayCommands
                 .Put("cinder_backend", c.Get(_backend))
                 .Put("volume_types", c.Get(_volumeTypes) is { Length: > 0 } types ? Inputs.Strings(types) : null)
                 .Put("peer_array_id", await Resolver.OptionalIdAsync(api, "arrays", "array", c.Get(_peer), ct))
-                .Put("verify_tls", c.Get(_verifyTls)).Put("ca_bundle", ca);
+                .Put("verify_tls", c.Get(_verifyTls)).Put("ca_bundle", ca).Put("max_concurrent_copies", c.Get(_maxCopies));
         }
     }
 }

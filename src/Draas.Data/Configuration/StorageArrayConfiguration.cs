@@ -16,6 +16,7 @@ internal sealed class StorageArrayConfiguration : IEntityTypeConfiguration<Stora
         array.Property(a => a.Plugin).HasMaxLength(32);
         array.Property(a => a.Endpoint).HasMaxLength(255);
         array.Property(a => a.CinderBackend).HasMaxLength(255);
+        array.Property(a => a.MaxConcurrentCopies).HasDefaultValue(Site.DefaultMaxConcurrent);
         array.HasOne<Site>().WithMany().HasForeignKey(a => a.SiteId).OnDelete(DeleteBehavior.Restrict);
         array.HasOne<StorageArray>().WithMany().HasForeignKey(a => a.PeerArrayId).OnDelete(DeleteBehavior.SetNull);
         array.Property(a => a.Version).IsRowVersion();

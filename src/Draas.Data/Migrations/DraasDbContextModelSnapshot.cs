@@ -55,6 +55,12 @@ namespace Draas.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("endpoint");
 
+                    b.Property<int>("MaxConcurrentCopies")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(10)
+                        .HasColumnName("max_concurrent_copies");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -18,6 +18,10 @@ public sealed class StorageArray : IEntity
     public Guid? PeerArrayId { get; set; }
     public bool VerifyTls { get; set; } = true;
     public string? CaBundle { get; set; }
+
+    /// <summary>Volume copies (promote_volume steps: a drill's copy or a failover's volume) the array makes at
+    /// once, shared by every run whose volumes it holds.</summary>
+    public int MaxConcurrentCopies { get; set; } = Sites.Site.DefaultMaxConcurrent;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public uint Version { get; set; }

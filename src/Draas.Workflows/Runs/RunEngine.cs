@@ -144,9 +144,11 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         // Up to the run's room, and for imports and boots only while the recovery site has free slots; the
         // ready steps not taken stay pending, and a slot freed anywhere at the site pumps this run again.
         ready = await SiteCapacity.AdmitAsync(db, run, ready, room, ct);
+        // Stamped now, not when the pump began: admission may have waited for a slot another run just freed.
+        var started = ready.Count > 0 ? clock.GetUtcNow() : now;
         foreach (var step in ready)
         {
-            step.TransitionTo(StepState.Running, now);
+            step.TransitionTo(StepState.Running, started);
             step.NotBefore = null;
         }
         await db.SaveChangesAsync(ct);

@@ -96,7 +96,7 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, message);
             if (retry)
             {
-                await SiteCapacity.KickWaitingAsync(db, jobs, run.Id, step.Kind, CancellationToken.None);
+                await SiteCapacity.KickWaitingAsync(db, jobs, run, step, CancellationToken.None);
                 RunEngine.Kick(jobs, run.Id, run.Queue, delay);
                 return;
             }
@@ -106,7 +106,7 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             await lease.CancelAsync();
             await renewal;
         }
-        await SiteCapacity.KickWaitingAsync(db, jobs, run.Id, step.Kind, CancellationToken.None);
+        await SiteCapacity.KickWaitingAsync(db, jobs, run, step, CancellationToken.None);
         RunEngine.Kick(jobs, run.Id, run.Queue);
     }
 

@@ -56,6 +56,24 @@ public sealed class ArraysApiTests
     }
 
     [Test]
+    public async Task An_arrays_copy_limit_defaults_to_ten_takes_1_to_1000_and_a_bad_one_changes_nothing()
+    {
+        var (_, shown, _) = await _t.Service.SendAsync(HttpMethod.Get, $"/v1/arrays/{_b}", TenantFixture.Admin);
+        Assert.That(shown!["array"]!["max_concurrent_copies"]!.GetValue<int>(), Is.EqualTo(10));
+
+        var (status, body, _) = await _t.Service.SendAsync(HttpMethod.Put, $"/v1/arrays/{_b}", TenantFixture.Admin, new { array = new { max_concurrent_copies = 3 } });
+        Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
+        Assert.That(body!["array"]!["max_concurrent_copies"]!.GetValue<int>(), Is.EqualTo(3));
+
+        (status, body, _) = await _t.Service.SendAsync(HttpMethod.Put, $"/v1/arrays/{_b}", TenantFixture.Admin, new { array = new { max_concurrent_copies = 0, cinder_backend = "cinder@other#pool" } });
+        Assert.That(status, Is.EqualTo(400));
+        Assert.That(body!["badRequest"]!["message"]!.GetValue<string>(), Does.Contain("array.max_concurrent_copies must be between 1 and 1000"));
+        (_, shown, _) = await _t.Service.SendAsync(HttpMethod.Get, $"/v1/arrays/{_b}", TenantFixture.Admin);
+        Assert.That(shown!["array"]!["max_concurrent_copies"]!.GetValue<int>(), Is.EqualTo(3));
+        Assert.That(shown["array"]!["cinder_backend"]!.GetValue<string>(), Is.EqualTo("cinder@pure-array-b#pool"));
+    }
+
+    [Test]
     public async Task A_wrong_token_makes_the_probe_report_the_array_unreachable_until_the_right_one_is_stored()
     {
         var (updated, _, _) = await _t.Service.SendAsync(HttpMethod.Put, $"/v1/arrays/{_b}", TenantFixture.Admin, new { array = new { api_token = "not-the-token" } });

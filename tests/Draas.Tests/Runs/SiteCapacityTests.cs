@@ -1,4 +1,5 @@
 using Draas.Data;
+using Draas.Domain.Arrays;
 using Draas.Domain.Protection;
 using Draas.Domain.Runs;
 using Draas.Domain.Sites;
@@ -11,7 +12,8 @@ namespace Draas.Tests.Runs;
 /// <summary>
 /// A recovery site whose Cinder takes one manage at a time, shared by a failover and two drills of other
 /// tenants: the one import slot goes to the failover's waiting import before any drill's, a drill waits
-/// while the slot is taken, and steps the site does not limit never wait for it.
+/// while the slot is taken, and steps the site does not limit never wait for it. An array that makes one
+/// copy at a time queues the promotes of two drills, and holds up nothing on another array.
 /// </summary>
 [TestFixture]
 public sealed class SiteCapacityTests
@@ -89,6 +91,51 @@ public sealed class SiteCapacityTests
             await more.SaveChangesAsync();
         }
         Assert.That(await AdmitAsync(drill, 3, boots), Is.EqualTo(boots.Take(3).Select(b => b.Id)));
+    }
+
+    [Test]
+    public async Task An_array_that_makes_one_copy_at_a_time_queues_two_tenants_promotes_and_leaves_other_arrays_alone()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var db = Context();
+        var site = new Site { Id = Guid.NewGuid(), Name = "copies-b", AuthUrl = "https://k/v3", Username = "u", ProjectName = "p", SecretCiphertext = "x" };
+        StorageArray NewArray(string name, int copies) => new()
+        {
+            Id = Guid.NewGuid(), Name = name, SiteId = site.Id, Plugin = "pure", Endpoint = "https://fa", ApiTokenCiphertext = "x",
+            CinderBackend = "cinder@pure#pool", MaxConcurrentCopies = copies,
+        };
+        var slow = NewArray("slow-b", 1);
+        var roomy = NewArray("roomy-b", 10);
+        var protection = new TenantProtection { Id = Guid.NewGuid(), Name = "t-copies", PrimarySiteId = site.Id, RecoverySiteId = site.Id, PrimaryProjectId = "p-copies" };
+        var plan = new Plan { Id = Guid.NewGuid(), ProtectionId = protection.Id, ProjectId = "p-copies", Name = "copies" };
+        PlanPlacement.Home(plan, protection);
+        ReplicationGroup NewGroup(StorageArray target) => new() { Id = Guid.NewGuid(), PlanId = plan.Id, SourceArrayId = target.Id, TargetArrayId = target.Id, Name = "g-" + target.Name };
+        var toSlow = NewGroup(slow);
+        var toRoomy = NewGroup(roomy);
+        Run NewDrill()
+        {
+            var run = new Run { Id = Guid.NewGuid(), Kind = RunKind.Drill, ProtectionId = protection.Id, ProjectId = "p-copies", TargetSiteId = site.Id, CreatedAt = now, Queue = "drills" };
+            run.TransitionTo(RunState.Running, now);
+            return run;
+        }
+        Step Promote(Run run, ReplicationGroup group, int sequence)
+        {
+            var step = new Step { Kind = RunPlanner.PromoteVolume, Target = $"vol-{sequence}", Sequence = sequence, Phase = 2, Input = $"{{\"group_id\": \"{group.Id}\"}}" };
+            run.Steps.Add(step);
+            return step;
+        }
+        var first = NewDrill();
+        var copying = Promote(first, toSlow, 1);
+        copying.TransitionTo(StepState.Running, now);
+        var second = NewDrill();
+        var waitsForSlow = Promote(second, toSlow, 1);
+        var onRoomy = Promote(second, toRoomy, 2);
+        db.AddRange(site, slow, roomy, protection, plan, toSlow, toRoomy, first, second);
+        await db.SaveChangesAsync();
+
+        Assert.That(await AdmitAsync(second, waitsForSlow, onRoomy), Is.EqualTo(new[] { onRoomy.Id }), "the slow array's one copy is the first tenant's");
+        await EndAsync(copying);
+        Assert.That(await AdmitAsync(second, waitsForSlow), Is.EqualTo(new[] { waitsForSlow.Id }));
     }
 
     private Task<Guid[]> AdmitAsync(Run run, params Step[] ready) => AdmitAsync(run, 10, ready);

@@ -116,26 +116,23 @@ public sealed class TwoPlansOfOneTenantTests
         {
             // Two operators (or the scheduler and an operator) press start at once: each plan's one-run rule is
             // checked per plan, so neither start may refuse or fail the other.
-            for (var round = 0; round < 3; round++)
+            var starts = await Task.WhenAll(TryStartAsync(_t.Plan), TryStartAsync(_mail));
+            Assert.That(starts.Select(s => s.Status), Is.EqualTo(new[] { 202, 202 }), string.Join("\n", starts.Select(s => s.Body)));
+            var runs = new List<JsonNode>();
+            foreach (var start in starts)
             {
-                var starts = await Task.WhenAll(TryStartAsync(_t.Plan), TryStartAsync(_mail));
-                Assert.That(starts.Select(s => s.Status), Is.EqualTo(new[] { 202, 202 }), string.Join("\n", starts.Select(s => s.Body)));
-                var runs = new List<JsonNode>();
-                foreach (var start in starts)
-                {
-                    var run = await _t.WaitForRunAsync(start.Id, "drill");
-                    Succeeded(run);
-                    runs.Add(run);
-                }
-                var imports = runs.SelectMany(r => r["steps"]!.AsArray())
-                    .Where(s => s!["kind"]!.GetValue<string>() == "import_volume")
-                    .Select(s => (Name: s!["name"]!.GetValue<string>(), From: s["started_at"]!.GetValue<DateTimeOffset>(), To: s["finished_at"]!.GetValue<DateTimeOffset>()))
-                    .OrderBy(i => i.From).ToList();
-                Assert.That(imports, Has.Count.EqualTo(7), "the shop's five volumes and mail's two");
-                for (var i = 1; i < imports.Count; i++)
-                    Assert.That(imports[i].From, Is.GreaterThanOrEqualTo(imports[i - 1].To),
-                        $"round {round}: import of {imports[i].Name} started while {imports[i - 1].Name}'s still ran:\n{string.Join("\n", imports)}");
+                var run = await _t.WaitForRunAsync(start.Id, "drill", timeoutSeconds: 300);
+                Succeeded(run);
+                runs.Add(run);
             }
+            var imports = runs.SelectMany(r => r["steps"]!.AsArray())
+                .Where(s => s!["kind"]!.GetValue<string>() == "import_volume")
+                .Select(s => (Name: s!["name"]!.GetValue<string>(), From: s["started_at"]!.GetValue<DateTimeOffset>(), To: s["finished_at"]!.GetValue<DateTimeOffset>()))
+                .OrderBy(i => i.From).ToList();
+            Assert.That(imports, Has.Count.EqualTo(7), "the shop's five volumes and mail's two");
+            for (var i = 1; i < imports.Count; i++)
+                Assert.That(imports[i].From, Is.GreaterThanOrEqualTo(imports[i - 1].To),
+                    $"import of {imports[i].Name} started while {imports[i - 1].Name}'s still ran:\n{string.Join("\n", imports)}");
         }
         finally
         {
@@ -213,7 +210,7 @@ public sealed class TwoPlansOfOneTenantTests
         Assert.That(mailReason, Does.Contain("only a failed-over plan can be reprotected"));
         var runs = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs?plan_id={_t.Plan}", TenantInTheLab.Admin)).Body!["runs"]!.AsArray();
         // The shop's runs are the drills of the first test and the migration: nothing refused was stored.
-        Assert.That(runs.Select(r => r!["kind"]!.GetValue<string>()).Order(), Is.EqualTo(new[] { "drill", "drill", "drill", "planned_migration" }), runs.ToJsonString());
+        Assert.That(runs.Select(r => r!["kind"]!.GetValue<string>()).Order(), Is.EqualTo(new[] { "drill", "planned_migration" }), runs.ToJsonString());
     }
 
     [Test, Order(3)]
