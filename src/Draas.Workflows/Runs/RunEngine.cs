@@ -11,9 +11,9 @@ namespace Draas.Workflows.Runs;
 
 /// <summary>
 /// Moves a run forward, and is the only thing that does: with the run's row locked, it skips steps whose
-/// dependencies failed, claims ready steps up to the run's <c>max_parallel</c> and the recovery site's
-/// limits (<see cref="SiteCapacity"/>) with <c>FOR UPDATE SKIP LOCKED</c>, hands each to Hangfire as its own job, and closes the run when every
-/// step has ended. Any worker may pump any run at any time; the database decides, nothing is in memory.
+/// dependencies failed, claims ready steps up to the run's <c>max_parallel</c> and the recovery site's and
+/// arrays' limits (<see cref="SiteCapacity"/>) with <c>FOR UPDATE SKIP LOCKED</c>, hands each to Hangfire
+/// as its own job, and closes the run when every step has ended. Any worker may pump any run at any time; the database decides, nothing is in memory.
 /// </summary>
 public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunReports reports, RunEffects effects, StepLeases leases, RunEvents events, TimeProvider clock, ILogger<RunEngine> logger)
 {
@@ -141,8 +141,8 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             ORDER BY s.sequence
             FOR UPDATE OF s SKIP LOCKED
             """).ToListAsync(ct);
-        // Up to the run's room, and for imports and boots only while the recovery site has free slots; the
-        // ready steps not taken stay pending, and a slot freed anywhere at the site pumps this run again.
+        // Up to the run's room, and imports, boots and copies only while their site or array has free slots;
+        // the ready steps not taken stay pending, and a slot freed by any run pumps this one again.
         ready = await SiteCapacity.AdmitAsync(db, run, ready, room, ct);
         // Stamped now, not when the pump began: admission may have waited for a slot another run just freed.
         var started = ready.Count > 0 ? clock.GetUtcNow() : now;

@@ -96,8 +96,7 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, message);
             if (retry)
             {
-                await SiteCapacity.KickWaitingAsync(db, jobs, run, step, CancellationToken.None);
-                RunEngine.Kick(jobs, run.Id, run.Queue, delay);
+                await KickAsync(run, step, delay);
                 return;
             }
         }
@@ -106,8 +105,22 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
             await lease.CancelAsync();
             await renewal;
         }
-        await SiteCapacity.KickWaitingAsync(db, jobs, run, step, CancellationToken.None);
-        RunEngine.Kick(jobs, run.Id, run.Queue);
+        await KickAsync(run, step, null);
+    }
+
+    /// <summary>Pumps the step's run, and the runs waiting for the site or array slot the step just freed.
+    /// The latter is a shortcut only (the watchdog's sweep pumps them too), so its failure is logged, not thrown.</summary>
+    private async Task KickAsync(Run run, Step step, TimeSpan? delay)
+    {
+        RunEngine.Kick(jobs, run.Id, run.Queue, delay);
+        try
+        {
+            await SiteCapacity.KickWaitingAsync(db, jobs, run, step, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not pump the runs waiting for the slot step {Step} freed (the watchdog will): {Error}", step.Id, e.Message);
+        }
     }
 
     /// <summary>Records the attempt's wait, only if the step is still this attempt's; its lease runs on, kept by the poller.</summary>
