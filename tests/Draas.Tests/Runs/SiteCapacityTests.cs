@@ -101,8 +101,14 @@ public sealed class SiteCapacityTests
         var site = new Site { Id = Guid.NewGuid(), Name = "copies-b", AuthUrl = "https://k/v3", Username = "u", ProjectName = "p", SecretCiphertext = "x" };
         StorageArray NewArray(string name, int copies) => new()
         {
-            Id = Guid.NewGuid(), Name = name, SiteId = site.Id, Plugin = "pure", Endpoint = "https://fa", ApiTokenCiphertext = "x",
-            CinderBackend = "cinder@pure#pool", MaxConcurrentCopies = copies,
+            Id = Guid.NewGuid(),
+            Name = name,
+            SiteId = site.Id,
+            Plugin = "pure",
+            Endpoint = "https://fa",
+            ApiTokenCiphertext = "x",
+            CinderBackend = "cinder@pure#pool",
+            MaxConcurrentCopies = copies,
         };
         var slow = NewArray("slow-b", 1);
         var roomy = NewArray("roomy-b", 10);
