@@ -43,34 +43,6 @@ public sealed class CommitOrRollbackTests
         _events.Dispose();
     }
 
-    private async Task<JsonNode> RunViewAsync(string id) => (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", TenantInTheLab.Admin)).Body!["run"]!;
-
-    private async Task<JsonNode> StateAsync(string id, params string[] states)
-    {
-        try
-        {
-            return await Eventually.WaitForAsync(async () =>
-            {
-                var run = await RunViewAsync(id);
-                return states.Contains(run["state"]!.GetValue<string>()) ? run : null;
-            }, $"run {id} to be {string.Join(" or ", states)}", TimeSpan.FromSeconds(240));
-        }
-        catch (AssertionException)
-        {
-            throw new AssertionException($"run {id} is not {string.Join(" or ", states)}:\n{TenantInTheLab.Describe(await RunViewAsync(id))}\n{await _t.FailedJobsAsync()}");
-        }
-    }
-
-    private Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> ActionAsync(string id, string action, string token = TenantInTheLab.Admin) =>
-        _t.Service.SendAsync(HttpMethod.Post, $"/v1/runs/{id}/action", token, new Dictionary<string, object> { [action] = new { } });
-
-    private async Task<string> StartFailoverAsync(object options)
-    {
-        var (status, started, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/runs", TenantInTheLab.Admin, new { run = new { plan_id = _t.Plan, kind = "failover", options } });
-        Assert.That(status, Is.EqualTo(202), started?.ToJsonString());
-        return started!["run"]!["id"]!.GetValue<string>();
-    }
-
     private async Task<string> PlanStateAsync() =>
         (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}", TenantInTheLab.Admin)).Body!["plan"]!["state"]!.GetValue<string>();
 
@@ -126,12 +98,12 @@ public sealed class CommitOrRollbackTests
         var planState = await PlanStateAsync();
         Assert.That((await PrimaryServersAsync()).Values, Is.All.EqualTo("ACTIVE"));
 
-        var id = await StartFailoverAsync(new { commit = "manual" });
-        await StateAsync(id, "awaiting_approval");
-        var (approved, approveBody, _) = await ActionAsync(id, "approve");
+        var id = await _t.StartRunAsync("failover", new { commit = "manual" });
+        await _t.WaitForStateAsync(id, "awaiting_approval");
+        var (approved, approveBody, _) = await _t.RunActionAsync(id, "approve");
         Assert.That(approved, Is.EqualTo(202), approveBody?.ToJsonString());
 
-        var waiting = await StateAsync(id, "awaiting_commit", "failed", "succeeded");
+        var waiting = await _t.WaitForStateAsync(id, "awaiting_commit", "failed", "succeeded");
         Assert.That(waiting["state"]!.GetValue<string>(), Is.EqualTo("awaiting_commit"), TenantInTheLab.Describe(waiting));
         var live = await _t.ReportAsync(id);
         var recovered = live["recovered"]!["servers"]!.AsArray();
@@ -146,20 +118,20 @@ public sealed class CommitOrRollbackTests
         Assert.That(WebhookSignature.Verify(Secret, _receiver.Calls[0].Timestamp, _receiver.Calls[0].Signature, _receiver.Calls[0].Body, _t.Lab.Clock.GetUtcNow(), TimeSpan.FromHours(1)), Is.True);
 
         // Waiting is not a way to run two recoveries or stop half-way: the decision is commit or rollback.
-        var (cancel, cancelBody, _) = await ActionAsync(id, "cancel");
+        var (cancel, cancelBody, _) = await _t.RunActionAsync(id, "cancel");
         Assert.That(cancel, Is.EqualTo(409), cancelBody?.ToJsonString());
         Assert.That(cancelBody!.ToJsonString(), Does.Contain("awaits commit or rollback"));
         var (second, secondBody, _) = await _t.Service.SendAsync(HttpMethod.Post, "/v1/runs", TenantInTheLab.Admin, new { run = new { plan_id = _t.Plan, kind = "drill" } });
         Assert.That(second, Is.EqualTo(409), secondBody?.ToJsonString());
-        var (member, _, _) = await ActionAsync(id, "rollback", TenantInTheLab.Member);
+        var (member, _, _) = await _t.RunActionAsync(id, "rollback", TenantInTheLab.Member);
         Assert.That(member, Is.EqualTo(403), "a member may not decide the admin's failover");
 
-        var (rollback, rollbackBody, _) = await ActionAsync(id, "rollback");
+        var (rollback, rollbackBody, _) = await _t.RunActionAsync(id, "rollback");
         Assert.That(rollback, Is.EqualTo(202), rollbackBody?.ToJsonString());
-        var (twice, _, _) = await ActionAsync(id, "commit");
+        var (twice, _, _) = await _t.RunActionAsync(id, "commit");
         Assert.That(twice, Is.EqualTo(409), "a decision is made once");
 
-        var done = await StateAsync(id, "rolled_back", "failed");
+        var done = await _t.WaitForStateAsync(id, "rolled_back", "failed");
         Assert.That(done["state"]!.GetValue<string>(), Is.EqualTo("rolled_back"), TenantInTheLab.Describe(done));
         var after = await RecoveryAudit.FullInventoryAsync(_t);
         Assert.That(RecoveryAudit.Difference(before, after), Is.Empty, "the recovery site and both arrays are as they were before the failover");
@@ -203,13 +175,13 @@ public sealed class CommitOrRollbackTests
         Assert.That(cleared, Is.EqualTo(200), body?.ToJsonString());
         var before = await RecoveryAudit.FullInventoryAsync(_t);
         // Ten minutes on the lab's clock (30 s here): nobody answers.
-        var id = await StartFailoverAsync(new { commit = "manual", commit_timeout = 600, auto_action = "rollback" });
-        var waiting = await StateAsync(id, "awaiting_commit", "failed", "succeeded");
+        var id = await _t.StartRunAsync("failover", new { commit = "manual", commit_timeout = 600, auto_action = "rollback" });
+        var waiting = await _t.WaitForStateAsync(id, "awaiting_commit", "failed", "succeeded");
         Assert.That(waiting["state"]!.GetValue<string>(), Is.EqualTo("awaiting_commit"), TenantInTheLab.Describe(waiting));
         var due = (await _t.ReportAsync(id))["commit"]!["auto_action_at"]!.GetValue<DateTimeOffset>();
         Assert.That(due, Is.GreaterThan(_t.Lab.Clock.GetUtcNow()), "the auto_action is still ahead");
 
-        var done = await StateAsync(id, "rolled_back", "failed", "succeeded");
+        var done = await _t.WaitForStateAsync(id, "rolled_back", "failed", "succeeded");
         Assert.That(done["state"]!.GetValue<string>(), Is.EqualTo("rolled_back"), TenantInTheLab.Describe(done));
         var report = await _t.ReportAsync(id);
         Assert.That(report["commit"]!["decided_by"]!.GetValue<string>(), Is.EqualTo("commit_timeout"));
@@ -223,8 +195,8 @@ public sealed class CommitOrRollbackTests
     public async Task A_rollback_while_the_primary_does_not_answer_removes_nothing_and_goes_on_when_resumed()
     {
         var before = await RecoveryAudit.FullInventoryAsync(_t);
-        var id = await StartFailoverAsync(new { commit = "manual" });
-        var waiting = await StateAsync(id, "awaiting_commit", "failed", "succeeded");
+        var id = await _t.StartRunAsync("failover", new { commit = "manual" });
+        var waiting = await _t.WaitForStateAsync(id, "awaiting_commit", "failed", "succeeded");
         Assert.That(waiting["state"]!.GetValue<string>(), Is.EqualTo("awaiting_commit"), TenantInTheLab.Describe(waiting));
         var recovered = (await _t.ReportAsync(id))["recovered"]!["servers"]!.AsArray().Select(s => s!["server_id"]!.GetValue<string>()).ToList();
 
@@ -232,9 +204,9 @@ public sealed class CommitOrRollbackTests
         siteA.Faults.Down = true;
         try
         {
-            var (rollback, body, _) = await ActionAsync(id, "rollback");
+            var (rollback, body, _) = await _t.RunActionAsync(id, "rollback");
             Assert.That(rollback, Is.EqualTo(202), body?.ToJsonString());
-            var failed = await StateAsync(id, "failed", "rolled_back");
+            var failed = await _t.WaitForStateAsync(id, "failed", "rolled_back");
             Assert.That(failed["state"]!.GetValue<string>(), Is.EqualTo("failed"));
             Assert.That(failed["error"]!.GetValue<string>(), Does.Contain("does not answer").And.Contain("nothing was removed"));
             Assert.That(recovered.Select(s => _t.Lab.SiteB.OpenStack.ServerStatus(s)), Is.All.EqualTo("ACTIVE"), "the tenant still runs at the recovery site");
@@ -244,9 +216,9 @@ public sealed class CommitOrRollbackTests
             siteA.Faults.Down = false;
         }
 
-        var (resumed, answer, _) = await ActionAsync(id, "resume");
+        var (resumed, answer, _) = await _t.RunActionAsync(id, "resume");
         Assert.That(resumed, Is.EqualTo(202), answer?.ToJsonString());
-        var done = await StateAsync(id, "rolled_back", "failed");
+        var done = await _t.WaitForStateAsync(id, "rolled_back", "failed");
         Assert.That(done["state"]!.GetValue<string>(), Is.EqualTo("rolled_back"), TenantInTheLab.Describe(done));
         Assert.That(RecoveryAudit.Difference(before, await RecoveryAudit.FullInventoryAsync(_t)), Is.Empty);
         Assert.That((await PrimaryServersAsync()).Values, Is.All.EqualTo("ACTIVE"));
@@ -256,13 +228,13 @@ public sealed class CommitOrRollbackTests
     public async Task A_committed_failover_succeeds_and_the_plan_runs_at_the_recovery_site()
     {
         await _t.ProtectAsync();
-        var id = await StartFailoverAsync(new { commit = "manual" });
-        var waiting = await StateAsync(id, "awaiting_commit", "failed", "succeeded");
+        var id = await _t.StartRunAsync("failover", new { commit = "manual" });
+        var waiting = await _t.WaitForStateAsync(id, "awaiting_commit", "failed", "succeeded");
         Assert.That(waiting["state"]!.GetValue<string>(), Is.EqualTo("awaiting_commit"), TenantInTheLab.Describe(waiting));
-        var (committed, body, _) = await ActionAsync(id, "commit");
+        var (committed, body, _) = await _t.RunActionAsync(id, "commit");
         Assert.That(committed, Is.EqualTo(202), body?.ToJsonString());
 
-        var done = await StateAsync(id, "succeeded", "failed");
+        var done = await _t.WaitForStateAsync(id, "succeeded", "failed");
         Assert.That(done["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(done));
         Assert.That(await PlanStateAsync(), Is.EqualTo("failed_over"));
         Assert.That(await RecoveryAudit.RecoveryAsync(_t, id), Is.Empty, "each volume promoted and imported once, each server booted once");
@@ -270,7 +242,7 @@ public sealed class CommitOrRollbackTests
         Assert.That(report["commit"]!["decision"]!.GetValue<string>(), Is.EqualTo("commit"));
         Assert.That(report["commit"]!["decided_by"]!.GetValue<string>(), Is.EqualTo("admin"));
         Assert.That(report["rollback"], Is.Null);
-        var (late, _, _) = await ActionAsync(id, "rollback");
+        var (late, _, _) = await _t.RunActionAsync(id, "rollback");
         Assert.That(late, Is.EqualTo(409), "a committed failover is final");
     }
 }

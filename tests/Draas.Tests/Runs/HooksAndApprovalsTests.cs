@@ -39,28 +39,7 @@ public sealed class HooksAndApprovalsTests
         _receiver.Dispose();
     }
 
-    private async Task<JsonNode> RunViewAsync(string id) => (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", TenantInTheLab.Admin)).Body!["run"]!;
-
-    private async Task<JsonNode> StateAsync(string id, params string[] states)
-    {
-        try
-        {
-            return await Eventually.WaitForAsync(async () =>
-            {
-                var run = await RunViewAsync(id);
-                return states.Contains(run["state"]!.GetValue<string>()) ? run : null;
-            }, $"run {id} to be {string.Join(" or ", states)}", TimeSpan.FromSeconds(180));
-        }
-        catch (AssertionException)
-        {
-            throw new AssertionException($"run {id} is not {string.Join(" or ", states)}:\n{TenantInTheLab.Describe(await RunViewAsync(id))}\n{await _t.FailedJobsAsync()}");
-        }
-    }
-
     private static IEnumerable<JsonNode> Steps(JsonNode run, string kind) => run["steps"]!.AsArray().Where(s => s!["kind"]!.GetValue<string>() == kind).Select(s => s!);
-
-    private Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> ActionAsync(string id, string action, string token = TenantInTheLab.Admin) =>
-        _t.Service.SendAsync(HttpMethod.Post, $"/v1/runs/{id}/action", token, new Dictionary<string, object> { [action] = new { } });
 
     private object[] Hooks() =>
     [
@@ -121,7 +100,7 @@ public sealed class HooksAndApprovalsTests
         Assert.That(status, Is.EqualTo(202), started?.ToJsonString());
         var id = started!["run"]!["id"]!.GetValue<string>();
 
-        var failed = await StateAsync(id, "failed", "succeeded", "awaiting_approval");
+        var failed = await _t.WaitForStateAsync(id, "failed", "succeeded", "awaiting_approval");
         Assert.That(failed["state"]!.GetValue<string>(), Is.EqualTo("failed"), TenantInTheLab.Describe(failed));
         var hook = Steps(failed, "webhook").First();
         Assert.That(hook["state"]!.GetValue<string>(), Is.EqualTo("failed"));
@@ -130,10 +109,10 @@ public sealed class HooksAndApprovalsTests
 
         // The receiver is fixed; the run goes on in place.
         _receiver.Delay = TimeSpan.Zero;
-        var (resumed, answer, _) = await ActionAsync(id, "resume");
+        var (resumed, answer, _) = await _t.RunActionAsync(id, "resume");
         Assert.That(resumed, Is.EqualTo(202), answer?.ToJsonString());
 
-        var waiting = await StateAsync(id, "awaiting_approval", "failed", "succeeded");
+        var waiting = await _t.WaitForStateAsync(id, "awaiting_approval", "failed", "succeeded");
         Assert.That(waiting["state"]!.GetValue<string>(), Is.EqualTo("awaiting_approval"), TenantInTheLab.Describe(waiting));
         var db = Steps(waiting, "boot_server").Single(s => s["name"]!.GetValue<string>() == "db");
         Assert.That(db["state"]!.GetValue<string>(), Is.EqualTo("pending"), "the database waits for the approval");
@@ -143,21 +122,21 @@ public sealed class HooksAndApprovalsTests
         var storage = (Hangfire.JobStorage)_t.Service.Services.GetService(typeof(Hangfire.JobStorage))!;
         await Eventually.WaitForAsync(() => Task.FromResult(storage.GetMonitoringApi().ProcessingCount() == 0 ? "idle" : null), "no job processing while the run waits", TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.That((await RunViewAsync(id))["state"]!.GetValue<string>(), Is.EqualTo("awaiting_approval"));
+        Assert.That((await _t.RunViewAsync(id))["state"]!.GetValue<string>(), Is.EqualTo("awaiting_approval"));
 
         // The on-call hears that the run waits for them: one run.awaiting_approval event, however often the run was pumped.
         var told = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/notifications?event=run.awaiting_approval&resource_id={id}", TenantInTheLab.Admin)).Body!["notifications"]!.AsArray();
         Assert.That(told.Select(n => n!["channel"]!.GetValue<string>()), Is.EqualTo(new[] { "webhook" }), told.ToJsonString());
 
-        var (denied, _, _) = await ActionAsync(id, "approve", TenantInTheLab.Member);
+        var (denied, _, _) = await _t.RunActionAsync(id, "approve", TenantInTheLab.Member);
         Assert.That(denied, Is.EqualTo(403), "a member may not approve the admin's failover");
-        var (approved, body, _) = await ActionAsync(id, "approve");
+        var (approved, body, _) = await _t.RunActionAsync(id, "approve");
         Assert.That(approved, Is.EqualTo(202), body?.ToJsonString());
-        var (twice, again, _) = await ActionAsync(id, "approve");
+        var (twice, again, _) = await _t.RunActionAsync(id, "approve");
         Assert.That(twice, Is.EqualTo(409), again?.ToJsonString());
         var approvedAt = DateTimeOffset.UtcNow;
 
-        var done = await StateAsync(id, "succeeded", "failed", "cancelled");
+        var done = await _t.WaitForStateAsync(id, "succeeded", "failed", "cancelled");
         Assert.That(done["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(done));
         var decision = Steps(done, "approval").Single()["hook"]!["output"]!;
         Assert.That(decision["approved_by"]!.GetValue<string>(), Is.EqualTo("admin"));

@@ -215,22 +215,35 @@ public sealed class TenantInTheLab : IAsyncDisposable
     }
 
     /// <summary>Waits until a started run ends; returns the final run view.</summary>
-    public async Task<JsonNode> WaitForRunAsync(string id, string kind, int timeoutSeconds = 120)
+    public Task<JsonNode> WaitForRunAsync(string id, string kind, int timeoutSeconds = 120) =>
+        WaitForAsync(id, $"the {kind} run to end", timeoutSeconds, "succeeded", "failed", "cancelled");
+
+    /// <summary>Waits (up to 240 s) until the run is in one of <paramref name="states"/>; returns its view.</summary>
+    public Task<JsonNode> WaitForStateAsync(string id, params string[] states) =>
+        WaitForAsync(id, $"run {id} to be {string.Join(" or ", states)}", 240, states);
+
+    private async Task<JsonNode> WaitForAsync(string id, string what, int timeoutSeconds, params string[] states)
     {
         try
         {
             return await Eventually.WaitForAsync(async () =>
             {
-                var run = (await Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", Admin)).Body!["run"]!;
-                return run["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled" ? run : null;
-            }, $"the {kind} run to end", TimeSpan.FromSeconds(timeoutSeconds));
+                var run = await RunViewAsync(id);
+                return states.Contains(run["state"]!.GetValue<string>()) ? run : null;
+            }, what, TimeSpan.FromSeconds(timeoutSeconds));
         }
         catch (AssertionException)
         {
-            var run = (await Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", Admin)).Body!["run"]!;
-            throw new AssertionException($"the {kind} run did not end in {timeoutSeconds} s:\n{Describe(run)}\nfailed jobs:\n{await FailedJobsAsync()}");
+            throw new AssertionException($"waited {timeoutSeconds} s for {what}:\n{Describe(await RunViewAsync(id))}\nfailed jobs:\n{await FailedJobsAsync()}");
         }
     }
+
+    /// <summary>The run as <c>GET /v1/runs/{id}</c> shows it to the admin.</summary>
+    public async Task<JsonNode> RunViewAsync(string id) => (await Service.SendAsync(HttpMethod.Get, $"/v1/runs/{id}", Admin)).Body!["run"]!;
+
+    /// <summary>Posts <c>{"ACTION": {}}</c> (cancel, resume, approve, commit, rollback) to the run.</summary>
+    public Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> RunActionAsync(string id, string action, string token = Admin) =>
+        Service.SendAsync(HttpMethod.Post, $"/v1/runs/{id}/action", token, new Dictionary<string, object> { [action] = new { } });
 
     /// <summary>Why Hangfire jobs failed, to explain a run that did not move.</summary>
     public async Task<string> FailedJobsAsync()

@@ -29,12 +29,7 @@ public sealed class CleanupStep : IStepHandler
         if (project is not null)
         {
             var session = c.TargetProject;
-            foreach (var server in await session.Compute.Servers.ListAsync(null, ct).Where(s => RunNames.IsMine(s.Metadata, c.RunMark)).ToListAsync(ct))
-            {
-                await session.Compute.Servers.DeleteAsync(server.Id, ct);
-                await session.Compute.Servers.WaitForDeletedAsync(server.Id, null, ct);
-                removed["servers"].Add($"{server.Id} {server.Name}");
-            }
+            await RecoveryUndo.RemoveServersAsync(c, session, removed["servers"], ct);
             var volumes = session.BlockStorage.Volumes;
             foreach (var volume in await volumes.ListAsync(null, ct).Where(v => RunNames.IsMine(v.Metadata, c.RunMark)).ToListAsync(ct))
             {
@@ -73,17 +68,8 @@ public sealed class CleanupStep : IStepHandler
             await admin.Compute.Keypairs.DeleteAsync(keypair.Name, null, ct);
             removed["keypairs"].Add(keypair.Name);
         }
-        if (project is not null)
-        {
-            try
-            {
-                await admin.Identity.DeleteProjectAsync(project, ct);
-                removed["projects"].Add($"{project} {c.DrillPrefix}");
-            }
-            catch (OpenStackException e) when (e.IsNotFound)
-            {
-            }
-        }
+        if (project is not null && !await RecoveryUndo.GoneAsync(() => admin.Identity.DeleteProjectAsync(project, ct)))
+            removed["projects"].Add($"{project} {c.DrillPrefix}");
 
         var left = await LeftAsync(c, imported, ct);
         var before = c.Output(RunPlanner.Preflight, null)?["inventory_before"]?.Deserialize<Inventory>(RunJson.Options);

@@ -1,17 +1,52 @@
 using Draas.Domain.Protection;
+using Draas.OpenStack;
+using Draas.OpenStack.Identity;
 using Draas.Storage;
 
 namespace Draas.Workflows.Runs.Steps;
 
 /// <summary>
-/// Taking a real recovery back, in the pieces a cancelled migration (<see cref="RestartPrimaryStep"/>) and a
-/// rollback (<see cref="RollbackStep"/>) share: the volumes the run imported at the recovery site and the
-/// array copies its promotes made go; demoted replication sources take writes again; the primary's servers
-/// the run stopped start again. Each piece is idempotent (a retry finds its own earlier work done) and
-/// adds what it could not do, in words an operator can act on, to <c>problems</c>.
+/// Taking back what a run made, in the pieces a cancelled migration (<see cref="RestartPrimaryStep"/>), a
+/// rollback (<see cref="RollbackStep"/>) and a drill's cleanup (<see cref="CleanupStep"/>) share: the
+/// servers it booted and the volumes it imported at the recovery site and the array copies its promotes
+/// made go; demoted replication sources take writes again; the primary's servers the run stopped start
+/// again. Each piece is idempotent (a retry finds its own earlier work done) and adds what it could not do,
+/// in words an operator can act on, to <c>problems</c>.
 /// </summary>
 public static class RecoveryUndo
 {
+    /// <summary>Deletes the servers carrying the run's mark in <paramref name="session"/>'s project and waits
+    /// until each is gone (their ports and volumes are in use until then), adding "id name" to <paramref name="removed"/>.</summary>
+    public static async Task RemoveServersAsync(StepContext c, KeystoneSession session, List<string> removed, CancellationToken ct)
+    {
+        foreach (var server in await session.Compute.Servers.ListAsync(null, ct).Where(s => RunNames.IsMine(s.Metadata, c.RunMark)).ToListAsync(ct))
+        {
+            await session.Compute.Servers.DeleteAsync(server.Id, ct);
+            await session.Compute.Servers.WaitForDeletedAsync(server.Id, null, ct);
+            removed.Add($"{server.Id} {server.Name}");
+        }
+    }
+
+    /// <summary>Runs a delete; true when the object was already gone (an earlier attempt removed it).</summary>
+    public static async Task<bool> GoneAsync(Func<Task> delete)
+    {
+        try
+        {
+            await delete();
+            return false;
+        }
+        catch (OpenStackException e) when (e.IsNotFound)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The primary's servers a planned migration stopped before its last sync (not those already off or gone).</summary>
+    public static List<(string Id, string? Name)> StoppedByMigration(StepContext c) =>
+        [.. c.Outputs(RunPlanner.StopServer)
+            .Where(o => o.Output["was"]?.GetValue<string>() is { } was && was != "gone" && !StopServerStep.IsOff(was))
+            .Select(o => (Id: o.Output["server_id"]!.GetValue<string>(), Name: c.Manifest.Servers.FirstOrDefault(s => s.Id == o.Target)?.Name))];
+
     /// <summary>Unmanages the volumes the run imported at the recovery site (their data stays on the array
     /// until the copy goes too) and destroys the recovery array's copies the run's promotes made. First of the
     /// three: a plugin that promoted the replica in place (rbd) gives it back its own name while it is still

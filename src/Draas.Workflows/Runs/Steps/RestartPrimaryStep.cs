@@ -20,10 +20,7 @@ public sealed class RestartPrimaryStep(DraasDbContext db) : IStepHandler
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var state = await db.Runs.AsNoTracking().Where(r => r.Id == c.Run.Id).Select(r => r.State).SingleAsync(ct);
-        var stopped = c.Outputs(RunPlanner.StopServer)
-            .Where(o => o.Output["was"]?.GetValue<string>() is { } was && was != "gone" && !StopServerStep.IsOff(was))
-            .Select(o => (Id: o.Output["server_id"]!.GetValue<string>(), Name: c.Manifest.Servers.FirstOrDefault(s => s.Id == o.Target)?.Name))
-            .ToList();
+        var stopped = RecoveryUndo.StoppedByMigration(c);
         if (state != RunState.Cancelling)
             return new { restarted = Array.Empty<object>(), groups = Array.Empty<object>(), reason = state == RunState.Running ? "the migration went on: the primary stays stopped" : "the run was not cancelled: the primary stays stopped for a resume" };
         if (c.Outputs(RunPlanner.BootServer).Any())

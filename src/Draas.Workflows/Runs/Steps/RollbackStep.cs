@@ -38,12 +38,7 @@ public sealed class RollbackStep : IStepHandler
         {
             var session = c.TargetProject;
             // Servers first: their ports and volumes are in use until they are gone.
-            foreach (var server in await session.Compute.Servers.ListAsync(null, ct).Where(s => RunNames.IsMine(s.Metadata, c.RunMark)).ToListAsync(ct))
-            {
-                await session.Compute.Servers.DeleteAsync(server.Id, ct);
-                await session.Compute.Servers.WaitForDeletedAsync(server.Id, null, ct);
-                removed["servers"].Add($"{server.Id} {server.Name}");
-            }
+            await RecoveryUndo.RemoveServersAsync(c, session, removed["servers"], ct);
             var securityGroups = c.Output(Runs.NetworkPlanning.EnsureSecurityGroups, null);
             var createdGroups = securityGroups?["created"]?.AsArray().Select(n => n!.GetValue<string>()).ToHashSet() ?? [];
             var groupIds = securityGroups?["groups"]?.AsObject().Select(p => p.Value!).Where(g => createdGroups.Contains(g["name"]!.GetValue<string>()))
@@ -56,7 +51,7 @@ public sealed class RollbackStep : IStepHandler
             await NetworkRemoval.RemoveAsync(c, project, removed, ct, only);
             foreach (var rule in securityGroups?["rules_added_to_existing"]?.AsArray().Select(n => n!.GetValue<string>()) ?? [])
             {
-                if (await Gone(() => session.Networking.DeleteSecurityGroupRuleAsync(rule, ct))) continue;
+                if (await RecoveryUndo.GoneAsync(() => session.Networking.DeleteSecurityGroupRuleAsync(rule, ct))) continue;
                 removed["security_group_rules"].Add(rule);
             }
         }
@@ -66,16 +61,16 @@ public sealed class RollbackStep : IStepHandler
         var admin = c.TargetAdmin;
         foreach (var (_, flavor) in c.Outputs(RunPlanner.EnsureFlavor).Where(o => o.Output["created"]?.GetValue<bool>() == true))
         {
-            if (await Gone(() => admin.Compute.Flavors.DeleteAsync(flavor["flavor_id"]!.GetValue<string>(), ct))) continue;
+            if (await RecoveryUndo.GoneAsync(() => admin.Compute.Flavors.DeleteAsync(flavor["flavor_id"]!.GetValue<string>(), ct))) continue;
             removed["flavors"].Add($"{flavor["flavor_id"]} {flavor["name"]}");
         }
         foreach (var (_, keypair) in c.Outputs(RunPlanner.EnsureKeypair))
         {
             var name = keypair["name"]!.GetValue<string>();
-            if (keypair["created"]?.GetValue<bool>() == true && project is not null && !await Gone(() => c.TargetProject.Compute.Keypairs.DeleteAsync(name, null, ct)))
+            if (keypair["created"]?.GetValue<bool>() == true && project is not null && !await RecoveryUndo.GoneAsync(() => c.TargetProject.Compute.Keypairs.DeleteAsync(name, null, ct)))
                 removed["keypairs"].Add(name);
             if (keypair["tenant_created"]?.GetValue<bool>() == true && keypair["tenant_user_id"]?.GetValue<string>() is { } user
-                && !await Gone(() => admin.Compute.Keypairs.DeleteAsync(name, user, ct)))
+                && !await RecoveryUndo.GoneAsync(() => admin.Compute.Keypairs.DeleteAsync(name, user, ct)))
                 removed["keypairs"].Add($"{name} of {user}");
         }
 
@@ -106,10 +101,7 @@ public sealed class RollbackStep : IStepHandler
             .Select(s => (Id: s!["server_id"]!.GetValue<string>(), Name: s["name"]?.GetValue<string>(), Was: s["was"]?.GetValue<string>(), Off: s["off"]?.GetValue<bool>() == true))
             .Where(s => s.Off && s.Was is { } was && was != "gone" && !StopServerStep.IsOff(was))
             .Select(s => (s.Id, s.Name));
-        var migrated = c.Outputs(RunPlanner.StopServer)
-            .Where(o => o.Output["was"]?.GetValue<string>() is { } was && was != "gone" && !StopServerStep.IsOff(was))
-            .Select(o => (Id: o.Output["server_id"]!.GetValue<string>(), Name: c.Manifest.Servers.FirstOrDefault(s => s.Id == o.Target)?.Name));
-        return [.. fenced.Concat(migrated).DistinctBy(s => s.Id)];
+        return [.. fenced.Concat(RecoveryUndo.StoppedByMigration(c)).DistinctBy(s => s.Id)];
     }
 
     /// <summary>A second look in the recovery project for anything still carrying the run's mark, as "+ what: id name".</summary>
@@ -126,19 +118,5 @@ public sealed class RollbackStep : IStepHandler
         left.AddRange(await neutron.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions { ProjectId = c.TargetProjectId }, ct)
             .Where(n => RunNames.IsMarked(n.Description, c.RunMark)).Select(n => $"+ networks: {n.Id} {n.Name}").ToListAsync(ct));
         return left;
-    }
-
-    /// <summary>Runs a delete; true when the object was already gone (an earlier attempt removed it).</summary>
-    private static async Task<bool> Gone(Func<Task> delete)
-    {
-        try
-        {
-            await delete();
-            return false;
-        }
-        catch (OpenStackException e) when (e.IsNotFound)
-        {
-            return true;
-        }
     }
 }
