@@ -30,7 +30,7 @@ public sealed record RunList(IEnumerable<RunDetail> Runs, JsonArray RunsLinks);
 /// <param name="Options">What the run goes by: the plan's recovery_options under the run's own.</param>
 /// <param name="RecoveryTimeout">Seconds; counts from the run's first step.</param>
 public sealed record RunDetail(Guid Id, RunKind Kind, RunState State, Guid ProtectionId, Guid? PlanId, string ProjectId, string RecoveryPoint, bool DryRun,
-    int MaxParallel, int RecoveryTimeout, JsonNode? Options, string? TargetProjectId, string? RequestedBy, DateTimeOffset CreatedAt,
+    int? MaxParallel, int RecoveryTimeout, JsonNode? Options, string? TargetProjectId, string? RequestedBy, DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error, RunProgress Progress, IEnumerable<RunStepView> Steps);
 
 public sealed record RunProgress(int Total, int Done, int Running, int Failed);

@@ -794,7 +794,7 @@ namespace Draas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("manifest_id");
 
-                    b.Property<int>("MaxParallel")
+                    b.Property<int?>("MaxParallel")
                         .HasColumnType("integer")
                         .HasColumnName("max_parallel");
 

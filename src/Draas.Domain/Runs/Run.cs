@@ -30,7 +30,9 @@ public sealed class Run : IEntity
 
     /// <summary>Run options (JSON).</summary>
     public string? Options { get; set; }
-    public int MaxParallel { get; set; } = 3;
+    /// <summary>A per-run cap on steps running at once; null (the default) leaves a run bounded by its recovery
+    /// site's and arrays' limits, shared by every run there.</summary>
+    public int? MaxParallel { get; set; }
     public int TimeoutSeconds { get; set; } = 1800;
 
     /// <summary>Steps not yet finished; decremented atomically as steps end (fan-in).</summary>

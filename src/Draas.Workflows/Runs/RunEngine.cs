@@ -11,7 +11,7 @@ namespace Draas.Workflows.Runs;
 
 /// <summary>
 /// Moves a run forward, and is the only thing that does: with the run's row locked, it skips steps whose
-/// dependencies failed, claims ready steps up to the run's <c>max_parallel</c> and the recovery site's and
+/// dependencies failed, claims ready steps up to the run's <c>max_parallel</c> (if set) and the recovery site's and
 /// arrays' limits (<see cref="SiteCapacity"/>) with <c>FOR UPDATE SKIP LOCKED</c>, hands each to Hangfire
 /// as its own job, and closes the run when every step has ended. Any worker may pump any run at any time; the database decides, nothing is in memory.
 /// </summary>
@@ -57,7 +57,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             await db.SaveChangesAsync(ct);
 
             var running = steps.Count(s => s.State == StepState.Running);
-            var room = Math.Max(0, run.MaxParallel - running);
+            var room = run.MaxParallel is { } cap ? Math.Max(0, cap - running) : int.MaxValue;
             claimed = room == 0 ? [] : await ClaimAsync(run, room, now, ct);
             // An approval or commit step is never claimed: once its edges are met the run waits for a person, holding no worker.
             if (run.State == RunState.Running && Hooks.Approvals.Ready(steps).Any())

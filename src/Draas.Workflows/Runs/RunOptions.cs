@@ -15,8 +15,9 @@ public sealed record RunOptions
         "commit", "commit_timeout", "auto_action",
     ];
 
-    /// <summary>Steps of this run that may execute at once (seed 004's max_parallel_recoveries).</summary>
-    public int MaxParallel { get; init; } = 3;
+    /// <summary>Steps of this run that may execute at once (seed 004's max_parallel_recoveries). Off (null) by
+    /// default: what bounds a run is what its clouds allow (the site's and arrays' limits), not a fixed number.</summary>
+    public int? MaxParallel { get; init; }
 
     /// <summary>The whole run's deadline in seconds; past it no new step starts and the run fails.</summary>
     public int RecoveryTimeout { get; init; } = 1800;
@@ -71,7 +72,7 @@ public sealed record RunOptions
         var o = RunJson.Object(json);
         return new RunOptions
         {
-            MaxParallel = Int(o, "max_parallel") ?? 3,
+            MaxParallel = Int(o, "max_parallel"),
             RecoveryTimeout = Int(o, "recovery_timeout") ?? 1800,
             StopPrimary = Bool(o, "stop_primary") ?? true,
             KeepFixedIps = Bool(o, "keep_fixed_ips") ?? true,
