@@ -5,8 +5,8 @@ namespace Draas.Workflows.Runs;
 /// <summary>
 /// What a parked step waits for, as written on its row (<c>steps.waiting_for</c>): a Cinder volume or a
 /// Nova server at a site and project reaching a status, or only a time (a health check's next try). The
-/// step acted already (managed, booted); the <see cref="WaitPoller"/> lists each site's, project's and
-/// kind's resources once per interval and wakes the steps whose resource is ready, failed, gone or late.
+/// step acted already (managed, booted); the <see cref="WaitPoller"/> lists each site's resources still in
+/// their working status once per interval and wakes the steps whose resource left it, is gone or late.
 /// </summary>
 public sealed record StepWait
 {
@@ -31,6 +31,17 @@ public sealed record StepWait
 
     /// <summary>The status the poller saw when it woke the step (null: gone, or a timer).</summary>
     public string? Seen { get; init; }
+
+    /// <summary>The status the resource shows while the cloud still works towards <see cref="Status"/> (Cinder's
+    /// <c>managing</c>, Nova's <c>BUILD</c>): the poller lists only the site's resources in it, for every project
+    /// at once, and wakes a step whose resource has left it. Null: the poller lists the project's resources.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? While => (Kind, Status) switch
+    {
+        (Volume, "available") => "managing",
+        (Server, "ACTIVE") => "BUILD",
+        _ => null,
+    };
 
     public string ToJson() => JsonSerializer.Serialize(this, RunJson.Options);
 

@@ -12,9 +12,10 @@ namespace Draas.Workflows.Runs;
 
 /// <summary>
 /// Satisfies the waits of parked steps (<see cref="StepWait"/>) without holding a worker per step: once per
-/// interval it lists each site's, project's and kind's resources in one paged call (Cinder volumes detail,
-/// Nova servers detail), wakes the steps whose resource reached its status, failed, vanished or ran past its
-/// deadline (their next job resumes them), and renews the leases of the rest. One process polls at a time
+/// interval it lists, per site and kind, the resources still in their working status for every project at
+/// once (Cinder volumes <c>managing</c>, Nova servers <c>BUILD</c>, admin lists with <c>all_tenants</c>: short
+/// lists however many tenants the site holds), wakes the steps whose resource left it or ran past its deadline
+/// (their next job resumes them with one GET that tells ready from failed), and renews the leases of the rest. One process polls at a time
 /// (a transaction-scoped advisory lock); if every process dies, the parked steps' leases lapse and the
 /// watchdog re-queues them, and their idempotent handlers find what they made and park again: no wait is lost.
 /// </summary>
@@ -70,22 +71,21 @@ public sealed class WaitPoller(IServiceScopeFactory scopes, TimeProvider clock, 
             var waits = parked.Select(p => (Row: p, Wait: StepWait.FromJson(p.WaitingFor)!)).ToList();
             var siteIds = waits.Select(w => w.Wait.SiteId).Distinct().ToList();
             var sites = await db.Sites.AsNoTracking().Where(s => siteIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
-            foreach (var group in waits.GroupBy(w => (w.Wait.Kind, w.Wait.SiteId, w.Wait.ProjectId)))
+            // One list per site and working status for every project's waits (the resources still managing or
+            // building: a short list, whatever the site holds); a wait without one lists its project's resources.
+            foreach (var group in waits.GroupBy(w => (w.Wait.Kind, w.Wait.SiteId, w.Wait.While, ProjectId: w.Wait.While is null ? w.Wait.ProjectId : null)))
             {
                 Dictionary<string, string>? statuses = null;
                 if (group.Key.Kind != StepWait.Timer && sites.TryGetValue(group.Key.SiteId, out var site))
                 {
                     try
                     {
-                        var session = sessions.For(site, group.Key.ProjectId);
-                        statuses = group.Key.Kind == StepWait.Volume
-                            ? (await session.BlockStorage.Volumes.ListAsync(null, ct).ToListAsync(ct)).ToDictionary(v => v.Id, v => v.Status)
-                            : (await session.Compute.Servers.ListAsync(null, ct).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Status ?? "");
+                        statuses = await ListAsync(sessions, site, group.Key.Kind, group.Key.While, group.Key.ProjectId, ct);
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                     {
                         // A transient outage: the steps stay parked and are looked at again; their deadline still holds.
-                        logger.LogWarning("Could not list {Kind}s at site {Site} project {Project} for parked steps: {Error}", group.Key.Kind, site.Name, group.Key.ProjectId, e.Message);
+                        logger.LogWarning("Could not list {Kind}s at site {Site} for parked steps: {Error}", group.Key.Kind, site.Name, e.Message);
                     }
                 }
                 foreach (var (row, wait) in group)
@@ -95,7 +95,9 @@ public sealed class WaitPoller(IServiceScopeFactory scopes, TimeProvider clock, 
                     var ready = (wait.Kind == StepWait.Timer ? TimeProvider.System.GetUtcNow() : now) >= wait.Until;
                     if (statuses is not null && wait.Resource is not null)
                     {
-                        ready |= !statuses.TryGetValue(wait.Resource, out seen) || seen == wait.Status || IsFailed(wait.Kind, seen);
+                        // Listed by working status: absent means it left it (ready, failed or gone; the step's GET tells).
+                        ready |= !statuses.TryGetValue(wait.Resource, out seen)
+                            || (wait.While is null && (seen == wait.Status || IsFailed(wait.Kind, seen)));
                     }
                     if (!ready) continue;
                     var json = (wait with { Woken = true, Seen = seen }).ToJson();
@@ -111,6 +113,16 @@ public sealed class WaitPoller(IServiceScopeFactory scopes, TimeProvider clock, 
         foreach (var (step, attempt, queue) in woken)
             jobs.Enqueue<StepJob>(queue, j => j.ExecuteAsync(step, attempt, CancellationToken.None));
         return woken.Count;
+    }
+
+    /// <summary>Id to status of the site's resources of <paramref name="kind"/>: every project's in status
+    /// <paramref name="working"/> (an admin list), or all of one project's.</summary>
+    private static async Task<Dictionary<string, string>> ListAsync(SiteSessionPool sessions, Domain.Sites.Site site, string kind, string? working, string? projectId, CancellationToken ct)
+    {
+        var session = working is null ? sessions.For(site, projectId) : sessions.For(site);
+        return kind == StepWait.Volume
+            ? (await session.BlockStorage.Volumes.ListAsync(working is null ? null : new VolumeListOptions { AllTenants = true, Status = working }, ct).ToListAsync(ct)).ToDictionary(v => v.Id, v => v.Status)
+            : (await session.Compute.Servers.ListAsync(working is null ? null : new ServerListOptions { AllTenants = true, Status = working }, ct).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Status ?? "");
     }
 
     private static bool IsFailed(string kind, string? status) =>
