@@ -24,6 +24,7 @@ public sealed class FlashArraySimulator : IAsyncDisposable
     private readonly ReplicationEngine _engine;
     private readonly HttpClient _adminHttp;
     private readonly X509Certificate2? _certificate;
+    private readonly ArrayTraffic _traffic;
 
     private FlashArraySimulator(WebApplication app, SimWorld world, Uri baseUrl, X509Certificate2? certificate)
     {
@@ -31,6 +32,7 @@ public sealed class FlashArraySimulator : IAsyncDisposable
         _app = app;
         _world = world;
         _engine = new ReplicationEngine(world);
+        _traffic = new ArrayTraffic(world.Options);
         BaseUrl = baseUrl;
         // The admin client trusts exactly the simulator's own certificate.
         var handler = new HttpClientHandler();
@@ -60,6 +62,10 @@ public sealed class FlashArraySimulator : IAsyncDisposable
     public Uri ArrayUrl(string array) => new(BaseUrl, $"arrays/{array}");
 
     public string ApiToken(string array) => Options.Arrays.Single(a => a.Name == array).ApiToken;
+
+    /// <summary>Every REST request that reached one array (<c>/arrays/{name}/api/...</c>), those answered with
+    /// an injected fault or dropped because the array is down included: the load a client put on it.</summary>
+    public long Requests(string arrayName) => _traffic.Requests(arrayName);
 
     public static async Task<FlashArraySimulator> StartAsync(FlashArraySimulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -135,6 +141,7 @@ public sealed class FlashArraySimulator : IAsyncDisposable
             await WriteAsync(http, 404, Errors("No such array.", segments[1])).ConfigureAwait(false);
             return;
         }
+        _traffic.Count(array.Name);
         if (array.Down)
         {
             // An array that is down does not answer at all.
@@ -195,8 +202,9 @@ public sealed class FlashArraySimulator : IAsyncDisposable
         catch (JsonException) { await WriteAsync(http, 400, Errors("Malformed JSON body.", null)).ConfigureAwait(false); return; }
 
         var req = new Req(http.Request.Method, resource, http.Request.Query, body);
-        if (_world.Options.CopyDelay > TimeSpan.Zero && req.Method == "POST" && resource == "volumes" && body?["source"] is not null)
-            await Task.Delay(_world.Options.CopyDelay, http.RequestAborted).ConfigureAwait(false);
+        if ((_world.Options.CopyDelay > TimeSpan.Zero || _world.Options.MaxConcurrentCopies > 0)
+            && req.Method == "POST" && resource == "volumes" && body?["source"] is not null)
+            await _traffic.CopyAsync(array.Name, http.RequestAborted).ConfigureAwait(false);
         Reply? reply;
         try
         {

@@ -38,4 +38,8 @@ public sealed record FlashArraySimulatorOptions
     /// <summary>Extra real time a volume copy (<c>POST volumes</c> with a source: how the plugin promotes a
     /// replica) takes before it answers. Zero by default; the benchmarks' latency model sets it.</summary>
     public TimeSpan CopyDelay { get; init; } = TimeSpan.Zero;
+    /// <summary>How many volume copies each array makes at once (0, the default: unlimited). More wait, in
+    /// real time, for a copy to finish before their own <see cref="CopyDelay"/> starts, as an array's copy
+    /// engine queues them.</summary>
+    public int MaxConcurrentCopies { get; init; }
 }

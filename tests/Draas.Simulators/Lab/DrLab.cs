@@ -57,6 +57,9 @@ public sealed class DrLab : IAsyncDisposable
     /// <summary>The FlashArray simulator's admin API root (<c>.../sim/</c>): clock, faults, write logs.</summary>
     public Uri FlashArrayAdminUrl => new(FlashArray.BaseUrl, "sim/");
 
+    /// <summary>Every REST request that reached one array; see <see cref="FlashArraySimulator.Requests"/>.</summary>
+    public long ArrayRequests(string arrayName) => FlashArray.Requests(arrayName);
+
     public static async Task<DrLab> StartAsync(DrLabOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new DrLabOptions();
@@ -72,6 +75,7 @@ public sealed class DrLab : IAsyncDisposable
             StartNow = options.Start is null,
             Acceleration = options.Acceleration,
             CopyDelay = options.ArrayCopyDelay,
+            MaxConcurrentCopies = options.ArrayMaxConcurrentCopies,
             ContinuousLag = options.ContinuousLag ?? new FlashArraySimulatorOptions().ContinuousLag,
         }, cancellationToken).ConfigureAwait(false);
         try

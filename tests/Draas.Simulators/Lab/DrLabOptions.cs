@@ -26,6 +26,9 @@ public sealed record DrLabOptions
     /// <summary>Extra real time each array volume copy (a promote) takes; see <see cref="FlashArray.FlashArraySimulatorOptions.CopyDelay"/>.</summary>
     public TimeSpan ArrayCopyDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>How many volume copies each array makes at once, 0 (the default) unlimited; see <see cref="FlashArray.FlashArraySimulatorOptions.MaxConcurrentCopies"/>.</summary>
+    public int ArrayMaxConcurrentCopies { get; init; }
+
     /// <summary>Servers answer real TCP/HTTP on their own loopback addresses where their security groups
     /// allow the probe agent's source (<see cref="OpenStackSimulatorOptions.GuestNetwork"/>). On by default: the lab
     /// is no kinder than a cloud, so a health check passes only where the guest is reachable.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Draas.Simulators.OpenStack.BlockStorage;
 using Draas.Simulators.OpenStack.Compute;
 using Draas.Simulators.OpenStack.Core;
@@ -23,6 +24,8 @@ public sealed class SimSite
         Delays = options.Delays;
         Array = options.ArrayStore?.Invoke(name) ?? new InMemoryArrayVolumeStore();
         Scheduler = new Scheduler(options.Clock);
+        Manages = new CloudCapacity(Scheduler);
+        Builds = new CloudCapacity(Scheduler);
         Identity = new IdentityStore(options.Clock, options.TokenLifetime);
         Faults = new SiteFaults(options.RandomSeed + index);
         Backend = options.VolumeBackend?.Invoke(name, Array) ?? new VolumeBackend(name, "pure", "pure", Array, 10_240);
@@ -68,6 +71,45 @@ public sealed class SimSite
 
     /// <summary>When set, servers that finish building go to ERROR with this fault message.</summary>
     public string? FailServerBuilds { get; set; }
+
+    /// <summary>How many volumes this site's Cinder backend manages at once (0, the default: unlimited).
+    /// More stay <c>managing</c>, queued, until one finishes; each one's manage delay starts with its slot.
+    /// Safe to set while the site serves: raising it starts queued manages at once.</summary>
+    public int MaxConcurrentManages
+    {
+        get => Manages.MaxInFlight;
+        set => Locked(() => Manages.MaxInFlight = value);
+    }
+
+    /// <summary>How many servers this site's Nova builds at once (0, the default: unlimited). More stay
+    /// <c>BUILD</c>, queued, until one finishes. Safe to set while the site serves.</summary>
+    public int MaxConcurrentBuilds
+    {
+        get => Builds.MaxInFlight;
+        set => Locked(() => Builds.MaxInFlight = value);
+    }
+
+    /// <summary>The manages in flight and queued (read them under <see cref="Locked{T}"/> for a consistent view).</summary>
+    public CloudCapacity Manages { get; }
+
+    /// <summary>The server builds in flight and queued.</summary>
+    public CloudCapacity Builds { get; }
+
+    private long _requests;
+    private readonly ConcurrentDictionary<string, long> _requestsByService = new(StringComparer.Ordinal);
+
+    /// <summary>Every HTTP request that reached this site (<c>/{site}/...</c>), those answered with an
+    /// injected fault or reset because the site is down included: the load a client put on the cloud.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary><see cref="Requests"/> by service, the path's second segment (identity, compute, volume, image, network).</summary>
+    public IReadOnlyDictionary<string, long> RequestsByService => _requestsByService;
+
+    internal void CountRequest(string? service)
+    {
+        Interlocked.Increment(ref _requests);
+        if (service is not null) _requestsByService.AddOrUpdate(service, 1, static (_, n) => n + 1);
+    }
 
     internal object Gate { get; } = new();
     internal Scheduler Scheduler { get; }

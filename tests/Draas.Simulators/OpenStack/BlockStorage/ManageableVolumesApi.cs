@@ -96,7 +96,8 @@ internal static partial class ManageableVolumesApi
                 Bootable = body.Bool("bootable") ?? false,
             };
             state.Add(v);
-            site.Scheduler.At(site.Delays.VolumeManage, () => Finish(site, v, sourceName));
+            // The backend manages a limited number at once; the rest stay managing, queued.
+            site.Manages.Start(site.Delays.VolumeManage, () => Finish(site, v, sourceName));
             return SimJson.Json(new { volume = VolumeViews.Detail(site, v, Microversion.Of(http), admin: true) }, 202);
         });
     }

@@ -293,7 +293,8 @@ internal static class ServersApi
             VolumeLinks.Attach(site, server, volume, m.Device ?? VolumeLinks.NextDevice(server), m.BootIndex, m.DeleteOnTermination, m.Tag);
             volume.Status = "reserved";
         }
-        site.Scheduler.At(site.Delays.ServerBuild, () => FinishBuild(site, server));
+        // Nova builds a limited number at once; the rest stay BUILD, queued.
+        site.Builds.Start(site.Delays.ServerBuild, () => FinishBuild(site, server));
 
         var response = new Dictionary<string, object?>
         {

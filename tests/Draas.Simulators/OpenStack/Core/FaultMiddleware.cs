@@ -14,6 +14,7 @@ public sealed class FaultMiddleware(IReadOnlyDictionary<string, SimSite> sites, 
         var segments = http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
         if (segments.Length >= 1 && sites.TryGetValue(segments[0], out var site))
         {
+            site.CountRequest(segments.Length >= 2 ? segments[1] : null);
             if (site.Faults.Down)
             {
                 site.Faults.CountInjected();

@@ -12,9 +12,15 @@ public sealed class Scheduler(TimeProvider clock)
     public TimeProvider Clock => clock;
 
     /// <summary>Call with the site's lock held.</summary>
-    public void At(TimeSpan delay, Action apply) => _due.Add((clock.GetUtcNow() + delay, _seq++, apply));
+    public void At(TimeSpan delay, Action apply) => AtTime(clock.GetUtcNow() + delay, apply);
 
-    /// <summary>Applies every change that is due. Call with the site's lock held.</summary>
+    /// <summary>A change due at an absolute time (a queued work's start is its freeing work's due time, not
+    /// whenever Settle runs). A time already past is applied by the next Settle, in due-time order. Call
+    /// with the site's lock held.</summary>
+    public void AtTime(DateTimeOffset at, Action apply) => _due.Add((at, _seq++, apply));
+
+    /// <summary>Applies every change that is due, including changes that applied ones add and that are due
+    /// already (each pass re-scans). Call with the site's lock held.</summary>
     public void Settle()
     {
         var now = clock.GetUtcNow();
