@@ -234,39 +234,43 @@ internal sealed class AsyncReplication(ClientPool clients, PurePluginOptions opt
     }
 
     /// <summary>Holds each volume's snapshot in the point as a volume named for the run: a copy of a snapshot,
-    /// which retention never prunes. No room check: on a FlashArray a copy shares its source's data.</summary>
+    /// which retention never prunes. No room check: on a FlashArray a copy shares its source's data. The copies
+    /// are made a few at a time: they are on a run's critical path (its preflight), one after another they
+    /// would cost a tenant of many volumes as many copy times.</summary>
     public async Task<IReadOnlyList<string>> HoldAsync(ReplicationGroupRef group, string pointId, string runId, IReadOnlyList<string> volumes, CancellationToken ct)
     {
         var target = clients.For(group.Target);
-        var held = new List<string>();
-        foreach (var volume in volumes)
-        {
-            var name = PureNames.HoldCopy(runId, volume);
-            var snapshot = PureNames.MemberSnapshot(pointId, volume);
-            var existing = await target.FindVolumeAsync(name, ct).ConfigureAwait(false);
-            // A copy of a snapshot names as its source the snapshot (the simulator) or the volume it was taken of.
-            var leaf = PureNames.Leaf(volume);
-            if (existing is { Destroyed: false } && existing.Source?.Name is { } from && (from == snapshot || IsSourceVolume(from, group, leaf)))
-            {
-                held.Add(name);
-                continue;
-            }
-            if (existing is not null)
-                throw new ArrayException(ArrayErrorKind.AlreadyExists, $"volume name clash: '{name}' exists and is not this run's hold of {snapshot}", group.Target.Name, context: name);
-            if (await target.FindVolumeSnapshotAsync(snapshot, ct).ConfigureAwait(false) is null)
-                throw new ArrayException(ArrayErrorKind.NotFound, $"recovery point {pointId} holds no snapshot of {volume} (pruned, or not a member then)", group.Target.Name, context: snapshot);
-            try
-            {
-                await target.CopyVolumeAsync(name, snapshot, ct).ConfigureAwait(false);
-            }
-            catch (ArrayException e) when (e.Kind == ArrayErrorKind.AlreadyExists)
-            {
-                // A retried POST whose first answer was lost.
-            }
-            held.Add(name);
-        }
-        if (held.Count > 0) log.LogInformation("held recovery point {Point} for run {Run}: {Count} volume(s) on {Array}", pointId, runId, held.Count, group.Target.Name);
+        var held = new string[volumes.Count];
+        await Parallel.ForAsync(0, volumes.Count, new ParallelOptions { MaxDegreeOfParallelism = HoldsAtOnce, CancellationToken = ct }, async (i, token) =>
+            held[i] = await HoldOneAsync(target, group, pointId, runId, volumes[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        if (held.Length > 0) log.LogInformation("held recovery point {Point} for run {Run}: {Count} volume(s) on {Array}", pointId, runId, held.Length, group.Target.Name);
         return held;
+    }
+
+    private const int HoldsAtOnce = 8;
+
+    private static async Task<string> HoldOneAsync(FlashArrayClient target, ReplicationGroupRef group, string pointId, string runId, string volume, CancellationToken ct)
+    {
+        var name = PureNames.HoldCopy(runId, volume);
+        var snapshot = PureNames.MemberSnapshot(pointId, volume);
+        var existing = await target.FindVolumeAsync(name, ct).ConfigureAwait(false);
+        // A copy of a snapshot names as its source the snapshot (the simulator) or the volume it was taken of.
+        var leaf = PureNames.Leaf(volume);
+        if (existing is { Destroyed: false } && existing.Source?.Name is { } from && (from == snapshot || IsSourceVolume(from, group, leaf)))
+            return name;
+        if (existing is not null)
+            throw new ArrayException(ArrayErrorKind.AlreadyExists, $"volume name clash: '{name}' exists and is not this run's hold of {snapshot}", group.Target.Name, context: name);
+        if (await target.FindVolumeSnapshotAsync(snapshot, ct).ConfigureAwait(false) is null)
+            throw new ArrayException(ArrayErrorKind.NotFound, $"recovery point {pointId} holds no snapshot of {volume} (pruned, or not a member then)", group.Target.Name, context: snapshot);
+        try
+        {
+            await target.CopyVolumeAsync(name, snapshot, ct).ConfigureAwait(false);
+        }
+        catch (ArrayException e) when (e.Kind == ArrayErrorKind.AlreadyExists)
+        {
+            // A retried POST whose first answer was lost.
+        }
+        return name;
     }
 
     /// <summary>A copy of a snapshot may name as its source the volume the snapshot was taken of, as the target

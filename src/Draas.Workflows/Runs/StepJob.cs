@@ -112,7 +112,8 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
     /// The latter is a shortcut only (the watchdog's sweep pumps them too), so its failure is logged, not thrown.</summary>
     private async Task KickAsync(Run run, Step step, TimeSpan? delay)
     {
-        RunEngine.Kick(jobs, run.Id, run.Queue, delay);
+        if (delay is null) await PumpHereAsync(run);
+        else RunEngine.Kick(jobs, run.Id, run.Queue, delay);
         try
         {
             await SiteCapacity.KickWaitingAsync(db, jobs, run, step, CancellationToken.None);
@@ -120,6 +121,23 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
         catch (Exception e)
         {
             logger.LogWarning("Could not pump the runs waiting for the slot step {Step} freed (the watchdog will): {Error}", step.Id, e.Message);
+        }
+    }
+
+    /// <summary>Pumps the run in this job rather than in a job of its own: a Hangfire job costs a dozen database
+    /// transactions (enqueue, fetch, state changes and their locks) and a pickup. If the pump fails here, it is
+    /// queued as its own job, which Hangfire retries.</summary>
+    private async Task PumpHereAsync(Run run)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<RunEngine>().PumpAsync(run.Id, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not pump run {Run} after its step ({Error}); queued as a job", run.Id, e.Message);
+            RunEngine.Kick(jobs, run.Id, run.Queue);
         }
     }
 

@@ -22,7 +22,9 @@ namespace Draas.Workflows.Runs;
 public sealed class WaitPoller(IServiceScopeFactory scopes, TimeProvider clock, ILogger<WaitPoller> logger) : BackgroundService
 {
     /// <summary>How often parked steps are looked at (on the service's clock, the simulators' in tests).</summary>
-    public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+    public static TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan MinimumRealInterval = TimeSpan.FromMilliseconds(50);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,11 +32,14 @@ public sealed class WaitPoller(IServiceScopeFactory scopes, TimeProvider clock, 
         {
             // Whichever comes first: an interval of the service's clock (the simulators' runs faster in tests,
             // as the old in-worker waits did) or of real time (a stopped test clock must not stop timers).
+            // Never faster than every 50 ms of real time: each look is a transaction and a list per site.
+            var floor = Task.Delay(MinimumRealInterval, stoppingToken);
             using (var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
                 await Task.WhenAny(Task.Delay(Interval, clock, tick.Token), Task.Delay(Interval, TimeProvider.System, tick.Token));
                 await tick.CancelAsync();
             }
+            await floor;
             stoppingToken.ThrowIfCancellationRequested();
             try
             {
