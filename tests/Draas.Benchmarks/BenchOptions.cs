@@ -14,13 +14,18 @@ public sealed record BenchOptions
     public required string WorkDir { get; init; }
     public required string ResultsDir { get; init; }
     public bool Quick { get; init; }
-    /// <summary>Which benchmarks to run, by id (1..6); default all.</summary>
-    public IReadOnlySet<int> Only { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 6 };
+    /// <summary>Which benchmarks to run, by id (1..7); default all.</summary>
+    public IReadOnlySet<int> Only { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7 };
     public int RtoServers { get; init; }
     public int RtoVolumesPerServer => 2;
-    public int MaxParallel { get; init; }
     public IReadOnlyList<int> TenantSteps { get; init; } = [];
+    public int WaveServers { get; init; }
     public int VolumesPerTenant { get; init; }
+    /// <summary>API reads per second during benchmark 2's biggest wave (benchmark 5).</summary>
+    public double WaveReadRate { get; init; }
+    /// <summary>Benchmark 7: worker processes beside one API process, and the tenants of its wave.</summary>
+    public int SplitWorkers { get; init; }
+    public int SplitTenants { get; init; }
     public int CaptureResources { get; init; }
     public double ApiRate { get; init; }
     public TimeSpan ApiDuration { get; init; }
@@ -35,7 +40,7 @@ public sealed record BenchOptions
             : quick ? [2, 5, 10] : [10, 50, 100];
         var only = Environment.GetEnvironmentVariable("DRAAS_BENCH_ONLY") is { Length: > 0 } o
             ? o.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToHashSet()
-            : [1, 2, 3, 4, 5, 6];
+            : [1, 2, 3, 4, 5, 6, 7];
         var root = Environment.GetEnvironmentVariable("DRAAS_BENCH_ROOT") ?? Directory.GetCurrentDirectory();
         return new BenchOptions
         {
@@ -47,9 +52,12 @@ public sealed record BenchOptions
             Quick = quick,
             Only = only,
             RtoServers = Int("DRAAS_BENCH_RTO_SERVERS", 10, 4),
-            MaxParallel = Int("DRAAS_BENCH_MAX_PARALLEL", 3, 3),
             TenantSteps = steps,
+            WaveServers = Int("DRAAS_BENCH_WAVE_SERVERS", 3, 3),
             VolumesPerTenant = Int("DRAAS_BENCH_VOLUMES_PER_TENANT", 10, 10),
+            WaveReadRate = Int("DRAAS_BENCH_WAVE_READ_RATE", 200, 50),
+            SplitWorkers = Int("DRAAS_BENCH_SPLIT_WORKERS", 2, 2),
+            SplitTenants = Int("DRAAS_BENCH_SPLIT_TENANTS", steps.Max(), steps.Max()),
             CaptureResources = Int("DRAAS_BENCH_CAPTURE_RESOURCES", 10_000, 1_000),
             ApiRate = Int("DRAAS_BENCH_API_RATE", 20, 20),
             ApiDuration = TimeSpan.FromSeconds(Int("DRAAS_BENCH_API_SECONDS", 30, 10)),

@@ -5,55 +5,93 @@ using Draas.Benchmarks.Results;
 namespace Draas.Benchmarks.Benchmarks;
 
 /// <summary>
-/// Benchmark 2: N volume-only tenants fail over at once (one run each, started back to back), for each N of
-/// the scaling curve, each wave on tenants of its own. Total = first POST to the last run's finished_at.
-/// Runs share nothing in the clouds, so the best any orchestrator could do is the slowest run's own bound.
+/// Benchmark 2: N tenants (each servers booting from volumes, and more volumes attached) fail over at once, one
+/// run each started back to back, for each N of the scaling curve, each wave on tenants of its own. Total =
+/// first POST to the last run's finished_at, against the cloud bound of all the wave's runs together (they
+/// share the recovery site's Cinder and Nova and its array). During the biggest wave the API is read at a
+/// fixed rate (benchmark 5's first figure).
 /// </summary>
 public static class ManyTenants
 {
-    public sealed record Wave(int Tenants, int Steps, Cost Cost);
+    public sealed record Wave(int Tenants, int Steps, Cost Cost, double TotalSeconds, CloudBound Bound, int Failed, long OpenStackRequests, int Volumes);
 
-    /// <summary>Workers that take failover steps: the general pool and the failover pool both serve that queue.</summary>
-    private static int Workers => new[] { "DRAAS__JOBS__WORKERS", "DRAAS__JOBS__FAILOVER_WORKERS" }
-        .Sum(k => int.Parse(ServiceProcess.Overrides[k], System.Globalization.CultureInfo.InvariantCulture));
-
-    public static async Task<List<Wave>> RunAsync(BenchLab bench, BenchOptions options, LatencyModel model, Section section, BenchReport report, double idleRate)
+    public static async Task<List<Wave>> RunAsync(BenchLab bench, BenchOptions options, LatencyModel model, Section section, Section reads, BenchReport report, IdleRate idle)
     {
-        section.Size = $"waves of {string.Join(", ", options.TenantSteps)} tenants x {options.VolumesPerTenant} volumes (no servers), max_parallel {options.MaxParallel} per run";
-        var tenants = await LabTenants.VolumesAsync(bench, "t", options.TenantSteps.Sum(), options.VolumesPerTenant).ConfigureAwait(false);
+        section.Size = $"waves of {string.Join(", ", options.TenantSteps)} tenants x {options.WaveServers} servers booting from volumes and {options.VolumesPerTenant} volumes, default run options";
+        var tenants = await LabTenants.ServerTenantsAsync(bench, "t", options.TenantSteps.Sum(), options.WaveServers, options.VolumesPerTenant).ConfigureAwait(false);
         await LabTenants.ProtectAllAsync(bench, tenants, TimeSpan.FromMinutes(15)).ConfigureAwait(false);
-        await model.ApplyAsync(bench.Lab).ConfigureAwait(false);
         var waves = new List<Wave>();
+        var next = 0;
+        foreach (var n in options.TenantSteps)
+        {
+            var group = tenants.Skip(next).Take(n).ToList();
+            next += n;
+            var biggest = n == options.TenantSteps.Max();
+            var wave = await RunWaveAsync(bench, model, group, idle, biggest ? (options.WaveReadRate, reads) : null).ConfigureAwait(false);
+            report.Scaling.Add(new ScalingPoint(n, wave.Steps, wave.TotalSeconds, wave.Bound.Seconds));
+            waves.Add(wave);
+            AddFigures(section, $"{n} tenants", wave);
+        }
+        if (report.Scaling.Count >= 2)
+        {
+            var (first, last) = (report.Scaling[0], report.Scaling[^1]);
+            section.Add($"growth {first.Tenants} -> {last.Tenants} tenants", last.TotalSeconds / first.TotalSeconds, "x",
+                $"for {(double)last.Tenants / first.Tenants:0.#}x the tenants");
+        }
+        return waves;
+    }
+
+    /// <summary>The figures of one wave, under the names tools read them by (results.json).</summary>
+    public static void AddFigures(Section section, string label, Wave wave)
+    {
+        section.Add($"{label}: total", wave.TotalSeconds, "s", $"{wave.Steps} steps; {wave.Failed} runs not succeeded");
+        section.Add($"{label}: cloud bound", wave.Bound.Seconds, "s", wave.Bound.Describe());
+        section.Add($"{label}: total / cloud bound", wave.TotalSeconds / wave.Bound.Seconds, "x", "target at most 1.3");
+        section.Add($"{label}: OpenStack requests per recovered volume", (double)wave.OpenStackRequests / wave.Volumes, "requests",
+            $"{wave.OpenStackRequests} requests answered by the sites' Keystone, Nova, Cinder, Glance and Neutron for {wave.Volumes} volumes; target at most 8");
+        section.Add($"{label}: service CPU per step (ms)", wave.Cost.NetCpuSeconds * 1000 / wave.Steps, "ms",
+            $"net of idle; raw {wave.Cost.CpuSeconds * 1000 / wave.Steps:0.#} ms ({wave.Cost.CpuSeconds:0.#} s over {wave.Steps} steps); target at most 5");
+        section.Add($"{label}: database transactions per step", wave.Cost.NetTransactions / wave.Steps, "xact",
+            $"net of idle; raw {(double)wave.Cost.Transactions / wave.Steps:0.#}; target at most 10");
+    }
+
+    /// <summary>Fails <paramref name="group"/> over at once with the latency model and the clouds' limits on,
+    /// optionally reading the API at a fixed rate meanwhile.</summary>
+    public static async Task<Wave> RunWaveAsync(BenchLab bench, LatencyModel model, List<BenchTenant> group, IdleRate idle, (double Rate, Section Section)? reads)
+    {
+        var graphs = new List<JsonArray>();
+        foreach (var t in group) graphs.Add(await bench.Api.DryRunAsync(t.Plan, "failover", new { }).ConfigureAwait(false));
+        var bound = CloudBound.Of(graphs, model);
+        var volumes = graphs.Sum(g => g.OfType<JsonObject>().Count(s => s["kind"]!.GetValue<string>() == "import_volume"));
+        await model.ApplyAsync(bench.Lab).ConfigureAwait(false);
         try
         {
-            var next = 0;
-            foreach (var n in options.TenantSteps)
+            var requests0 = LatencyModel.OpenStackRequests(bench.Lab);
+            // DRAAS_BENCH_TRACE=FILE: a CPU profile of the service's first 20 s of the wave (needs dotnet-trace).
+            using var trace = Environment.GetEnvironmentVariable("DRAAS_BENCH_TRACE") is { Length: > 0 } file
+                ? System.Diagnostics.Process.Start("dotnet-trace", ["collect", "-p", bench.Service.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "--profile", "dotnet-sampled-thread-time", "--duration", "00:00:00:20", "-o", file])
+                : null;
+            using var stop = new CancellationTokenSource();
+            var ((total, failed), cost) = await Cost.MeasureAsync(bench, idle, async () =>
             {
-                var group = tenants.Skip(next).Take(n).ToList();
-                next += n;
-                var runOptions = new { max_parallel = options.MaxParallel };
-                var bounds = new List<CriticalPathBound>();
-                foreach (var t in group) bounds.Add(CriticalPathBound.Of(await bench.Api.DryRunAsync(t.Plan, "failover", runOptions).ConfigureAwait(false), model, options.MaxParallel));
-                var bound = bounds.Max(b => b.Seconds);
-                var steps = bounds.Sum(b => b.Steps);
-                // What the same best orchestrator could do with only the service's job workers: every step holds
-                // a worker while it waits on the clouds, so the wave's work is shared by that many at most.
-                var workerBound = Math.Max(bound, bounds.Sum(b => b.WorkSeconds) / Workers);
-                var ((total, failed), cost) = await Cost.MeasureAsync(bench, idleRate, () => WaveAsync(bench, group, runOptions)).ConfigureAwait(false);
-                report.Scaling.Add(new ScalingPoint(n, steps, total, bound, workerBound));
-                waves.Add(new Wave(n, steps, cost));
-                section.Add($"{n} tenants: total", total, "s", $"{steps} steps; {failed} runs not succeeded");
-                section.Add($"{n} tenants: bound", bound, "s");
-                section.Add($"{n} tenants: ratio", total / bound, "x");
-                section.Add($"{n} tenants: bound with {Workers} job workers", workerBound, "s", $"ratio {total / workerBound:0.##}");
-            }
-            if (report.Scaling.Count >= 2)
-            {
-                var (first, last) = (report.Scaling[0], report.Scaling[^1]);
-                section.Add($"growth {first.Tenants} -> {last.Tenants} tenants", last.TotalSeconds / first.TotalSeconds, "x",
-                    $"for {(double)last.Tenants / first.Tenants:0.#}x the tenants");
-            }
-            return waves;
+                var started = WaveAsync(bench, group);
+                if (reads is { } r)
+                {
+                    var ids = await started.Ids.Task.ConfigureAwait(false);
+                    string[] paths = [$"/v1/runs/{ids[0]}", "/v1/runs?limit=50", $"/v1/plans/{group[0].Plan}/status", "/v1/plans?limit=50"];
+                    var reader = OpenLoopReads.RunAsync(bench.Api, paths, r.Rate, TimeSpan.FromHours(1), stop.Token);
+                    var result = await started.Done.ConfigureAwait(false);
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    var measured = await reader.ConfigureAwait(false);
+                    r.Section.Add("API read p99 (ms)", measured.P99, "ms",
+                        $"{r.Rate:0} requests/s (open loop) during the {group.Count}-tenant wave: {measured.Requests} reads, {measured.Errors} not 200, p50 {measured.P50:0.#} ms, max {measured.Max:0} ms; paths: run, run list, plan status, plan list");
+                    return result;
+                }
+                return await started.Done.ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            var requests = LatencyModel.OpenStackRequests(bench.Lab) - requests0;
+            return new Wave(group.Count, bound.Steps, cost, total, bound, failed, requests, volumes);
         }
         finally
         {
@@ -61,26 +99,36 @@ public static class ManyTenants
         }
     }
 
-    private static async Task<(double Total, int Failed)> WaveAsync(BenchLab bench, List<BenchTenant> group, object runOptions)
+    private sealed record Started(TaskCompletionSource<List<string>> Ids, Task<(double Total, int Failed)> Done);
+
+    private static Started WaveAsync(BenchLab bench, List<BenchTenant> group)
     {
-        var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-        var pending = new List<string>();
-        foreach (var t in group) pending.Add(await bench.Api.StartRunAsync(t.Plan, "failover", runOptions).ConfigureAwait(false));
-        var finished = new List<JsonNode>();
-        var deadline = DateTime.UtcNow.AddMinutes(30);
-        while (pending.Count > 0)
+        var ids = new TaskCompletionSource<List<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new Started(ids, Run());
+
+        async Task<(double, int)> Run()
         {
-            await Task.Delay(1000).ConfigureAwait(false);
-            foreach (var id in pending.ToList())
+            var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+            var pending = new List<string>();
+            try
             {
-                var run = (await bench.Api.GetAsync($"/v1/runs/{id}").ConfigureAwait(false))["run"]!;
-                if (run["state"]!.GetValue<string>() is not ("succeeded" or "failed" or "cancelled")) continue;
-                finished.Add(run);
-                pending.Remove(id);
+                foreach (var t in group) pending.Add(await bench.Api.StartRunAsync(t.Plan, "failover", new { }).ConfigureAwait(false));
             }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{pending.Count} of {group.Count} runs still going after 30 minutes");
+            catch (Exception e)
+            {
+                ids.TrySetException(e);
+                throw;
+            }
+            ids.TrySetResult([.. pending]);
+            var ended = new List<(string Id, string State, double FinishedAt)>();
+            var deadline = DateTime.UtcNow.AddMinutes(30);
+            while (ended.Count < pending.Count)
+            {
+                await Task.Delay(1000).ConfigureAwait(false);
+                ended = await bench.Database.EndedRunsAsync(pending).ConfigureAwait(false);
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{pending.Count - ended.Count} of {group.Count} runs still going after 30 minutes");
+            }
+            return (ended.Max(r => r.FinishedAt) - start, ended.Count(r => r.State != "succeeded"));
         }
-        var end = finished.Max(r => SingleTenantRto.Seconds(r["finished_at"]));
-        return (end - start, finished.Count(r => r["state"]!.GetValue<string>() != "succeeded"));
     }
 }

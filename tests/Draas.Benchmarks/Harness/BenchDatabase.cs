@@ -39,6 +39,40 @@ public sealed class BenchDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The runs of <paramref name="ids"/> that have ended: id, state and finished_at (unix seconds). The
+    /// harness follows a wave here, not through the API, so its own polling is not the service's load.</summary>
+    public async Task<List<(string Id, string State, double FinishedAt)>> EndedRunsAsync(IReadOnlyCollection<string> ids)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT id::text, state, extract(epoch FROM finished_at)::float8 FROM runs WHERE id = ANY(@ids) AND state IN ('succeeded', 'failed', 'cancelled')", connection);
+        command.Parameters.AddWithValue("ids", ids.Select(Guid.Parse).ToArray());
+        var ended = new List<(string, string, double)>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false)) ended.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? double.NaN : reader.GetDouble(2)));
+        return ended;
+    }
+
+    /// <summary>The process ids whose Hangfire servers took step jobs since <paramref name="since"/> (a Processing
+    /// state's ServerId is <c>draas:host:pid:pool:guid</c>, see JobsSetup).</summary>
+    public async Task<List<int>> StepProcessesAsync(DateTimeOffset since)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("""
+            SELECT DISTINCT split_part(s.data::jsonb->>'ServerId', ':', 3)
+            FROM hangfire.state s JOIN hangfire.job j ON j.id = s.jobid
+            WHERE s.name = 'Processing' AND s.createdat >= @since AND j.invocationdata::text LIKE '%StepJob%'
+            """, connection);
+        command.Parameters.AddWithValue("since", since.UtcDateTime);
+        var pids = new List<int>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+            if (int.TryParse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture, out var pid)) pids.Add(pid);
+        return pids;
+    }
+
     /// <summary>Waits out PostgreSQL's idle-flush interval so the counters include what just happened.</summary>
     public static Task SettleAsync() => Task.Delay(TimeSpan.FromSeconds(11));
 

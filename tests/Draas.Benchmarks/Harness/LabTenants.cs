@@ -33,9 +33,60 @@ public static class LabTenants
         }
         using var tenant = bench.Session(lab.SiteA, user: "demo", password: lab.SiteA.Demo.Password);
         await tenant.Compute.Keypairs.ImportAsync(new ImportKeypairOptions { Name = "ops", PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops@bench" }, Ct).ConfigureAwait(false);
-        var net = (await tenant.Networking.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions { Name = "private" }, Ct).FirstAsync(Ct).ConfigureAwait(false)).Id;
+        var net = (await tenant.Networking.ListNetworksAsync(new Draas.OpenStack.Networking.NetworkListOptions { Name = "private" }, Ct)
+            .FirstAsync(Ct).ConfigureAwait(false)).Id;
+        return await ServersInAsync(bench, tenant, "servers", lab.SiteA.OpenStack.ProjectId("demo"), lab.SiteB.OpenStack.ProjectId("demo"),
+            servers, servers * 2, "ops", ("private", net)).ConfigureAwait(false);
+    }
+
+    /// <summary><paramref name="count"/> tenants, each in a new project at site-a mapped to a new project at
+    /// site-b with a network of its own (<c>tenant-net</c>, mapped by name) at both, of <paramref name="servers"/> servers booting from
+    /// volumes and <paramref name="volumes"/> volumes in all (the rest attached as data volumes, round robin).</summary>
+    public static async Task<List<BenchTenant>> ServerTenantsAsync(BenchLab bench, string prefix, int count, int servers, int volumes)
+    {
+        var lab = bench.Lab;
+        using var adminA = bench.Session(lab.SiteA);
+        using var adminB = bench.Session(lab.SiteB);
+        var tenants = new List<BenchTenant>();
+        for (var t = 0; t < count; t++)
+        {
+            var name = $"{prefix}{t:000}";
+            var projectA = await ProjectAsync(adminA, name).ConfigureAwait(false);
+            var projectB = await ProjectAsync(adminB, name).ConfigureAwait(false);
+            using var tenantB = bench.Session(lab.SiteB, projectB);
+            await PrivateNetworkAsync(tenantB, t).ConfigureAwait(false);
+            using var tenant = bench.Session(lab.SiteA, projectA);
+            var net = await PrivateNetworkAsync(tenant, t).ConfigureAwait(false);
+            tenants.Add(await ServersInAsync(bench, tenant, name, projectA, projectB, servers, volumes, null, (TenantNetwork, net)).ConfigureAwait(false));
+        }
+        return tenants;
+    }
+
+    // The lab's shared "private" network is one /24: hundreds of servers (and their recovered twins, which keep
+    // their fixed IPs) need networks of their own.
+    private const string TenantNetwork = "tenant-net";
+
+    private static async Task<string> PrivateNetworkAsync(KeystoneSession tenant, int index)
+    {
+        var net = await tenant.Networking.CreateNetworkAsync(new Draas.OpenStack.Networking.CreateNetworkOptions { Name = TenantNetwork }, Ct).ConfigureAwait(false);
+        await tenant.Networking.CreateSubnetAsync(new Draas.OpenStack.Networking.CreateSubnetOptions
+        {
+            NetworkId = net.Id,
+            Name = $"{TenantNetwork}-subnet",
+            Cidr = $"10.{20 + index / 250}.{index % 250}.0/24",
+        }, Ct).ConfigureAwait(false);
+        return net.Id;
+    }
+
+    /// <summary>Servers booting from volumes in <paramref name="projectA"/> (the session's project), the last
+    /// third in priority group 2, a TCP health check on each, and a plan of them.</summary>
+    private static async Task<BenchTenant> ServersInAsync(BenchLab bench, KeystoneSession tenant, string name, string projectA, string projectB,
+        int servers, int volumes, string? keyName, (string Name, string Id) network)
+    {
+        var net = network.Id;
         // The lab's guests answer only where their security groups allow the probe (from 127.0.0.0/8): open ssh.
-        var defaultGroup = await tenant.Networking.ListSecurityGroupsAsync(new Draas.OpenStack.Networking.NeutronFilter { Name = "default" }, Ct).FirstAsync(Ct).ConfigureAwait(false);
+        var defaultGroup = await tenant.Networking.ListSecurityGroupsAsync(new Draas.OpenStack.Networking.NeutronFilter { Name = "default", ProjectId = projectA }, Ct)
+            .FirstAsync(Ct).ConfigureAwait(false);
         await tenant.Networking.CreateSecurityGroupRuleAsync(new Draas.OpenStack.Networking.CreateSecurityGroupRuleOptions
         {
             SecurityGroupId = defaultGroup.Id,
@@ -48,36 +99,41 @@ public static class LabTenants
         var ids = new List<(string Id, int Priority)>();
         for (var i = 1; i <= servers; i++)
         {
-            var name = $"vm{i:00}";
-            var root = await VolumeAsync(tenant, $"{name}-root", 10, null).ConfigureAwait(false);
+            var server = $"vm{i:00}";
+            var root = await VolumeAsync(tenant, $"{name}-{server}-root", 10, null).ConfigureAwait(false);
             await tenant.BlockStorage.Volumes.SetBootableAsync(root, true, Ct).ConfigureAwait(false);
-            var data = await VolumeAsync(tenant, $"{name}-data", 20, null).ConfigureAwait(false);
             var id = (await tenant.Compute.Servers.CreateAsync(new CreateServerOptions
             {
-                Name = name,
+                Name = server,
                 FlavorRef = "2",
-                KeyName = "ops",
+                KeyName = keyName,
                 Networks = ServerNetworks.Of(new NetworkRef { Uuid = net }),
                 BlockDeviceMappingV2 = [BlockDeviceMapping.BootVolume(root)],
             }, Ct).ConfigureAwait(false)).Id;
             await tenant.Compute.Servers.WaitForStatusAsync(id, "ACTIVE", null, Ct).ConfigureAwait(false);
-            await tenant.Compute.VolumeAttachments.AttachAsync(id, new AttachVolumeOptions { VolumeId = data }, Ct).ConfigureAwait(false);
-            await tenant.BlockStorage.Volumes.WaitForStatusAsync(data, "in-use", null, Ct).ConfigureAwait(false);
             ids.Add((id, i > servers * 2 / 3 ? 2 : 1));
         }
-        var protection = await ProtectionAsync(bench, "servers", lab.SiteA.OpenStack.ProjectId("demo"), lab.SiteB.OpenStack.ProjectId("demo")).ConfigureAwait(false);
+        // The other volumes are data volumes, dealt round robin.
+        for (var d = 0; d < volumes - servers; d++)
+        {
+            var (id, _) = ids[d % servers];
+            var data = await VolumeAsync(tenant, $"{name}-data{d:00}", 20, null).ConfigureAwait(false);
+            await tenant.Compute.VolumeAttachments.AttachAsync(id, new AttachVolumeOptions { VolumeId = data }, Ct).ConfigureAwait(false);
+            await tenant.BlockStorage.Volumes.WaitForStatusAsync(data, "in-use", null, Ct).ConfigureAwait(false);
+        }
+        var protection = await ProtectionAsync(bench, name, projectA, projectB, network.Name).ConfigureAwait(false);
         var plan = await bench.Api.CreateAsync("/v1/plans", new
         {
             plan = new
             {
                 protection_id = protection,
-                name = "servers-all",
+                name = $"{name}-all",
                 replication = new { mode = "async", interval_seconds = 60, retention = 60 },
                 resources = ids.Select(s => new { kind = "server", id = s.Id, priority_group = s.Priority }).ToArray(),
                 health_checks = ids.Select(s => new { server = s.Id, type = "tcp", port = 22 }).ToArray(),
             },
         }).ConfigureAwait(false);
-        return new BenchTenant("servers", protection, plan);
+        return new BenchTenant(name, protection, plan);
     }
 
     /// <summary><paramref name="count"/> tenants of <paramref name="volumes"/> volumes each (no servers), each in
@@ -167,7 +223,7 @@ public static class LabTenants
         return groups.Count;
     }
 
-    private static async Task<string> ProtectionAsync(BenchLab bench, string name, string projectA, string projectB) =>
+    private static async Task<string> ProtectionAsync(BenchLab bench, string name, string projectA, string projectB, string network = "private") =>
         await bench.Api.CreateAsync("/v1/protections", new
         {
             protection = new
@@ -178,7 +234,7 @@ public static class LabTenants
                 recovery_site_id = bench.SiteB,
                 recovery_project_id = projectB,
                 rpo_target_seconds = 900,
-                network_mapping = new Dictionary<string, string> { ["private"] = "private" },
+                network_mapping = new Dictionary<string, string> { [network] = network },
                 contacts = new[] { "oncall@bench.example" },
             },
         }).ConfigureAwait(false);

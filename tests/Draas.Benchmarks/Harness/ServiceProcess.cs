@@ -31,10 +31,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         ["DRAAS__JOBS__POLL_INTERVAL_MS"] = Environment.GetEnvironmentVariable("DRAAS_BENCH_POLL_MS") ?? "1000",
     };
 
-    public static async Task<ServiceProcess> StartAsync(string connectionString, string keystoneAuthUrl, string configFile, string logFile)
+    /// <param name="role">api, worker or all (null: the config file's, all).</param>
+    public static async Task<ServiceProcess> StartAsync(string connectionString, string keystoneAuthUrl, string configFile, string logFile, string? role = null)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "draas.dll"), "serve", "--config-file", configFile])
+        string[] args = [Path.Combine(AppContext.BaseDirectory, "draas.dll"), "serve", "--config-file", configFile, .. role is null ? Array.Empty<string>() : ["--role", role]];
+        var start = new ProcessStartInfo("dotnet", args)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -4,7 +4,7 @@ namespace Draas.Benchmarks.Results;
 public sealed record Figure(string Name, double? Value, string Unit, string? Note = null);
 
 /// <summary>One point of the many-tenants scaling curve.</summary>
-public sealed record ScalingPoint(int Tenants, int Steps, double TotalSeconds, double BoundSeconds, double WorkerBoundSeconds)
+public sealed record ScalingPoint(int Tenants, int Steps, double TotalSeconds, double BoundSeconds)
 {
     public double Ratio => BoundSeconds > 0 ? TotalSeconds / BoundSeconds : 0;
 }

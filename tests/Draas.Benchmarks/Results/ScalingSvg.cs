@@ -20,7 +20,7 @@ public static class ScalingSvg
             return svg.ToString();
         }
         var maxX = points.Max(p => p.Tenants);
-        var maxY = Math.Max(1, points.Max(p => Math.Max(p.TotalSeconds, Math.Max(p.BoundSeconds, p.WorkerBoundSeconds)))) * 1.1;
+        var maxY = Math.Max(1, points.Max(p => Math.Max(p.TotalSeconds, p.BoundSeconds))) * 1.1;
         double X(double t) => L + t / maxX * (W - L - R);
         double Y(double s) => H - B - s / maxY * (H - T - B);
         svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{L}\" y1=\"{H - B}\" x2=\"{W - R}\" y2=\"{H - B}\" stroke=\"black\"/>");
@@ -43,8 +43,7 @@ public static class ScalingSvg
             svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{L + 12}\" y1=\"{T + 8 + row * 16}\" x2=\"{L + 36}\" y2=\"{T + 8 + row * 16}\" stroke=\"{colour}\" stroke-width=\"2\"{(dashed ? " stroke-dasharray=\"6 4\"" : "")}/><text x=\"{L + 42}\" y=\"{T + 12 + row * 16}\">{label}</text>");
         }
         Line(p => p.TotalSeconds, "#c0392b", "measured: first request to last run finished", 0, false);
-        Line(p => p.BoundSeconds, "#2c3e50", "bound: slowest run's critical-path bound", 1, true);
-        Line(p => p.WorkerBoundSeconds, "#27ae60", "bound with the service's job workers (all steps' work / workers)", 2, true);
+        Line(p => p.BoundSeconds, "#2c3e50", "cloud bound: the wave's critical path and the clouds' limits", 1, true);
         svg.AppendLine("</svg>");
         return svg.ToString();
     }

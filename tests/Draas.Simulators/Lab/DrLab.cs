@@ -88,6 +88,7 @@ public sealed class DrLab : IAsyncDisposable
                 Clock = flashArray.Clock,
                 Delays = options.Delays,
                 GuestNetwork = options.GuestNetwork,
+                RequestLog = options.RequestLog,
                 ArrayStore = site => stores[site],
                 VolumeBackend = (site, store) => new VolumeBackend(CinderHost, Pairs.Single(p => p.Site == site).Backend, CinderPool, store,
                     CapacityGiB(flashArray, stores[site].ArrayName)),

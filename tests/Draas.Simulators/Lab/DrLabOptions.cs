@@ -26,6 +26,9 @@ public sealed record DrLabOptions
     /// <summary>Extra real time each array volume copy (a promote) takes; see <see cref="FlashArray.FlashArraySimulatorOptions.CopyDelay"/>.</summary>
     public TimeSpan ArrayCopyDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Every OpenStack request line goes here (a benchmark's diagnosis: what a step asked for).</summary>
+    public Action<string>? RequestLog { get; init; }
+
     /// <summary>How many volume copies each array makes at once, 0 (the default) unlimited; see <see cref="FlashArray.FlashArraySimulatorOptions.MaxConcurrentCopies"/>.</summary>
     public int ArrayMaxConcurrentCopies { get; init; }
 
