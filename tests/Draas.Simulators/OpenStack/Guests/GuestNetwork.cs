@@ -49,11 +49,15 @@ public sealed class GuestNetwork : IDisposable
     internal void Reconcile()
     {
         var wanted = new HashSet<(string, int)>();
+        // Runs before and after every request: index ports and rules once, not per server (a site of hundreds
+        // of tenants would otherwise spend its lock scanning every rule for every server).
+        var network = new NetworkIndex(_site.Networks.Ports.ToDictionary(p => p.Id),
+            _site.Networks.Rules.Where(r => r.Direction == "ingress" && r.Ethertype == "IPv4").ToLookup(r => r.SecurityGroupId));
         foreach (var server in _site.Compute.Servers.Values)
         {
             // sim:unhealthy: the guest's services are down (a hung application), so nothing answers.
             if (server.Status != "ACTIVE" || server.AccessIPv4 is null || server.Metadata.ContainsKey("sim:unhealthy")) continue;
-            foreach (var port in Serves(server).Where(p => Allowed(server, p))) wanted.Add((server.Id, port));
+            foreach (var port in Serves(server).Where(p => Allowed(network, server, p))) wanted.Add((server.Id, port));
         }
         foreach (var key in _open.Keys.Where(k => !wanted.Contains(k)).ToList())
         {
@@ -79,16 +83,16 @@ public sealed class GuestNetwork : IDisposable
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => int.TryParse(p, out var n) ? n : 0).Where(n => n is > 0 and < 65536)
             : DefaultPorts;
 
+    private sealed record NetworkIndex(Dictionary<string, Port> Ports, ILookup<string, SecurityGroupRule> IngressByGroup);
+
     /// <summary>Whether the server's ports' security groups let TCP to <paramref name="port"/> in from the probe's source.</summary>
-    private bool Allowed(Server server, int port)
+    private bool Allowed(NetworkIndex network, Server server, int port)
     {
-        var state = _site.Networks;
-        var ports = server.PortIds.Select(state.Port).OfType<Port>().ToList();
+        var ports = server.PortIds.Select(id => network.Ports.GetValueOrDefault(id)).OfType<Port>().ToList();
         if (ports.Count == 0) return false; // no NIC, no network path
         if (ports.Any(p => !p.PortSecurityEnabled)) return true;
-        var groups = ports.SelectMany(p => p.SecurityGroups).ToHashSet();
-        return state.Rules.Any(r => groups.Contains(r.SecurityGroupId) && r.Direction == "ingress" && r.Ethertype == "IPv4"
-            && (r.Protocol is null or "tcp" or "6" or "any")
+        return ports.SelectMany(p => p.SecurityGroups).Distinct().SelectMany(g => network.IngressByGroup[g]).Any(r =>
+            (r.Protocol is null or "tcp" or "6" or "any")
             && (r.PortRangeMin is null || (r.PortRangeMin <= port && port <= (r.PortRangeMax ?? r.PortRangeMin)))
             && r.RemoteGroupId is null
             && (r.RemoteIpPrefix is null || NetworkState.InCidr(_probeSource.ToString(), r.RemoteIpPrefix)));
