@@ -146,8 +146,10 @@ public sealed class StepContext
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == run.ProtectionId, ct);
         var plan = await db.Plans.AsNoTracking().Include(p => p.Resources).SingleOrDefaultAsync(p => p.Id == run.PlanId, ct)
             ?? throw new StepFailedException("the run's plan was deleted");
-        var manifest = await db.Manifests.AsNoTracking().SingleOrDefaultAsync(m => m.Id == run.ManifestId, ct)
-            ?? throw new StepFailedException("the run's manifest was deleted");
+        var manifestId = run.ManifestId ?? throw new StepFailedException("the run has no manifest");
+        var manifest = ManifestCache.Find(manifestId) ?? ManifestCache.Add(manifestId,
+            (await db.Manifests.AsNoTracking().Where(m => m.Id == manifestId).Select(m => m.Content).SingleOrDefaultAsync(ct))
+            ?? throw new StepFailedException("the run's manifest was deleted"));
         // The plan's placement as the run found it: a reprotect or failback that moved the plan and is retried
         // still works from the same sides (its step knows the move is done from the plan's state run).
         var placement = PlanPlacement.Of(protection, plan);
@@ -159,7 +161,7 @@ public sealed class StepContext
         var outputs = (await db.Steps.AsNoTracking().Where(s => s.RunId == run.Id && s.State == StepState.Succeeded && s.Output != null)
                 .Select(s => new { s.Kind, s.Target, s.Output }).ToListAsync(ct))
             .ToDictionary(s => (s.Kind, s.Target), s => RunJson.Object(s.Output));
-        return new StepContext(run, step, protection, plan, ManifestCodec.FromJson(manifest.Content), sites.Single(s => s.Id == sides.SiteId),
+        return new StepContext(run, step, protection, plan, manifest, sites.Single(s => s.Id == sides.SiteId),
             sites.Single(s => s.Id == sides.TargetSiteId), sides.ProjectId, sides.TargetProjectId, arrays, groups, outputs, sessions, plugins, references, clock);
     }
 
