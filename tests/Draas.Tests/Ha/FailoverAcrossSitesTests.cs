@@ -33,7 +33,8 @@ public sealed class FailoverAcrossSitesTests
             var volumesAtBBefore = await t.AdminB.BlockStorage.Volumes.ListAsync(new VolumeListOptions { AllTenants = true }, Ct).Select(v => v.Id).ToListAsync(Ct);
             // A slow Cinder at the recovery site keeps the run under way long enough to lose its primary halfway.
             t.Lab.SiteB.OpenStack.Faults.Set("volume", new ServiceFault { Latency = TimeSpan.FromMilliseconds(1500) });
-            var (status, body, _) = await t.Service.SendAsync(HttpMethod.Post, "/v1/runs", Admin, new { run = new { plan_id = t.Plan, kind = "failover", options = new { } } });
+            // Two imports at a time: when the first is done others still wait (without a cap all five go at once).
+            var (status, body, _) = await t.Service.SendAsync(HttpMethod.Post, "/v1/runs", Admin, new { run = new { plan_id = t.Plan, kind = "failover", options = new { max_parallel = 2 } } });
             Assert.That(status, Is.EqualTo(202), body?.ToJsonString());
             var runId = body!["run"]!["id"]!.GetValue<string>();
 
