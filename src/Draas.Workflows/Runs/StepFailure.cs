@@ -2,6 +2,8 @@ using System.Net;
 using Draas.OpenStack;
 using Draas.OpenStack.Core;
 using Draas.Storage;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Draas.Workflows.Runs;
 
@@ -29,6 +31,11 @@ public static class StepFailures
             or >= HttpStatusCode.InternalServerError,
         ArrayException a => a.Kind is ArrayErrorKind.Unreachable or ArrayErrorKind.Timeout or ArrayErrorKind.Unknown,
         HttpRequestException or TimeoutException or IOException => true,
+        // The service's own database: a pool that ran out of connections under load, a dropped connection, a
+        // failover of PostgreSQL. EF's retrying strategy wraps what it gave up on.
+        NpgsqlException n => n.IsTransient,
+        RetryLimitExceededException => true,
+        InvalidOperationException { InnerException: NpgsqlException { IsTransient: true } } => true,
         _ => false,
     };
 
@@ -36,6 +43,7 @@ public static class StepFailures
     public static string Describe(Exception e) => e switch
     {
         OpenStackException o when o.ServiceMessage is not null => $"{o.Message}",
+        InvalidOperationException { InnerException: NpgsqlException n } => $"the service's database: {n.Message}",
         _ => e.Message,
     };
 }
