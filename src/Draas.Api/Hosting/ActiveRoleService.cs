@@ -28,12 +28,22 @@ public sealed class ActiveRoleService(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>The first check, before the host starts: an unreachable database stops start-up here.</summary>
+    /// <summary>The first check, before the host starts: an unreachable database stops start-up here; a failed
+    /// activation does not (the loop retries it).</summary>
     public async Task StartupAsync(CancellationToken ct)
     {
         var standby = await role.DatabaseIsStandbyAsync(ct);
         if (standby) logger.LogWarning("The database is a read-only standby: serving reads only, no jobs, until it is promoted");
-        await ApplyAsync(standby, ct);
+        try
+        {
+            await ApplyAsync(standby, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // A process killed a moment ago may still hold a lock becoming active needs (a recurring job's,
+            // until the lock times out): serve reads and let the check loop retry, rather than die at start-up.
+            logger.LogError(e, "Becoming active at start-up failed; serving reads only and retrying every {Interval} s", database.RoleCheckInterval);
+        }
     }
 
     /// <summary>Checks the database once and follows it (the loop's step; tests may call it directly).</summary>

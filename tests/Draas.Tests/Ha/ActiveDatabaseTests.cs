@@ -54,4 +54,27 @@ public sealed class ActiveDatabaseTests
         Assert.That(status, Is.EqualTo(503), fault?.ToJsonString());
         Assert.That(fault!["serviceUnavailable"]!["message"]!.GetValue<string>(), Does.Contain("read-only standby"));
     }
+
+    [Test]
+    public async Task A_service_restarted_while_a_killed_process_still_holds_a_recurring_jobs_lock_starts_and_becomes_active_when_it_lapses()
+    {
+        await using var first = await RunningService.StartAsync();
+        await first.StopHostAsync();
+        // What a SIGKILL during the recurring-job scheduler's turn leaves behind: its lock row, fresh.
+        await first.Database.ExecuteAsync("DELETE FROM hangfire.lock");
+        await first.Database.ExecuteAsync(
+            "INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES ('hangfire:lock:recurring-job:notification-delivery', 0, now() at time zone 'utc')");
+
+        await using var second = await RunningService.StartAsync(sharedDatabase: first.Database);
+
+        var health = (await second.SendAsync(HttpMethod.Get, "/healthz", token: null)).Body!;
+        Assert.That(health["ha_role"]!.GetValue<string>(), Is.EqualTo("standby"), "it could not register the recurring jobs, so it is not active yet");
+        Assert.That(health["job_servers"]!.GetValue<string>(), Is.EqualTo("stopped"));
+
+        await first.Database.ExecuteAsync("DELETE FROM hangfire.lock"); // the lock times out
+        await Eventually.WaitForAsync(async () =>
+            (await second.SendAsync(HttpMethod.Get, "/healthz", token: null)).Body!["job_servers"]!.GetValue<string>() == "running" ? "running" : null,
+            "the next role check to make the service active");
+        Assert.That(second.Services.GetRequiredService<DatabaseRole>().IsStandby, Is.False);
+    }
 }

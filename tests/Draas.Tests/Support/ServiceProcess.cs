@@ -11,6 +11,7 @@ namespace Draas.Tests.Support;
 public sealed class ServiceProcess : IDisposable
 {
     private readonly Dictionary<string, string> _environment;
+    private readonly Queue<string> _tail = new();
     private Process? _process;
 
     public ServiceProcess(string connectionString, KeystoneStandIn keystone)
@@ -50,14 +51,18 @@ public sealed class ServiceProcess : IDisposable
         };
         foreach (var (key, value) in _environment) start.Environment[key] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start draas");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, line) => Remember(line.Data);
+        _process.ErrorDataReceived += (_, line) => Remember(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         Starts++;
         await Eventually.WaitForAsync(async () =>
         {
-            if (_process.HasExited) throw new InvalidOperationException($"draas exited with {_process.ExitCode}");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // drains the output readers
+                throw new InvalidOperationException($"draas exited with {_process.ExitCode}; its last output:\n{Tail()}");
+            }
             try
             {
                 return (await Http.GetAsync("/healthz")).IsSuccessStatusCode ? "up" : null;
@@ -75,6 +80,22 @@ public sealed class ServiceProcess : IDisposable
         if (_process is null || _process.HasExited) return;
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);
+    }
+
+    /// <summary>The last lines the process wrote: what a crash at start-up said before it died.</summary>
+    public string Tail()
+    {
+        lock (_tail) return string.Join('\n', _tail);
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null) return;
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            while (_tail.Count > 60) _tail.Dequeue();
+        }
     }
 
     private static int FreePort()
