@@ -25,16 +25,19 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
     }
 
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60, 60, 60, 60])]
-    public async Task PumpAsync(Guid runId, CancellationToken ct)
+    public Task PumpAsync(Guid runId, CancellationToken ct) => PumpClaimingAsync(runId, ct);
+
+    /// <summary>The pump, for callers in this process that want to know what it started (kinds of the steps claimed).</summary>
+    public async Task<IReadOnlyList<string>> PumpClaimingAsync(Guid runId, CancellationToken ct)
     {
-        List<(Guid Step, int Attempt)> claimed;
+        List<(Guid Step, int Attempt, string Kind)> claimed;
         string queue;
         var told = 0;
         var started = false;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var run = await LockAsync(db, runId, ct);
-            if (run is null || RunStates.IsFinal(run.State)) return;
+            if (run is null || RunStates.IsFinal(run.State)) return [];
             queue = run.Queue;
             var now = clock.GetUtcNow();
             if (run.State == RunState.Pending)
@@ -85,10 +88,11 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             if (RunStates.IsFinal(run.State) && !run.DryRun) RunMetrics.Ended(run);
         }
         if (told > 0) NotificationDelivery.Kick(jobs);
-        foreach (var (step, attempt) in claimed)
+        foreach (var (step, attempt, _) in claimed)
         {
             jobs.Enqueue<StepJob>(queue, j => j.ExecuteAsync(step, attempt, CancellationToken.None));
         }
+        return [.. claimed.Select(c => c.Kind)];
     }
 
     /// <summary>The run's row, locked until the caller's transaction ends: how pumps and cancels take turns.
@@ -128,7 +132,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         return ended;
     }
 
-    private async Task<List<(Guid, int)>> ClaimAsync(Domain.Runs.Run run, int room, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<(Guid, int, string)>> ClaimAsync(Domain.Runs.Run run, int room, DateTimeOffset now, CancellationToken ct)
     {
         // A step is ready when each step it depends on succeeded (or, for an always-step, ended).
         var ready = await db.Steps.FromSql($"""
@@ -153,7 +157,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         }
         await db.SaveChangesAsync(ct);
         if (ready.Count > 0) await leases.TakeAsync(db, [.. ready.Select(s => s.Id)], ct);
-        return [.. ready.Select(s => (s.Id, s.Attempts))];
+        return [.. ready.Select(s => (s.Id, s.Attempts, s.Kind))];
     }
 
     /// <returns>How many notifications the ending queued.</returns>

@@ -1,6 +1,5 @@
 using Draas.Data;
 using Draas.Domain.Runs;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,7 +41,6 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DraasDbContext>();
-        var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
         var now = TimeProvider.System.GetUtcNow();
         // The crash is the run's event, as a step's failure would be.
         var lapsed = await scope.ServiceProvider.GetRequiredService<StepLeases>().ReclaimLapsedAsync(db, ct);
@@ -56,12 +54,40 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
             }
             await db.SaveChangesAsync(ct);
         }
-        var active = await db.Runs.AsNoTracking()
-            .Where(r => r.State == RunState.Pending || r.State == RunState.Running || r.State == RunState.Cancelling || r.State == RunState.RollingBack)
-            .Select(r => new { r.Id, r.Queue }).ToListAsync(ct);
-        foreach (var run in active) RunEngine.Kick(jobs, run.Id, run.Queue);
+        // Pumped here, one after another, not as a Hangfire job each: with a hundred runs in flight, a job per run
+        // per sweep was more jobs than the steps had, and the steps' own jobs queued behind them.
+        foreach (var runId in (await StalledRunsAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct)).Union(lapsed.Select(s => s.RunId)))
+        {
+            try
+            {
+                await using var pump = scopes.CreateAsyncScope();
+                await pump.ServiceProvider.GetRequiredService<RunEngine>().PumpAsync(runId, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                logger.LogWarning("Could not pump run {Run} (the next sweep tries again): {Error}", runId, e.Message);
+            }
+        }
         // A commit_timeout that passed is decided here, on the service's clock, whichever process set it.
         var decided = await scope.ServiceProvider.GetRequiredService<CommitDecisions>().DecideDueAsync(ct);
         if (decided > 0) logger.LogInformation("{Count} runs awaiting commit took their auto_action", decided);
+    }
+
+    /// <summary>
+    /// Unfinished runs nothing else is going to move: none of their steps is running (a running step's job, or
+    /// the wait poller's for a parked one, pumps its run when the step ends, so those runs need no sweep), or
+    /// past their recovery deadline (the pump stops them starting new steps). A pump lost with its process,
+    /// a kick that could not be queued, a run waiting for a site's slot that no ending step handed it: all
+    /// end up here.
+    /// </summary>
+    private static Task<List<Guid>> StalledRunsAsync(DraasDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return db.Database.SqlQuery<Guid>($"""
+            SELECT r.id AS "Value" FROM runs r
+            WHERE r.state IN ('pending', 'running', 'cancelling', 'rolling_back')
+              AND (NOT EXISTS (SELECT 1 FROM steps s WHERE s.run_id = r.id AND s.state = 'running')
+                OR (r.state = 'running' AND r.deadline_from + r.timeout_seconds * interval '1 second' < {now}))
+            """).ToListAsync(ct);
     }
 }

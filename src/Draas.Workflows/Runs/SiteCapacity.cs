@@ -1,6 +1,5 @@
 using Draas.Data;
 using Draas.Domain.Runs;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace Draas.Workflows.Runs;
@@ -61,27 +60,26 @@ public static class SiteCapacity
         return admitted;
     }
 
-    /// <summary>A limited step of <paramref name="run"/> ended and freed a slot: pump the runs with a step
-    /// waiting for that limit (failovers first, then the oldest), so the slot is used at once rather than at
-    /// the watchdog's next sweep.</summary>
-    public static async Task KickWaitingAsync(DraasDbContext db, IBackgroundJobClient jobs, Run run, Step step, CancellationToken ct)
+    /// <summary>A limited step of <paramref name="run"/> ended and freed a slot: the other runs with a step
+    /// waiting for that limit (failovers first, then the oldest), for the caller to pump so the slot is used at
+    /// once rather than at the watchdog's next sweep. More than one, since the first may not be able to use it
+    /// (its step waits for a retry time or a dependency).</summary>
+    public static async Task<List<(Guid Id, string Queue)>> WaitingRunsAsync(DraasDbContext db, Run run, Step step, CancellationToken ct)
     {
-        if (!LimitedKinds.Contains(step.Kind)) return;
-        if ((await PoolsAsync(db, run, [step], ct)).Values.SingleOrDefault() is not { } pool) return;
+        if (!LimitedKinds.Contains(step.Kind)) return [];
+        if ((await PoolsAsync(db, run, [step], ct)).Values.SingleOrDefault() is not { } pool) return [];
         var waiting = await db.Database.SqlQuery<WaitingRun>($"""
             SELECT DISTINCT r.id, r.queue, r.kind = 'drill' AS drill, r.created_at FROM steps s JOIN runs r ON r.id = s.run_id
             LEFT JOIN replication_groups g ON {pool.OnArray} AND g.id::text = s.input ->> 'group_id'
             WHERE s.kind = {pool.Kind} AND s.state = 'pending' AND r.id <> {run.Id} AND r.state IN ('running', 'awaiting_approval', 'rolling_back')
               AND CASE WHEN {pool.OnArray} THEN g.target_array_id = {pool.ScopeId} ELSE r.target_site_id = {pool.ScopeId} END
             ORDER BY drill, r.created_at
-            LIMIT {KickAtMost}
+            LIMIT {WaitingAtMost}
             """).ToListAsync(ct);
-        foreach (var other in waiting) RunEngine.Kick(jobs, other.Id, other.Queue);
+        return [.. waiting.Select(w => (w.Id, w.Queue))];
     }
 
-    /// <summary>Runs pumped when one slot frees: more than one, since the first may not be able to use it
-    /// (its step waits for a retry time); the watchdog's sweep catches anything left.</summary>
-    private const int KickAtMost = 4;
+    private const int WaitingAtMost = 4;
 
     /// <summary>The limit each limited step falls under: imports and boots the run's recovery site's, copies
     /// the array the volume's replication group copies to.</summary>

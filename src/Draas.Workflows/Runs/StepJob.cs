@@ -112,11 +112,15 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
     /// The latter is a shortcut only (the watchdog's sweep pumps them too), so its failure is logged, not thrown.</summary>
     private async Task KickAsync(Run run, Step step, TimeSpan? delay)
     {
-        if (delay is null) await PumpHereAsync(run);
+        if (delay is null) await PumpHereAsync(run.Id, run.Queue);
         else RunEngine.Kick(jobs, run.Id, run.Queue, delay);
         try
         {
-            await SiteCapacity.KickWaitingAsync(db, jobs, run, step, CancellationToken.None);
+            // One at a time until one of them takes the slot: each pump of a run that cannot use it is wasted work.
+            foreach (var (waiting, queue) in await SiteCapacity.WaitingRunsAsync(db, run, step, CancellationToken.None))
+            {
+                if ((await PumpHereAsync(waiting, queue)).Contains(step.Kind)) break;
+            }
         }
         catch (Exception e)
         {
@@ -124,20 +128,22 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
         }
     }
 
-    /// <summary>Pumps the run in this job rather than in a job of its own: a Hangfire job costs a dozen database
-    /// transactions (enqueue, fetch, state changes and their locks) and a pickup. If the pump fails here, it is
-    /// queued as its own job, which Hangfire retries.</summary>
-    private async Task PumpHereAsync(Run run)
+    /// <summary>Pumps a run in this job rather than in a job of its own: a Hangfire job costs dozens of database
+    /// transactions (enqueue, the fetch every idle worker tries, state changes and their locks) and a pickup.
+    /// If the pump fails here, it is queued as its own job, which Hangfire retries.</summary>
+    /// <returns>The kinds of the steps the pump started.</returns>
+    private async Task<IReadOnlyList<string>> PumpHereAsync(Guid runId, string queue)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<RunEngine>().PumpAsync(run.Id, CancellationToken.None);
+            return await scope.ServiceProvider.GetRequiredService<RunEngine>().PumpClaimingAsync(runId, CancellationToken.None);
         }
         catch (Exception e)
         {
-            logger.LogWarning("Could not pump run {Run} after its step ({Error}); queued as a job", run.Id, e.Message);
-            RunEngine.Kick(jobs, run.Id, run.Queue);
+            logger.LogWarning("Could not pump run {Run} here ({Error}); queued as a job", runId, e.Message);
+            RunEngine.Kick(jobs, runId, queue);
+            return [];
         }
     }
 

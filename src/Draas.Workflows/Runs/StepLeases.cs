@@ -25,12 +25,20 @@ public class StepLeases(TimeSpan lease)
 
     private static readonly TimeSpan MaxSweep = TimeSpan.FromSeconds(5);
 
-    /// <summary>Gives freshly claimed steps their lease, in the claiming transaction.</summary>
-    public Task<int> TakeAsync(DraasDbContext db, Guid[] steps, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"UPDATE steps SET lease_until = now() + {Lease} WHERE id = ANY ({steps})", ct);
+    /// <summary>
+    /// The lease of a step whose job is queued but not yet started (claimed by a pump, or woken by the wait
+    /// poller): six leases. When a whole site fails over, hundreds of steps are claimed at once and their jobs
+    /// wait for a worker; with the running lease they lapsed in the queue, the watchdog re-queued steps nobody
+    /// had lost, and their stale jobs took workers for nothing. A queued job survives its process (Hangfire
+    /// keeps it), so only a process dying between the claim's commit and the enqueue costs this longer wait.
+    /// The job's first renewal, at its start, brings the lease back to <see cref="Lease"/>.
+    /// </summary>
+    public TimeSpan Queued => Lease * 6;
 
-    /// <summary>Extends the attempt's lease; false when the step is no longer this attempt's (its lease lapsed
-    /// and another attempt took it, or it ended). Throws when the database does not answer.</summary>
+    /// <summary>Gives freshly claimed steps their queued lease, in the claiming transaction.</summary>
+    public Task<int> TakeAsync(DraasDbContext db, Guid[] steps, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"UPDATE steps SET lease_until = now() + {Queued} WHERE id = ANY ({steps})", ct);
+
     /// <summary>Extends the leases of the parked steps the wait poller watches (one statement for all of them).</summary>
     public Task<int> RenewParkedAsync(DraasDbContext db, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"""
@@ -38,6 +46,8 @@ public class StepLeases(TimeSpan lease)
             WHERE state = 'running' AND waiting_for IS NOT NULL AND NOT COALESCE((waiting_for::jsonb ->> 'woken')::boolean, false)
             """, ct);
 
+    /// <summary>Extends the attempt's lease; false when the step is no longer this attempt's (its lease lapsed
+    /// and another attempt took it, or it ended). Throws when the database does not answer.</summary>
     public virtual async Task<bool> RenewAsync(DraasDbContext db, Guid stepId, int attempt, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync(
             $"UPDATE steps SET lease_until = now() + {Lease} WHERE id = {stepId} AND state = 'running' AND attempts = {attempt}", ct) == 1;

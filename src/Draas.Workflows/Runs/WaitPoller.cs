@@ -107,7 +107,7 @@ public sealed class WaitPoller(IServiceScopeFactory scopes, TimeProvider clock, 
                     if (!ready) continue;
                     var json = (wait with { Woken = true, Seen = seen }).ToJson();
                     var changed = await db.Database.ExecuteSqlAsync($"""
-                        UPDATE steps SET waiting_for = {json}, lease_until = now() + {leases.Lease}
+                        UPDATE steps SET waiting_for = {json}, lease_until = now() + {leases.Queued}
                         WHERE id = {row.Id} AND state = 'running' AND attempts = {row.Attempts} AND waiting_for = {row.WaitingFor}
                         """, ct);
                     if (changed == 1) woken.Add((row.Id, row.Attempts, row.Queue));

@@ -72,13 +72,14 @@ public sealed class SiteCapacityTests
         Assert.That(await AdmitAsync(drill, drillImport, drillFlavor), Is.EqualTo(new[] { drillFlavor.Id }));
         Assert.That(await AdmitAsync(failover, failoverImport), Is.Empty, "the failover waits for the slot too");
 
-        // The slot frees while both imports wait: the runs waiting for it are pumped, the failover first,
-        // and the drill leaves the slot to the failover.
+        // The slot frees while both imports wait: the runs waiting for it are the ones to pump, the failover
+        // first, and the drill leaves the slot to the failover.
         await EndAsync(holding);
-        var jobs = new RecordingJobs();
         await using (var kick = Context())
-            await SiteCapacity.KickWaitingAsync(kick, jobs, otherDrill, holding, CancellationToken.None);
-        Assert.That(jobs.Pumped, Is.EqualTo(new[] { failover.Id, drill.Id }));
+        {
+            var waiting = await SiteCapacity.WaitingRunsAsync(kick, otherDrill, holding, CancellationToken.None);
+            Assert.That(waiting.Select(w => w.Id), Is.EqualTo(new[] { failover.Id, drill.Id }));
+        }
         Assert.That(await AdmitAsync(drill, drillImport), Is.Empty, "a drill does not take the slot a failover waits for");
         Assert.That(await AdmitAsync(failover, failoverImport), Is.EqualTo(new[] { failoverImport.Id }));
         await StartAsync(failoverImport);
@@ -158,20 +159,6 @@ public sealed class SiteCapacityTests
         var admitted = await SiteCapacity.AdmitAsync(db, run, ready, room, CancellationToken.None);
         await tx.CommitAsync();
         return [.. admitted.Select(s => s.Id)];
-    }
-
-    /// <summary>Records the runs a kick would pump, instead of queueing Hangfire jobs.</summary>
-    private sealed class RecordingJobs : Hangfire.IBackgroundJobClient
-    {
-        public List<Guid> Pumped { get; } = [];
-
-        public string Create(Hangfire.Common.Job job, Hangfire.States.IState state)
-        {
-            Pumped.Add((Guid)job.Args[0]);
-            return Pumped.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public bool ChangeState(string jobId, Hangfire.States.IState state, string expectedState) => true;
     }
 
     private Task StartAsync(Step step) => _database.ExecuteAsync($"UPDATE steps SET state = 'running' WHERE id = '{step.Id}'");

@@ -1,0 +1,66 @@
+using Draas.Data;
+using Draas.Domain.Protection;
+using Draas.Domain.Runs;
+using Draas.Domain.Sites;
+using Draas.Tests.Support;
+using Draas.Workflows.Runs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Draas.Tests.Runs;
+
+/// <summary>
+/// When a whole site fails over, hundreds of steps are claimed at once and their jobs wait for a free worker.
+/// A step waiting in the queue has lost nobody: it keeps its attempt for longer than a lease. Once its job
+/// has started (its first renewal), a lapsed lease means its worker is gone and the step is handed on.
+/// </summary>
+[TestFixture]
+public sealed class QueuedStepLeaseTests
+{
+    private static readonly StepLeases Leases = new(TimeSpan.FromSeconds(1));
+    private TestDatabase _database = null!;
+
+    [OneTimeSetUp]
+    public async Task Migrate()
+    {
+        _database = await TestDatabase.CreateAsync();
+        await using var db = Context();
+        await DatabaseSetup.UpgradeAsync(db, CancellationToken.None);
+    }
+
+    [OneTimeTearDown]
+    public async Task Drop() => await _database.DisposeAsync();
+
+    private DraasDbContext Context()
+    {
+        var options = new DbContextOptionsBuilder<DraasDbContext>();
+        options.UseDraasPostgres(_database.ConnectionString);
+        return new DraasDbContext(options.Options);
+    }
+
+    [Test]
+    public async Task A_claimed_step_whose_job_waits_for_a_worker_longer_than_a_lease_keeps_its_attempt_until_its_job_starts_and_stops()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var db = Context();
+        var site = new Site { Id = Guid.NewGuid(), Name = "site-b", AuthUrl = "https://k/v3", Username = "u", ProjectName = "p", SecretCiphertext = "x" };
+        var protection = new TenantProtection { Id = Guid.NewGuid(), Name = "t-queued", PrimarySiteId = site.Id, RecoverySiteId = site.Id, PrimaryProjectId = "p-queued" };
+        var run = new Run { Id = Guid.NewGuid(), Kind = RunKind.Failover, ProtectionId = protection.Id, ProjectId = "p-queued", TargetSiteId = site.Id, CreatedAt = now, Queue = "failover" };
+        run.TransitionTo(RunState.Running, now);
+        var step = new Step { Id = Guid.NewGuid(), Kind = RunPlanner.ImportVolume, Target = "vol-1", Sequence = 1, Phase = 3 };
+        run.Steps.Add(step);
+        step.TransitionTo(StepState.Running, now);
+        db.AddRange(site, protection, run);
+        await db.SaveChangesAsync();
+
+        // Claimed: the pump gives it the queued lease, and its job waits behind busy workers for two leases.
+        await Leases.TakeAsync(db, [step.Id], CancellationToken.None);
+        await Task.Delay(Leases.Lease * 2);
+        Assert.That(await Leases.ReclaimLapsedAsync(db, CancellationToken.None), Is.Empty, "a step waiting for a worker has lost no worker");
+
+        // The job starts (its first renewal), then its worker dies: one lease later the step is handed on.
+        Assert.That(await Leases.RenewAsync(db, step.Id, 1, CancellationToken.None), Is.True);
+        await Task.Delay(Leases.Lease * 2);
+        var lapsed = await Leases.ReclaimLapsedAsync(db, CancellationToken.None);
+        Assert.That(lapsed.Select(s => s.Id), Is.EqualTo(new[] { step.Id }));
+    }
+}
