@@ -14,6 +14,17 @@ public static class DatabaseSetup
                 npgsql => npgsql.MigrationsHistoryTable("__migrations"))
             .UseSnakeCaseNamingConvention();
 
+    /// <summary>The configured connection string as one of the service's own pools: Npgsql keeps a pool per
+    /// connection string, so a pool named apart (<c>Application Name</c> draas-api, draas-jobs; also what
+    /// <c>pg_stat_activity</c> shows) is a pool apart, with its own size.</summary>
+    public static string Pool(string connectionString, string name, int? maxSize)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.ApplicationName = builder.ApplicationName is { Length: > 0 } given ? $"{given}-{name}" : $"draas-{name}";
+        if (maxSize is { } max) builder.MaxPoolSize = max;
+        return builder.ConnectionString;
+    }
+
     /// <summary>Applies pending migrations. EF Core locks the history table, so several processes may race here safely.</summary>
     public static async Task<IReadOnlyList<string>> UpgradeAsync(DraasDbContext db, CancellationToken ct)
     {

@@ -36,8 +36,20 @@ public sealed class ApiOptions
 
     public bool HasMetricsListener => MetricsBindHost.Length > 0;
 
+    /// <summary>API requests served at once; the rest wait in <see cref="RequestQueue"/>. Each holds a database
+    /// connection from the API's own pool (this plus four), never the job workers': an operator's dashboard
+    /// polling during a site-wide failover slows the API, not the failover.</summary>
+    [ConfigurationKeyName("max_concurrent_requests")]
+    public int MaxConcurrentRequests { get; set; } = 16;
+
+    /// <summary>API requests waiting for a turn (oldest first); beyond them, 503 with Retry-After.</summary>
+    [ConfigurationKeyName("request_queue")]
+    public int RequestQueue { get; set; } = 500;
+
     public IEnumerable<string> Validate()
     {
+        if (MaxConcurrentRequests is < 1 or > 1000) yield return "[api] max_concurrent_requests must be 1..1000";
+        if (RequestQueue is < 0 or > 100_000) yield return "[api] request_queue must be 0..100000";
         if (HasMetricsListener && MetricsBindPort is < 1 or > 65535) yield return "[api] metrics_bind_port must be 1..65535 when metrics_bind_host is set";
         if (HasMetricsListener && MetricsBindPort == BindPort && MetricsBindHost == BindHost) yield return "[api] metrics_bind_port must differ from bind_port";
         if (BindPort is < 0 or > 65535) yield return "[api] bind_port must be 0..65535";

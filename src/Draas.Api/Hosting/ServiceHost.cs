@@ -18,6 +18,7 @@ using Draas.Workflows.Runs.Steps;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,7 +91,13 @@ public static class ServiceHost
         services.AddDraasTracing(telemetry);
         services.AddSingleton(ProbeClient.From(builder.Configuration["probe:secret"], builder.Configuration["probe:secret_file"]));
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContext<DraasDbContext>(o => o.UseDraasPostgres(settings.Database.Connection));
+        // Two connection pools: API requests draw on one bounded by [api] max_concurrent_requests, everything else
+        // (the job workers, the watchdog, the wait poller) on another, so readers never starve a failover's steps.
+        services.AddHttpContextAccessor();
+        var apiPool = DatabaseSetup.Pool(settings.Database.Connection, "api", settings.Api.MaxConcurrentRequests + 4);
+        var jobsPool = DatabaseSetup.Pool(settings.Database.Connection, "jobs", null);
+        services.AddDbContext<DraasDbContext>((sp, o) => o.UseDraasPostgres(sp.GetRequiredService<IHttpContextAccessor>().HttpContext is null ? jobsPool : apiPool),
+            ServiceLifetime.Scoped, ServiceLifetime.Scoped);
         SecretProtector.AddTo(services, settings.MasterKey);
         services.AddMemoryCache(o => o.SizeLimit = 100_000);
         services.AddSingleton(_ => PolicyEnforcer.FromFile(settings.Api.PolicyFile));
@@ -145,6 +152,7 @@ public static class ServiceHost
         app.UseMiddleware<MetricsListener>();
         if (settings.Service.RunsApi)
         {
+            app.UseMiddleware<ApiAdmission>();
             app.UseMiddleware<KeystoneAuthMiddleware>();
             var policy = app.Services.GetRequiredService<PolicyEnforcer>();
             app.UseWhen(c => c.Request.Path == MetricsListener.Path && !MetricsListener.IsOpenScrape(c), metrics => metrics.Use(next => c =>

@@ -35,14 +35,19 @@ public sealed class KeystoneStandIn : IDisposable
 
     /// <summary>Makes Keystone know a user token scoped to a project with the given roles.</summary>
     // Tokens outlive accelerated lab clocks (a service on a 20x clock sees an hour pass in three minutes).
-    public void AddToken(string token, string userId, string userName, string projectId, string[] roles, DateTimeOffset? expiresAt = null) =>
+    /// <param name="answerAfter">How long Keystone takes to validate it (a slow request, for tests of the API's admission).</param>
+    public void AddToken(string token, string userId, string userName, string projectId, string[] roles, DateTimeOffset? expiresAt = null, TimeSpan? answerAfter = null)
+    {
+        var answer = Response.Create().WithStatusCode(200);
+        if (answerAfter is { } delay) answer = answer.WithDelay(delay);
         Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingGet()
                 .WithHeader("X-Auth-Token", ServiceToken)
                 .WithHeader("X-Subject-Token", token))
-            .RespondWith(Response.Create().WithStatusCode(200)
+            .RespondWith(answer
                 .WithHeader("X-Subject-Token", token)
                 .WithHeader("Content-Type", "application/json")
                 .WithBody(TokenBody(userId, userName, projectId, "project-" + projectId[..6], roles, expiresAt ?? DateTimeOffset.UtcNow.AddDays(30))));
+    }
 
     /// <summary>Accepts a site's password login (for site checks).</summary>
     public void AcceptPassword(string username, string password) =>
