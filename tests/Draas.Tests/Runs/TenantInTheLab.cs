@@ -260,7 +260,8 @@ public sealed class TenantInTheLab : IAsyncDisposable
     public async Task<JsonObject> ReportAsync(string runId) =>
         (await Service.SendAsync(HttpMethod.Get, $"/v1/runs/{runId}/report", Admin)).Body!["report"]!.AsObject();
 
-    public static string Describe(JsonNode run) => string.Join("\n", run["steps"]!.AsArray().Select(s =>
+    /// <summary>A run's steps and error, for an assertion's message (a run from a list has no steps: its error alone).</summary>
+    public static string Describe(JsonNode run) => string.Join("\n", (run["steps"] as JsonArray ?? []).Select(s =>
         $"{s!["sequence"]} {s["kind"]} {s["target"]} {s["state"]} x{s["attempts"]} {s["error"]}")) + $"\nerror: {run["error"]}";
 
     public static KeystoneSession Session(LabSite site, Draas.Simulators.OpenStack.SiteCredentials c, DrLab lab) => new(new KeystoneSessionOptions
