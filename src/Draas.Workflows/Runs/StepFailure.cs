@@ -31,19 +31,26 @@ public static class StepFailures
             or >= HttpStatusCode.InternalServerError,
         ArrayException a => a.Kind is ArrayErrorKind.Unreachable or ArrayErrorKind.Timeout or ArrayErrorKind.Unknown,
         HttpRequestException or TimeoutException or IOException => true,
-        // The service's own database: a pool that ran out of connections under load, a dropped connection, a
-        // failover of PostgreSQL. EF's retrying strategy wraps what it gave up on.
-        NpgsqlException n => n.IsTransient,
         RetryLimitExceededException => true,
-        InvalidOperationException { InnerException: NpgsqlException { IsTransient: true } } => true,
-        _ => false,
+        // The service's own database: a pool that ran out of connections under load, a dropped connection, a
+        // failover of PostgreSQL, however EF wrapped it (its retrying strategy's InvalidOperationException, a
+        // DbUpdateException from a save).
+        _ => Database(e) is { IsTransient: true },
     };
 
     /// <summary>The one sentence a report and the API show for a failure.</summary>
     public static string Describe(Exception e) => e switch
     {
         OpenStackException o when o.ServiceMessage is not null => $"{o.Message}",
-        InvalidOperationException { InnerException: NpgsqlException n } => $"the service's database: {n.Message}",
+        _ when Database(e) is { } n => $"the service's database: {n.Message}",
         _ => e.Message,
     };
+
+    /// <summary>The fault of the service's database somewhere in the exception's chain, if it is one.</summary>
+    private static NpgsqlException? Database(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is NpgsqlException n) return n;
+        return null;
+    }
 }

@@ -1,7 +1,8 @@
 namespace Draas.Benchmarks.Results;
 
 /// <summary>Writes the targets table of the latest full run into the README between its markers, so the
-/// README shows measured figures without anyone copying them by hand. Quick or partial runs leave it alone.</summary>
+/// README shows measured figures without anyone copying them by hand. Quick or partial runs, and runs where a
+/// benchmark failed, leave it alone: the README shows a whole run or none.</summary>
 public static class ReadmeTargets
 {
     private const string Begin = "<!-- bench:targets begin -->";
@@ -9,7 +10,7 @@ public static class ReadmeTargets
 
     public static async Task UpdateAsync(BenchOptions options, BenchReport report)
     {
-        if (options.Quick || options.Only.Count < 7) return;
+        if (options.Quick || options.Only.Count < 7 || report.Sections.Any(s => s.Error is not null)) return;
         var readme = Path.Combine(options.ResultsDir, "..", "..", "README.md");
         if (!File.Exists(readme)) return;
         var text = await File.ReadAllTextAsync(readme).ConfigureAwait(false);

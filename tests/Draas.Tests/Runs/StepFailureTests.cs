@@ -22,6 +22,18 @@ public sealed class StepFailureTests
     }
 
     [Test]
+    public void A_save_that_lost_its_connection_is_transient_however_deep_EF_wrapped_it()
+    {
+        var save = new Microsoft.EntityFrameworkCore.DbUpdateException("An error occurred while saving the entity changes.",
+            new NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer")));
+        Assert.That(StepFailures.IsTransient(save), Is.True);
+        Assert.That(StepFailures.Describe(save), Is.EqualTo("the service's database: Exception while reading from stream"));
+        var refused = new Microsoft.EntityFrameworkCore.DbUpdateException("An error occurred while saving the entity changes.",
+            new NpgsqlException("23505: duplicate key value violates unique constraint"));
+        Assert.That(StepFailures.IsTransient(refused), Is.False, "a constraint the database refused is not worth a retry");
+    }
+
+    [Test]
     public void A_programming_error_stays_permanent()
     {
         Assert.That(StepFailures.IsTransient(new InvalidOperationException("Sequence contains no elements")), Is.False);
