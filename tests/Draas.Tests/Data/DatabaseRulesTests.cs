@@ -16,22 +16,12 @@ public sealed class DatabaseRulesTests
     private TestDatabase _database = null!;
 
     [OneTimeSetUp]
-    public async Task Migrate()
-    {
-        _database = await TestDatabase.CreateAsync();
-        await using var db = Context();
-        await DatabaseSetup.UpgradeAsync(db, CancellationToken.None);
-    }
+    public async Task Migrate() => _database = await TestDatabase.CreateMigratedAsync();
 
     [OneTimeTearDown]
     public async Task Drop() => await _database.DisposeAsync();
 
-    private DraasDbContext Context()
-    {
-        var options = new DbContextOptionsBuilder<DraasDbContext>();
-        options.UseDraasPostgres(_database.ConnectionString);
-        return new DraasDbContext(options.Options);
-    }
+    private DraasDbContext Context() => _database.Context();
 
     [Test]
     public async Task The_audit_log_refuses_updates_deletes_and_truncation_even_from_raw_SQL()

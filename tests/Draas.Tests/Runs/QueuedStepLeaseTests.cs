@@ -20,22 +20,12 @@ public sealed class QueuedStepLeaseTests
     private TestDatabase _database = null!;
 
     [OneTimeSetUp]
-    public async Task Migrate()
-    {
-        _database = await TestDatabase.CreateAsync();
-        await using var db = Context();
-        await DatabaseSetup.UpgradeAsync(db, CancellationToken.None);
-    }
+    public async Task Migrate() => _database = await TestDatabase.CreateMigratedAsync();
 
     [OneTimeTearDown]
     public async Task Drop() => await _database.DisposeAsync();
 
-    private DraasDbContext Context()
-    {
-        var options = new DbContextOptionsBuilder<DraasDbContext>();
-        options.UseDraasPostgres(_database.ConnectionString);
-        return new DraasDbContext(options.Options);
-    }
+    private DraasDbContext Context() => _database.Context();
 
     [Test]
     public async Task A_claimed_step_whose_job_waits_for_a_worker_longer_than_a_lease_keeps_its_attempt_until_its_job_starts_and_stops()

@@ -21,22 +21,12 @@ public sealed class SiteCapacityTests
     private TestDatabase _database = null!;
 
     [OneTimeSetUp]
-    public async Task Migrate()
-    {
-        _database = await TestDatabase.CreateAsync();
-        await using var db = Context();
-        await DatabaseSetup.UpgradeAsync(db, CancellationToken.None);
-    }
+    public async Task Migrate() => _database = await TestDatabase.CreateMigratedAsync();
 
     [OneTimeTearDown]
     public async Task Drop() => await _database.DisposeAsync();
 
-    private DraasDbContext Context()
-    {
-        var options = new DbContextOptionsBuilder<DraasDbContext>();
-        options.UseDraasPostgres(_database.ConnectionString);
-        return new DraasDbContext(options.Options);
-    }
+    private DraasDbContext Context() => _database.Context();
 
     [Test]
     public async Task The_one_import_slot_goes_to_the_failover_before_the_drill_and_flavors_never_wait()

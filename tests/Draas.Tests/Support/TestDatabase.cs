@@ -96,6 +96,14 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The same database seen through another server (a streaming replica has every database of its primary).</summary>
     public TestDatabase On(string server) => new(server, Name);
 
+    /// <summary>A DbContext on this database, configured as the service configures its own.</summary>
+    public DraasDbContext Context()
+    {
+        var options = new DbContextOptionsBuilder<DraasDbContext>();
+        options.UseDraasPostgres(ConnectionString);
+        return new DraasDbContext(options.Options);
+    }
+
     public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
