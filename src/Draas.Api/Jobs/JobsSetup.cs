@@ -76,6 +76,8 @@ public static class JobsSetup
         services.AddTransient<ScheduledDrillsJob>();
         services.AddTransient<RunEngine>();
         services.AddTransient<StepJob>();
+        services.AddTransient<StepAttempt>();
+        services.AddSingleton<RunPumps>();
         services.AddTransient<RunReports>();
         services.AddTransient<RunEffects>();
         services.AddTransient<IStepHandler, PreflightStep>();

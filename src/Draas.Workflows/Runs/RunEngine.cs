@@ -12,8 +12,8 @@ namespace Draas.Workflows.Runs;
 /// <summary>
 /// Moves a run forward, and is the only thing that does: with the run's row locked, it skips steps whose
 /// dependencies failed, claims ready steps up to the run's <c>max_parallel</c> (if set) and the recovery site's and
-/// arrays' limits (<see cref="SiteCapacity"/>) with <c>FOR UPDATE SKIP LOCKED</c>, hands each to Hangfire
-/// as its own job, and closes the run when every step has ended. Any worker may pump any run at any time; the database decides, nothing is in memory.
+/// arrays' limits (<see cref="SiteCapacity"/>) with <c>FOR UPDATE SKIP LOCKED</c>, hands them to a step job
+/// (the one pumping, or a queued one), and closes the run when every step has ended. Any worker may pump any run at any time; the database decides, nothing is in memory.
 /// </summary>
 public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunReports reports, RunEffects effects, StepLeases leases, RunEvents events, TimeProvider clock, ILogger<RunEngine> logger)
 {
@@ -24,20 +24,21 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         else jobs.Enqueue<RunEngine>(queue, e => e.PumpAsync(runId, CancellationToken.None));
     }
 
+    /// <summary>Pumps the run and queues what it claimed as step jobs.</summary>
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [1, 2, 5, 10, 20, 30, 60, 60, 60, 60])]
-    public Task PumpAsync(Guid runId, CancellationToken ct) => PumpClaimingAsync(runId, ct);
+    public async Task PumpAsync(Guid runId, CancellationToken ct) => StepJob.Enqueue(jobs, await PumpClaimingAsync(runId, ct));
 
-    /// <summary>The pump, for callers in this process that want to know what it started (kinds of the steps claimed).</summary>
-    public async Task<IReadOnlyList<string>> PumpClaimingAsync(Guid runId, CancellationToken ct)
+    /// <summary>The pump, for a step job that runs what it claims itself: nothing is queued here.</summary>
+    public async Task<ClaimedSteps> PumpClaimingAsync(Guid runId, CancellationToken ct)
     {
-        List<(Guid Step, int Attempt, string Kind)> claimed;
+        List<StepTicket> claimed;
         string queue;
         var told = 0;
         var started = false;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var run = await LockAsync(db, runId, ct);
-            if (run is null || RunStates.IsFinal(run.State)) return [];
+            if (run is null || RunStates.IsFinal(run.State)) return new ClaimedSteps("", []);
             queue = run.Queue;
             var now = clock.GetUtcNow();
             if (run.State == RunState.Pending)
@@ -88,11 +89,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             if (RunStates.IsFinal(run.State) && !run.DryRun) RunMetrics.Ended(run);
         }
         if (told > 0) NotificationDelivery.Kick(jobs);
-        foreach (var (step, attempt, _) in claimed)
-        {
-            jobs.Enqueue<StepJob>(queue, j => j.ExecuteAsync(step, attempt, CancellationToken.None));
-        }
-        return [.. claimed.Select(c => c.Kind)];
+        return new ClaimedSteps(queue, claimed);
     }
 
     /// <summary>The run's row, locked until the caller's transaction ends: how pumps and cancels take turns.
@@ -132,7 +129,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         return ended;
     }
 
-    private async Task<List<(Guid, int, string)>> ClaimAsync(Domain.Runs.Run run, int room, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<StepTicket>> ClaimAsync(Domain.Runs.Run run, int room, DateTimeOffset now, CancellationToken ct)
     {
         // A step is ready when each step it depends on succeeded (or, for an always-step, ended).
         var ready = await db.Steps.FromSql($"""
@@ -157,7 +154,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
         }
         await db.SaveChangesAsync(ct);
         if (ready.Count > 0) await leases.TakeAsync(db, [.. ready.Select(s => s.Id)], ct);
-        return [.. ready.Select(s => (s.Id, s.Attempts, s.Kind))];
+        return [.. ready.Select(s => new StepTicket(s.Id, s.Attempts, s.Kind))];
     }
 
     /// <returns>How many notifications the ending queued.</returns>

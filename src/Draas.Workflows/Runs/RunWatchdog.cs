@@ -56,12 +56,13 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
         }
         // Pumped here, one after another, not as a Hangfire job each: with a hundred runs in flight, a job per run
         // per sweep was more jobs than the steps had, and the steps' own jobs queued behind them.
-        foreach (var runId in (await StalledRunsAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct)).Union(lapsed.Select(s => s.RunId)))
+        var pumps = scope.ServiceProvider.GetRequiredService<RunPumps>();
+        var jobs = scope.ServiceProvider.GetRequiredService<Hangfire.IBackgroundJobClient>();
+        foreach (var (runId, queue) in Due(await StalledRunsAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct), lapsed, now))
         {
             try
             {
-                await using var pump = scopes.CreateAsyncScope();
-                await pump.ServiceProvider.GetRequiredService<RunEngine>().PumpAsync(runId, ct);
+                StepJob.Enqueue(jobs, await pumps.PumpAsync(runId, queue, ct));
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -73,6 +74,27 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
         if (decided > 0) logger.LogInformation("{Count} runs awaiting commit took their auto_action", decided);
     }
 
+    /// <summary>When this watchdog last pumped each stalled run.</summary>
+    private readonly Dictionary<Guid, DateTimeOffset> _pumped = [];
+
+    /// <summary>How often a run that stays stalled is pumped again. A run waiting for a site's or array's slot
+    /// has no step running, and each ending step that frees a slot pumps the runs waiting for it; the sweep is
+    /// only the net under that, and pumping a hundred waiting runs every sweep cost more than the steps.</summary>
+    public static TimeSpan StalledRepumpEvery { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The runs to pump now: those whose steps were just re-queued, those past their deadline, those that
+    /// became stalled since the last sweep, and those still stalled once <see cref="StalledRepumpEvery"/> passed.</summary>
+    private List<(Guid Run, string Queue)> Due(List<StalledRun> stalled, List<LapsedStep> lapsed, DateTimeOffset now)
+    {
+        var reclaimed = lapsed.Select(s => s.RunId).ToHashSet();
+        foreach (var gone in _pumped.Keys.Except(stalled.Select(s => s.Id)).ToList()) _pumped.Remove(gone);
+        var due = stalled.Where(s => reclaimed.Contains(s.Id) || s.PastDeadline || !_pumped.TryGetValue(s.Id, out var at) || now - at >= StalledRepumpEvery).ToList();
+        foreach (var s in due) _pumped[s.Id] = now;
+        return [.. due.Select(s => (s.Id, s.Queue)), .. lapsed.Where(l => stalled.All(s => s.Id != l.RunId)).Select(l => (l.RunId, l.Queue)).Distinct()];
+    }
+
+    private sealed record StalledRun(Guid Id, string Queue, bool PastDeadline);
+
     /// <summary>
     /// Unfinished runs nothing else is going to move: none of their steps is running (a running step's job, or
     /// the wait poller's for a parked one, pumps its run when the step ends, so those runs need no sweep), or
@@ -80,14 +102,14 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
     /// a kick that could not be queued, a run waiting for a site's slot that no ending step handed it: all
     /// end up here.
     /// </summary>
-    private static Task<List<Guid>> StalledRunsAsync(DraasDbContext db, TimeProvider clock, CancellationToken ct)
+    private static Task<List<StalledRun>> StalledRunsAsync(DraasDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        return db.Database.SqlQuery<Guid>($"""
-            SELECT r.id AS "Value" FROM runs r
-            WHERE r.state IN ('pending', 'running', 'cancelling', 'rolling_back')
-              AND (NOT EXISTS (SELECT 1 FROM steps s WHERE s.run_id = r.id AND s.state = 'running')
-                OR (r.state = 'running' AND r.deadline_from + r.timeout_seconds * interval '1 second' < {now}))
+        return db.Database.SqlQuery<StalledRun>($"""
+            SELECT * FROM (
+              SELECT r.id, r.queue, (r.state = 'running' AND r.deadline_from + r.timeout_seconds * interval '1 second' < {now}) AS past_deadline FROM runs r
+              WHERE r.state IN ('pending', 'running', 'cancelling', 'rolling_back')) x
+            WHERE x.past_deadline OR NOT EXISTS (SELECT 1 FROM steps s WHERE s.run_id = x.id AND s.state = 'running')
             """).ToListAsync(ct);
     }
 }

@@ -61,9 +61,9 @@ public class StepLeases(TimeSpan lease)
                 error = 'interrupted: the worker running attempt ' || s.attempts || ' stopped (its lease lapsed); retrying'
             FROM runs r
             WHERE r.id = s.run_id AND s.state = 'running' AND s.lease_until < now()
-            RETURNING s.id, s.run_id, s.sequence, s.kind, s.target, s.attempts, r.project_id
+            RETURNING s.id, s.run_id, s.sequence, s.kind, s.target, s.attempts, r.project_id, r.queue
             """).ToListAsync(ct);
 }
 
 /// <summary>A step whose worker stopped renewing its lease, as the watchdog re-queued it.</summary>
-public sealed record LapsedStep(Guid Id, Guid RunId, int Sequence, string Kind, string? Target, int Attempts, string? ProjectId);
+public sealed record LapsedStep(Guid Id, Guid RunId, int Sequence, string Kind, string? Target, int Attempts, string? ProjectId, string Queue);

@@ -52,7 +52,7 @@ public sealed class WaitPoller(IServiceScopeFactory scopes, TimeProvider clock, 
         }
     }
 
-    private sealed record Parked(Guid Id, int Attempts, string WaitingFor, string Queue);
+    private sealed record Parked(Guid Id, int Attempts, string Kind, string WaitingFor, string Queue);
 
     public async Task<int> PollAsync(CancellationToken ct)
     {
@@ -61,14 +61,14 @@ public sealed class WaitPoller(IServiceScopeFactory scopes, TimeProvider clock, 
         var sessions = scope.ServiceProvider.GetRequiredService<SiteSessionPool>();
         var leases = scope.ServiceProvider.GetRequiredService<StepLeases>();
         var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
-        var woken = new List<(Guid Step, int Attempt, string Queue)>();
+        var woken = new List<(StepTicket Ticket, string Queue)>();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             if (!await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtextextended('draas.wait_poller', 0)) AS \"Value\"").SingleAsync(ct))
                 return 0;
             await leases.RenewParkedAsync(db, ct);
             var parked = await db.Database.SqlQuery<Parked>($"""
-                SELECT s.id, s.attempts, s.waiting_for, r.queue FROM steps s JOIN runs r ON r.id = s.run_id
+                SELECT s.id, s.attempts, s.kind, s.waiting_for, r.queue FROM steps s JOIN runs r ON r.id = s.run_id
                 WHERE s.state = 'running' AND s.waiting_for IS NOT NULL AND NOT COALESCE((s.waiting_for::jsonb ->> 'woken')::boolean, false)
                 """).ToListAsync(ct);
             if (parked.Count == 0) return 0;
@@ -110,13 +110,13 @@ public sealed class WaitPoller(IServiceScopeFactory scopes, TimeProvider clock, 
                         UPDATE steps SET waiting_for = {json}, lease_until = now() + {leases.Queued}
                         WHERE id = {row.Id} AND state = 'running' AND attempts = {row.Attempts} AND waiting_for = {row.WaitingFor}
                         """, ct);
-                    if (changed == 1) woken.Add((row.Id, row.Attempts, row.Queue));
+                    if (changed == 1) woken.Add((new StepTicket(row.Id, row.Attempts, row.Kind), row.Queue));
                 }
             }
             await tx.CommitAsync(ct);
         }
-        foreach (var (step, attempt, queue) in woken)
-            jobs.Enqueue<StepJob>(queue, j => j.ExecuteAsync(step, attempt, CancellationToken.None));
+        foreach (var byQueue in woken.GroupBy(w => w.Queue))
+            StepJob.Enqueue(jobs, new ClaimedSteps(byQueue.Key, [.. byQueue.Select(w => w.Ticket)]));
         return woken.Count;
     }
 
