@@ -26,21 +26,28 @@ public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, 
     /// <returns>The steps that the pumps after this attempt claimed, for the job to run next.</returns>
     public async Task<IReadOnlyList<ClaimedSteps>> RunAsync(Guid stepId, int attempt, CancellationToken ct)
     {
-        var step = await db.Steps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == stepId, ct);
-        if (step is null || step.State != StepState.Running || step.Attempts != attempt)
+        // The attempt's reads in one transaction, not one each (a transaction per statement was a fifth of a step's).
+        Step? step;
+        Run run;
+        await using (var reads = await db.Database.BeginTransactionAsync(ct))
         {
-            logger.LogInformation("Step {Step} attempt {Attempt} is no longer this job's ({State}, attempt {Now})", stepId, attempt, step?.State, step?.Attempts);
-            return [];
+            step = await db.Steps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == stepId, ct);
+            if (step is null || step.State != StepState.Running || step.Attempts != attempt)
+            {
+                logger.LogInformation("Step {Step} attempt {Attempt} is no longer this job's ({State}, attempt {Now})", stepId, attempt, step?.State, step?.Attempts);
+                return [];
+            }
+            if (StepWait.FromJson(step.WaitingFor) is { Woken: false })
+            {
+                // Parked: only the wait poller hands it back (this is a stale copy of the job that parked it).
+                logger.LogInformation("Step {Step} attempt {Attempt} is parked; the wait poller resumes it", stepId, attempt);
+                return [];
+            }
+            run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == step.RunId, ct);
+            if (run.DeadlineFrom is null)
+                await db.Database.ExecuteSqlAsync($"UPDATE runs SET deadline_from = {clock.GetUtcNow()} WHERE id = {run.Id} AND deadline_from IS NULL", ct);
+            await reads.CommitAsync(ct);
         }
-        if (StepWait.FromJson(step.WaitingFor) is { Woken: false })
-        {
-            // Parked: only the wait poller hands it back (this is a stale copy of the job that parked it).
-            logger.LogInformation("Step {Step} attempt {Attempt} is parked; the wait poller resumes it", stepId, attempt);
-            return [];
-        }
-        var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == step.RunId, ct);
-        if (run.DeadlineFrom is null)
-            await db.Database.ExecuteSqlAsync($"UPDATE runs SET deadline_from = {clock.GetUtcNow()} WHERE id = {run.Id} AND deadline_from IS NULL", ct);
         // The step's span; the OpenStack and array requests below are its children (HTTP instrumentation).
         // A step woken from its wait runs again in a new job: its span says so, so a trace still has one "step" span per step.
         var resumed = StepWait.FromJson(step.WaitingFor) is { Woken: true };
@@ -57,7 +64,12 @@ public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, 
         try
         {
             var handler = handlers.SingleOrDefault(h => h.Kind == step.Kind) ?? throw new StepFailedException($"no handler for step kind '{step.Kind}'");
-            var context = await StepContext.LoadAsync(db, run, step, sessions, plugins, references, clock, lease.Token);
+            StepContext context;
+            await using (var reads = await db.Database.BeginTransactionAsync(lease.Token))
+            {
+                context = await StepContext.LoadAsync(db, run, step, sessions, plugins, references, clock, lease.Token);
+                await reads.CommitAsync(lease.Token);
+            }
             logger.LogInformation("Run {Run} step {Sequence} {Kind} {Target}: attempt {Attempt}", run.Id, step.Sequence, step.Kind, step.Target, attempt);
             var output = await handler.ExecuteAsync(context, lease.Token);
             await EndAsync(step, attempt, StepState.Succeeded, RunJson.Serialize(output), null, null);
@@ -110,6 +122,8 @@ public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, 
         var claimed = new List<ClaimedSteps>();
         if (delay is null) claimed.Add(await PumpHereAsync(run.Id, run.Queue));
         else RunEngine.Kick(jobs, run.Id, run.Queue, delay);
+        // The run took the slot its step freed: the others wait on (failovers before drills holds: admission sees to it).
+        if (claimed.Any(c => c.Steps.Any(s => s.Kind == step.Kind))) return claimed;
         try
         {
             // One at a time until one of them takes the slot: each pump of a run that cannot use it is wasted work.
