@@ -27,6 +27,8 @@ public sealed class WebhookStep(SecretProtector secrets) : IStepHandler
 
     public string Kind => HookPlanner.WebhookStep;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.BootServer];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var index = c.Input["hook"]!.GetValue<int>();

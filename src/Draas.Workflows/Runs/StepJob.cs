@@ -58,7 +58,7 @@ public sealed class StepJob(DraasDbContext db, IServiceScopeFactory scopes, IBac
         try
         {
             var handler = handlers.SingleOrDefault(h => h.Kind == step.Kind) ?? throw new StepFailedException($"no handler for step kind '{step.Kind}'");
-            var context = await StepContext.LoadAsync(db, run, step, sessions, plugins, references, clock, lease.Token);
+            var context = await StepContext.LoadAsync(db, run, step, handler.ReadsOutputsOf, sessions, plugins, references, clock, lease.Token);
             logger.LogInformation("Run {Run} step {Sequence} {Kind} {Target}: attempt {Attempt}", run.Id, step.Sequence, step.Kind, step.Target, attempt);
             var output = await handler.ExecuteAsync(context, lease.Token);
             await EndAsync(step, attempt, StepState.Succeeded, RunJson.Serialize(output), null, null);

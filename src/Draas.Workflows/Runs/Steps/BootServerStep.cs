@@ -18,6 +18,8 @@ public sealed class BootServerStep(DraasDbContext db) : IStepHandler
 {
     public string Kind => RunPlanner.BootServer;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.Preflight, RunPlanner.ImportVolume, RunPlanner.EnsureFlavor, RunPlanner.EnsureKeypair, NetworkPlanning.EnsurePort, NetworkPlanning.EnsureServerGroup];
+
     /// <summary>How long a boot may take to reach ACTIVE (as the old in-worker wait allowed).</summary>
     public static TimeSpan WaitTimeout { get; set; } = new WaitOptions().Timeout;
 

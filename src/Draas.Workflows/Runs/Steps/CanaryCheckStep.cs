@@ -9,6 +9,8 @@ public sealed class CanaryCheckStep(IHttpClientFactory http, ProbeClient probe) 
 {
     public string Kind => RunPlanner.CanaryCheck;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.BootServer, RunPlanner.CanaryWrite];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var (boot, address) = HealthCheckStep.RecoveredAddress(c);

@@ -8,6 +8,8 @@ public sealed class CanaryWriteStep(IHttpClientFactory http, ProbeClient probe) 
 {
     public string Kind => RunPlanner.CanaryWrite;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var id = c.Required("server_id");

@@ -20,6 +20,8 @@ public sealed class CleanupStep : IStepHandler
 {
     public string Kind => RunPlanner.Cleanup;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.Preflight, RunPlanner.PromoteVolume, RunPlanner.EnsureKeypair];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var admin = c.TargetAdmin;

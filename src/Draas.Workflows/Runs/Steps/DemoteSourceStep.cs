@@ -12,6 +12,8 @@ public sealed class DemoteSourceStep : IStepHandler
 {
     public string Kind => RunPlanner.DemoteSource;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var group = c.Group(Guid.Parse(c.Required("group_id")));

@@ -10,6 +10,8 @@ public sealed class EnsureFlavorStep : IStepHandler
 {
     public string Kind => RunPlanner.EnsureFlavor;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var name = c.Input["name"]?.GetValue<string>() ?? c.Step.Target!;

@@ -8,6 +8,8 @@ public sealed class EnsureFloatingIpStep : IStepHandler
 {
     public string Kind => NetworkPlanning.EnsureFloatingIp;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [NetworkPlanning.EnsurePort];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var portId = c.Output(NetworkPlanning.EnsurePort, c.Required("port_id"))?["port_id"]?.GetValue<string>()

@@ -10,6 +10,8 @@ public sealed class EnsureKeypairStep : IStepHandler
 {
     public string Kind => RunPlanner.EnsureKeypair;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var original = c.Required("name");

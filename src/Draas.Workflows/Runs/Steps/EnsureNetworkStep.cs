@@ -12,6 +12,8 @@ public sealed class EnsureNetworkStep : IStepHandler
 {
     public string Kind => NetworkPlanning.EnsureNetwork;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var sourceId = c.Required("network_id");

@@ -15,6 +15,8 @@ public sealed class EnsurePortStep : IStepHandler
 {
     public string Kind => NetworkPlanning.EnsurePort;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.Preflight, NetworkPlanning.EnsureNetwork, NetworkPlanning.EnsureSecurityGroups];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var server = c.Server(c.Required("server_id"));

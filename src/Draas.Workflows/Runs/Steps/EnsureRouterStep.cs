@@ -10,6 +10,8 @@ public sealed class EnsureRouterStep : IStepHandler
 {
     public string Kind => NetworkPlanning.EnsureRouter;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [NetworkPlanning.EnsureNetwork];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var sourceId = c.Required("router_id");

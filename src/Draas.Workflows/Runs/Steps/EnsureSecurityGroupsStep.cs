@@ -14,6 +14,8 @@ public sealed class EnsureSecurityGroupsStep : IStepHandler
 {
     public string Kind => NetworkPlanning.EnsureSecurityGroups;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var neutron = c.TargetProject.Networking;

@@ -8,6 +8,8 @@ public sealed class EnsureServerGroupStep : IStepHandler
 {
     public string Kind => NetworkPlanning.EnsureServerGroup;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var sourceId = c.Required("group_id");

@@ -15,6 +15,8 @@ public sealed class FencePrimaryStep : IStepHandler
 {
     public string Kind => RunPlanner.FencePrimary;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var site = c.SourceSite.Name;

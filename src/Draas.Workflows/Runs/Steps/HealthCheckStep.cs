@@ -11,6 +11,8 @@ public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) 
 {
     public string Kind => RunPlanner.HealthCheck;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.BootServer];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var (boot, address) = RecoveredAddress(c);

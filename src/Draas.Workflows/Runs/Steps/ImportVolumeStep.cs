@@ -16,6 +16,8 @@ public sealed class ImportVolumeStep(DraasDbContext db) : IStepHandler
 {
     public string Kind => RunPlanner.ImportVolume;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.PromoteVolume];
+
     /// <summary>How long an import may take to become available (as the old in-worker wait allowed).</summary>
     public static TimeSpan WaitTimeout { get; set; } = new WaitOptions().Timeout;
 

@@ -21,6 +21,8 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
 {
     public string Kind => RunPlanner.Preflight;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var problems = new List<string>();

@@ -9,6 +9,8 @@ public sealed class PromoteVolumeStep : IStepHandler
 {
     public string Kind => RunPlanner.PromoteVolume;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.ReplicateNow, RunPlanner.DemoteSource, RunPlanner.Preflight];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var group = c.Group(Guid.Parse(c.Required("group_id")));

@@ -8,6 +8,8 @@ public sealed class ReplicateNowStep : IStepHandler
 {
     public string Kind => RunPlanner.ReplicateNow;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var group = c.Group(Guid.Parse(c.Required("group_id")));

@@ -18,6 +18,8 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
 {
     public string Kind => RunPlanner.Reprotect;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.ImportVolume];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var (volumes, servers, fromRun) = await RecoveredAsync(c, ct);

@@ -17,6 +17,8 @@ public sealed class RestartPrimaryStep(DraasDbContext db) : IStepHandler
 {
     public string Kind => RunPlanner.RestartPrimary;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.BootServer, RunPlanner.StopServer, RunPlanner.PromoteVolume];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var state = await db.Runs.AsNoTracking().Where(r => r.Id == c.Run.Id).Select(r => r.State).SingleAsync(ct);

@@ -19,6 +19,8 @@ public sealed class RollbackStep : IStepHandler
 {
     public string Kind => CommitDecisions.RollbackStep;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.PromoteVolume, RunPlanner.StopServer, RunPlanner.FencePrimary, RunPlanner.EnsureFlavor, RunPlanner.EnsureKeypair, NetworkPlanning.EnsureSecurityGroups, NetworkPlanning.EnsureServerGroup];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         try

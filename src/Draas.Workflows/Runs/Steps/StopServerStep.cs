@@ -8,6 +8,8 @@ public sealed class StopServerStep : IStepHandler
 {
     public string Kind => RunPlanner.StopServer;
 
+    public IReadOnlyList<string> ReadsOutputsOf => [];
+
     public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
     {
         var id = c.Required("server_id");
