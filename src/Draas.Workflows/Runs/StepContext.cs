@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Draas.Data;
 using Draas.Domain.Arrays;
@@ -48,7 +49,6 @@ public sealed class StepContext
         _plugins = plugins;
         _references = references;
         Clock = clock;
-        Input = RunJson.Object(step.Input);
         Woken = StepWait.FromJson(step.WaitingFor) is { Woken: true } w ? w : null;
         Options = RunOptions.Parse(run.Options);
     }
@@ -74,7 +74,6 @@ public sealed class StepContext
 
     public Run Run { get; }
     public Step Step { get; }
-    public JsonObject Input { get; }
     public RunOptions Options { get; }
     public TenantProtection Protection { get; }
     public Plan Plan { get; }
@@ -134,10 +133,9 @@ public sealed class StepContext
 
     public ServerEntry Server(string id) => Manifest.Servers.SingleOrDefault(s => s.Id == id) ?? throw new StepFailedException($"server {id} is not in the run's manifest");
 
-    /// <summary>What an earlier, succeeded step of this run produced; null if it has not.</summary>
-    public JsonObject? Output(string kind, string? target) => Loaded(kind).GetValueOrDefault((kind, target));
+    private JsonObject? Output(string kind, string? target) => Loaded(kind).GetValueOrDefault((kind, target));
 
-    public IEnumerable<(string? Target, JsonObject Output)> Outputs(string kind) =>
+    private IEnumerable<(string? Target, JsonObject Output)> Outputs(string kind) =>
         Loaded(kind).Where(o => o.Key.Kind == kind).Select(o => (o.Key.Target, o.Value));
 
     /// <summary>The loaded outputs, when the handler declared it reads <paramref name="kind"/>: an undeclared read
@@ -145,7 +143,24 @@ public sealed class StepContext
     private Dictionary<(string Kind, string? Target), JsonObject> Loaded(string kind) => _reads.Contains(kind) ? _outputs
         : throw new InvalidOperationException($"the {Step.Kind} handler reads {kind} outputs but does not declare it in ReadsOutputsOf");
 
-    public string Required(string key) => Input[key]?.GetValue<string>() ?? throw new StepFailedException($"step input lacks '{key}'");
+    /// <summary>The step's input as its kind's record; a field the record requires that is missing fails the step.</summary>
+    public T InputAs<T>() where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(Step.Input ?? "{}", RunJson.InputOptions) ?? throw new StepFailedException($"step input is not a {typeof(T).Name}");
+        }
+        catch (JsonException e)
+        {
+            throw new StepFailedException($"step input is not a {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>What an earlier, succeeded step of this run of a kind the handler reads produced; null if it has not.</summary>
+    public T? Output<T>(string kind, string? target) where T : class => Output(kind, target)?.Deserialize<T>(RunJson.Options);
+
+    public IEnumerable<(string? Target, T Output)> Outputs<T>(string kind) where T : class =>
+        Outputs(kind).Select(o => (o.Target, o.Output.Deserialize<T>(RunJson.Options)!));
 
     /// <summary>Loads what the step needs; of earlier steps' outputs only those of <paramref name="readsOutputsOf"/>.</summary>
     public static async Task<StepContext> LoadAsync(DraasDbContext db, Run run, Step step, IReadOnlyCollection<string> readsOutputsOf, SiteSessionPool sessions, StoragePluginCatalog plugins,
