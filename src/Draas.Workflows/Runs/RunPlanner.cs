@@ -193,11 +193,8 @@ public static class RunPlanner
         // Manual commit: a person's decision ends the run, after everything else (a rollback is added if asked for).
         if (input.Options.ManualCommit && input.Kind is RunKind.Failover or RunKind.PlannedMigration)
         {
-            woven = [.. woven, new StepSpec(woven.Count + 1, woven.Max(x => x.Phase) + 1, CommitDecisions.DecisionStep, null, new JsonObject
-            {
-                ["commit_timeout"] = input.Options.CommitTimeout,
-                ["auto_action"] = input.Options.AutoAction,
-            }, [.. woven.Select(x => x.Sequence)])];
+            woven = [.. woven, new StepSpec(woven.Count + 1, woven.Max(x => x.Phase) + 1, CommitDecisions.DecisionStep, null,
+                RunJson.Input(new CommitDecisionInput(input.Options.CommitTimeout, input.Options.AutoAction)), [.. woven.Select(x => x.Sequence)])];
         }
         return woven;
     }

@@ -90,6 +90,9 @@ public sealed class StoredStepJsonTests
             var read = JsonSerializer.Deserialize(json, record, RunJson.InputOptions)!;
             Assert.That(RunJson.Input(read).ToJsonString(RunJson.Options), Is.EqualTo(json), kind);
         }
+        // A manual commit's decision is a person's, not a worker's, but its timeout and auto action are read the same way.
+        const string decision = """{"commit_timeout":600,"auto_action":"commit"}""";
+        Assert.That(RunJson.Input(RunJson.ReadInput<CommitDecisionInput>(decision)).ToJsonString(RunJson.Options), Is.EqualTo(decision));
     }
 
     [Test]
