@@ -80,13 +80,5 @@ public static class HookPlanner
 
     private static JsonObject Input(PlanHook hook) => hook.Type == PlanHooks.Approval
         ? new JsonObject { ["hook"] = hook.Index, ["at"] = hook.Where, ["message"] = hook.Message }
-        : new JsonObject
-        {
-            ["hook"] = hook.Index,
-            ["at"] = hook.Where,
-            ["url"] = hook.Url,
-            ["timeout"] = hook.Timeout,
-            ["on_error"] = hook.OnError,
-            ["signed"] = hook.HasSecret,
-        };
+        : RunJson.Input(new WebhookInput(hook.Index, hook.Where, hook.Url!, hook.Timeout, hook.OnError, hook.HasSecret));
 }

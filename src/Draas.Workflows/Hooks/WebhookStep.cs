@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Draas.Data.Secrets;
 using Draas.Workflows.Notifications;
 using Draas.Workflows.Runs;
+using Draas.Workflows.Runs.Steps;
 
 namespace Draas.Workflows.Hooks;
 
@@ -14,7 +15,7 @@ namespace Draas.Workflows.Hooks;
 /// or no answer within the hook's timeout, is final (calling again could repeat work the receiver began).
 /// With <c>on_error: continue</c> a final failure is recorded on the step and the run goes on.
 /// </summary>
-public sealed class WebhookStep(SecretProtector secrets) : IStepHandler
+public sealed class WebhookStep(SecretProtector secrets) : StepHandler<WebhookInput, WebhookOutput>
 {
     // One pooled client for every hook; each call's own timeout is the hook's.
     private static readonly HttpClient Http = new(new SocketsHttpHandler
@@ -25,20 +26,20 @@ public sealed class WebhookStep(SecretProtector secrets) : IStepHandler
     })
     { Timeout = Timeout.InfiniteTimeSpan };
 
-    public string Kind => HookPlanner.WebhookStep;
+    public override string Kind => HookPlanner.WebhookStep;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.BootServer];
+
+    public override async Task<WebhookOutput> ExecuteAsync(StepContext c, WebhookInput input, CancellationToken ct)
     {
-        var index = c.Input["hook"]!.GetValue<int>();
-        var url = c.Required("url");
-        var timeout = c.Input["timeout"]?.GetValue<int>() ?? 300;
-        var continueOnError = c.Input["on_error"]?.GetValue<string>() == "continue";
+        var (index, url, timeout) = (input.Hook, input.Url, input.Timeout);
+        var continueOnError = input.OnError == "continue";
         var stored = c.Plan.Hooks is null ? null : JsonNode.Parse(c.Plan.Hooks)!.AsArray().ElementAtOrDefault(index) as JsonObject;
         if (stored?["url"]?.GetValue<string>() != url)
             throw new StepFailedException($"the plan's hook {index} changed since the run was planned (it no longer calls {url})");
         var secret = stored["secret_ciphertext"]?.GetValue<string>() is { } cipher ? secrets.Unprotect(cipher) : null;
 
-        var body = RunJson.Serialize(Body(c));
+        var body = RunJson.Serialize(Body(c, input));
         var timestamp = c.Clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -56,7 +57,7 @@ public sealed class WebhookStep(SecretProtector secrets) : IStepHandler
             using var response = await Http.SendAsync(request, limit.Token);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
-                return new { url, status, answered_in_ms = (int)c.Clock.GetElapsedTime(started).TotalMilliseconds, signed = secret is not null };
+                return new WebhookOutput(url, status, (int)c.Clock.GetElapsedTime(started).TotalMilliseconds, Signed: secret is not null);
             var text = await response.Content.ReadAsStringAsync(limit.Token);
             failure = $"the webhook {url} answered {status}: {(text.Length > 300 ? text[..300] : text)}".TrimEnd(' ', ':');
             transient = response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || status >= 500;
@@ -73,14 +74,14 @@ public sealed class WebhookStep(SecretProtector secrets) : IStepHandler
         }
         var retried = transient && c.Step.Attempts < c.Step.MaxAttempts;
         if (continueOnError && !retried)
-            return new { url, error = failure, on_error = "continue", signed = secret is not null };
+            return new WebhookOutput(url, Error: failure, OnError: "continue", Signed: secret is not null);
         throw new StepFailedException(failure) { Retryable = transient };
     }
 
     /// <summary>What the receiver learns: the run, this step, and each server of the plan with where it runs now.</summary>
-    private static object Body(StepContext c)
+    private static object Body(StepContext c, WebhookInput input)
     {
-        var booted = c.Outputs(RunPlanner.BootServer).ToDictionary(o => o.Target ?? "", o => o.Output);
+        var booted = c.Outputs<BootServerOutput>(RunPlanner.BootServer).ToDictionary(o => o.Target ?? "", o => o.Output);
         return new
         {
             @event = "run.hook",
@@ -95,14 +96,14 @@ public sealed class WebhookStep(SecretProtector secrets) : IStepHandler
                 target_project_id = c.TargetProjectId,
                 recovery_point_at = c.Run.RecoveryPointAt,
             },
-            step = new { id = c.Step.Id, sequence = c.Step.Sequence, at = c.Input["at"]?.GetValue<string>(), attempt = c.Step.Attempts },
+            step = new { id = c.Step.Id, sequence = c.Step.Sequence, at = input.At, attempt = c.Step.Attempts },
             servers = c.Manifest.Servers.OrderBy(s => s.PriorityGroup).ThenBy(s => s.Name, StringComparer.Ordinal).Select(s => new
             {
                 server_id = s.Id,
                 name = s.Name,
                 priority_group = s.PriorityGroup,
-                recovered_id = booted.GetValueOrDefault(s.Id)?["server_id"]?.GetValue<string>(),
-                addresses = booted.GetValueOrDefault(s.Id)?["addresses"]?.DeepClone(),
+                recovered_id = booted.GetValueOrDefault(s.Id)?.ServerId,
+                addresses = booted.GetValueOrDefault(s.Id)?.Addresses,
             }),
         };
     }

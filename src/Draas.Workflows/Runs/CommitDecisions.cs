@@ -39,7 +39,7 @@ public sealed class CommitDecisions(DraasDbContext db, IBackgroundJobClient jobs
     public static void Await(Step decision, DateTimeOffset now)
     {
         decision.StartedAt = now;
-        decision.NotBefore = RunJson.Object(decision.Input)["commit_timeout"]?.GetValue<int>() is { } seconds ? now.AddSeconds(seconds) : null;
+        decision.NotBefore = RunJson.ReadInput<CommitDecisionInput>(decision.Input).CommitTimeout is { } seconds ? now.AddSeconds(seconds) : null;
     }
 
     public Task<Run> CommitAsync(Guid runId, string? decidedBy, string? requestId, CancellationToken ct) =>
@@ -60,7 +60,7 @@ public sealed class CommitDecisions(DraasDbContext db, IBackgroundJobClient jobs
         var decided = 0;
         foreach (var run in due)
         {
-            var action = RunJson.Object(run.Input)["auto_action"]?.GetValue<string>() ?? "rollback";
+            var action = RunJson.ReadInput<CommitDecisionInput>(run.Input).AutoAction ?? "rollback";
             try
             {
                 await DecideAsync(run.RunId, action, Timeout, automatic: true, null, ct);

@@ -8,5 +8,9 @@ public interface IStepHandler
 {
     string Kind { get; }
 
+    /// <summary>The step kinds whose succeeded outputs this handler reads: the only outputs of the run its
+    /// context loads (none: no query), so a step of a site-wide run does not read every other step's output.</summary>
+    IReadOnlyList<string> ReadsOutputsOf { get; }
+
     Task<object?> ExecuteAsync(StepContext context, CancellationToken ct);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Draas.Domain.Manifests;
 using Draas.Domain.Runs;
+using Draas.Workflows.Runs.Steps;
 
 namespace Draas.Workflows.Runs;
 
@@ -25,7 +26,7 @@ public static class NetworkPlanning
 
     public sealed record Planned(IReadOnlyDictionary<string, List<int>> PortsByServer, IReadOnlyDictionary<string, int> ServerGroups);
 
-    public delegate int AddStep(int phase, string kind, string? target, JsonObject data, IEnumerable<int> after);
+    public delegate int AddStep(int phase, string kind, string? target, object input, IEnumerable<int> after);
 
     /// <summary>map, create or bubble for a network of the manifest.</summary>
     public static string Mode(PlanningInput input, string networkId, string? networkName, IReadOnlyDictionary<string, string> mapping) =>
@@ -46,14 +47,8 @@ public static class NetworkPlanning
         {
             var mode = Mode(input, network.Id, network.Name, mapping);
             if (mode == "map") continue;
-            networkSteps[network.Id] = add(3, EnsureNetwork, network.Id, new JsonObject
-            {
-                ["network_id"] = network.Id,
-                ["name"] = network.Name,
-                ["mode"] = mode,
-                ["subnets"] = new JsonArray([.. m.Subnets.Where(s => s.NetworkId == network.Id).OrderBy(s => s.Cidr, StringComparer.Ordinal)
-                    .Select(s => (JsonNode)new JsonObject { ["id"] = s.Id, ["name"] = s.Name, ["cidr"] = s.Cidr, ["gateway_ip"] = s.GatewayIp })]),
-            }, [preflight]);
+            networkSteps[network.Id] = add(3, EnsureNetwork, network.Id, new EnsureNetworkInput(network.Id, network.Name, mode,
+                [.. m.Subnets.Where(s => s.NetworkId == network.Id).OrderBy(s => s.Cidr, StringComparer.Ordinal).Select(s => new PlannedSubnet(s.Id, s.Name, s.Cidr, s.GatewayIp))]), [preflight]);
         }
         var routerSteps = new Dictionary<string, List<int>>();
         foreach (var router in m.Routers.OrderBy(r => r.Name, StringComparer.Ordinal))
@@ -62,38 +57,25 @@ public static class NetworkPlanning
             var made = networks.Where(networkSteps.ContainsKey).ToList();
             if (made.Count == 0) continue;
             var bubble = input.Kind == RunKind.Drill && !input.Options.DrillOnMappedNetworks;
-            var routerStep = add(3, EnsureRouter, router.Id, new JsonObject
-            {
-                ["router_id"] = router.Id,
-                ["name"] = router.Name,
-                ["mode"] = bubble ? "bubble" : "create",
+            var routerStep = add(3, EnsureRouter, router.Id, new EnsureRouterInput(router.Id, router.Name, bubble ? "bubble" : "create",
                 // A bubble has no way out; a recreated router gets its gateway on the mapped external network.
-                ["external_network"] = bubble || router.ExternalNetworkName is null ? null
+                bubble || router.ExternalNetworkName is null ? null
                     : mapping.GetValueOrDefault(router.ExternalNetworkName) ?? mapping.GetValueOrDefault(router.ExternalNetworkId ?? ""),
-                ["subnets"] = new JsonArray([.. router.InterfaceSubnetIds.Where(id => m.Subnets.Any(s => s.Id == id && networkSteps.ContainsKey(s.NetworkId))).Select(id => (JsonNode)id)]),
-            }, made.Select(n => networkSteps[n]));
+                [.. router.InterfaceSubnetIds.Where(id => m.Subnets.Any(s => s.Id == id && networkSteps.ContainsKey(s.NetworkId)))]), made.Select(n => networkSteps[n]));
             foreach (var n in made) (routerSteps.TryGetValue(n, out var l) ? l : routerSteps[n] = []).Add(routerStep);
         }
 
         var groupsStep = (int?)null;
         if (m.SecurityGroups.Count > 0)
         {
-            groupsStep = add(3, EnsureSecurityGroups, null, new JsonObject
-            {
-                ["groups"] = new JsonArray([.. m.SecurityGroups.OrderBy(g => g.Name, StringComparer.Ordinal).Select(g => (JsonNode)new JsonObject
-                {
-                    ["id"] = g.Id,
-                    ["name"] = g.Name,
-                    ["rules"] = g.Rules.Count,
-                    ["remote_groups"] = new JsonArray([.. g.Rules.Select(r => r.RemoteGroupId).OfType<string>().Distinct()
-                        .Select(id => (JsonNode)(m.SecurityGroups.FirstOrDefault(x => x.Id == id)?.Name ?? id))]),
-                })]),
-            }, [preflight]);
+            groupsStep = add(3, EnsureSecurityGroups, null, new EnsureSecurityGroupsInput([.. m.SecurityGroups.OrderBy(g => g.Name, StringComparer.Ordinal)
+                .Select(g => new PlannedSecurityGroup(g.Id, g.Name, g.Rules.Count, [.. g.Rules.Select(r => r.RemoteGroupId).OfType<string>().Distinct()
+                    .Select(id => m.SecurityGroups.FirstOrDefault(x => x.Id == id)?.Name ?? id)]))]), [preflight]);
         }
 
         var serverGroups = new Dictionary<string, int>();
         foreach (var group in m.ServerGroups.Where(g => m.Servers.Any(s => s.ServerGroupId == g.Id)).OrderBy(g => g.Name, StringComparer.Ordinal))
-            serverGroups[group.Id] = add(3, EnsureServerGroup, group.Id, new JsonObject { ["group_id"] = group.Id, ["name"] = group.Name, ["policy"] = group.Policy }, [preflight]);
+            serverGroups[group.Id] = add(3, EnsureServerGroup, group.Id, new EnsureServerGroupInput(group.Id, group.Name, group.Policy), [preflight]);
 
         var ports = new Dictionary<string, List<int>>();
         foreach (var server in m.Servers.OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal))
@@ -106,21 +88,9 @@ public static class NetworkPlanning
                 if (networkSteps.TryGetValue(nic.NetworkId, out var net)) after.Add(net);
                 if (routerSteps.TryGetValue(nic.NetworkId, out var routers)) after.AddRange(routers);
                 if (groupsStep is { } g && nic.SecurityGroupIds.Count > 0) after.Add(g);
-                list.Add(add(3, EnsurePort, nic.PortId, new JsonObject
-                {
-                    ["port_id"] = nic.PortId,
-                    ["server_id"] = server.Id,
-                    ["server"] = server.Name,
-                    ["nic"] = i,
-                    ["network_id"] = nic.NetworkId,
-                    ["network"] = nic.NetworkName,
-                    ["mode"] = Mode(input, nic.NetworkId, nic.NetworkName, mapping),
-                    ["fixed_ips"] = new JsonArray([.. nic.FixedIps.Select(f => (JsonNode)f.IpAddress)]),
-                    ["keep_fixed_ips"] = input.Options.KeepFixedIps,
-                    ["security_groups"] = new JsonArray([.. nic.SecurityGroupIds.Select(id => (JsonNode)(m.SecurityGroups.FirstOrDefault(x => x.Id == id)?.Name ?? id))]),
-                    ["port_security_enabled"] = nic.PortSecurityEnabled,
-                    ["allowed_address_pairs"] = nic.AllowedAddressPairs.Count,
-                }, after));
+                list.Add(add(3, EnsurePort, nic.PortId, new EnsurePortInput(nic.PortId, server.Id, server.Name, i, nic.NetworkId, nic.NetworkName,
+                    Mode(input, nic.NetworkId, nic.NetworkName, mapping), [.. nic.FixedIps.Select(f => f.IpAddress)], input.Options.KeepFixedIps,
+                    [.. nic.SecurityGroupIds.Select(id => m.SecurityGroups.FirstOrDefault(x => x.Id == id)?.Name ?? id)], nic.PortSecurityEnabled, nic.AllowedAddressPairs.Count), after));
             }
         }
         return new Planned(ports, serverGroups);
@@ -135,17 +105,8 @@ public static class NetworkPlanning
         {
             var server = input.Manifest.Servers.FirstOrDefault(s => s.Nics.Any(n => n.PortId == fip.PortId));
             if (server is null || !booted.TryGetValue(server.Id, out var boot)) continue;
-            add(phaseOf[server.Id], EnsureFloatingIp, fip.Id, new JsonObject
-            {
-                ["floating_ip_id"] = fip.Id,
-                ["address"] = fip.Address,
-                ["server_id"] = server.Id,
-                ["server"] = server.Name,
-                ["port_id"] = fip.PortId,
-                ["fixed_ip_address"] = fip.FixedIpAddress,
-                ["external_network"] = (fip.FloatingNetworkName is null ? null : mapping.GetValueOrDefault(fip.FloatingNetworkName))
-                    ?? mapping.GetValueOrDefault(fip.FloatingNetworkId),
-            }, [boot]);
+            add(phaseOf[server.Id], EnsureFloatingIp, fip.Id, new EnsureFloatingIpInput(fip.Id, fip.Address, server.Id, server.Name, fip.PortId!, fip.FixedIpAddress,
+                (fip.FloatingNetworkName is null ? null : mapping.GetValueOrDefault(fip.FloatingNetworkName)) ?? mapping.GetValueOrDefault(fip.FloatingNetworkId)), [boot]);
         }
     }
 

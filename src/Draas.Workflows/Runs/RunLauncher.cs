@@ -155,8 +155,8 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
             throw new RunRefusedException(409, $"the plan has a later run ({RunPlanner.Word(newer.Kind)} {newer.Id}, {RunPlanner.Word(newer.State)}): only a plan's latest run can be resumed");
         var steps = await db.Steps.Where(s => s.RunId == runId).ToListAsync(ct);
         if (steps.Any(s => s.Kind == RunPlanner.RestartPrimary && s.State == StepState.Succeeded
-                && RunJson.Object(s.Output) is var restart
-                && (restart["restarted"] is System.Text.Json.Nodes.JsonArray { Count: > 0 } || restart["groups"] is System.Text.Json.Nodes.JsonArray { Count: > 0 })))
+                && RunJson.ReadOutput<Steps.RestartPrimaryOutput>(s.Output) is var restart
+                && (restart.Restarted.Count > 0 || restart.Groups.Count > 0)))
             throw new RunRefusedException(409, "the cancelled migration gave the primary back (its servers started, its replication source writable): start a new planned migration, which stops them and replicates their newest writes");
         var now = clock.GetUtcNow();
         var again = 0;

@@ -5,6 +5,7 @@ using Draas.Domain.Protection;
 using Draas.Domain.Runs;
 using Draas.Storage;
 using Draas.Workflows.Protection;
+using Draas.Workflows.Runs.Steps;
 
 namespace Draas.Workflows.Runs;
 
@@ -63,21 +64,17 @@ public static class RunPlanner
     public static IReadOnlyList<StepSpec> Plan(PlanningInput input)
     {
         var steps = new List<StepSpec>();
-        int Add(int phase, string kind, string? target, JsonObject data, IEnumerable<int> after, bool always = false)
+        int Add(int phase, string kind, string? target, object input, IEnumerable<int> after, bool always = false)
         {
-            var spec = new StepSpec(steps.Count + 1, phase, kind, target, data, [.. after.Distinct().Order()], always);
+            var spec = new StepSpec(steps.Count + 1, phase, kind, target, RunJson.Input(input), [.. after.Distinct().Order()], always);
             steps.Add(spec);
             return spec.Sequence;
         }
 
-        var preflight = Add(0, Preflight, null, new JsonObject
-        {
-            ["kind"] = Word(input.Kind),
-            ["primary_required"] = input.Kind != RunKind.Failover || !input.Options.IgnorePrimaryFailures,
-        }, []);
+        var preflight = Add(0, Preflight, null, new PreflightInput(input.Kind, input.Kind != RunKind.Failover || !input.Options.IgnorePrimaryFailures), []);
         if (input.Kind == RunKind.Reprotect)
         {
-            Add(1, Reprotect, null, new JsonObject { ["groups"] = new JsonArray([.. input.Groups.Select(g => (JsonNode)g.Name)]) }, [preflight]);
+            Add(1, Reprotect, null, new ReprotectInput([.. input.Groups.Select(g => g.Name)]), [preflight]);
             return steps;
         }
 
@@ -88,26 +85,26 @@ public static class RunPlanner
         // from the recovered server. Only where the run takes that point itself (a drill to the latest point,
         // a planned migration or failback); a failover recovers what the arrays already hold.
         var canary = Canary(input);
-        if (canary is not null) ready.Add(Add(1, CanaryWrite, canary.Server.Id, canary.Json(), [preflight]));
+        if (canary is not null) ready.Add(Add(1, CanaryWrite, canary.ServerId, canary, [preflight]));
         if (migrating)
         {
             var beforeStop = ready.ToList();
             if (input.Options.StopPrimary)
             {
                 foreach (var server in input.Manifest.Servers.OrderBy(s => s.Name, StringComparer.Ordinal))
-                    ready.Add(Add(1, StopServer, server.Id, new JsonObject { ["server_id"] = server.Id, ["name"] = server.Name }, beforeStop));
+                    ready.Add(Add(1, StopServer, server.Id, new PlannedServer(server.Id, server.Name), beforeStop));
             }
             // The last sync before the switch: a protection group ships one more snapshot, a stretched pod
             // has nothing to ship but must be in sync, an ActiveDR pod is demoted with quiesce.
             foreach (var group in input.Groups.OrderBy(g => g.Name, StringComparer.Ordinal))
                 replicated[group.Id] = Add(1, group.Mode == Domain.Protection.ReplicationMode.Continuous ? DemoteSource : ReplicateNow, group.Name,
-                    new JsonObject { ["group_id"] = group.Id.ToString(), ["mode"] = Word(group.Mode) }, ready);
+                    new LastSyncInput(group.Id, group.Mode), ready);
         }
         else if (canary is not null)
         {
             // A drill's snapshot-shipped groups take one more point after the token, so the drill recovers it.
             foreach (var group in input.Groups.Where(g => g.Mode == Domain.Protection.ReplicationMode.Async).OrderBy(g => g.Name, StringComparer.Ordinal))
-                replicated[group.Id] = Add(1, ReplicateNow, group.Name, new JsonObject { ["group_id"] = group.Id.ToString(), ["mode"] = Word(group.Mode) }, ready);
+                replicated[group.Id] = Add(1, ReplicateNow, group.Name, new LastSyncInput(group.Id, group.Mode), ready);
         }
 
         // Volumes: promote on the recovery array, then import into the recovery site's Cinder.
@@ -115,39 +112,18 @@ public static class RunPlanner
         foreach (var volume in input.Manifest.Volumes.OrderBy(v => v.Name ?? v.Id, StringComparer.Ordinal).ThenBy(v => v.Id, StringComparer.Ordinal))
         {
             var (group, source, target, arrayName) = Locate(input.Arrays, input.Groups, input.Plugin, volume);
-            var promote = Add(2, PromoteVolume, volume.Id, new JsonObject
-            {
-                ["volume_id"] = volume.Id,
-                ["name"] = volume.Name,
-                ["size_gib"] = volume.Size,
-                ["group_id"] = group?.Id.ToString(),
-                ["group"] = group?.Name,
-                ["source_array"] = source?.Name,
-                ["target_array"] = target?.Name,
-                ["array_volume"] = arrayName,
-                ["mode"] = group is null ? null : Word(group.Mode),
-                ["purpose"] = input.Kind == RunKind.Drill ? "drill" : "failover",
-            }, group is not null && replicated.TryGetValue(group.Id, out var r) ? [preflight, r] : [preflight]);
-            imported[volume.Id] = Add(3, ImportVolume, volume.Id, new JsonObject
-            {
-                ["volume_id"] = volume.Id,
-                ["name"] = volume.Name,
-                ["volume_type"] = volume.VolumeType,
-                ["bootable"] = volume.Bootable,
-                ["host"] = target?.CinderBackend,
-            }, [promote]);
+            var promote = Add(2, PromoteVolume, volume.Id, new PromoteVolumeInput(volume.Id, volume.Name, volume.Size, group?.Id, group?.Name, source?.Name, target?.Name,
+                arrayName, group?.Mode, input.Kind == RunKind.Drill ? "drill" : "failover"), group is not null && replicated.TryGetValue(group.Id, out var r) ? [preflight, r] : [preflight]);
+            imported[volume.Id] = Add(3, ImportVolume, volume.Id, new ImportVolumeInput(volume.Id, volume.Name, volume.VolumeType, volume.Bootable, target?.CinderBackend), [promote]);
         }
 
         // A failover fences the primary (when it answers) after the promotes and before any recovered server boots.
         int? fence = null;
         if (input.Kind == RunKind.Failover && input.Options.FencePrimary)
         {
-            fence = Add(3, FencePrimary, null, new JsonObject
-            {
-                ["servers"] = new JsonArray([.. input.Manifest.Servers.OrderBy(x => x.Name, StringComparer.Ordinal)
-                    .Select(x => (JsonNode)new JsonObject { ["server_id"] = x.Id, ["name"] = x.Name })]),
-                ["groups"] = new JsonArray([.. input.Groups.OrderBy(g => g.Name, StringComparer.Ordinal).Select(g => (JsonNode)g.Id.ToString())]),
-            }, [preflight, .. steps.Where(x => x.Kind == PromoteVolume).Select(x => x.Sequence)]);
+            fence = Add(3, FencePrimary, null, new FencePrimaryInput(
+                [.. input.Manifest.Servers.OrderBy(x => x.Name, StringComparer.Ordinal).Select(x => new PlannedServer(x.Id, x.Name))],
+                [.. input.Groups.OrderBy(g => g.Name, StringComparer.Ordinal).Select(g => g.Id)]), [preflight, .. steps.Where(x => x.Kind == PromoteVolume).Select(x => x.Sequence)]);
         }
 
         var flavors = new Dictionary<string, int>();
@@ -155,22 +131,14 @@ public static class RunPlanner
         {
             var key = FlavorKey(server.Flavor);
             if (flavors.ContainsKey(key)) continue;
-            flavors[key] = Add(3, EnsureFlavor, key, new JsonObject
-            {
-                ["name"] = server.Flavor.Name,
-                ["vcpus"] = server.Flavor.Vcpus,
-                ["ram"] = server.Flavor.Ram,
-                ["disk"] = server.Flavor.Disk,
-                ["ephemeral"] = server.Flavor.Ephemeral,
-                ["swap"] = server.Flavor.Swap,
-                ["extra_specs"] = new JsonObject([.. server.Flavor.ExtraSpecs.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
-            }, [preflight]);
+            var f = server.Flavor;
+            flavors[key] = Add(3, EnsureFlavor, key, new EnsureFlavorInput(f.Name, f.Vcpus, f.Ram, f.Disk, f.Ephemeral, f.Swap, f.ExtraSpecs), [preflight]);
         }
         var keypairs = new Dictionary<string, int>();
         foreach (var keypair in input.Manifest.Keypairs.Where(k => input.Manifest.Servers.Any(s => s.KeyName == k.Name)))
         {
             if (keypairs.ContainsKey(keypair.Name)) continue;
-            keypairs[keypair.Name] = Add(3, EnsureKeypair, keypair.Name, new JsonObject { ["name"] = keypair.Name, ["fingerprint"] = keypair.Fingerprint }, [preflight]);
+            keypairs[keypair.Name] = Add(3, EnsureKeypair, keypair.Name, new EnsureKeypairInput(keypair.Name, keypair.Fingerprint), [preflight]);
         }
 
         var mapping = NetworkMapping(input.Protection, input.Plan, input.Options);
@@ -192,7 +160,7 @@ public static class RunPlanner
                 after.AddRange(network.PortsByServer.GetValueOrDefault(server.Id) ?? []);
                 if (server.ServerGroupId is not null && network.ServerGroups.TryGetValue(server.ServerGroupId, out var sg)) after.Add(sg);
                 if (after.Count == previous.Count + 1 && !server.Disks.Any()) after.Add(preflight);
-                var seq = Add(4 + i, BootServer, server.Id, BootInput(input, server, mapping), after);
+                var seq = Add(4 + i, BootServer, server.Id, BootInput(server, mapping), after);
                 current.Add(seq);
                 booted[server.Id] = seq;
             }
@@ -206,30 +174,27 @@ public static class RunPlanner
         foreach (var check in HealthChecks(input))
         {
             if (!booted.TryGetValue(check.ServerId, out var boot)) continue;
-            checks.Add(Add(healthPhase, HealthCheck, check.ServerId, check.Json, [boot]));
+            checks.Add(Add(healthPhase, HealthCheck, check.ServerId, check, [boot]));
         }
         // After the server answers its checks: a canary read from a guest still starting proves nothing.
-        if (canary is not null && booted.TryGetValue(canary.Server.Id, out var canaryBoot))
-            Add(healthPhase, CanaryCheck, canary.Server.Id, canary.Json(), [canaryBoot, .. checks.Where(c => steps[c - 1].Target == canary.Server.Id)]);
+        if (canary is not null && booted.TryGetValue(canary.ServerId, out var canaryBoot))
+            Add(healthPhase, CanaryCheck, canary.ServerId, canary, [canaryBoot, .. checks.Where(c => steps[c - 1].Target == canary.ServerId)]);
 
         if (input.Kind == RunKind.Drill)
-            Add(healthPhase + 1, Cleanup, null, new JsonObject { ["project_prefix"] = "draas-drill-" }, steps.Select(s => s.Sequence).ToList(), always: true);
+            Add(healthPhase + 1, Cleanup, null, new CleanupInput("draas-drill-"), steps.Select(s => s.Sequence).ToList(), always: true);
         if (input.Kind == RunKind.Failback)
-            Add(healthPhase + 1, Reprotect, null, new JsonObject { ["groups"] = new JsonArray([.. input.Groups.Select(g => (JsonNode)g.Name)]) }, steps.Select(s => s.Sequence).ToList());
+            Add(healthPhase + 1, Reprotect, null, new ReprotectInput([.. input.Groups.Select(g => g.Name)]), steps.Select(s => s.Sequence).ToList());
         // A cancelled migration makes the sources it demoted writable and starts the primary's servers it stopped
         // again; otherwise this step does nothing.
         if (migrating && ((input.Options.StopPrimary && input.Manifest.Servers.Count > 0) || steps.Any(x => x.Kind == DemoteSource)))
-            Add(healthPhase + 2, RestartPrimary, null, new JsonObject(), steps.Select(s => s.Sequence).ToList(), always: true);
+            Add(healthPhase + 2, RestartPrimary, null, new RestartPrimaryInput(), steps.Select(s => s.Sequence).ToList(), always: true);
         // The plan's own automation and approvals, woven in where they run.
         var woven = Hooks.HookPlanner.Apply(steps, Hooks.PlanHooks.Parse(input.Plan.Hooks));
         // Manual commit: a person's decision ends the run, after everything else (a rollback is added if asked for).
         if (input.Options.ManualCommit && input.Kind is RunKind.Failover or RunKind.PlannedMigration)
         {
-            woven = [.. woven, new StepSpec(woven.Count + 1, woven.Max(x => x.Phase) + 1, CommitDecisions.DecisionStep, null, new JsonObject
-            {
-                ["commit_timeout"] = input.Options.CommitTimeout,
-                ["auto_action"] = input.Options.AutoAction,
-            }, [.. woven.Select(x => x.Sequence)])];
+            woven = [.. woven, new StepSpec(woven.Count + 1, woven.Max(x => x.Phase) + 1, CommitDecisions.DecisionStep, null,
+                RunJson.Input(new CommitDecisionInput(input.Options.CommitTimeout, input.Options.AutoAction)), [.. woven.Select(x => x.Sequence)])];
         }
         return woven;
     }
@@ -262,45 +227,23 @@ public static class RunPlanner
             ? protection.NetworkMapping.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key)
             : protection.NetworkMapping);
 
-    private static JsonObject BootInput(PlanningInput input, ServerEntry server, IReadOnlyDictionary<string, string> mapping)
-    {
-        var networks = new JsonArray();
-        foreach (var port in server.Networks.Where(p => p.Type is null or "fixed"))
-        {
-            networks.Add(new JsonObject
-            {
-                ["from"] = port.Network,
-                ["to"] = mapping.GetValueOrDefault(port.Network),
-                // Servers captured with their Neutron ports boot on recreated ports (ensure_port keeps the addresses).
-                ["fixed_ip"] = null,
-            });
-        }
-        return new JsonObject
-        {
-            ["server_id"] = server.Id,
-            ["name"] = server.Name,
-            ["flavor"] = FlavorKey(server.Flavor),
-            ["key_name"] = server.KeyName,
-            ["boot_volume"] = server.BootVolumeId,
-            ["image"] = server.ImageId,
-            ["data_volumes"] = new JsonArray([.. server.Disks.Where(d => d.VolumeId != server.BootVolumeId).Select(d => (JsonNode)d.VolumeId)]),
-            ["networks"] = server.Nics.Count > 0 ? new JsonArray() : networks,
-            ["ports"] = server.Nics.Count,
-            ["availability_zone"] = server.AvailabilityZone,
-            ["server_group_id"] = server.ServerGroupId,
-            ["user_data"] = server.UserData is not null,
-            ["config_drive"] = server.ConfigDrive,
-            ["tags"] = new JsonArray([.. server.Tags.Select(t => (JsonNode)t)]),
-            ["priority_group"] = server.PriorityGroup,
-        };
-    }
-
-    private sealed record Check(string ServerId, JsonObject Json);
-
-    private sealed record CanaryTarget(ServerEntry Server, int Port, string Path)
-    {
-        public JsonObject Json() => new() { ["server_id"] = Server.Id, ["name"] = Server.Name, ["port"] = Port, ["path"] = Path };
-    }
+    private static BootServerInput BootInput(ServerEntry server, IReadOnlyDictionary<string, string> mapping) => new(
+        server.Id,
+        server.Name,
+        FlavorKey(server.Flavor),
+        server.KeyName,
+        server.BootVolumeId,
+        server.ImageId,
+        [.. server.Disks.Where(d => d.VolumeId != server.BootVolumeId).Select(d => d.VolumeId)],
+        // Servers captured with their Neutron ports boot on recreated ports (ensure_port keeps the addresses).
+        server.Nics.Count > 0 ? [] : [.. server.Networks.Where(p => p.Type is null or "fixed").Select(p => new BootNetwork(p.Network, mapping.GetValueOrDefault(p.Network), null))],
+        server.Nics.Count,
+        server.AvailabilityZone,
+        server.ServerGroupId,
+        server.UserData is not null,
+        server.ConfigDrive,
+        server.Tags,
+        server.PriorityGroup);
 
     private static bool UsesCanary(PlanningInput input) => input.Kind is RunKind.PlannedMigration or RunKind.Failback
         || (input.Kind == RunKind.Drill && input.RecoveryPoint == RecoveryPointChoice.Latest);
@@ -316,33 +259,23 @@ public static class RunPlanner
     }
 
     /// <summary>The plan's canary, when this run writes and reads one: <c>{"server": "web", "port": 80, "path": "/canary"}</c>.</summary>
-    private static CanaryTarget? Canary(PlanningInput input)
+    private static CanaryInput? Canary(PlanningInput input)
     {
         if (input.Plan.Canary is null || !UsesCanary(input)) return null;
         var node = JsonNode.Parse(input.Plan.Canary)!.AsObject();
         var who = node["server"]?.ToString();
         var server = input.Manifest.Servers.FirstOrDefault(s => s.Id == who || s.Name == who);
-        return server is null ? null : new CanaryTarget(server, node["port"]?.GetValue<int>() ?? 80, node["path"]?.ToString() ?? "/canary");
+        return server is null ? null : new CanaryInput(server.Id, server.Name, node["port"]?.GetValue<int>() ?? 80, node["path"]?.ToString() ?? "/canary");
     }
 
     /// <summary>The plan's checks, each naming its server by id or name: <c>{"server": "web", "type": "http", "port": 80, "path": "/"}</c>.</summary>
-    private static IEnumerable<Check> HealthChecks(PlanningInput input)
+    private static IEnumerable<HealthCheckInput> HealthChecks(PlanningInput input)
     {
         foreach (var planned in Domain.Protection.HealthCheck.ParseList(input.Plan.HealthChecks))
         {
             var server = input.Manifest.Servers.FirstOrDefault(s => s.Id == planned.Server || s.Name == planned.Server);
             if (server is null) continue;
-            var check = new JsonObject
-            {
-                ["server_id"] = server.Id,
-                ["name"] = server.Name,
-                ["type"] = planned.Type,
-                ["port"] = planned.Port,
-                ["path"] = planned.Path,
-                ["expect_status"] = planned.ExpectStatus,
-                ["retries"] = input.Options.ValidationRetries,
-            };
-            yield return new Check(server.Id, check);
+            yield return new HealthCheckInput(server.Id, server.Name, planned.Type, planned.Port, planned.Path, planned.ExpectStatus, input.Options.ValidationRetries);
         }
     }
 

@@ -67,7 +67,7 @@ public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, 
             StepContext context;
             await using (var reads = await db.Database.BeginTransactionAsync(lease.Token))
             {
-                context = await StepContext.LoadAsync(db, run, step, sessions, plugins, references, clock, lease.Token);
+                context = await StepContext.LoadAsync(db, run, step, handler.ReadsOutputsOf, sessions, plugins, references, clock, lease.Token);
                 await reads.CommitAsync(lease.Token);
             }
             logger.LogInformation("Run {Run} step {Sequence} {Kind} {Target}: attempt {Attempt}", run.Id, step.Sequence, step.Kind, step.Target, attempt);

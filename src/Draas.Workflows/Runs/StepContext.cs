@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Draas.Data;
 using Draas.Domain.Arrays;
@@ -24,10 +25,11 @@ public sealed class StepContext
     private readonly StoragePluginCatalog _plugins;
     private readonly ArrayReferences _references;
     private readonly Dictionary<(string Kind, string? Target), JsonObject> _outputs;
+    private readonly IReadOnlyCollection<string> _reads;
     private readonly string? _targetProject;
 
     private StepContext(Run run, Step step, TenantProtection protection, Plan plan, ManifestContent manifest, Site source, Site target, string? sourceProject, string? targetProject,
-        IReadOnlyList<StorageArray> arrays, IReadOnlyList<ReplicationGroup> groups, Dictionary<(string, string?), JsonObject> outputs,
+        IReadOnlyList<StorageArray> arrays, IReadOnlyList<ReplicationGroup> groups, IReadOnlyCollection<string> reads, Dictionary<(string, string?), JsonObject> outputs,
         SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, TimeProvider clock)
     {
         Run = run;
@@ -41,12 +43,12 @@ public sealed class StepContext
         _targetProject = targetProject;
         Arrays = arrays;
         Groups = groups;
+        _reads = reads;
         _outputs = outputs;
         _sessions = sessions;
         _plugins = plugins;
         _references = references;
         Clock = clock;
-        Input = RunJson.Object(step.Input);
         Woken = StepWait.FromJson(step.WaitingFor) is { Woken: true } w ? w : null;
         Options = RunOptions.Parse(run.Options);
     }
@@ -72,7 +74,6 @@ public sealed class StepContext
 
     public Run Run { get; }
     public Step Step { get; }
-    public JsonObject Input { get; }
     public RunOptions Options { get; }
     public TenantProtection Protection { get; }
     public Plan Plan { get; }
@@ -132,15 +133,37 @@ public sealed class StepContext
 
     public ServerEntry Server(string id) => Manifest.Servers.SingleOrDefault(s => s.Id == id) ?? throw new StepFailedException($"server {id} is not in the run's manifest");
 
-    /// <summary>What an earlier, succeeded step of this run produced; null if it has not.</summary>
-    public JsonObject? Output(string kind, string? target) => _outputs.GetValueOrDefault((kind, target));
+    private JsonObject? Output(string kind, string? target) => Loaded(kind).GetValueOrDefault((kind, target));
 
-    public IEnumerable<(string? Target, JsonObject Output)> Outputs(string kind) =>
-        _outputs.Where(o => o.Key.Kind == kind).Select(o => (o.Key.Target, o.Value));
+    private IEnumerable<(string? Target, JsonObject Output)> Outputs(string kind) =>
+        Loaded(kind).Where(o => o.Key.Kind == kind).Select(o => (o.Key.Target, o.Value));
 
-    public string Required(string key) => Input[key]?.GetValue<string>() ?? throw new StepFailedException($"step input lacks '{key}'");
+    /// <summary>The loaded outputs, when the handler declared it reads <paramref name="kind"/>: an undeclared read
+    /// would silently see nothing, so it fails loudly instead.</summary>
+    private Dictionary<(string Kind, string? Target), JsonObject> Loaded(string kind) => _reads.Contains(kind) ? _outputs
+        : throw new InvalidOperationException($"the {Step.Kind} handler reads {kind} outputs but does not declare it in ReadsOutputsOf");
 
-    public static async Task<StepContext> LoadAsync(DraasDbContext db, Run run, Step step, SiteSessionPool sessions, StoragePluginCatalog plugins,
+    /// <summary>The step's input as its kind's record; a field the record requires that is missing fails the step.</summary>
+    public T InputAs<T>() where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(Step.Input ?? "{}", RunJson.InputOptions) ?? throw new StepFailedException($"step input is not a {typeof(T).Name}");
+        }
+        catch (JsonException e)
+        {
+            throw new StepFailedException($"step input is not a {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>What an earlier, succeeded step of this run of a kind the handler reads produced; null if it has not.</summary>
+    public T? Output<T>(string kind, string? target) where T : class => Output(kind, target)?.Deserialize<T>(RunJson.Options);
+
+    public IEnumerable<(string? Target, T Output)> Outputs<T>(string kind) where T : class =>
+        Outputs(kind).Select(o => (o.Target, o.Output.Deserialize<T>(RunJson.Options)!));
+
+    /// <summary>Loads what the step needs; of earlier steps' outputs only those of <paramref name="readsOutputsOf"/>.</summary>
+    public static async Task<StepContext> LoadAsync(DraasDbContext db, Run run, Step step, IReadOnlyCollection<string> readsOutputsOf, SiteSessionPool sessions, StoragePluginCatalog plugins,
         ArrayReferences references, TimeProvider clock, CancellationToken ct)
     {
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == run.ProtectionId, ct);
@@ -158,11 +181,13 @@ public sealed class StepContext
         var sites = await db.Sites.AsNoTracking().Where(s => s.Id == protection.PrimarySiteId || s.Id == protection.RecoverySiteId).ToListAsync(ct);
         var arrays = await db.Arrays.AsNoTracking().ToListAsync(ct);
         var groups = await db.ReplicationGroups.AsNoTracking().Where(g => g.PlanId == plan.Id).ToListAsync(ct);
-        var outputs = (await db.Steps.AsNoTracking().Where(s => s.RunId == run.Id && s.State == StepState.Succeeded && s.Output != null)
+        var reads = readsOutputsOf.ToArray();
+        var outputs = reads.Length == 0 ? [] : (await db.Steps.AsNoTracking()
+                .Where(s => s.RunId == run.Id && s.State == StepState.Succeeded && s.Output != null && reads.Contains(s.Kind))
                 .Select(s => new { s.Kind, s.Target, s.Output }).ToListAsync(ct))
             .ToDictionary(s => (s.Kind, s.Target), s => RunJson.Object(s.Output));
         return new StepContext(run, step, protection, plan, manifest, sites.Single(s => s.Id == sides.SiteId),
-            sites.Single(s => s.Id == sides.TargetSiteId), sides.ProjectId, sides.TargetProjectId, arrays, groups, outputs, sessions, plugins, references, clock);
+            sites.Single(s => s.Id == sides.TargetSiteId), sides.ProjectId, sides.TargetProjectId, arrays, groups, reads, outputs, sessions, plugins, references, clock);
     }
 
     /// <summary>Where the plan was before this run moved it: a reprotect had it failed over where it runs

@@ -19,7 +19,24 @@ public static class RunJson
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>Step inputs as the planner always stored them: every field, a null one too (a dry run shows what
+    /// was decided absent); reading one back, a field its record requires must be there.</summary>
+    public static readonly JsonSerializerOptions InputOptions = new(Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+        RespectRequiredConstructorParameters = true,
+    };
+
     public static string Serialize(object? value) => JsonSerializer.Serialize(value, Options);
+
+    /// <summary>A stored step input as its kind's record.</summary>
+    public static T ReadInput<T>(string? input) => JsonSerializer.Deserialize<T>(input ?? "{}", InputOptions)!;
+
+    /// <summary>A stored step output as its kind's record.</summary>
+    public static T ReadOutput<T>(string? output) => JsonSerializer.Deserialize<T>(output ?? "{}", Options)!;
+
+    /// <summary>A step's typed input as the JSON the planner stores.</summary>
+    public static JsonObject Input(object input) => JsonSerializer.SerializeToNode(input, input.GetType(), InputOptions)!.AsObject();
 
     public static JsonObject Object(string? json) => json is null ? [] : JsonNode.Parse(json)?.AsObject() ?? [];
 }

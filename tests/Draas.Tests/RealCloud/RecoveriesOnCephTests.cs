@@ -506,6 +506,8 @@ public sealed partial class RecoveriesOnCephTests
     {
         public string Kind => inner.Kind;
 
+        public IReadOnlyList<string> ReadsOutputsOf => inner.ReadsOutputsOf;
+
         public async Task<object?> ExecuteAsync(StepContext context, CancellationToken ct)
         {
             await gate.PassAsync(ct);

@@ -1,8 +1,17 @@
 using System.Text.Json.Nodes;
+using Draas.Data;
+using Draas.Domain.Runs;
 using Draas.OpenStack.BlockStorage.Volumes;
 using Draas.OpenStack.Compute.Servers;
+using Draas.Storage;
 using Draas.Tests.Support;
+using Draas.Workflows.Protection;
+using Draas.Workflows.Runs;
+using Draas.Workflows.Runs.Steps;
+using Draas.Workflows.Sites;
 using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Draas.Tests.Runs;
 
@@ -65,6 +74,38 @@ public sealed class RecoveryRunsTests
         var groupAfter = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{_t.Plan}/status", TenantInTheLab.Admin)).Body!["status"]!["groups"]![0]!;
         Assert.That(groupAfter["members"]!.ToJsonString(), Is.EqualTo(groupBefore["members"]!.ToJsonString()), "the primary's replication is untouched");
         Assert.That(groupAfter["source_array"]!.GetValue<string>(), Is.EqualTo("array-a"));
+    }
+
+    [Test, Order(2)]
+    public async Task A_step_of_the_drill_loads_the_outputs_its_handler_reads_and_no_other()
+    {
+        await using var scope = _t.Service.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<DraasDbContext>();
+        var run = await db.Runs.AsNoTracking().Where(r => r.PlanId == Guid.Parse(_t.Plan) && r.Kind == RunKind.Drill && r.State == RunState.Succeeded).FirstOrDefaultAsync(Ct);
+        if (run is null)
+        {
+            await _t.RunAsync("drill");
+            run = await db.Runs.AsNoTracking().FirstAsync(r => r.PlanId == Guid.Parse(_t.Plan) && r.Kind == RunKind.Drill && r.State == RunState.Succeeded, Ct);
+        }
+        var steps = await db.Steps.AsNoTracking().Where(s => s.RunId == run.Id).ToListAsync(Ct);
+        var import = steps.First(s => s.Kind == RunPlanner.ImportVolume);
+        var promote = steps.Single(s => s.Kind == RunPlanner.PromoteVolume && s.Target == import.Target);
+        var handlers = services.GetServices<IStepHandler>().ToList();
+        Task<StepContext> LoadAsync(Step step) => StepContext.LoadAsync(db, run, step, handlers.Single(h => h.Kind == step.Kind).ReadsOutputsOf,
+            services.GetRequiredService<SiteSessionPool>(), services.GetRequiredService<StoragePluginCatalog>(), services.GetRequiredService<ArrayReferences>(), TimeProvider.System, Ct);
+
+        // The import reads what the promote of its own volume made, as the promote stored it.
+        var importing = await LoadAsync(import);
+        Assert.That(importing.Output<PromoteVolumeOutput>(RunPlanner.PromoteVolume, import.Target)!.ArrayVolume,
+            Is.EqualTo(JsonNode.Parse(promote.Output!)!["array_volume"]!.GetValue<string>()));
+        Assert.That(importing.Outputs<PromoteVolumeOutput>(RunPlanner.PromoteVolume).Count(), Is.EqualTo(steps.Count(s => s.Kind == RunPlanner.PromoteVolume)));
+        // The servers booted in the same run are not the import's business: not loaded, and asking for them is a mistake, not an empty answer.
+        Assert.That(steps.Any(s => s.Kind == RunPlanner.BootServer && s.Output is not null), "the drill booted servers");
+        Assert.Throws<InvalidOperationException>(() => importing.Outputs<BootServerOutput>(RunPlanner.BootServer).ToList());
+        // Preflight reads no earlier step: its context holds none.
+        var preflight = await LoadAsync(steps.Single(s => s.Kind == RunPlanner.Preflight));
+        Assert.Throws<InvalidOperationException>(() => preflight.Output<PromoteVolumeOutput>(RunPlanner.PromoteVolume, import.Target));
     }
 
     [Test, Order(2)]

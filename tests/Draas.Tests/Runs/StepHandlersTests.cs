@@ -15,6 +15,8 @@ public sealed class StepHandlersTests
     {
         public string Kind => kind;
 
+        public IReadOnlyList<string> ReadsOutputsOf => [];
+
         public Task<object?> ExecuteAsync(StepContext context, CancellationToken cancellationToken) => Task.FromResult<object?>(null);
     }
 

@@ -14,18 +14,20 @@ namespace Draas.Workflows.Runs.Steps;
 /// attaching, happen under the step's lock: an attempt started beside a slow one (whose lease lapsed)
 /// waits, then finds the server and its attachments instead of making them twice.
 /// </summary>
-public sealed class BootServerStep(DraasDbContext db) : IStepHandler
+public sealed class BootServerStep(DraasDbContext db) : StepHandler<BootServerInput, BootServerOutput>
 {
-    public string Kind => RunPlanner.BootServer;
+    public override string Kind => RunPlanner.BootServer;
+
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.Preflight, RunPlanner.ImportVolume, RunPlanner.EnsureFlavor, RunPlanner.EnsureKeypair, NetworkPlanning.EnsurePort, NetworkPlanning.EnsureServerGroup];
 
     /// <summary>How long a boot may take to reach ACTIVE (as the old in-worker wait allowed).</summary>
     public static TimeSpan WaitTimeout { get; set; } = new WaitOptions().Timeout;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<BootServerOutput> ExecuteAsync(StepContext c, BootServerInput input, CancellationToken ct)
     {
         var nova = c.TargetProject.Compute;
         // Woken from its wait: the server exists, one GET shows what it became.
-        var server = c.Woken is { Resource: { } booted } ? await nova.Servers.GetAsync(booted, ct) : await StepLock.HoldAsync(db, c.Step.Id, () => FindOrBootAsync(c, ct), ct);
+        var server = c.Woken is { Resource: { } booted } ? await nova.Servers.GetAsync(booted, ct) : await StepLock.HoldAsync(db, c.Step.Id, () => FindOrBootAsync(c, input, ct), ct);
         if (server.Status == "ERROR")
             throw new ResourceFailedException($"server {server.Id} to become ACTIVE", $"server went to ERROR: {server.Fault?.Message ?? "no fault recorded"}");
         if (server.Status != "ACTIVE")
@@ -35,28 +37,28 @@ public sealed class BootServerStep(DraasDbContext db) : IStepHandler
             // Booting; the wait holds no worker: the wait poller wakes this step when Nova lists it ACTIVE.
             throw c.Park(StepWait.Server, server.Id, "ACTIVE", WaitTimeout);
         }
-        return await StepLock.HoldAsync(db, c.Step.Id, () => AttachAsync(c, server, ct), ct);
+        return await StepLock.HoldAsync(db, c.Step.Id, () => AttachAsync(c, input, server, ct), ct);
     }
 
-    private static async Task<Server> FindOrBootAsync(StepContext c, CancellationToken ct)
+    private static async Task<Server> FindOrBootAsync(StepContext c, BootServerInput input, CancellationToken ct)
     {
-        var source = c.Server(c.Required("server_id"));
+        var source = c.Server(input.ServerId);
         var nova = c.TargetProject.Compute;
         var server = await nova.Servers.ListAsync(null, ct).FirstOrDefaultAsync(s =>
             RunNames.IsMine(s.Metadata, c.RunMark, source.Id), ct);
         if (server is not null) return server;
-        var created = await nova.Servers.CreateAsync(await CreateOptionsAsync(c, source, ct), ct);
+        var created = await nova.Servers.CreateAsync(await CreateOptionsAsync(c, input, source, ct), ct);
         return new Server { Id = created.Id, Name = source.Name, Status = "BUILD" };
     }
 
-    private static async Task<object?> AttachAsync(StepContext c, Server server, CancellationToken ct)
+    private static async Task<BootServerOutput> AttachAsync(StepContext c, BootServerInput input, Server server, CancellationToken ct)
     {
-        var source = c.Server(c.Required("server_id"));
+        var source = c.Server(input.ServerId);
         var session = c.TargetProject;
         var nova = session.Compute;
         var attached = (await nova.VolumeAttachments.ListAsync(server.Id, ct)).Select(a => a.VolumeId).ToHashSet();
-        var disks = new List<object>();
-        foreach (var old in c.Input["data_volumes"]!.AsArray().Select(v => v!.GetValue<string>()))
+        var disks = new List<AttachedVolume>();
+        foreach (var old in input.DataVolumes ?? [])
         {
             var recovered = Imported(c, old);
             if (!attached.Contains(recovered))
@@ -64,42 +66,32 @@ public sealed class BootServerStep(DraasDbContext db) : IStepHandler
                 await nova.VolumeAttachments.AttachAsync(server.Id, new AttachVolumeOptions { VolumeId = recovered }, ct);
                 await session.BlockStorage.Volumes.WaitForStatusAsync(recovered, "in-use", null, ct);
             }
-            disks.Add(new { from = old, volume_id = recovered });
+            disks.Add(new AttachedVolume(old, recovered));
         }
-        return new
-        {
-            server_id = server.Id,
-            name = server.Name,
-            status = server.Status,
-            availability_zone = server.AvailabilityZone,
-            access_ipv4 = server.AccessIPv4,
-            server_group_id = source.ServerGroupId is null ? null : c.Output(NetworkPlanning.EnsureServerGroup, source.ServerGroupId)?["server_group_id"]?.GetValue<string>(),
-            addresses = server.Addresses.SelectMany(a => a.Value.Select(p => new { network = a.Key, address = p.Addr })).ToList(),
-            data_volumes = disks,
-        };
+        return new BootServerOutput(server.Id, server.Name, server.Status, server.AvailabilityZone, server.AccessIPv4, RecoveredGroup(c, source),
+            [.. server.Addresses.SelectMany(a => a.Value.Select(p => new BootAddress(a.Key, p.Addr)))], disks);
     }
 
-    private static async Task<CreateServerOptions> CreateOptionsAsync(StepContext c, ServerEntry source, CancellationToken ct)
+    private static async Task<CreateServerOptions> CreateOptionsAsync(StepContext c, BootServerInput input, ServerEntry source, CancellationToken ct)
     {
-        var flavor = c.Output(RunPlanner.EnsureFlavor, c.Required("flavor"))?["flavor_id"]?.GetValue<string>()
+        var flavor = c.Output<EnsureFlavorOutput>(RunPlanner.EnsureFlavor, input.Flavor)?.FlavorId
             ?? throw new StepFailedException($"the flavor of {source.Name} was not ensured");
-        var key = source.KeyName is null ? null : c.Output(RunPlanner.EnsureKeypair, source.KeyName)?["name"]?.GetValue<string>();
-        var resolved = c.Output(RunPlanner.Preflight, null)?["networks"]?.AsObject();
-        NetworkRef[] ports = c.Input["networks"]!.AsArray().OfType<System.Text.Json.Nodes.JsonObject>()
-            .Select(n => new NetworkRef
-            {
-                Uuid = resolved?[n["from"]!.GetValue<string>()]?.GetValue<string>() ?? throw new StepFailedException($"network {n["from"]} is not mapped"),
-                FixedIp = n["fixed_ip"]?.GetValue<string>(),
-            }).ToArray();
+        var key = source.KeyName is null ? null : c.Output<EnsureKeypairOutput>(RunPlanner.EnsureKeypair, source.KeyName)?.Name;
+        var resolved = c.Output<PreflightOutput>(RunPlanner.Preflight, null)?.Networks;
+        NetworkRef[] ports = [.. (input.Networks ?? []).Select(n => new NetworkRef
+        {
+            Uuid = resolved?.GetValueOrDefault(n.From) ?? throw new StepFailedException($"network {n.From} is not mapped"),
+            FixedIp = n.FixedIp,
+        })];
         if (source.Nics.Count > 0)
         {
             // Captured with its Neutron ports: boot on the ports ensure_port made, in NIC order.
             ports = [.. source.Nics.Select(n => new NetworkRef
             {
-                Port = c.Output(NetworkPlanning.EnsurePort, n.PortId)?["port_id"]?.GetValue<string>() ?? throw new StepFailedException($"port {n.PortId} of {source.Name} was not recreated"),
+                Port = c.Output<EnsurePortOutput>(NetworkPlanning.EnsurePort, n.PortId)?.PortId ?? throw new StepFailedException($"port {n.PortId} of {source.Name} was not recreated"),
             })];
         }
-        var groupId = source.ServerGroupId is null ? null : c.Output(NetworkPlanning.EnsureServerGroup, source.ServerGroupId)?["server_group_id"]?.GetValue<string>();
+        var groupId = RecoveredGroup(c, source);
         var metadata = RunNames.Mark(source.Metadata, c.RunMark, source.Id);
         return new CreateServerOptions
         {
@@ -130,5 +122,9 @@ public sealed class BootServerStep(DraasDbContext db) : IStepHandler
     }
 
     private static string Imported(StepContext c, string volumeId) =>
-        c.Output(RunPlanner.ImportVolume, volumeId)?["volume_id"]?.GetValue<string>() ?? throw new StepFailedException($"volume {volumeId} was not imported");
+        c.Output<ImportVolumeOutput>(RunPlanner.ImportVolume, volumeId)?.VolumeId ?? throw new StepFailedException($"volume {volumeId} was not imported");
+
+    /// <summary>The recovered server group the server joins, when it was in one.</summary>
+    private static string? RecoveredGroup(StepContext c, ServerEntry source) =>
+        source.ServerGroupId is null ? null : c.Output<EnsureServerGroupOutput>(NetworkPlanning.EnsureServerGroup, source.ServerGroupId)?.ServerGroupId;
 }

@@ -5,20 +5,20 @@ namespace Draas.Workflows.Runs.Steps;
 /// run wrote before its recovery point is there. The newest token found dates the newest write that survived:
 /// the data RPO, measured from the workload's side rather than inferred from the arrays' snapshots.
 /// </summary>
-public sealed class CanaryCheckStep(IHttpClientFactory http, ProbeClient probe) : IStepHandler
+public sealed class CanaryCheckStep(IHttpClientFactory http, ProbeClient probe) : StepHandler<CanaryInput, CanaryCheckOutput>
 {
-    public string Kind => RunPlanner.CanaryCheck;
+    public override string Kind => RunPlanner.CanaryCheck;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.BootServer, RunPlanner.CanaryWrite];
+
+    public override async Task<CanaryCheckOutput> ExecuteAsync(StepContext c, CanaryInput input, CancellationToken ct)
     {
-        var (boot, address) = HealthCheckStep.RecoveredAddress(c);
-        var name = boot["name"]?.ToString() ?? c.Required("server_id");
-        var port = c.Input["port"]?.GetValue<int>() ?? 80;
-        var path = c.Input["path"]?.GetValue<string>() ?? "/canary";
-        var written = c.Output(RunPlanner.CanaryWrite, c.Required("server_id"))
+        var (boot, address) = HealthCheckStep.RecoveredAddress(c, input.ServerId);
+        var name = boot.Name ?? input.ServerId;
+        var (port, path) = (input.Port, input.Path);
+        var written = c.Output<CanaryWriteOutput>(RunPlanner.CanaryWrite, input.ServerId)
             ?? throw new StepFailedException("the canary token was not written before the recovery point");
-        var token = written["token"]!.GetValue<string>();
-        var writtenAt = written["written_at"]!.GetValue<DateTimeOffset>();
+        var (token, writtenAt) = (written.Token, written.WrittenAt);
         var calls = new CanaryCalls(http, probe);
         var retries = Math.Max(1, c.Options.ValidationRetries);
         string? last = null;
@@ -29,20 +29,9 @@ public sealed class CanaryCheckStep(IHttpClientFactory http, ProbeClient probe) 
             {
                 var newest = tokens.Select(t => (Token: t, At: CanaryCalls.WrittenAt(t))).Where(t => t.At is not null).MaxBy(t => t.At);
                 var found = tokens.Contains(token);
-                var result = new
-                {
-                    server_id = boot["server_id"]?.ToString(),
-                    name,
-                    address,
-                    token,
-                    written_at = writtenAt,
-                    found,
-                    tokens = tokens.Count,
-                    newest_token = newest.Token,
-                    newest_at = newest.At,
+                var result = new CanaryCheckOutput(boot.ServerId, name, address, token, writtenAt, found, tokens.Count, newest.Token, newest.At,
                     // How far the newest surviving write lies behind the one this run made before its recovery point.
-                    behind_seconds = newest.At is { } n ? Math.Round((writtenAt - n).TotalSeconds, 3) : (double?)null,
-                };
+                    newest.At is { } n ? Math.Round((writtenAt - n).TotalSeconds, 3) : null);
                 if (found) return result;
                 throw new StepFailedException(newest.At is { } at
                     ? $"the canary token this run wrote at {writtenAt:yyyy-MM-dd HH:mm:ss.fff}Z is missing on the recovered {name}: its newest token was written at {at:yyyy-MM-dd HH:mm:ss.fff}Z, {(writtenAt - at).TotalSeconds:0.###} s earlier; writes after that were not recovered"
@@ -52,6 +41,6 @@ public sealed class CanaryCheckStep(IHttpClientFactory http, ProbeClient probe) 
             if (attempt < retries) await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt * 2)), ct);
         }
         throw new StepFailedException($"the canary on the recovered {name} ({address}:{port}{path}) could not be read {retries} times: {last}",
-            new { name, address, token, written_at = writtenAt, found = false, error = last });
+            new CanaryCheckOutput(null, name, address, token, writtenAt, Found: false, Error: last));
     }
 }

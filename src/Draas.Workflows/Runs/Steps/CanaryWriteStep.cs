@@ -4,16 +4,15 @@ namespace Draas.Workflows.Runs.Steps;
 /// The data canary, before the recovery point: writes a fresh token to the workload's canary endpoint on the
 /// running server, so the run can prove that the data written up to now is in what it recovers.
 /// </summary>
-public sealed class CanaryWriteStep(IHttpClientFactory http, ProbeClient probe) : IStepHandler
+public sealed class CanaryWriteStep(IHttpClientFactory http, ProbeClient probe) : StepHandler<CanaryInput, CanaryWriteOutput>
 {
-    public string Kind => RunPlanner.CanaryWrite;
+    public override string Kind => RunPlanner.CanaryWrite;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<CanaryWriteOutput> ExecuteAsync(StepContext c, CanaryInput input, CancellationToken ct)
     {
-        var id = c.Required("server_id");
-        var name = c.Input["name"]?.GetValue<string>() ?? id;
-        var port = c.Input["port"]?.GetValue<int>() ?? 80;
-        var path = c.Input["path"]?.GetValue<string>() ?? "/canary";
+        var id = input.ServerId;
+        var name = input.Name ?? id;
+        var (port, path) = (input.Port, input.Path);
         var server = await c.SourceAdmin.Compute.Servers.GetAsync(id, ct);
         if (server.Status != "ACTIVE")
             throw new StepFailedException($"the canary's server {name} is {server.Status} at {c.SourceSite.Name}: nothing there can write the token (start it, or run without the canary by removing plan.canary)");
@@ -28,7 +27,7 @@ public sealed class CanaryWriteStep(IHttpClientFactory http, ProbeClient probe) 
             var at = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
             var token = CanaryCalls.Token(at, c.Run.Id);
             last = await calls.WriteAsync(c.SourceSite.ProbeUrl, address, port, path, token, ct);
-            if (last is null) return new { server_id = id, name, address, port, path, token, written_at = at, attempts = attempt };
+            if (last is null) return new CanaryWriteOutput(id, name, address, port, path, token, at, attempt);
             if (attempt < 3) await Task.Delay(TimeSpan.FromSeconds(attempt * 2), ct);
         }
         throw new StepFailedException($"the canary on {name} ({address}:{port}{path}) did not take the token: {last}") { Retryable = true };

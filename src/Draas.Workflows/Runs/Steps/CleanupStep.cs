@@ -16,11 +16,13 @@ namespace Draas.Workflows.Runs.Steps;
 /// project at the recovery site lost nothing since preflight. Anything left over or touched fails the step
 /// and is listed.
 /// </summary>
-public sealed class CleanupStep : IStepHandler
+public sealed class CleanupStep : StepHandler<CleanupInput, CleanupOutput>
 {
-    public string Kind => RunPlanner.Cleanup;
+    public override string Kind => RunPlanner.Cleanup;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.Preflight, RunPlanner.PromoteVolume, RunPlanner.EnsureKeypair];
+
+    public override async Task<CleanupOutput> ExecuteAsync(StepContext c, CleanupInput input, CancellationToken ct)
     {
         var admin = c.TargetAdmin;
         var removed = new Dictionary<string, List<string>> { ["servers"] = [], ["volumes"] = [], ["array_copies"] = [], ["flavors"] = [], ["keypairs"] = [], ["projects"] = [] };
@@ -42,9 +44,9 @@ public sealed class CleanupStep : IStepHandler
             }
             await NetworkRemoval.RemoveAsync(c, project, removed, ct);
         }
-        foreach (var step in c.Outputs(RunPlanner.PromoteVolume))
+        foreach (var step in c.Outputs<PromoteVolumeOutput>(RunPlanner.PromoteVolume))
         {
-            var copy = step.Output["array_volume"]!.GetValue<string>();
+            var copy = step.Output.ArrayVolume;
             var array = c.Locate(c.Volume(step.Target!)).Target ?? throw new StepFailedException($"volume {step.Target} has no recovery array any more");
             if (await c.Plugin(array).ReleaseDrillCopyAsync(c.Ref(array), copy, imported.GetValueOrDefault(step.Target!), ct))
                 removed["array_copies"].Add($"{array.Name}:{copy}");
@@ -72,19 +74,13 @@ public sealed class CleanupStep : IStepHandler
             removed["projects"].Add($"{project} {c.DrillPrefix}");
 
         var left = await LeftAsync(c, imported, ct);
-        var before = c.Output(RunPlanner.Preflight, null)?["inventory_before"]?.Deserialize<Inventory>(RunJson.Options);
+        var before = c.Output<PreflightOutput>(RunPlanner.Preflight, null)?.InventoryBefore;
         var after = before is null ? null : await Inventory.TakeAsync(admin, before.Project, ct);
         var differences = new List<string>(left);
         if (before is not null) differences.AddRange(before.Compare(after!));
-        var proof = new
-        {
-            scope = $"what drill {c.Run.Id} made: project {c.DrillPrefix}, servers and volumes marked {RunNames.RunKey}={c.RunMark}, its array copies, flavors and keypairs named {c.DrillPrefix}-*; untouched: the tenant's project {before?.Project ?? "(unknown: preflight did not finish)"}",
-            removed,
-            inventory_before = before,
-            inventory_after = after,
-            differences,
-            clean = differences.Count == 0,
-        };
+        var proof = new CleanupOutput(
+            $"what drill {c.Run.Id} made: project {c.DrillPrefix}, servers and volumes marked {RunNames.RunKey}={c.RunMark}, its array copies, flavors and keypairs named {c.DrillPrefix}-*; untouched: the tenant's project {before?.Project ?? "(unknown: preflight did not finish)"}",
+            removed, before, after, differences, differences.Count == 0);
         if (differences.Count > 0)
             throw new StepFailedException($"the drill did not leave the recovery site as it found it: {string.Join("; ", differences)}", proof);
         return proof;
@@ -105,9 +101,9 @@ public sealed class CleanupStep : IStepHandler
             .Select(f => $"+ flavors: {f.Id} {f.Name}").ToListAsync(ct));
         left.AddRange(await admin.Compute.Keypairs.ListAsync(null, ct).Where(k => k.Name.StartsWith(c.DrillPrefix, StringComparison.Ordinal))
             .Select(k => $"+ keypairs: {k.Name}").ToListAsync(ct));
-        foreach (var step in c.Outputs(RunPlanner.PromoteVolume))
+        foreach (var step in c.Outputs<PromoteVolumeOutput>(RunPlanner.PromoteVolume))
         {
-            var copy = step.Output["array_volume"]!.GetValue<string>();
+            var copy = step.Output.ArrayVolume;
             var array = c.Locate(c.Volume(step.Target!)).Target;
             if (array is not null && await c.Plugin(array).ReleaseDrillCopyAsync(c.Ref(array), copy, imported.GetValueOrDefault(step.Target!), ct))
                 left.Add($"+ array copies: {array.Name}:{copy} (still there after cleanup; released now)");

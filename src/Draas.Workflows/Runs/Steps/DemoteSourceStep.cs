@@ -8,13 +8,13 @@ namespace Draas.Workflows.Runs.Steps;
 /// source stops taking writes; the recovery point is the quiesced one. What replicate_now is to a protection
 /// group. Asked again, a pod already demoted stays as it is.
 /// </summary>
-public sealed class DemoteSourceStep : IStepHandler
+public sealed class DemoteSourceStep : StepHandler<LastSyncInput, DemoteSourceOutput>
 {
-    public string Kind => RunPlanner.DemoteSource;
+    public override string Kind => RunPlanner.DemoteSource;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<DemoteSourceOutput> ExecuteAsync(StepContext c, LastSyncInput input, CancellationToken ct)
     {
-        var group = c.Group(Guid.Parse(c.Required("group_id")));
+        var group = c.Group(input.GroupId);
         var source = c.Array(group.SourceArrayId);
         var plugin = c.Plugin(source);
         var reference = c.GroupRef(group);
@@ -22,6 +22,6 @@ public sealed class DemoteSourceStep : IStepHandler
             .DemoteSourceAsync(reference, quiesce: true, ct);
         var status = await plugin.GetReplicationStatusAsync(reference, ct);
         var point = status.Latest ?? throw new StepFailedException($"group {group.Name} has no recovery point after demoting its source: {status.Detail}");
-        return new { recovery_point = new { id = point.Id, time = point.Time }, quiesced = demoted.Quiesced, undo = demoted.UndoName, changes = demoted.Changes };
+        return new DemoteSourceOutput(new ChosenPoint(point.Id, point.Time), demoted.Quiesced, demoted.UndoName, demoted.Changes);
     }
 }

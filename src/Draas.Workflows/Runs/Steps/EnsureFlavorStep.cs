@@ -6,19 +6,15 @@ namespace Draas.Workflows.Runs.Steps;
 /// matches exactly (vcpus, RAM, disk, ephemeral, swap and extra specs: a pinned or GPU flavor differs only
 /// there); otherwise one is created with its extra specs, under a mapped name when the name is taken (a
 /// drill's under its own prefix, removed at cleanup).</summary>
-public sealed class EnsureFlavorStep : IStepHandler
+public sealed class EnsureFlavorStep : StepHandler<EnsureFlavorInput, EnsureFlavorOutput>
 {
-    public string Kind => RunPlanner.EnsureFlavor;
+    public override string Kind => RunPlanner.EnsureFlavor;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<EnsureFlavorOutput> ExecuteAsync(StepContext c, EnsureFlavorInput input, CancellationToken ct)
     {
-        var name = c.Input["name"]?.GetValue<string>() ?? c.Step.Target!;
-        var vcpus = c.Input["vcpus"]!.GetValue<int>();
-        var ram = c.Input["ram"]!.GetValue<int>();
-        var disk = c.Input["disk"]!.GetValue<int>();
-        var ephemeral = c.Input["ephemeral"]?.GetValue<int>() ?? 0;
-        var swap = c.Input["swap"]?.GetValue<int>() ?? 0;
-        var specs = c.Input["extra_specs"]?.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];
+        var name = input.Name ?? c.Step.Target!;
+        var (vcpus, ram, disk, ephemeral, swap) = (input.Vcpus, input.Ram, input.Disk, input.Ephemeral, input.Swap);
+        var specs = input.ExtraSpecs ?? new Dictionary<string, string>();
         var nova = c.TargetAdmin.Compute;
         var flavors = await nova.Flavors.ListAsync(true, ct).ToListAsync(ct);
         bool Shaped(Flavor f) => f.Vcpus == vcpus && f.Ram == ram && f.Disk == disk && f.Ephemeral == ephemeral && f.Swap == swap;
@@ -31,7 +27,7 @@ public sealed class EnsureFlavorStep : IStepHandler
         }
 
         if (flavors.FirstOrDefault(f => f.Name == name) is { } same && await Exact(same))
-            return new { flavor_id = same.Id, name = same.Name, created = false };
+            return new EnsureFlavorOutput(same.Id, same.Name, Created: false);
 
         // A drill's flavor carries the drill's prefix; a real recovery keeps the name unless it is taken by another shape.
         var wanted = c.IsDrill ? $"{c.DrillPrefix}-{name}" : flavors.Any(f => f.Name == name) ? $"{name}-{RunNames.ArrayRunId(c.Run.Id)}" : name;
@@ -48,6 +44,6 @@ public sealed class EnsureFlavorStep : IStepHandler
             Description = description,
         }, ct);
         if (specs.Count > 0) await nova.Flavors.SetExtraSpecsAsync(flavor.Id, specs, ct);
-        return new { flavor_id = flavor.Id, name = flavor.Name, created = true, mapped_from = wanted == name ? null : name };
+        return new EnsureFlavorOutput(flavor.Id, flavor.Name, Created: true, wanted == name ? null : name);
     }
 }

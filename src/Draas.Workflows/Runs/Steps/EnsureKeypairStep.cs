@@ -6,13 +6,13 @@ namespace Draas.Workflows.Runs.Steps;
 /// service user, who boots the servers (Nova takes a boot's key from the booting user), and for the tenant's
 /// own user of the same name there (admin's <c>user_id</c> on create), so the tenant finds their key where it
 /// was. A drill's copies carry its prefix and are removed at cleanup.</summary>
-public sealed class EnsureKeypairStep : IStepHandler
+public sealed class EnsureKeypairStep : StepHandler<EnsureKeypairInput, EnsureKeypairOutput>
 {
-    public string Kind => RunPlanner.EnsureKeypair;
+    public override string Kind => RunPlanner.EnsureKeypair;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<EnsureKeypairOutput> ExecuteAsync(StepContext c, EnsureKeypairInput input, CancellationToken ct)
     {
-        var original = c.Required("name");
+        var original = input.Name;
         var captured = c.Manifest.Keypairs.FirstOrDefault(k => k.Name == original) ?? throw new StepFailedException($"keypair {original} is not in the manifest");
         var nova = c.TargetProject.Compute;
         var keypairs = await nova.Keypairs.ListAsync(null, ct).ToListAsync(ct);
@@ -26,7 +26,7 @@ public sealed class EnsureKeypairStep : IStepHandler
             created = true;
         }
         var (tenantUser, note, tenantCreated) = await ForTenantUserAsync(c, captured, name, ct);
-        return new { name, created, tenant_user_id = tenantUser, tenant_created = tenantCreated, note };
+        return new EnsureKeypairOutput(name, created, tenantUser, tenantCreated, note);
     }
 
     /// <summary>The same key for the tenant's user at the recovery site, found by name in the default domain.</summary>

@@ -8,13 +8,13 @@ namespace Draas.Workflows.Runs.Steps;
 /// every network of an isolated drill, whose copies are its bubble. Each object carries the run's mark in
 /// its description, so a retry finds what an earlier attempt made.
 /// </summary>
-public sealed class EnsureNetworkStep : IStepHandler
+public sealed class EnsureNetworkStep : StepHandler<EnsureNetworkInput, EnsureNetworkOutput>
 {
-    public string Kind => NetworkPlanning.EnsureNetwork;
+    public override string Kind => NetworkPlanning.EnsureNetwork;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<EnsureNetworkOutput> ExecuteAsync(StepContext c, EnsureNetworkInput input, CancellationToken ct)
     {
-        var sourceId = c.Required("network_id");
+        var sourceId = input.NetworkId;
         var source = c.Manifest.TenantNetworks.FirstOrDefault(n => n.Id == sourceId) ?? throw new StepFailedException($"network {sourceId} is not in the manifest");
         var neutron = c.TargetProject.Networking;
         var project = c.TargetProjectId!;
@@ -41,6 +41,6 @@ public sealed class EnsureNetworkStep : IStepHandler
             }, ct);
             subnets[s.Id] = made.Id;
         }
-        return new { network_id = network.Id, name = network.Name, mode = c.Input["mode"]?.GetValue<string>(), subnets };
+        return new EnsureNetworkOutput(network.Id, network.Name, input.Mode, subnets);
     }
 }

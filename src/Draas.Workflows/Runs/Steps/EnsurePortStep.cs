@@ -11,15 +11,17 @@ namespace Draas.Workflows.Runs.Steps;
 /// gives a new one and the step's output says which address changed and why. A recreated network also
 /// keeps the MAC.
 /// </summary>
-public sealed class EnsurePortStep : IStepHandler
+public sealed class EnsurePortStep : StepHandler<EnsurePortInput, EnsurePortOutput>
 {
-    public string Kind => NetworkPlanning.EnsurePort;
+    public override string Kind => NetworkPlanning.EnsurePort;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.Preflight, NetworkPlanning.EnsureNetwork, NetworkPlanning.EnsureSecurityGroups];
+
+    public override async Task<EnsurePortOutput> ExecuteAsync(StepContext c, EnsurePortInput input, CancellationToken ct)
     {
-        var server = c.Server(c.Required("server_id"));
-        var nic = server.Nics.FirstOrDefault(n => n.PortId == c.Required("port_id")) ?? throw new StepFailedException($"port {c.Required("port_id")} of {server.Name} is not in the manifest");
-        var mode = c.Input["mode"]?.GetValue<string>() ?? "map";
+        var server = c.Server(input.ServerId);
+        var nic = server.Nics.FirstOrDefault(n => n.PortId == input.PortId) ?? throw new StepFailedException($"port {input.PortId} of {server.Name} is not in the manifest");
+        var mode = input.Mode;
         var neutron = c.TargetProject.Networking;
         var mark = RunNames.NeutronMark(c.RunMark, nic.PortId);
 
@@ -27,47 +29,47 @@ public sealed class EnsurePortStep : IStepHandler
         if (mine is not null) return Output(mine, [], mode);
 
         string networkId;
-        Dictionary<string, string>? subnetCopies = null;
+        IReadOnlyDictionary<string, string>? subnetCopies = null;
         if (mode == "map")
         {
-            networkId = c.Output(RunPlanner.Preflight, null)?["networks"]?[nic.NetworkId]?.GetValue<string>()
-                ?? c.Output(RunPlanner.Preflight, null)?["networks"]?[nic.NetworkName ?? ""]?.GetValue<string>()
+            var resolved = c.Output<PreflightOutput>(RunPlanner.Preflight, null)?.Networks;
+            networkId = resolved?.GetValueOrDefault(nic.NetworkId) ?? resolved?.GetValueOrDefault(nic.NetworkName ?? "")
                 ?? throw new StepFailedException($"network {nic.NetworkName ?? nic.NetworkId} of {server.Name} is not mapped");
         }
         else
         {
-            var made = c.Output(NetworkPlanning.EnsureNetwork, nic.NetworkId) ?? throw new StepFailedException($"network {nic.NetworkName} was not recreated");
-            networkId = made["network_id"]!.GetValue<string>();
-            subnetCopies = made["subnets"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+            var made = c.Output<EnsureNetworkOutput>(NetworkPlanning.EnsureNetwork, nic.NetworkId) ?? throw new StepFailedException($"network {nic.NetworkName} was not recreated");
+            networkId = made.NetworkId;
+            subnetCopies = made.Subnets;
         }
 
-        var keep = c.Input["keep_fixed_ips"]?.GetValue<bool>() ?? true;
-        var changes = new List<object>();
+        var keep = input.KeepFixedIps;
+        var changes = new List<AddressChange>();
         var wanted = new List<FixedIp>();
         var subnets = subnetCopies is null ? await neutron.ListSubnetsAsync(networkId, null, ct).ToListAsync(ct) : [];
         foreach (var ip in nic.FixedIps)
         {
             if (!keep)
             {
-                changes.Add(new { from = ip.IpAddress, reason = "keep_fixed_ips is false" });
+                changes.Add(new AddressChange(ip.IpAddress, "keep_fixed_ips is false"));
                 continue;
             }
             var subnet = subnetCopies?.GetValueOrDefault(ip.SubnetId) ?? subnets.FirstOrDefault(s => Contains(s.Cidr, ip.IpAddress))?.Id;
-            if (subnet is null) changes.Add(new { from = ip.IpAddress, reason = $"no subnet of the recovery network holds {ip.IpAddress}" });
+            if (subnet is null) changes.Add(new AddressChange(ip.IpAddress, $"no subnet of the recovery network holds {ip.IpAddress}"));
             else wanted.Add(new FixedIp { SubnetId = subnet, IpAddress = ip.IpAddress });
         }
 
-        var groups = c.Output(NetworkPlanning.EnsureSecurityGroups, null)?["groups"]?.AsObject();
+        var groups = c.Output<EnsureSecurityGroupsOutput>(NetworkPlanning.EnsureSecurityGroups, null)?.Groups;
         var options = new CreatePortOptions
         {
             NetworkId = networkId,
-            Name = $"{server.Name}-nic{c.Input["nic"]?.GetValue<int>() ?? 0}",
+            Name = $"{server.Name}-nic{input.Nic}",
             Description = mark,
             FixedIps = wanted.Count == 0 ? null : wanted,
             MacAddress = mode == "map" ? null : nic.Mac,
             PortSecurityEnabled = nic.PortSecurityEnabled,
             SecurityGroups = nic.PortSecurityEnabled
-                ? [.. nic.SecurityGroupIds.Select(id => groups?[id]?["id"]?.GetValue<string>() ?? throw new StepFailedException($"security group {id} of {server.Name} was not recreated"))]
+                ? [.. nic.SecurityGroupIds.Select(id => groups?.GetValueOrDefault(id)?.Id ?? throw new StepFailedException($"security group {id} of {server.Name} was not recreated"))]
                 : [],
             AllowedAddressPairs = nic.AllowedAddressPairs.Count == 0 ? null
                 : [.. nic.AllowedAddressPairs.Select(a => new AddressPair { IpAddress = a.IpAddress, MacAddress = mode == "map" ? null : a.Mac })],
@@ -80,22 +82,14 @@ public sealed class EnsurePortStep : IStepHandler
         catch (OpenStackException e) when (e.StatusCode == HttpStatusCode.Conflict && wanted.Count > 0 && e.ServiceMessage?.Contains("already allocated") == true)
         {
             // Someone at the recovery site holds the address: take a new one and say so.
-            foreach (var w in wanted) changes.Add(new { from = w.IpAddress, reason = $"in use at the recovery site ({e.ServiceMessage})" });
+            foreach (var w in wanted) changes.Add(new AddressChange(w.IpAddress, $"in use at the recovery site ({e.ServiceMessage})"));
             port = await neutron.CreatePortAsync(options with { FixedIps = null }, ct);
         }
         return Output(port, changes, mode);
     }
 
-    private static object Output(Port port, List<object> changes, string mode) => new
-    {
-        port_id = port.Id,
-        network_id = port.NetworkId,
-        mode,
-        fixed_ips = port.FixedIps.Select(f => f.IpAddress).ToList(),
-        mac = port.MacAddress,
-        security_groups = port.SecurityGroups,
-        changed = changes,
-    };
+    private static EnsurePortOutput Output(Port port, List<AddressChange> changes, string mode) =>
+        new(port.Id, port.NetworkId, mode, [.. port.FixedIps.Select(f => f.IpAddress).OfType<string>()], port.MacAddress, port.SecurityGroups, changes);
 
     private static bool Contains(string cidr, string address) =>
         IPNetwork.TryParse(cidr, out var net) && IPAddress.TryParse(address, out var ip) && net.Contains(ip);

@@ -10,11 +10,11 @@ namespace Draas.Workflows.Runs.Steps;
 /// as its remote is written with that group's recovered id. A group of the same name is converged (missing
 /// rules added, nothing removed), so a retry or a second recovery into the same project does no harm.
 /// </summary>
-public sealed class EnsureSecurityGroupsStep : IStepHandler
+public sealed class EnsureSecurityGroupsStep : StepHandler<EnsureSecurityGroupsInput, EnsureSecurityGroupsOutput>
 {
-    public string Kind => NetworkPlanning.EnsureSecurityGroups;
+    public override string Kind => NetworkPlanning.EnsureSecurityGroups;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<EnsureSecurityGroupsOutput> ExecuteAsync(StepContext c, EnsureSecurityGroupsInput input, CancellationToken ct)
     {
         var neutron = c.TargetProject.Networking;
         // Neutron makes a project's default group the first time the project lists its groups (an admin listing
@@ -81,15 +81,8 @@ public sealed class EnsureSecurityGroupsStep : IStepHandler
                 }
             }
         }
-        return new
-        {
-            groups = map.ToDictionary(p => p.Key, p => new { id = p.Value.Id, name = p.Value.Name }),
-            created,
-            rules_created = rulesCreated,
-            rules_added_to_existing = addedRules,
-            made_default_group = hadDefault ? null : existing.FirstOrDefault(x => x.Name == "default")?.Id,
-            skipped,
-        };
+        return new EnsureSecurityGroupsOutput(map.ToDictionary(p => p.Key, p => new RecoveredGroup(p.Value.Id, p.Value.Name)), created, rulesCreated, addedRules,
+            hadDefault ? null : existing.FirstOrDefault(x => x.Name == "default")?.Id, skipped);
     }
 
     private static string Key(string direction, string? ethertype, string? protocol, int? min, int? max, string? prefix, string? remote) =>

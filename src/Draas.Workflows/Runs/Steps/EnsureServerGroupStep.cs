@@ -4,13 +4,13 @@ namespace Draas.Workflows.Runs.Steps;
 
 /// <summary>Makes the servers' server group exist in the target project with the same policy (and rules), so
 /// anti-affinity still spreads the recovered servers over hosts. One of the same name and policy is reused.</summary>
-public sealed class EnsureServerGroupStep : IStepHandler
+public sealed class EnsureServerGroupStep : StepHandler<EnsureServerGroupInput, EnsureServerGroupOutput>
 {
-    public string Kind => NetworkPlanning.EnsureServerGroup;
+    public override string Kind => NetworkPlanning.EnsureServerGroup;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<EnsureServerGroupOutput> ExecuteAsync(StepContext c, EnsureServerGroupInput input, CancellationToken ct)
     {
-        var sourceId = c.Required("group_id");
+        var sourceId = input.GroupId;
         var source = c.Manifest.ServerGroups.FirstOrDefault(g => g.Id == sourceId) ?? throw new StepFailedException($"server group {sourceId} is not in the manifest");
         var policy = source.Policy ?? throw new StepFailedException($"server group {source.Name} has no policy in the manifest");
         var nova = c.TargetProject.Compute;
@@ -23,6 +23,6 @@ public sealed class EnsureServerGroupStep : IStepHandler
             Policy = policy,
             Rules = source.Rules.Count == 0 ? null : source.Rules.Where(r => int.TryParse(r.Value, out _)).ToDictionary(r => r.Key, r => int.Parse(r.Value)),
         }, ct);
-        return new { server_group_id = group.Id, name = group.Name, policy = group.Policy, created };
+        return new EnsureServerGroupOutput(group.Id, group.Name, group.Policy, created);
     }
 }

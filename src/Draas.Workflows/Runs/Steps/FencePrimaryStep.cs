@@ -11,11 +11,11 @@ namespace Draas.Workflows.Runs.Steps;
 /// returns. The step never fails the run; its output (in the report) lists what was fenced and why the
 /// rest was not. Opt out per run with <c>fence_primary: false</c>.
 /// </summary>
-public sealed class FencePrimaryStep : IStepHandler
+public sealed class FencePrimaryStep : StepHandler<FencePrimaryInput, FencePrimaryOutput>
 {
-    public string Kind => RunPlanner.FencePrimary;
+    public override string Kind => RunPlanner.FencePrimary;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<FencePrimaryOutput> ExecuteAsync(StepContext c, FencePrimaryInput input, CancellationToken ct)
     {
         var site = c.SourceSite.Name;
         try
@@ -25,23 +25,14 @@ public sealed class FencePrimaryStep : IStepHandler
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return new
-            {
-                primary_answered = false,
-                site,
-                fenced = false,
-                reason = $"the primary site {site} did not answer ({StepFailures.Describe(e)}): its servers may still run; stop them before it reconnects",
-                servers = Array.Empty<FencedServer>(),
-                groups = Array.Empty<object>(),
-            };
+            return new FencePrimaryOutput(PrimaryAnswered: false, site, Fenced: false,
+                $"the primary site {site} did not answer ({StepFailures.Describe(e)}): its servers may still run; stop them before it reconnects", [], []);
         }
 
         var servers = new List<FencedServer>();
         var nova = c.SourceAdmin.Compute.Servers;
-        foreach (var server in c.Input["servers"]!.AsArray().OfType<JsonObject>())
+        foreach (var (id, name) in input.Servers)
         {
-            var id = server["server_id"]!.GetValue<string>();
-            var name = server["name"]?.GetValue<string>();
             try
             {
                 var was = await StopServerStep.StopAsync(nova, id, ct);
@@ -54,41 +45,30 @@ public sealed class FencePrimaryStep : IStepHandler
             }
         }
 
-        var groups = new List<object>();
+        var groups = new List<FencedGroup>();
         foreach (var group in c.Groups)
         {
             if (group.Mode == Draas.Domain.Protection.ReplicationMode.Async)
             {
-                groups.Add(new { group = group.Name, demoted = false, detail = "an async protection group has no source to demote; its servers are stopped" });
+                groups.Add(new FencedGroup(group.Name, false, "an async protection group has no source to demote; its servers are stopped"));
                 continue;
             }
             if (c.Plugin(c.Array(group.SourceArrayId)) is not IDemoteSource demoter)
             {
-                groups.Add(new { group = group.Name, demoted = false, detail = "the array's storage plugin cannot demote a replication source; its servers are stopped" });
+                groups.Add(new FencedGroup(group.Name, false, "the array's storage plugin cannot demote a replication source; its servers are stopped"));
                 continue;
             }
             try
             {
                 var result = await demoter.DemoteSourceAsync(c.GroupRef(group), quiesce: false, ct);
-                groups.Add(new { group = group.Name, demoted = true, detail = string.Join("; ", result.Changes.DefaultIfEmpty("already demoted")) });
+                groups.Add(new FencedGroup(group.Name, true, string.Join("; ", result.Changes.DefaultIfEmpty("already demoted"))));
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                groups.Add(new { group = group.Name, demoted = false, detail = $"could not demote: {StepFailures.Describe(e)}" });
+                groups.Add(new FencedGroup(group.Name, false, $"could not demote: {StepFailures.Describe(e)}"));
             }
         }
         var unfenced = servers.Count(x => !x.Off);
-        return new
-        {
-            primary_answered = true,
-            site,
-            fenced = unfenced == 0,
-            reason = unfenced == 0 ? null : $"{unfenced} server(s) at {site} could not be stopped",
-            servers,
-            groups,
-        };
+        return new FencePrimaryOutput(PrimaryAnswered: true, site, unfenced == 0, unfenced == 0 ? null : $"{unfenced} server(s) at {site} could not be stopped", servers, groups);
     }
-
-    /// <summary>One primary server as fencing left it: <paramref name="Off"/> when it runs nothing now.</summary>
-    public sealed record FencedServer(string ServerId, string? Name, string? Was, bool Off, string Detail);
 }

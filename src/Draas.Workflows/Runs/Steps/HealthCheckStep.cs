@@ -7,32 +7,32 @@ namespace Draas.Workflows.Runs.Steps;
 /// site's view: through the site's probe agent when it has one, else from the service itself. Retries
 /// with backoff (<c>validation_retries</c>) before it fails; between tries it is parked on a timer, holding no worker.
 /// </summary>
-public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) : IStepHandler
+public sealed class HealthCheckStep(IHttpClientFactory http, ProbeClient probe) : StepHandler<HealthCheckInput, HealthCheckOutput>
 {
-    public string Kind => RunPlanner.HealthCheck;
+    public override string Kind => RunPlanner.HealthCheck;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.BootServer];
+
+    public override async Task<HealthCheckOutput> ExecuteAsync(StepContext c, HealthCheckInput input, CancellationToken ct)
     {
-        var (boot, address) = RecoveredAddress(c);
-        var (_, type, port, path, expect) = Domain.Protection.HealthCheck.From(c.Input);
-        var retries = c.Input["retries"]?.GetValue<int>() ?? 5;
+        var (boot, address) = RecoveredAddress(c, input.ServerId);
+        var (type, port, path, expect, retries) = (input.Type, input.Port, input.Path, input.ExpectStatus, input.Retries);
         // Tries so far travel with the step's timer: between tries the step is parked, holding no worker.
         var attempt = (c.Woken is { Kind: StepWait.Timer } woken ? woken.Count : 0) + 1;
         var last = await ProbeAsync(c.TargetSite.ProbeUrl, type, address, port, path, expect, ct);
-        if (last is null) return new { address, type, port, attempts = attempt, healthy = true };
+        if (last is null) return new HealthCheckOutput(address, type, port, attempt, Healthy: true);
         // Real time between tries: a check waits for a guest's network, not for the simulated clouds' clock.
         if (attempt < retries) throw c.Sleep(TimeSpan.FromSeconds(Math.Min(10, attempt * 2)), attempt);
-        throw new StepFailedException($"{boot["name"]} ({address}) failed its {type} check on port {port} {retries} times: {last}",
-            new { address, type, port, attempts = retries, healthy = false, error = last });
+        throw new StepFailedException($"{boot.Name} ({address}) failed its {type} check on port {port} {retries} times: {last}",
+            new HealthCheckOutput(address, type, port, retries, Healthy: false, last));
     }
 
     /// <summary>The recovered server's boot output and the address to reach it at (<see cref="ServerAddress"/>).</summary>
-    public static (System.Text.Json.Nodes.JsonObject Boot, string Address) RecoveredAddress(StepContext c)
+    public static (BootServerOutput Boot, string Address) RecoveredAddress(StepContext c, string serverId)
     {
-        var boot = c.Output(RunPlanner.BootServer, c.Required("server_id")) ?? throw new StepFailedException("the server was not booted");
-        var address = ServerAddress.Pick(boot["access_ipv4"]?.GetValue<string>(),
-                boot["addresses"]?.AsArray().Select(a => a?["address"]?.GetValue<string>()) ?? [])
-            ?? throw new StepFailedException($"{boot["name"]} has no address to check");
+        var boot = c.Output<BootServerOutput>(RunPlanner.BootServer, serverId) ?? throw new StepFailedException("the server was not booted");
+        var address = ServerAddress.Pick(boot.AccessIpv4, boot.Addresses.Select(a => a.Address))
+            ?? throw new StepFailedException($"{boot.Name} has no address to check");
         return (boot, address);
     }
 

@@ -12,18 +12,20 @@ namespace Draas.Workflows.Runs.Steps;
 /// importing twice; looking and importing happen under the step's lock, so an attempt started beside a
 /// slow one (whose lease lapsed) waits and finds its import instead of making a second.
 /// </summary>
-public sealed class ImportVolumeStep(DraasDbContext db) : IStepHandler
+public sealed class ImportVolumeStep(DraasDbContext db) : StepHandler<ImportVolumeInput, ImportVolumeOutput>
 {
-    public string Kind => RunPlanner.ImportVolume;
+    public override string Kind => RunPlanner.ImportVolume;
+
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.PromoteVolume];
 
     /// <summary>How long an import may take to become available (as the old in-worker wait allowed).</summary>
     public static TimeSpan WaitTimeout { get; set; } = new WaitOptions().Timeout;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<ImportVolumeOutput> ExecuteAsync(StepContext c, ImportVolumeInput input, CancellationToken ct)
     {
-        var source = c.Volume(c.Required("volume_id"));
-        var promoted = c.Output(RunPlanner.PromoteVolume, source.Id) ?? throw new StepFailedException($"volume {source.Id} was not promoted");
-        var arrayVolume = promoted["array_volume"]!.GetValue<string>();
+        var source = c.Volume(input.VolumeId);
+        var promoted = c.Output<PromoteVolumeOutput>(RunPlanner.PromoteVolume, source.Id) ?? throw new StepFailedException($"volume {source.Id} was not promoted");
+        var arrayVolume = promoted.ArrayVolume;
         var cinder = c.TargetProject.BlockStorage;
         // Woken from its wait: the import exists, one GET shows what it became.
         var volume = c.Woken is { Resource: { } imported } ? await cinder.Volumes.GetAsync(imported, ct) : await StepLock.HoldAsync(db, c.Step.Id, async () =>
@@ -34,7 +36,7 @@ public sealed class ImportVolumeStep(DraasDbContext db) : IStepHandler
             var types = await cinder.VolumeTypes.ListAsync(false, ct).Select(t => t.Name).ToListAsync(ct);
             return await cinder.Manage.ManageAsync(new ManageVolumeOptions
             {
-                Host = c.Required("host"),
+                Host = input.Host ?? throw new StepFailedException($"volume {source.Id} has no recovery array backend to import into"),
                 Ref = ManageRef(promoted, arrayVolume),
                 Name = source.Name,
                 Description = $"recovered by DRaaS run {c.Run.Id} from volume {source.Id}",
@@ -56,23 +58,13 @@ public sealed class ImportVolumeStep(DraasDbContext db) : IStepHandler
             throw c.Park(StepWait.Volume, volume.Id, "available", WaitTimeout);
         }
         if (source.Bootable && !volume.Bootable) await cinder.Volumes.SetBootableAsync(volume.Id, true, ct);
-        return new
-        {
-            volume_id = volume.Id,
-            name = volume.Name,
-            size_gib = volume.Size,
-            host = volume.Host,
-            volume_type = volume.VolumeType,
-            from_array_volume = arrayVolume,
-        };
+        return new ImportVolumeOutput(volume.Id, volume.Name, volume.Size, volume.Host, volume.VolumeType, arrayVolume);
     }
 
     /// <summary>The plugin's manage-existing ref as the promote step recorded it (source-name for a step
     /// recorded before plugins said so).</summary>
-    private static IReadOnlyDictionary<string, string> ManageRef(System.Text.Json.Nodes.JsonObject promoted, string arrayVolume) =>
-        promoted["manage_ref"] is System.Text.Json.Nodes.JsonObject r && r.Count > 0
-            ? r.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>())
-            : ManageVolumeOptions.SourceName(arrayVolume);
+    private static IReadOnlyDictionary<string, string> ManageRef(PromoteVolumeOutput promoted, string arrayVolume) =>
+        promoted.ManageRef is { Count: > 0 } r ? r : ManageVolumeOptions.SourceName(arrayVolume);
 
     /// <summary>The volume an earlier attempt of this run imported for <paramref name="sourceId"/>.</summary>
     public static async Task<Volume?> FindImportAsync(StepContext c, VolumesApi volumes, string sourceId, CancellationToken ct) =>

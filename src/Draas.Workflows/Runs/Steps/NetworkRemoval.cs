@@ -68,9 +68,10 @@ public static class NetworkRemoval
             removed["security_groups"].Add($"{g.Id} {g.Name}");
         }
         if (only is not null) return;
-        foreach (var (_, output) in c.Outputs(RunPlanner.EnsureKeypair))
+        foreach (var (_, output) in c.Outputs<EnsureKeypairOutput>(RunPlanner.EnsureKeypair))
         {
-            if (output["tenant_user_id"]?.GetValue<string>() is not { } user || output["name"]?.GetValue<string>() is not { } name) continue;
+            if (output.TenantUserId is not { } user) continue;
+            var name = output.Name;
             if (!name.StartsWith(c.DrillPrefix, StringComparison.Ordinal)) continue;
             try
             {

@@ -17,15 +17,15 @@ namespace Draas.Workflows.Runs.Steps;
 /// isolated one), gives the service user a role in it, chooses the recovery points, and for a drill
 /// records what the drill must not touch (the tenant's own project at the recovery site) for its cleanup proof.
 /// </summary>
-public sealed class PreflightStep(DraasDbContext db) : IStepHandler
+public sealed class PreflightStep(DraasDbContext db) : StepHandler<PreflightInput, PreflightOutput>
 {
-    public string Kind => RunPlanner.Preflight;
+    public override string Kind => RunPlanner.Preflight;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override async Task<PreflightOutput> ExecuteAsync(StepContext c, PreflightInput input, CancellationToken ct)
     {
         var problems = new List<string>();
         var warnings = new List<string>();
-        var primaryRequired = c.Input["primary_required"]?.GetValue<bool>() ?? true;
+        var primaryRequired = input.PrimaryRequired;
 
         async Task Check(string what, Func<Task> probe, bool required = true)
         {
@@ -50,7 +50,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
         await Check($"recovery site {c.TargetSite.Name} Glance", async () => await target.Image.ListAsync(null, ct).FirstOrDefaultAsync(ct));
         if (problems.Count > 0) throw new StepFailedException(Summary(problems), new { problems, warnings });
 
-        var points = new JsonObject();
+        var points = new Dictionary<string, ChosenPoint>();
         if (c.Run.Kind != RunKind.Reprotect)
         {
             await CheckArraysAsync(c, problems, warnings, ct);
@@ -82,10 +82,10 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
 
         var run = await db.Runs.SingleAsync(r => r.Id == c.Run.Id, ct);
         run.TargetProjectId = project ?? run.TargetProjectId;
-        var times = points.Select(p => p.Value?["time"]?.GetValue<DateTimeOffset>()).OfType<DateTimeOffset>().ToList();
+        var times = points.Values.Select(p => p.Time).ToList();
         if (times.Count > 0) run.RecoveryPointAt = times.Min();
         await db.SaveChangesAsync(ct);
-        return new { target_project_id = project, recovery_points = points, networks, warnings, inventory_before = before, stale_holds_released = staleHolds };
+        return new PreflightOutput(project, points, networks, warnings, before, staleHolds);
     }
 
     /// <summary>This run makes the plan's earlier runs un-resumable: the holds they kept for a resume go now.
@@ -109,28 +109,28 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
 
     /// <summary>Keeps each chosen point until the run's promotes copied it: the array's retention may prune it
     /// meanwhile (a long run, or an older point asked for). Each promote releases its volume's hold.</summary>
-    private static async Task HoldPointsAsync(StepContext c, JsonObject points, List<string> warnings, CancellationToken ct)
+    private static async Task HoldPointsAsync(StepContext c, Dictionary<string, ChosenPoint> points, List<string> warnings, CancellationToken ct)
     {
         foreach (var group in c.Groups)
         {
-            if (points[group.Id.ToString()] is not JsonObject point) continue;
+            if (points.GetValueOrDefault(group.Id.ToString()) is not { } point) continue;
             if (c.Plugin(c.Array(group.TargetArrayId)) is not IHoldRecoveryPoint holds) continue;
             var volumes = c.Manifest.Volumes.Select(c.Locate).Where(l => l.Group?.Id == group.Id && l.ArrayVolume is not null).Select(l => l.ArrayVolume!).ToList();
             try
             {
-                var held = await holds.HoldAsync(c.GroupRef(group), point["id"]!.GetValue<string>(), RunNames.ArrayRunId(c.Run.Id), volumes, ct);
-                point["held"] = held.Count;
+                var held = await holds.HoldAsync(c.GroupRef(group), point.Id, RunNames.ArrayRunId(c.Run.Id), volumes, ct);
+                points[group.Id.ToString()] = point with { Held = held.Count };
             }
             catch (ArrayException e) when (StepFailures.IsTransient(e) || e.Kind == ArrayErrorKind.NotFound)
             {
                 // Pruned between the choice and the hold, or the array did not answer: the next attempt chooses again.
-                throw new StepFailedException($"group {group.Name}: cannot hold recovery point {point["id"]}: {e.Message}") { Retryable = true };
+                throw new StepFailedException($"group {group.Name}: cannot hold recovery point {point.Id}: {e.Message}") { Retryable = true };
             }
             catch (ArrayException e)
             {
                 // The hold is a safeguard: without it the promotes still use the point while it lasts.
-                point["held"] = 0;
-                warnings.Add($"group {group.Name}: recovery point {point["id"]} is not held against the array's retention: {e.Message}");
+                points[group.Id.ToString()] = point with { Held = 0 };
+                warnings.Add($"group {group.Name}: recovery point {point.Id} is not held against the array's retention: {e.Message}");
             }
         }
     }
@@ -185,7 +185,7 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
     }
 
     /// <summary>The recovery point per group: the newest, a given id, or the newest at or before a given time.</summary>
-    private static async Task ChoosePointsAsync(StepContext c, JsonObject points, List<string> problems, CancellationToken ct)
+    private static async Task ChoosePointsAsync(StepContext c, Dictionary<string, ChosenPoint> points, List<string> problems, CancellationToken ct)
     {
         var wanted = c.Run.RecoveryPoint;
         var until = RecoveryPointChoice.Time(wanted);
@@ -211,15 +211,15 @@ public sealed class PreflightStep(DraasDbContext db) : IStepHandler
                 continue;
             }
             if (chosen is null) problems.Add($"group {group.Name} has no recovery point matching '{wanted}' at the recovery array");
-            else points[group.Id.ToString()] = new JsonObject { ["id"] = chosen.Id, ["time"] = chosen.Time, ["group"] = group.Name };
+            else points[group.Id.ToString()] = new ChosenPoint(chosen.Id, chosen.Time, group.Name);
         }
     }
 
     /// <summary>Every network the servers are on that the run maps (rather than recreates or copies into a
     /// drill's bubble) must map to a recovery network that exists; resolved by the primary's name and id.</summary>
-    private static async Task<JsonObject> CheckNetworksAsync(StepContext c, List<string> problems, CancellationToken ct)
+    private static async Task<Dictionary<string, string>> CheckNetworksAsync(StepContext c, List<string> problems, CancellationToken ct)
     {
-        var resolved = new JsonObject();
+        var resolved = new Dictionary<string, string>();
         var mapping = RunPlanner.NetworkMapping(c.Protection, c.Plan, c.Options);
         var needed = new List<(string Key, string? Id)>();
         foreach (var server in c.Manifest.Servers)

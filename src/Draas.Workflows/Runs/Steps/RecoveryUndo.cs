@@ -43,9 +43,9 @@ public static class RecoveryUndo
 
     /// <summary>The primary's servers a planned migration stopped before its last sync (not those already off or gone).</summary>
     public static List<(string Id, string? Name)> StoppedByMigration(StepContext c) =>
-        [.. c.Outputs(RunPlanner.StopServer)
-            .Where(o => o.Output["was"]?.GetValue<string>() is { } was && was != "gone" && !StopServerStep.IsOff(was))
-            .Select(o => (Id: o.Output["server_id"]!.GetValue<string>(), Name: c.Manifest.Servers.FirstOrDefault(s => s.Id == o.Target)?.Name))];
+        [.. c.Outputs<StopServerOutput>(RunPlanner.StopServer)
+            .Where(o => o.Output.Was != "gone" && !StopServerStep.IsOff(o.Output.Was))
+            .Select(o => (Id: o.Output.ServerId, Name: c.Manifest.Servers.FirstOrDefault(s => s.Id == o.Target)?.Name))];
 
     /// <summary>Unmanages the volumes the run imported at the recovery site (their data stays on the array
     /// until the copy goes too) and destroys the recovery array's copies the run's promotes made. First of the
@@ -72,9 +72,9 @@ public static class RecoveryUndo
                 removed["volumes"].Add($"{volume.Id} {volume.Name}");
             }
         }
-        foreach (var step in c.Outputs(RunPlanner.PromoteVolume))
+        foreach (var step in c.Outputs<PromoteVolumeOutput>(RunPlanner.PromoteVolume))
         {
-            var copy = step.Output["array_volume"]!.GetValue<string>();
+            var copy = step.Output.ArrayVolume;
             var array = c.Locate(c.Volume(step.Target!)).Target;
             if (array is null) continue;
             if (c.Plugin(array) is not IReleaseRecoveryCopy release)

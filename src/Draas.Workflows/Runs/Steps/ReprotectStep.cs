@@ -14,11 +14,13 @@ namespace Draas.Workflows.Runs.Steps;
 /// to the site the workload left, and turns the plan (only this plan) round: its groups now replicate from
 /// the array it runs on, it names the recovered servers and volumes, and the next capture reads the site it runs on.
 /// </summary>
-public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) : IStepHandler
+public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) : StepHandler<ReprotectInput, ReprotectOutput>
 {
-    public string Kind => RunPlanner.Reprotect;
+    public override string Kind => RunPlanner.Reprotect;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.ImportVolume];
+
+    public override async Task<ReprotectOutput> ExecuteAsync(StepContext c, ReprotectInput input, CancellationToken ct)
     {
         var (volumes, servers, fromRun) = await RecoveredAsync(c, ct);
         var stale = await FenceAsync(c, servers, volumes, ct);
@@ -27,7 +29,7 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var plan = await PlanLock.LockAsync(db, c.Plan.Id, ct) ?? throw new StepFailedException("the plan was deleted");
         if (plan.StateRunId == c.Run.Id)
-            return new { already = true, state = RunPlanner.Word(PlanPlacement.Of(c.Protection, plan).State) }; // an earlier attempt turned it round
+            return new ReprotectOutput(Already: true, State: RunPlanner.Word(PlanPlacement.Of(c.Protection, plan).State)); // an earlier attempt turned it round
         var changes = new List<string>();
         foreach (var row in await db.ReplicationGroups.Where(g => g.PlanId == c.Plan.Id).ToListAsync(ct))
         {
@@ -61,7 +63,7 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
         await tx.CommitAsync(ct);
         // The next capture reads the site the workload now runs on and keeps the reversed groups exact.
         jobs.Enqueue<ProtectPlanJob>("default", j => j.RunAsync(c.Plan.Id, CancellationToken.None));
-        return new { from_run = fromRun, reversed = placement.Reversed, runs_at = c.TargetSite.Name, volumes, servers, changes, stale };
+        return new ReprotectOutput(FromRun: fromRun, Reversed: placement.Reversed, RunsAt: c.TargetSite.Name, Volumes: volumes, Servers: servers, Changes: changes, Stale: stale);
     }
 
     /// <summary>
@@ -115,14 +117,14 @@ public sealed class ReprotectStep(DraasDbContext db, IBackgroundJobClient jobs) 
     /// <summary>Old id → recovered id, from this run's own recovery (failback) or the last one that recovered the plan.</summary>
     private async Task<(Dictionary<string, string> Volumes, Dictionary<string, string> Servers, Guid Run)> RecoveredAsync(StepContext c, CancellationToken ct)
     {
-        var runId = c.Outputs(RunPlanner.ImportVolume).Any() ? c.Run.Id : await db.Runs.AsNoTracking()
+        var runId = c.Outputs<ImportVolumeOutput>(RunPlanner.ImportVolume).Any() ? c.Run.Id : await db.Runs.AsNoTracking()
             .Where(r => r.PlanId == c.Plan.Id && r.State == RunState.Succeeded && (r.Kind == RunKind.Failover || r.Kind == RunKind.PlannedMigration))
             .OrderByDescending(r => r.FinishedAt).Select(r => r.Id).FirstOrDefaultAsync(ct);
         if (runId == Guid.Empty) throw new StepFailedException("no succeeded failover or planned migration of this plan to reprotect");
         var steps = await db.Steps.AsNoTracking().Where(s => s.RunId == runId && s.State == StepState.Succeeded
             && (s.Kind == RunPlanner.ImportVolume || s.Kind == RunPlanner.BootServer)).ToListAsync(ct);
-        Dictionary<string, string> Map(string kind, string key) => steps.Where(s => s.Kind == kind)
-            .ToDictionary(s => s.Target!, s => RunJson.Object(s.Output)[key]!.GetValue<string>());
-        return (Map(RunPlanner.ImportVolume, "volume_id"), Map(RunPlanner.BootServer, "server_id"), runId);
+        Dictionary<string, string> Map<T>(string kind, Func<T, string> id) => steps.Where(s => s.Kind == kind)
+            .ToDictionary(s => s.Target!, s => id(RunJson.ReadOutput<T>(s.Output)));
+        return (Map<ImportVolumeOutput>(RunPlanner.ImportVolume, o => o.VolumeId), Map<BootServerOutput>(RunPlanner.BootServer, o => o.ServerId), runId);
     }
 }

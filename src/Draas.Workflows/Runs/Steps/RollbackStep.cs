@@ -15,11 +15,13 @@ namespace Draas.Workflows.Runs.Steps;
 /// run's mark; anything left, or anything that could not be given back, fails the step (a resume retries it).
 /// A primary that does not answer fails the step before anything is removed.
 /// </summary>
-public sealed class RollbackStep : IStepHandler
+public sealed class RollbackStep : StepHandler<RollbackInput, RollbackOutput>
 {
-    public string Kind => CommitDecisions.RollbackStep;
+    public override string Kind => CommitDecisions.RollbackStep;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.PromoteVolume, RunPlanner.StopServer, RunPlanner.FencePrimary, RunPlanner.EnsureFlavor, RunPlanner.EnsureKeypair, NetworkPlanning.EnsureSecurityGroups, NetworkPlanning.EnsureServerGroup];
+
+    public override async Task<RollbackOutput> ExecuteAsync(StepContext c, RollbackInput input, CancellationToken ct)
     {
         try
         {
@@ -39,17 +41,15 @@ public sealed class RollbackStep : IStepHandler
             var session = c.TargetProject;
             // Servers first: their ports and volumes are in use until they are gone.
             await RecoveryUndo.RemoveServersAsync(c, session, removed["servers"], ct);
-            var securityGroups = c.Output(Runs.NetworkPlanning.EnsureSecurityGroups, null);
-            var createdGroups = securityGroups?["created"]?.AsArray().Select(n => n!.GetValue<string>()).ToHashSet() ?? [];
-            var groupIds = securityGroups?["groups"]?.AsObject().Select(p => p.Value!).Where(g => createdGroups.Contains(g["name"]!.GetValue<string>()))
-                .Select(g => g["id"]!.GetValue<string>()).ToHashSet() ?? [];
+            var securityGroups = c.Output<EnsureSecurityGroupsOutput>(Runs.NetworkPlanning.EnsureSecurityGroups, null);
+            var createdGroups = securityGroups?.Created.ToHashSet() ?? [];
+            var groupIds = securityGroups?.Groups.Values.Where(g => g.Name is not null && createdGroups.Contains(g.Name)).Select(g => g.Id).ToHashSet() ?? [];
             // The project's default group goes too when Neutron made it for this run (its rules with it).
-            if (securityGroups?["made_default_group"]?.GetValue<string>() is { } madeDefault) groupIds.Add(madeDefault);
+            if (securityGroups?.MadeDefaultGroup is { } madeDefault) groupIds.Add(madeDefault);
             var only = new NetworkRemoval.Only(c.RunMark, groupIds,
-                c.Outputs(Runs.NetworkPlanning.EnsureServerGroup).Where(o => o.Output["created"]?.GetValue<bool>() == true)
-                    .Select(o => o.Output["server_group_id"]!.GetValue<string>()).ToHashSet());
+                c.Outputs<EnsureServerGroupOutput>(Runs.NetworkPlanning.EnsureServerGroup).Where(o => o.Output.Created).Select(o => o.Output.ServerGroupId).ToHashSet());
             await NetworkRemoval.RemoveAsync(c, project, removed, ct, only);
-            foreach (var rule in securityGroups?["rules_added_to_existing"]?.AsArray().Select(n => n!.GetValue<string>()) ?? [])
+            foreach (var rule in securityGroups?.RulesAddedToExisting ?? [])
             {
                 if (await RecoveryUndo.GoneAsync(() => session.Networking.DeleteSecurityGroupRuleAsync(rule, ct))) continue;
                 removed["security_group_rules"].Add(rule);
@@ -59,17 +59,17 @@ public sealed class RollbackStep : IStepHandler
         foreach (var (key, list) in storage) removed[key] = list;
 
         var admin = c.TargetAdmin;
-        foreach (var (_, flavor) in c.Outputs(RunPlanner.EnsureFlavor).Where(o => o.Output["created"]?.GetValue<bool>() == true))
+        foreach (var (_, flavor) in c.Outputs<EnsureFlavorOutput>(RunPlanner.EnsureFlavor).Where(o => o.Output.Created))
         {
-            if (await RecoveryUndo.GoneAsync(() => admin.Compute.Flavors.DeleteAsync(flavor["flavor_id"]!.GetValue<string>(), ct))) continue;
-            removed["flavors"].Add($"{flavor["flavor_id"]} {flavor["name"]}");
+            if (await RecoveryUndo.GoneAsync(() => admin.Compute.Flavors.DeleteAsync(flavor.FlavorId, ct))) continue;
+            removed["flavors"].Add($"{flavor.FlavorId} {flavor.Name}");
         }
-        foreach (var (_, keypair) in c.Outputs(RunPlanner.EnsureKeypair))
+        foreach (var (_, keypair) in c.Outputs<EnsureKeypairOutput>(RunPlanner.EnsureKeypair))
         {
-            var name = keypair["name"]!.GetValue<string>();
-            if (keypair["created"]?.GetValue<bool>() == true && project is not null && !await RecoveryUndo.GoneAsync(() => c.TargetProject.Compute.Keypairs.DeleteAsync(name, null, ct)))
+            var name = keypair.Name;
+            if (keypair.Created && project is not null && !await RecoveryUndo.GoneAsync(() => c.TargetProject.Compute.Keypairs.DeleteAsync(name, null, ct)))
                 removed["keypairs"].Add(name);
-            if (keypair["tenant_created"]?.GetValue<bool>() == true && keypair["tenant_user_id"]?.GetValue<string>() is { } user
+            if (keypair.TenantCreated && keypair.TenantUserId is { } user
                 && !await RecoveryUndo.GoneAsync(() => admin.Compute.Keypairs.DeleteAsync(name, user, ct)))
                 removed["keypairs"].Add($"{name} of {user}");
         }
@@ -79,16 +79,9 @@ public sealed class RollbackStep : IStepHandler
         var restarted = await RecoveryUndo.StartServersAsync(c, Stopped(c), problems, ct);
 
         var left = project is null ? [] : await LeftAsync(c, ct);
-        var output = new
-        {
-            removed,
-            primary = new { site = c.SourceSite.Name, restarted, groups },
-            left,
-            problems,
-            clean = left.Count == 0 && problems.Count == 0,
-            reason = $"rolled back: {removed["servers"].Count} server(s), {removed["volumes"].Count} imported volume(s) and {removed["array_copies"].Count} array copy(ies) removed at {c.TargetSite.Name}; "
-                + $"{restarted.Count} primary server(s) running again at {c.SourceSite.Name}",
-        };
+        var output = new RollbackOutput(removed, new PrimaryGivenBack(c.SourceSite.Name, restarted, groups), left, problems, left.Count == 0 && problems.Count == 0,
+            $"rolled back: {removed["servers"].Count} server(s), {removed["volumes"].Count} imported volume(s) and {removed["array_copies"].Count} array copy(ies) removed at {c.TargetSite.Name}; "
+                + $"{restarted.Count} primary server(s) running again at {c.SourceSite.Name}");
         if (left.Count > 0 || problems.Count > 0)
             throw new StepFailedException($"the rollback is not complete: {string.Join("; ", left.Concat(problems))}", output);
         return output;
@@ -97,10 +90,9 @@ public sealed class RollbackStep : IStepHandler
     /// <summary>The primary's servers the run stopped: by fencing (a failover) or before the last sync (a migration).</summary>
     private static List<(string Id, string? Name)> Stopped(StepContext c)
     {
-        var fenced = c.Outputs(RunPlanner.FencePrimary).SelectMany(o => o.Output["servers"]?.AsArray() ?? [])
-            .Select(s => (Id: s!["server_id"]!.GetValue<string>(), Name: s["name"]?.GetValue<string>(), Was: s["was"]?.GetValue<string>(), Off: s["off"]?.GetValue<bool>() == true))
+        var fenced = c.Outputs<FencePrimaryOutput>(RunPlanner.FencePrimary).SelectMany(o => o.Output.Servers)
             .Where(s => s.Off && s.Was is { } was && was != "gone" && !StopServerStep.IsOff(was))
-            .Select(s => (s.Id, s.Name));
+            .Select(s => (Id: s.ServerId, s.Name));
         return [.. fenced.Concat(RecoveryUndo.StoppedByMigration(c)).DistinctBy(s => s.Id)];
     }
 

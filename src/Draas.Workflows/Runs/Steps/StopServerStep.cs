@@ -4,15 +4,12 @@ using Draas.OpenStack.Compute.Servers;
 namespace Draas.Workflows.Runs.Steps;
 
 /// <summary>Planned migration: shuts a primary server down so nothing writes after the last sync.</summary>
-public sealed class StopServerStep : IStepHandler
+public sealed class StopServerStep : StepHandler<PlannedServer, StopServerOutput>
 {
-    public string Kind => RunPlanner.StopServer;
+    public override string Kind => RunPlanner.StopServer;
 
-    public async Task<object?> ExecuteAsync(StepContext c, CancellationToken ct)
-    {
-        var id = c.Required("server_id");
-        return new { server_id = id, was = await StopAsync(c.SourceAdmin.Compute.Servers, id, ct) };
-    }
+    public override async Task<StopServerOutput> ExecuteAsync(StepContext c, PlannedServer input, CancellationToken ct) =>
+        new(input.ServerId, await StopAsync(c.SourceAdmin.Compute.Servers, input.ServerId, ct));
 
     /// <summary>States in which a server runs nothing (and Nova would refuse a stop).</summary>
     public static bool IsOff(string status) => status is "SHUTOFF" or "ERROR" or "DELETED" or "SOFT_DELETED" or "SHELVED_OFFLOADED";
