@@ -96,7 +96,7 @@ public static class SiteCapacity
                 pools[step.Id] = new Pool(step.Kind, siteId, false, step.Kind == RunPlanner.ImportVolume ? site.MaxConcurrentImports : site.MaxConcurrentBoots);
         }
         var copies = limited.Where(s => s.Kind == RunPlanner.PromoteVolume)
-            .Select(s => (Step: s, Group: RunJson.ReadInput<Steps.PromoteVolumeInput>(s.Input).GroupId))
+            .Select(s => (Step: s, Group: Guid.TryParse(RunJson.Object(s.Input)["group_id"]?.GetValue<string>(), out var g) ? g : (Guid?)null))
             .Where(x => x.Group is not null).ToList();
         if (copies.Count > 0)
         {

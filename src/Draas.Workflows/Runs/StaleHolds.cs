@@ -40,8 +40,9 @@ public static class StaleHolds
             {
                 foreach (var promote in steps.Where(s => s.Kind == RunPlanner.PromoteVolume && s.State != StepState.Succeeded))
                 {
-                    if (RunJson.ReadInput<Steps.PromoteVolumeInput>(promote.Input) is not { GroupId: { } groupId, ArrayVolume: { } volume }) continue;
-                    if (resolve(groupId) is not { } target) continue;
+                    var input = RunJson.Object(promote.Input);
+                    if (input["group_id"]?.GetValue<string>() is not { } groupId || input["array_volume"]?.GetValue<string>() is not { } volume) continue;
+                    if (resolve(Guid.Parse(groupId)) is not { } target) continue;
                     if (await target.Holds.ReleaseHoldAsync(target.Group, RunNames.ArrayRunId(run.Id), volume, ct))
                         released.Add($"{run.Id} {volume}");
                 }
