@@ -81,8 +81,10 @@ if (options.Only.Overlaps([4, 5]))
 
 report.Sections.RemoveAll(s => s.Figures.Count == 0 && s.Error is null);
 report.TotalSeconds = total.Elapsed.TotalSeconds;
-var json = ResultsWriter.Json(report, ServiceProcess.Overrides);
-var markdown = ResultsWriter.Markdown(report, ServiceProcess.Overrides);
+// The results name the settings as the environment variables that set them (DRAAS__JOBS__WORKERS=...).
+var serviceSettings = BenchLab.Overrides.ToDictionary(o => Draas.Testing.ServiceProcess.Variable(o.Key), o => o.Value);
+var json = ResultsWriter.Json(report, serviceSettings);
+var markdown = ResultsWriter.Markdown(report, serviceSettings);
 await File.WriteAllTextAsync(Path.Combine(options.ResultsDir, "results.json"), json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
 await File.WriteAllTextAsync(Path.Combine(options.ResultsDir, "results.md"), markdown);
 await File.WriteAllTextAsync(Path.Combine(options.ResultsDir, "scaling.svg"),

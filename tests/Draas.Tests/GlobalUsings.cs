@@ -1,1 +1,2 @@
+global using Draas.Testing;
 global using NUnit.Framework;

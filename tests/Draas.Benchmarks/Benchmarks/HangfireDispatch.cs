@@ -26,11 +26,11 @@ public static class HangfireDispatch
 
     public static async Task RunAsync(BenchOptions options, Section section)
     {
-        var workers = int.Parse(ServiceProcess.Overrides["DRAAS__JOBS__WORKERS"], System.Globalization.CultureInfo.InvariantCulture);
-        var poll = int.Parse(ServiceProcess.Overrides["DRAAS__JOBS__POLL_INTERVAL_MS"], System.Globalization.CultureInfo.InvariantCulture);
+        var workers = int.Parse(BenchLab.Overrides["jobs:workers"], System.Globalization.CultureInfo.InvariantCulture);
+        var poll = int.Parse(BenchLab.Overrides["jobs:poll_interval_ms"], System.Globalization.CultureInfo.InvariantCulture);
         section.Size = $"{options.DispatchJobs} empty jobs, {workers} workers, queue poll {poll} ms";
-        await using var database = await BenchDatabase.CreateAsync(options.PgAdmin, "hangfire").ConfigureAwait(false);
-        Draas.Api.Jobs.JobsSetup.InstallSchema(database.ConnectionString);
+        await using var database = await BenchQueries.CreateDatabaseAsync(options.PgAdmin, "hangfire").ConfigureAwait(false);
+        Draas.Api.Jobs.JobsSetup.InstallSchema(database.ServiceConnectionString());
         var storageOptions = new PostgreSqlStorageOptions
         {
             SchemaName = Draas.Api.Jobs.JobsSetup.Schema,
@@ -39,7 +39,7 @@ public static class HangfireDispatch
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = TimeSpan.FromMinutes(5),
         };
-        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, storageOptions), storageOptions);
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ServiceConnectionString(), storageOptions), storageOptions);
         GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
         var client = new BackgroundJobClient(storage);
         _done = 0;

@@ -1,5 +1,6 @@
 using Draas.OpenStack.Identity;
 using Draas.Simulators.Lab;
+using Draas.Testing;
 
 namespace Draas.Benchmarks.Harness;
 
@@ -10,7 +11,7 @@ namespace Draas.Benchmarks.Harness;
 /// </summary>
 public sealed class BenchLab : IAsyncDisposable
 {
-    private BenchLab(DrLab lab, BenchDatabase database, ServiceProcess service, DraasApi api)
+    private BenchLab(DrLab lab, TestDatabase database, ServiceProcess service, DraasApi api)
     {
         Lab = lab;
         Database = database;
@@ -19,7 +20,7 @@ public sealed class BenchLab : IAsyncDisposable
     }
 
     public DrLab Lab { get; }
-    public BenchDatabase Database { get; }
+    public TestDatabase Database { get; }
     /// <summary>The process that answers the API (role all, or api once <see cref="SplitAsync"/> ran).</summary>
     public ServiceProcess Service { get; private set; }
     /// <summary>Worker-only processes, after <see cref="SplitAsync"/>.</summary>
@@ -39,10 +40,10 @@ public sealed class BenchLab : IAsyncDisposable
         await Service.DisposeAsync().ConfigureAwait(false);
         Api.Dispose();
         string Log(string name) => Path.Combine(Options.WorkDir, $"service-{Label}-{name}.log");
-        Service = await ServiceProcess.StartAsync(Database.ConnectionString, Lab.SiteA.AuthUrl, Options.ConfigFile, Log("api"), "api").ConfigureAwait(false);
+        Service = await StartServiceAsync(Database, Lab, Options, Log("api"), "api").ConfigureAwait(false);
         Api = new DraasApi(Service.Url, await DraasApi.TokenAsync(Lab.SiteA.AuthUrl).ConfigureAwait(false));
         for (var i = 1; i <= workers; i++)
-            Workers.Add(await ServiceProcess.StartAsync(Database.ConnectionString, Lab.SiteA.AuthUrl, Options.ConfigFile, Log($"worker{i}"), "worker").ConfigureAwait(false));
+            Workers.Add(await StartServiceAsync(Database, Lab, Options, Log($"worker{i}"), "worker").ConfigureAwait(false));
     }
     public string SiteA { get; private set; } = "";
     public string SiteB { get; private set; } = "";
@@ -58,13 +59,12 @@ public sealed class BenchLab : IAsyncDisposable
             // DRAAS_BENCH_REQUEST_LOG=1: every OpenStack request, timed, in .tox/bench/requests-<label>.log.
             RequestLog = RequestLog(options, label),
         }).ConfigureAwait(false);
-        BenchDatabase? database = null;
+        TestDatabase? database = null;
         ServiceProcess? service = null;
         try
         {
-            database = await BenchDatabase.CreateAsync(options.PgAdmin, label).ConfigureAwait(false);
-            service = await ServiceProcess.StartAsync(database.ConnectionString, lab.SiteA.AuthUrl, options.ConfigFile,
-                Path.Combine(options.WorkDir, $"service-{label}.log")).ConfigureAwait(false);
+            database = await BenchQueries.CreateDatabaseAsync(options.PgAdmin, label).ConfigureAwait(false);
+            service = await StartServiceAsync(database, lab, options, Path.Combine(options.WorkDir, $"service-{label}.log")).ConfigureAwait(false);
             var api = new DraasApi(service.Url, await DraasApi.TokenAsync(lab.SiteA.AuthUrl).ConfigureAwait(false));
             var bench = new BenchLab(lab, database, service, api) { Model = model, Options = options, Label = label };
             await bench.RegisterAsync().ConfigureAwait(false);
@@ -79,6 +79,45 @@ public sealed class BenchLab : IAsyncDisposable
         }
     }
 
+    /// <summary>The settings the benchmark ran the service with (defaults of etc/draas/draas.conf unless overridden).</summary>
+    public static IReadOnlyDictionary<string, string> Overrides { get; } = new Dictionary<string, string>
+    {
+        ["jobs:workers"] = Environment.GetEnvironmentVariable("DRAAS_BENCH_WORKERS") ?? "10",
+        ["jobs:failover_workers"] = Environment.GetEnvironmentVariable("DRAAS_BENCH_FAILOVER_WORKERS") ?? "4",
+        ["jobs:poll_interval_ms"] = Environment.GetEnvironmentVariable("DRAAS_BENCH_POLL_MS") ?? "1000",
+    };
+
+    /// <summary>The service as its own process (the shipped draas.conf plus <see cref="Overrides"/>) on the lab's
+    /// database, its Keystone site-a's, so its CPU time and peak RSS are its own and nothing of the harness's.</summary>
+    /// <param name="role">api, worker or all (null: the config file's, all).</param>
+    private static async Task<ServiceProcess> StartServiceAsync(TestDatabase database, DrLab lab, BenchOptions options, string logFile, string? role = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["database:connection"] = database.ServiceConnectionString(),
+            ["database:auto_migrate"] = "true",
+            ["api:policy_file"] = Path.Combine(Path.GetDirectoryName(options.ConfigFile)!, "policy.yaml"),
+            ["keystone_authtoken:auth_url"] = lab.SiteA.AuthUrl,
+            ["keystone_authtoken:username"] = "admin",
+            ["keystone_authtoken:password"] = "sim-admin-secret",
+            ["keystone_authtoken:project_name"] = "admin",
+            ["keystone_authtoken:user_domain_name"] = "Default",
+            ["keystone_authtoken:project_domain_name"] = "Default",
+        };
+        foreach (var (key, value) in Overrides) settings[key] = value;
+        var service = new ServiceProcess(settings, options.ConfigFile, role, logFile);
+        try
+        {
+            await service.StartAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private static Action<string>? RequestLog(BenchOptions options, string label)
     {
         if (Environment.GetEnvironmentVariable("DRAAS_BENCH_REQUEST_LOG") != "1") return null;
@@ -88,30 +127,13 @@ public sealed class BenchLab : IAsyncDisposable
 
     private async Task RegisterAsync()
     {
-        Task<string> Site(LabSite s) => Api.CreateAsync("/v1/sites", new
-        {
-            site = new
-            {
-                name = s.Name,
-                auth_url = s.AuthUrl,
-                region_name = s.OpenStack.Region,
-                username = s.Admin.Username,
-                project_name = s.Admin.ProjectName,
-                password = s.Admin.Password,
-                probe_url = s.OpenStack.BaseUrl,
-                // The operator sets the site's limits to what its clouds do at once.
-                max_concurrent_imports = Model.ManagesPerBackend,
-                max_concurrent_boots = Model.BuildsPerSite,
-            },
-        });
+        // The operator sets the sites' limits to what their clouds do at once; the probe agent is the lab's own.
+        Task<string> Site(LabSite s) => Api.CreateAsync("/v1/sites",
+            LabRegistration.Site(s, probeUrl: s.OpenStack.BaseUrl, maxConcurrentImports: Model.ManagesPerBackend, maxConcurrentBoots: Model.BuildsPerSite));
         SiteA = await Site(Lab.SiteA).ConfigureAwait(false);
         SiteB = await Site(Lab.SiteB).ConfigureAwait(false);
-        object Array(LabSite s, string site, string? peer) => new
-        {
-            array = new { name = s.ArrayName, site_id = site, plugin = "pure", endpoint = s.ArrayUrl.ToString(), api_token = s.ApiToken, cinder_backend = s.CinderBackend, peer_array_id = peer, max_concurrent_copies = Model.CopiesPerArray },
-        };
-        var arrayB = await Api.CreateAsync("/v1/arrays", Array(Lab.SiteB, SiteB, null)).ConfigureAwait(false);
-        await Api.CreateAsync("/v1/arrays", Array(Lab.SiteA, SiteA, arrayB)).ConfigureAwait(false);
+        var arrayB = await Api.CreateAsync("/v1/arrays", LabRegistration.Array(Lab.SiteB, SiteB, maxConcurrentCopies: Model.CopiesPerArray)).ConfigureAwait(false);
+        await Api.CreateAsync("/v1/arrays", LabRegistration.Array(Lab.SiteA, SiteA, arrayB, Model.CopiesPerArray)).ConfigureAwait(false);
     }
 
     /// <summary>A Keystone session at a lab site as its admin, scoped to <paramref name="projectId"/> (default: project admin).</summary>

@@ -10,7 +10,7 @@ public sealed record Cost(double WallSeconds, double CpuSeconds, long Transactio
     /// <summary>The idle service's transactions and CPU seconds per second, over <paramref name="window"/>.</summary>
     public static async Task<IdleRate> IdleRateAsync(BenchLab bench, TimeSpan window)
     {
-        await BenchDatabase.SettleAsync().ConfigureAwait(false);
+        await BenchQueries.SettleAsync().ConfigureAwait(false);
         var x0 = await bench.Database.TransactionsAsync().ConfigureAwait(false);
         var cpu0 = bench.CpuTime;
         await Task.Delay(window).ConfigureAwait(false);
@@ -21,14 +21,14 @@ public sealed record Cost(double WallSeconds, double CpuSeconds, long Transactio
     /// <summary>Runs <paramref name="work"/> between two settled readings of the counters.</summary>
     public static async Task<(T Result, Cost Cost)> MeasureAsync<T>(BenchLab bench, IdleRate idle, Func<Task<T>> work)
     {
-        await BenchDatabase.SettleAsync().ConfigureAwait(false);
+        await BenchQueries.SettleAsync().ConfigureAwait(false);
         var x0 = await bench.Database.TransactionsAsync().ConfigureAwait(false);
         var cpu0 = bench.CpuTime;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await work().ConfigureAwait(false);
         var wall = clock.Elapsed.TotalSeconds;
         var cpu = (bench.CpuTime - cpu0).TotalSeconds;
-        await BenchDatabase.SettleAsync().ConfigureAwait(false);
+        await BenchQueries.SettleAsync().ConfigureAwait(false);
         var x1 = await bench.Database.TransactionsAsync().ConfigureAwait(false);
         var counted = clock.Elapsed.TotalSeconds;
         return (result, new Cost(wall, cpu, x1 - x0, (x1 - x0) - idle.TransactionsPerSecond * counted, cpu - idle.CpuPerSecond * wall));

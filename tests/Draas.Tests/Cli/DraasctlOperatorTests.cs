@@ -4,7 +4,6 @@ using Draas.OpenStack.Compute.Attachments;
 using Draas.OpenStack.Compute.Servers;
 using Draas.OpenStack.Identity;
 using Draas.Simulators.Lab;
-using Draas.Simulators.OpenStack;
 using Draas.Tests.Support;
 
 namespace Draas.Tests.Cli;
@@ -20,9 +19,9 @@ public sealed class DraasctlOperatorTests
 {
     private const string Member = "gAAAAAcli-demo-member";
     private const string Reader = "gAAAAAcli-demo-reader";
+    private ServiceInTheLab _inTheLab = null!;
     private DrLab _lab = null!;
     private RunningService _service = null!;
-    private LabProbeAgent _probe = null!;
     private KeystoneSession _tenant = null!;
     private Draasctl _ops = null!;
     private Draasctl _member = null!;
@@ -35,9 +34,9 @@ public sealed class DraasctlOperatorTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _lab = await DrLab.StartAsync(new DrLabOptions { Delays = SimDelays.None });
-        _service = await RunningService.StartAsync(clock: _lab.Clock);
-        _probe = await LabProbeAgent.StartAsync();
+        // The lab and the service beside it, nothing registered yet: that is the operator's work below.
+        _inTheLab = await ServiceInTheLab.StartAsync(register: LabRegistered.Nothing);
+        (_lab, _service) = (_inTheLab.Lab, _inTheLab.Service);
         _service.Keystone.AcceptOperator(_service.BaseAddress);
         _project = _lab.SiteA.OpenStack.ProjectId("demo");
         // The service runs on the lab's clock, which the run tests move on by hours: tokens live long.
@@ -67,7 +66,7 @@ public sealed class DraasctlOperatorTests
                 "--username", site.Admin.Username, "--password", site.Admin.Password, "--project", site.Admin.ProjectName);
             // Health checks of recovered servers go through the product's probe agent, over real sockets.
             var id = (await _ops.JsonAsync("site", "show", site.Name))["id"]!.GetValue<string>();
-            var (status, body, _) = await _service.SendAsync(HttpMethod.Put, $"/v1/sites/{id}", KeystoneStandIn.AdminToken, new { site = new { probe_url = _probe.Url } });
+            var (status, body, _) = await _service.SendAsync(HttpMethod.Put, $"/v1/sites/{id}", KeystoneStandIn.AdminToken, new { site = new { probe_url = _inTheLab.ProbeAgent!.Url } });
             Assert.That(status, Is.EqualTo(200), body?.ToJsonString());
         }
         await _ops.OkAsync("array", "create", _lab.SiteB.ArrayName, "--site", "site-b", "--plugin", "pure", "--url", _lab.SiteB.ArrayUrl.ToString(),
@@ -79,16 +78,7 @@ public sealed class DraasctlOperatorTests
         await _ops.OkAsync("protection", "create", "demo", "--primary-site", "site-a", "--primary-project", _project, "--recovery-site", "site-b",
             "--rpo", "15m", "--drill-schedule", "0 3 29 2 *", "--network-map", "net-a=net-b", "--network-map", "private=private", "--contact", "oncall@demo.example");
 
-        _tenant = new KeystoneSession(new KeystoneSessionOptions
-        {
-            AuthUrl = _lab.SiteA.AuthUrl,
-            Region = _lab.SiteA.OpenStack.Region,
-            Username = "demo",
-            Password = _lab.SiteA.Demo.Password,
-            UserDomainName = "Default",
-            ProjectName = "demo",
-            ProjectDomainName = "Default",
-        }, _lab.Clock);
+        _tenant = _inTheLab.Session(_lab.SiteA.Demo);
         // On the shared private network, so a recovered server has an address its health check can reach, with
         // the checked port open to the monitoring network.
         await LabProbeAgent.AllowInDefaultGroupAsync(_tenant, 80);
@@ -118,9 +108,7 @@ public sealed class DraasctlOperatorTests
     public async Task Stop()
     {
         _tenant.Dispose();
-        await _service.DisposeAsync();
-        await _probe.DisposeAsync();
-        await _lab.DisposeAsync();
+        await _inTheLab.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Configuration;
 namespace Draas.Tests.Config;
 
 [TestFixture]
+// It sets DRAAS__ environment variables, which every service this process starts meanwhile would read.
+[NonParallelizable]
 public sealed class ConfigurationTests
 {
     private static string RepoFile(string relative) => Draas.Tests.Support.RepoPaths.File(relative);

@@ -3,6 +3,8 @@ using Draas.Tests.Support;
 namespace Draas.Tests.Data;
 
 [TestFixture]
+// It sets DRAAS__DATABASE__CONNECTION for the process, which every service started meanwhile would read.
+[NonParallelizable]
 public sealed class DatabaseUpgradeTests
 {
     [Test]

@@ -3,7 +3,6 @@ using Draas.OpenStack.BlockStorage.Volumes;
 using Draas.OpenStack.Compute.Servers;
 using Draas.OpenStack.Identity;
 using Draas.Simulators.Lab;
-using Draas.Simulators.OpenStack;
 using Draas.Simulators.OpenStack.Identity;
 using Draas.Tests.Support;
 
@@ -23,10 +22,12 @@ public sealed class TenantFixture : IAsyncDisposable
 
     private readonly Dictionary<string, Workload> _workloads = [];
 
-    public required RunningService Service { get; init; }
-    public required DrLab Lab { get; init; }
-    public required string SiteA { get; init; }
-    public required string SiteB { get; init; }
+    /// <summary>The lab, the service and the sites (and arrays) registered with it.</summary>
+    public required ServiceInTheLab InTheLab { get; init; }
+    public RunningService Service => InTheLab.Service;
+    public DrLab Lab => InTheLab.Lab;
+    public string SiteA => InTheLab.SiteA;
+    public string SiteB => InTheLab.SiteB;
 
     /// <summary>Site-a's <c>demo</c> project, where <see cref="MemberA"/> and <see cref="ReaderA"/> work.</summary>
     public required string ProjectA { get; init; }
@@ -35,42 +36,28 @@ public sealed class TenantFixture : IAsyncDisposable
     public required string ProjectB { get; init; }
 
     /// <summary>array-a (site-a) and array-b (site-b) once registered; null with <c>arrays: false</c>.</summary>
-    public string? ArrayA { get; private set; }
-    public string? ArrayB { get; private set; }
+    public string? ArrayA => InTheLab.ArrayA;
+    public string? ArrayB => InTheLab.ArrayB;
 
     public static async Task<TenantFixture> StartAsync(bool arrays = true)
     {
-        var lab = await DrLab.StartAsync(new DrLabOptions { Delays = SimDelays.None });
-        var service = await RunningService.StartAsync();
+        // The lab's clock stands still; the service keeps the system's.
+        var inTheLab = await ServiceInTheLab.StartAsync(onLabClock: false, probeAgent: false,
+            register: arrays ? LabRegistered.SitesAndArrays : LabRegistered.Sites);
+        var (lab, service) = (inTheLab.Lab, inTheLab.Service);
         var projectA = lab.SiteA.OpenStack.ProjectId("demo");
         var projectB = EnsureProject(lab.SiteA, "tenant-b");
         service.Keystone.AddToken(MemberA, "user-alice", "alice", projectA, ["member", "reader"]);
         service.Keystone.AddToken(ReaderA, "user-rita", "rita", projectA, ["reader"]);
         service.Keystone.AddToken(MemberB, "user-bob", "bob", projectB, ["member", "reader"]);
-        async Task<string> Site(LabSite s) => (await service.SendAsync(HttpMethod.Post, "/v1/sites", Admin, new
-        {
-            site = new { name = s.Name, auth_url = s.AuthUrl, region_name = s.OpenStack.Region, username = s.Admin.Username, project_name = s.Admin.ProjectName, password = s.Admin.Password },
-        })).Body!["site"]!["id"]!.GetValue<string>();
-        var fixture = new TenantFixture { Service = service, Lab = lab, SiteA = await Site(lab.SiteA), SiteB = await Site(lab.SiteB), ProjectA = projectA, ProjectB = projectB };
-        if (arrays)
-        {
-            fixture.ArrayB = await fixture.RegisterArrayAsync(lab.SiteB, fixture.SiteB, peer: null);
-            fixture.ArrayA = await fixture.RegisterArrayAsync(lab.SiteA, fixture.SiteA, peer: fixture.ArrayB);
-        }
-        return fixture;
+        return new TenantFixture { InTheLab = inTheLab, ProjectA = projectA, ProjectB = projectB };
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Service.DisposeAsync();
-        await Lab.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => InTheLab.DisposeAsync();
 
-    public async Task<string> RegisterArrayAsync(LabSite site, string siteId, string? peer) =>
-        (await CreateAsync("/v1/arrays", Admin, new
-        {
-            array = new { name = site.ArrayName, site_id = siteId, plugin = "pure", endpoint = site.ArrayUrl.ToString(), api_token = site.ApiToken, cinder_backend = site.CinderBackend, peer_array_id = peer },
-        }))["array"]!["id"]!.GetValue<string>();
+    /// <summary>Registers a lab site's array (replicating to <paramref name="peer"/>, if given); returns its id.</summary>
+    public Task<string> RegisterArrayAsync(LabSite site, string siteId, string? peer) =>
+        InTheLab.CreateAsync("/v1/arrays", LabRegistration.Array(site, siteId, peer));
 
     /// <summary>A project of site-a (created if need be) in which the lab's admin user is a member.</summary>
     public static string EnsureProject(LabSite site, string name)

@@ -15,6 +15,8 @@ namespace Draas.Tests.RealCloud;
 /// </summary>
 [TestFixture]
 [Category("RealCloud")]
+// One fixture at a time: the category shares one set of clusters or clouds.
+[NonParallelizable]
 public sealed class CinderRbdManageTests
 {
     private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;

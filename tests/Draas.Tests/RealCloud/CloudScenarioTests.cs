@@ -530,6 +530,8 @@ public sealed class SimulatorCloudScenarios : CloudScenarios
 /// <summary>The scenarios against real OpenStack services; ./tox -e realcloud starts them and names their
 /// endpoints file in DRAAS_REALCLOUD_ENDPOINTS. Without it every test here is ignored, saying why.</summary>
 [Category(Category)]
+// One fixture at a time: the category shares one set of clusters or clouds.
+[NonParallelizable]
 public sealed class RealCloudScenarios : CloudScenarios
 {
     public const string Category = "RealCloud";

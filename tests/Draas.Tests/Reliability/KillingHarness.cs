@@ -32,7 +32,11 @@ public sealed class KillingHarness : IAsyncDisposable
     {
         var tenant = await TenantInTheLab.StartAsync(delays, database);
         await tenant.Service.StopHostAsync();
-        var service = new ServiceProcess(tenant.Service.Database.ConnectionString, tenant.Service.Keystone);
+        var settings = RunningService.Settings(tenant.Service.Database, tenant.Service.Keystone);
+        settings["jobs:workers"] = "4";
+        // A killed worker's step is handed on after 5 s instead of 20: the chaos tests wait less per kill.
+        settings["jobs:step_lease_seconds"] = "5";
+        var service = new ServiceProcess(settings);
         var harness = new KillingHarness(tenant, service);
         await harness.RestartAsync();
         return harness;

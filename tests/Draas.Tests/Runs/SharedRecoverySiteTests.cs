@@ -125,17 +125,7 @@ public sealed class SharedRecoverySiteTests
                 resources = new object[] { new { kind = "server", id = server } },
             },
         });
-        await new TenantInTheLab
-        {
-            Lab = _t.Lab,
-            Service = _t.Service,
-            TenantA = _t.TenantA,
-            AdminB = _t.AdminB,
-            Protection = protection,
-            Plan = plan,
-            Servers = [],
-            Volumes = [],
-        }.ProtectAsync();
+        await _t.ProtectAsync(plan);
         return (name, protection, plan);
     }
 

@@ -24,8 +24,10 @@ public sealed class TenantInTheLab : IAsyncDisposable
     public const string Member = "gAAAAArun-demo-member";
     public const double Acceleration = 20;
 
-    public required DrLab Lab { get; init; }
-    public required RunningService Service { get; init; }
+    /// <summary>The lab, the service and the two sites and arrays registered with it.</summary>
+    public required ServiceInTheLab InTheLab { get; init; }
+    public DrLab Lab => InTheLab.Lab;
+    public RunningService Service => InTheLab.Service;
     public required KeystoneSession TenantA { get; init; }
     public required KeystoneSession AdminB { get; init; }
     public required string Protection { get; init; }
@@ -33,8 +35,8 @@ public sealed class TenantInTheLab : IAsyncDisposable
     public required Dictionary<string, string> Servers { get; init; }
     public required Dictionary<string, string> Volumes { get; init; }
 
-    /// <summary>The product's probe agent the sites' <c>probe_url</c> points at (owned by the fixture that started it).</summary>
-    public LabProbeAgent? ProbeAgent { get; init; }
+    /// <summary>The product's probe agent the sites' <c>probe_url</c> points at.</summary>
+    public LabProbeAgent? ProbeAgent => InTheLab.ProbeAgent;
 
     private static CancellationToken Ct => CancellationToken.None;
 
@@ -46,48 +48,19 @@ public sealed class TenantInTheLab : IAsyncDisposable
     public static async Task<TenantInTheLab> StartAsync(Draas.Simulators.OpenStack.SimDelays? delays = null, TestDatabase? database = null, IDictionary<string, string?>? extra = null,
         Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null, string mode = "async", TimeSpan? continuousLag = null)
     {
-        var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = Acceleration, Delays = delays ?? new(), ContinuousLag = continuousLag });
-        // The product's probe agent checks the recovered servers over real sockets, as an operator's would.
-        var agent = await LabProbeAgent.StartAsync();
-        var service = await RunningService.StartAsync(extra, sharedDatabase: database, clock: lab.Clock, configure: configure);
+        var inTheLab = await ServiceInTheLab.StartAsync(new DrLabOptions { Acceleration = Acceleration, Delays = delays ?? new(), ContinuousLag = continuousLag },
+            database: database, extra: extra, configure: configure);
+        var (lab, service) = (inTheLab.Lab, inTheLab.Service);
         var projectA = lab.SiteA.OpenStack.ProjectId("demo");
         service.Keystone.AddToken(Member, "lab-demo", "demo", projectA, ["member", "reader"]);
-
-        async Task<string> Post(string path, object body)
-        {
-            var (status, json, _) = await service.SendAsync(HttpMethod.Post, path, Admin, body);
-            if (status != 201) throw new AssertionException($"POST {path}: {status} {json?.ToJsonString()}");
-            return json!.AsObject().Single().Value!["id"]!.GetValue<string>();
-        }
-        Task<string> Site(LabSite s) => Post("/v1/sites", new
-        {
-            site = new
-            {
-                name = s.Name,
-                auth_url = s.AuthUrl,
-                region_name = s.OpenStack.Region,
-                username = s.Admin.Username,
-                project_name = s.Admin.ProjectName,
-                password = s.Admin.Password,
-                probe_url = agent.Url,
-            },
-        });
-        var siteA = await Site(lab.SiteA);
-        var siteB = await Site(lab.SiteB);
-        object ArrayBody(LabSite s, string site, string? peer) => new
-        {
-            array = new { name = s.ArrayName, site_id = site, plugin = "pure", endpoint = s.ArrayUrl.ToString(), api_token = s.ApiToken, cinder_backend = s.CinderBackend, peer_array_id = peer },
-        };
-        var arrayB = await Post("/v1/arrays", ArrayBody(lab.SiteB, siteB, null));
-        await Post("/v1/arrays", ArrayBody(lab.SiteA, siteA, arrayB));
-        var protection = await Post("/v1/protections", new
+        var protection = await inTheLab.CreateAsync("/v1/protections", new
         {
             protection = new
             {
                 name = "shop",
-                primary_site_id = siteA,
+                primary_site_id = inTheLab.SiteA,
                 primary_project_id = projectA,
-                recovery_site_id = siteB,
+                recovery_site_id = inTheLab.SiteB,
                 recovery_project_id = lab.SiteB.OpenStack.ProjectId("demo"),
                 rpo_target_seconds = 900,
                 network_mapping = new Dictionary<string, string> { ["private"] = "private" },
@@ -140,7 +113,7 @@ public sealed class TenantInTheLab : IAsyncDisposable
         await Server("db", "2", await Volume("db-root", 10, bootable: true), null, null, null);
         await Volume("shared-extra", 3);
 
-        var plan = await Post("/v1/plans", new
+        var plan = await inTheLab.CreateAsync("/v1/plans", new
         {
             plan = new
             {
@@ -163,15 +136,13 @@ public sealed class TenantInTheLab : IAsyncDisposable
         });
         var lab1 = new TenantInTheLab
         {
-            Lab = lab,
-            Service = service,
+            InTheLab = inTheLab,
             TenantA = tenant,
             AdminB = Session(lab.SiteB, lab.SiteB.Admin, lab),
             Protection = protection,
             Plan = plan,
             Servers = servers,
             Volumes = volumes,
-            ProbeAgent = agent,
         };
         await lab1.ProtectAsync();
         return lab1;
@@ -264,23 +235,12 @@ public sealed class TenantInTheLab : IAsyncDisposable
     public static string Describe(JsonNode run) => string.Join("\n", (run["steps"] as JsonArray ?? []).Select(s =>
         $"{s!["sequence"]} {s["kind"]} {s["target"]} {s["state"]} x{s["attempts"]} {s["error"]}")) + $"\nerror: {run["error"]}";
 
-    public static KeystoneSession Session(LabSite site, Draas.Simulators.OpenStack.SiteCredentials c, DrLab lab) => new(new KeystoneSessionOptions
-    {
-        AuthUrl = c.AuthUrl,
-        Region = c.Region,
-        Username = c.Username,
-        Password = c.Password,
-        UserDomainName = "Default",
-        ProjectName = c.ProjectName,
-        ProjectDomainName = "Default",
-    }, lab.Clock);
+    public static KeystoneSession Session(LabSite site, Draas.Simulators.OpenStack.SiteCredentials c, DrLab lab) => ServiceInTheLab.Session(c, lab);
 
     public async ValueTask DisposeAsync()
     {
         TenantA.Dispose();
         AdminB.Dispose();
-        await Service.DisposeAsync();
-        if (ProbeAgent is not null) await ProbeAgent.DisposeAsync();
-        await Lab.DisposeAsync();
+        await InTheLab.DisposeAsync();
     }
 }

@@ -18,10 +18,10 @@ public sealed class LabWithHistory : IAsyncDisposable
     public const string ProjectB = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
 
     public required TenantInTheLab Tenant { get; init; }
-    public required string SiteA { get; init; }
-    public required string SiteB { get; init; }
-    public required string ArrayA { get; init; }
-    public required string ArrayB { get; init; }
+    public string SiteA => Tenant.InTheLab.SiteA;
+    public string SiteB => Tenant.InTheLab.SiteB;
+    public string ArrayA => Tenant.InTheLab.ArrayA!;
+    public string ArrayB => Tenant.InTheLab.ArrayB!;
     public required string Drill { get; init; }
     public required int Manifest { get; init; }
 
@@ -40,17 +40,10 @@ public sealed class LabWithHistory : IAsyncDisposable
             tenant.Service.Keystone.AddToken(MemberB, "member-b", "mallory", ProjectB, ["member", "reader"]);
             var drill = await tenant.RunAsync("drill");
             Assert.That(drill["state"]!.GetValue<string>(), Is.EqualTo("succeeded"), TenantInTheLab.Describe(drill));
-            async Task<string> IdOf(string collection, string name) =>
-                (await tenant.Service.SendAsync(HttpMethod.Get, $"/v1/{collection}", Admin)).Body![collection]!.AsArray()
-                .Single(x => x!["name"]!.GetValue<string>() == name)!["id"]!.GetValue<string>();
             var manifests = (await tenant.Service.SendAsync(HttpMethod.Get, $"/v1/plans/{tenant.Plan}/manifests", Admin)).Body!["manifests"]!.AsArray();
             return new LabWithHistory
             {
                 Tenant = tenant,
-                SiteA = await IdOf("sites", tenant.Lab.SiteA.Name),
-                SiteB = await IdOf("sites", tenant.Lab.SiteB.Name),
-                ArrayA = await IdOf("arrays", tenant.Lab.SiteA.ArrayName),
-                ArrayB = await IdOf("arrays", tenant.Lab.SiteB.ArrayName),
                 Drill = drill["id"]!.GetValue<string>(),
                 Manifest = manifests[0]!["sequence"]!.GetValue<int>(),
             };

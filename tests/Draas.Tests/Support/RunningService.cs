@@ -47,20 +47,11 @@ public sealed class RunningService : IAsyncDisposable
     {
         var database = sharedDatabase ?? await TestDatabase.CreateMigratedAsync();
         var keystone = new KeystoneStandIn();
-        var overrides = new Dictionary<string, string?>
-        {
-            ["database:connection"] = database.ConnectionString,
-            ["keystone_authtoken:auth_url"] = keystone.AuthUrl,
-            ["keystone_authtoken:password"] = KeystoneStandIn.ServicePassword,
-            ["keystone_authtoken:http_connect_timeout"] = "5",
-            ["api:bind_host"] = "127.0.0.1",
-            ["api:bind_port"] = "0",
-            ["api:policy_file"] = "/nonexistent/policy.yaml",
-            ["jobs:workers"] = "2",
-            ["jobs:poll_interval_ms"] = "100",
-            // What the lab's probe agent (the product's) wants from its callers.
-            ["probe:secret"] = LabProbeAgent.Secret,
-        };
+        var overrides = Settings(database, keystone);
+        overrides["keystone_authtoken:http_connect_timeout"] = "5";
+        overrides["api:bind_host"] = "127.0.0.1";
+        overrides["api:bind_port"] = "0";
+        overrides["jobs:workers"] = "2";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) overrides[key] = value;
         var app = ServiceHost.Build([], configFile: null, role, overrides, services =>
         {
@@ -71,6 +62,19 @@ public sealed class RunningService : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningService(app, database, sharedDatabase is null, keystone, new Uri(address));
     }
+
+    /// <summary>What every test's service is configured with, in process or as its own (<see cref="ServiceProcess"/>):
+    /// its database, the Keystone stand-in, no policy file, quick job pickup, and the probe secret the lab's
+    /// probe agent (the product's) wants from its callers.</summary>
+    public static Dictionary<string, string?> Settings(TestDatabase database, KeystoneStandIn keystone) => new()
+    {
+        ["database:connection"] = database.ConnectionString,
+        ["keystone_authtoken:auth_url"] = keystone.AuthUrl,
+        ["keystone_authtoken:password"] = KeystoneStandIn.ServicePassword,
+        ["api:policy_file"] = "/nonexistent/policy.yaml",
+        ["jobs:poll_interval_ms"] = "100",
+        ["probe:secret"] = LabProbeAgent.Secret,
+    };
 
     public async Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, string? token, object? body = null, string contentType = "application/json")
     {

@@ -29,14 +29,16 @@ public sealed class RoutedTenant : IAsyncDisposable
     public const string Admin = TenantInTheLab.Admin;
     public const string UserData = "#cloud-config\nruncmd:\n - [systemctl, start, shop-app]\n";
 
-    public required DrLab Lab { get; init; }
-    public required RunningService Service { get; init; }
+    /// <summary>The lab, the service and the two sites and arrays registered with it.</summary>
+    public required ServiceInTheLab InTheLab { get; init; }
+    public DrLab Lab => InTheLab.Lab;
+    public RunningService Service => InTheLab.Service;
     public required KeystoneSession TenantA { get; init; }
     public required KeystoneSession AdminA { get; init; }
     public required KeystoneSession AdminB { get; init; }
     public required string Plan { get; init; }
-    public required LabProbeAgent ProbeAgent { get; init; }
-    public required string ProbeUrl { get; init; }
+    public LabProbeAgent ProbeAgent => InTheLab.ProbeAgent!;
+    public string ProbeUrl => ProbeAgent.Url;
     public const string ProbeSecret = LabProbeAgent.Secret;
     public required Dictionary<string, string> Servers { get; init; }
 
@@ -44,48 +46,20 @@ public sealed class RoutedTenant : IAsyncDisposable
 
     public static async Task<RoutedTenant> StartAsync()
     {
-        var lab = await DrLab.StartAsync(new DrLabOptions { Acceleration = TenantInTheLab.Acceleration });
         // The product's own probe agent, as an operator runs it inside the sites' network; the lab's guests
         // answer on their loopback addresses where their security groups let 127.0.0.1 in.
-        var agent = await LabProbeAgent.StartAsync();
-        var probeUrl = agent.Url;
-        var service = await RunningService.StartAsync(clock: lab.Clock);
+        var inTheLab = await ServiceInTheLab.StartAsync(new DrLabOptions { Acceleration = TenantInTheLab.Acceleration });
+        var (lab, service) = (inTheLab.Lab, inTheLab.Service);
         var projectA = lab.SiteA.OpenStack.ProjectId("demo");
-        async Task<string> Post(string path, object body)
-        {
-            var (status, json, _) = await service.SendAsync(HttpMethod.Post, path, Admin, body);
-            if (status != 201) throw new AssertionException($"POST {path}: {status} {json?.ToJsonString()}");
-            return json!.AsObject().Single().Value!["id"]!.GetValue<string>();
-        }
-        Task<string> Site(LabSite s) => Post("/v1/sites", new
-        {
-            site = new
-            {
-                name = s.Name,
-                auth_url = s.AuthUrl,
-                region_name = s.OpenStack.Region,
-                username = s.Admin.Username,
-                project_name = s.Admin.ProjectName,
-                password = s.Admin.Password,
-                probe_url = probeUrl,
-            },
-        });
-        var siteA = await Site(lab.SiteA);
-        var siteB = await Site(lab.SiteB);
-        object ArrayBody(LabSite s, string site, string? peer) => new
-        {
-            array = new { name = s.ArrayName, site_id = site, plugin = "pure", endpoint = s.ArrayUrl.ToString(), api_token = s.ApiToken, cinder_backend = s.CinderBackend, peer_array_id = peer },
-        };
-        var arrayB = await Post("/v1/arrays", ArrayBody(lab.SiteB, siteB, null));
-        await Post("/v1/arrays", ArrayBody(lab.SiteA, siteA, arrayB));
+        Task<string> Post(string path, object body) => inTheLab.CreateAsync(path, body);
         var protection = await Post("/v1/protections", new
         {
             protection = new
             {
                 name = "routed-shop",
-                primary_site_id = siteA,
+                primary_site_id = inTheLab.SiteA,
                 primary_project_id = projectA,
-                recovery_site_id = siteB,
+                recovery_site_id = inTheLab.SiteB,
                 recovery_project_id = lab.SiteB.OpenStack.ProjectId("demo"),
                 rpo_target_seconds = 900,
                 network_mapping = new Dictionary<string, string> { ["front"] = "create", ["back"] = "create", ["public"] = "public" },
@@ -229,13 +203,10 @@ public sealed class RoutedTenant : IAsyncDisposable
         });
         var t = new RoutedTenant
         {
-            Lab = lab,
-            Service = service,
+            InTheLab = inTheLab,
             TenantA = tenant,
             Plan = plan,
             Servers = servers,
-            ProbeAgent = agent,
-            ProbeUrl = probeUrl,
             AdminA = TenantInTheLab.Session(lab.SiteA, lab.SiteA.Admin, lab),
             AdminB = TenantInTheLab.Session(lab.SiteB, lab.SiteB.Admin, lab),
         };
@@ -246,8 +217,7 @@ public sealed class RoutedTenant : IAsyncDisposable
     /// <summary>The run helpers of the three-server tenant, pointed at this plan.</summary>
     public TenantInTheLab Inner => _inner ??= new TenantInTheLab
     {
-        Lab = Lab,
-        Service = Service,
+        InTheLab = InTheLab,
         TenantA = TenantA,
         AdminB = AdminB,
         Protection = "",
@@ -262,8 +232,6 @@ public sealed class RoutedTenant : IAsyncDisposable
         TenantA.Dispose();
         AdminA.Dispose();
         AdminB.Dispose();
-        await Service.DisposeAsync();
-        await ProbeAgent.DisposeAsync();
-        await Lab.DisposeAsync();
+        await InTheLab.DisposeAsync();
     }
 }

@@ -13,6 +13,8 @@ namespace Draas.Tests.Storage.Conformance;
 /// </summary>
 [TestFixture]
 [Category(Category)]
+// One fixture at a time: the category shares one set of clusters or clouds.
+[NonParallelizable]
 [CancelAfter(600_000)]
 public sealed partial class CephConformanceTests : StoragePluginConformance
 {

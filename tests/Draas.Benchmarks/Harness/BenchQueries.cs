@@ -1,49 +1,42 @@
+using Draas.Testing;
 using Npgsql;
 
 namespace Draas.Benchmarks.Harness;
 
-/// <summary>A fresh database on the shared cluster for one service, dropped afterwards; and its
-/// transaction counters, which is what "database round trips" means here.</summary>
-public sealed class BenchDatabase : IAsyncDisposable
+/// <summary>What the benchmarks read from a service's database: its transaction counters (what "database round
+/// trips" means here), the runs that ended and the processes that took steps.</summary>
+public static class BenchQueries
 {
-    private readonly string _admin;
-
-    private BenchDatabase(string admin, string name)
+    /// <summary>An empty database on the shared cluster for one service (the service migrates it), dropped
+    /// afterwards. ./tox -e bench tags its databases so it can drop them even if this process dies.</summary>
+    public static Task<TestDatabase> CreateDatabaseAsync(string adminConnectionString, string label)
     {
-        _admin = admin;
-        Name = name;
-        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
-    }
-
-    public string Name { get; }
-    public string ConnectionString { get; }
-
-    public static async Task<BenchDatabase> CreateAsync(string adminConnectionString, string label)
-    {
-        // ./tox -e bench tags its databases so it can drop them even if this process dies.
         var tag = Environment.GetEnvironmentVariable("DRAAS_BENCH_TAG") ?? $"{DateTime.UtcNow:yyyyMMddHHmmss}_{Environment.ProcessId}";
-        var name = $"draas_bench_{tag}_{label}";
-        await ExecuteAsync(adminConnectionString, $"CREATE DATABASE \"{name}\"").ConfigureAwait(false);
-        return new BenchDatabase(adminConnectionString, name);
+        return TestDatabase.CreateAsync(adminConnectionString, $"draas_bench_{tag}_{label}");
     }
+
+    /// <summary>The connection string the service is given: the cluster's as the operator wrote it, on this database
+    /// (no pool size of the tests' own: the service sizes its pools from what it is given).</summary>
+    public static string ServiceConnectionString(this TestDatabase database) =>
+        new NpgsqlConnectionStringBuilder(database.ServerConnectionString) { Database = database.Name }.ConnectionString;
 
     /// <summary>Committed plus rolled-back transactions of this database so far (pg_stat_database). Every
     /// autocommit statement is one, an explicit transaction with many statements is one too. PostgreSQL
     /// publishes a backend's counts when it goes idle (within about 10 s), so read after <see cref="SettleAsync"/>.</summary>
-    public async Task<long> TransactionsAsync()
+    public static async Task<long> TransactionsAsync(this TestDatabase database)
     {
-        await using var connection = new NpgsqlConnection(_admin);
+        await using var connection = new NpgsqlConnection(database.ServerConnectionString);
         await connection.OpenAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = @n", connection);
-        command.Parameters.AddWithValue("n", Name);
+        command.Parameters.AddWithValue("n", database.Name);
         return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The runs of <paramref name="ids"/> that have ended: id, state and finished_at (unix seconds). The
     /// harness follows a wave here, not through the API, so its own polling is not the service's load.</summary>
-    public async Task<List<(string Id, string State, double FinishedAt)>> EndedRunsAsync(IReadOnlyCollection<string> ids)
+    public static async Task<List<(string Id, string State, double FinishedAt)>> EndedRunsAsync(this TestDatabase database, IReadOnlyCollection<string> ids)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             "SELECT id::text, state, extract(epoch FROM finished_at)::float8 FROM runs WHERE id = ANY(@ids) AND state IN ('succeeded', 'failed', 'cancelled')", connection);
@@ -56,9 +49,9 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     /// <summary>The process ids whose Hangfire servers took step jobs since <paramref name="since"/> (a Processing
     /// state's ServerId is <c>draas:host:pid:pool:guid</c>, see JobsSetup).</summary>
-    public async Task<List<int>> StepProcessesAsync(DateTimeOffset since)
+    public static async Task<List<int>> StepProcessesAsync(this TestDatabase database, DateTimeOffset since)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand("""
             SELECT DISTINCT split_part(s.data::jsonb->>'ServerId', ':', 3)
@@ -75,19 +68,4 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     /// <summary>Waits out PostgreSQL's idle-flush interval so the counters include what just happened.</summary>
     public static Task SettleAsync() => Task.Delay(TimeSpan.FromSeconds(11));
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        try { await ExecuteAsync(_admin, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)").ConfigureAwait(false); }
-        catch (NpgsqlException e) { Console.Error.WriteLine($"[bench] could not drop {Name}: {e.Message}"); }
-    }
 }

@@ -3,26 +3,29 @@ using Draas.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Draas.Tests.Support;
+namespace Draas.Testing;
 
 /// <summary>
 /// A fresh PostgreSQL database on the cluster ./tox started (DRAAS_TEST_PG_SERVER), named after the
 /// run's database (DRAAS_TEST_DATABASE) so ./tox drops it with the run; dropped on dispose too.
 /// <see cref="CreateMigratedAsync()"/> copies a template migrated once per test run (schema and Hangfire's),
 /// so a service start finds nothing to migrate: a copy takes a fraction of the time migrating takes.
+/// The benchmarks name theirs (<see cref="CreateAsync(string, string)"/>) so ./tox -e bench can drop them by its tag.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private static int _counter;
-    private readonly string _server;
 
     public string Name { get; }
 
     public string ConnectionString { get; }
 
+    /// <summary>The cluster's maintenance connection this database was made with (to read cluster-wide views without counting as its own transaction).</summary>
+    public string ServerConnectionString { get; }
+
     private TestDatabase(string server, string name)
     {
-        _server = server;
+        ServerConnectionString = server;
         Name = name;
         ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, MaxPoolSize = 40 }.ConnectionString;
     }
@@ -39,9 +42,11 @@ public sealed class TestDatabase : IAsyncDisposable
     public static Task<TestDatabase> CreateAsync() => CreateAsync(Server);
 
     /// <param name="server">Another cluster's maintenance connection string (the HA tests' primary).</param>
-    public static async Task<TestDatabase> CreateAsync(string server)
+    public static Task<TestDatabase> CreateAsync(string server) => CreateAsync(server, $"{Prefix}_{Interlocked.Increment(ref _counter)}");
+
+    /// <summary>An empty database of the given name on <paramref name="server"/>.</summary>
+    public static async Task<TestDatabase> CreateAsync(string server, string name)
     {
-        var name = $"{Prefix}_{Interlocked.Increment(ref _counter)}";
         await ExecuteOnServerAsync(server, $"CREATE DATABASE \"{name}\"");
         return new TestDatabase(server, name);
     }
@@ -125,9 +130,6 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_server);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        await ExecuteOnServerAsync(ServerConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
     }
 }
