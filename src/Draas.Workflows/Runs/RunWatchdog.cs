@@ -42,18 +42,21 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DraasDbContext>();
         var now = TimeProvider.System.GetUtcNow();
-        // The crash is the run's event, as a step's failure would be.
-        var lapsed = await scope.ServiceProvider.GetRequiredService<StepLeases>().ReclaimLapsedAsync(db, ct);
-        if (lapsed.Count > 0)
+        // The crash is the run's event, as a step's failure would be: written in the transaction that takes the
+        // step back, so no reader (nor a second watchdog, whose reclaim waits on the row) sees one without the other.
+        List<LapsedStep> lapsed;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            logger.LogWarning("{Count} running steps lost their worker and were re-queued", lapsed.Count);
+            lapsed = await scope.ServiceProvider.GetRequiredService<StepLeases>().ReclaimLapsedAsync(db, ct);
             foreach (var step in lapsed)
             {
                 db.AuditEvents.Add(Domain.Audit.AuditEvent.Of(now, "run.step_interrupted", "run", step.RunId.ToString(), ok: false, step.ProjectId,
                     new { step = step.Sequence, kind = step.Kind, target = step.Target, attempt = step.Attempts, retrying = true }));
             }
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
+        if (lapsed.Count > 0) logger.LogWarning("{Count} running steps lost their worker and were re-queued", lapsed.Count);
         // Pumped here, one after another, not as a Hangfire job each: with a hundred runs in flight, a job per run
         // per sweep was more jobs than the steps had, and the steps' own jobs queued behind them.
         var pumps = scope.ServiceProvider.GetRequiredService<RunPumps>();

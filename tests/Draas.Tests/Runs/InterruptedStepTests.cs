@@ -39,12 +39,16 @@ public sealed class InterruptedStepTests
         var stepId = import!["id"]!.GetValue<string>();
         var firstStart = import["started_at"]!.GetValue<DateTimeOffset>();
 
-        // The worker is gone: its lease runs out (as it would 20 s after a kill), and the watchdog sweeps.
-        await _t.Service.Database.ExecuteAsync($"UPDATE steps SET lease_until = now() - interval '1 second' WHERE id = '{stepId}'");
+        // The worker is gone: its lease runs out (as it would 20 s after a kill), and the watchdog sweeps. The lab's
+        // wait poller, alive, renews a parked step's lease every 50 ms: if it does so between the two, lapse it again.
         var watchdog = new RunWatchdog(_t.Service.Services.GetRequiredService<IServiceScopeFactory>(), _t.Service.Services.GetRequiredService<ILogger<RunWatchdog>>());
-        await watchdog.SweepAsync(CancellationToken.None);
-
-        var events = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/events?resource_id={runId}&action=run.step_interrupted", TenantInTheLab.Admin)).Body!["events"]!.AsArray();
+        JsonArray events = [];
+        for (var tries = 0; tries < 20 && events.Count == 0; tries++)
+        {
+            await _t.Service.Database.ExecuteAsync($"UPDATE steps SET lease_until = now() - interval '1 second' WHERE id = '{stepId}' AND state = 'running'");
+            await watchdog.SweepAsync(CancellationToken.None);
+            events = (await _t.Service.SendAsync(HttpMethod.Get, $"/v1/events?resource_id={runId}&action=run.step_interrupted", TenantInTheLab.Admin)).Body!["events"]!.AsArray();
+        }
         Assert.That(events, Has.Count.EqualTo(1), "the crash is in the run's events");
         var detail = events[0]!["detail"]!;
         Assert.That((detail is JsonValue ? JsonNode.Parse(detail.GetValue<string>())! : detail)["step"]!.GetValue<int>(), Is.EqualTo(import["sequence"]!.GetValue<int>()));
