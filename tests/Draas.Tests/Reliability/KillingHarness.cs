@@ -73,12 +73,13 @@ public sealed class KillingHarness : IAsyncDisposable
             if (RunApi.IsFinal(now)) break;
             var point = i > kills ? During(now, lastDuring!) : KillPoint.Draw(random, now, allowDelays);
             if (point is null) break;
-            var reached = await Eventually.WaitForAsync(async () =>
+            JsonNode? last = null;
+            var reached = await WaitOrExplainAsync(async () =>
             {
-                var run = await Runs.TryGetAsync(runId);
+                var run = last = await Runs.TryGetAsync(runId) ?? last;
                 if (run is null) return null;
                 return RunApi.IsFinal(run) ? "ended" : point.Reached(run, _up.Elapsed) ? "reached" : null;
-            }, $"kill point {point}", TimeSpan.FromSeconds(180));
+            }, $"kill point {point}", () => last);
             if (reached == "ended")
             {
                 TestContext.Progress.WriteLine($"[chaos]   kill point {i} ({point}): the run ended first");
@@ -91,6 +92,22 @@ public sealed class KillingHarness : IAsyncDisposable
         }
         var end = await Runs.WaitForEndAsync(runId, TimeSpan.FromSeconds(300));
         return (end, landed);
+    }
+
+    /// <summary>Waits for a kill point; when it never comes, says where the run stood and what the service last wrote.</summary>
+    private async Task<string> WaitOrExplainAsync(Func<Task<string?>> probe, string description, Func<JsonNode?> run)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
+        while (true)
+        {
+            if (await probe() is { } value) return value;
+            if (DateTime.UtcNow > deadline)
+            {
+                var steps = run() is { } r ? TenantInTheLab.Describe(r) : "(the run was never read)";
+                Assert.Fail($"timed out waiting for {description}; the run ({run()?["state"]}):\n{steps}\nthe service's last output:\n{Service.Tail()}");
+            }
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The first step of a kind, killed once it has started.</summary>
