@@ -29,6 +29,7 @@ public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, 
         // The attempt's reads in one transaction, not one each (a transaction per statement was a fifth of a step's).
         Step? step;
         Run run;
+        bool firstExecution;
         await using (var reads = await db.Database.BeginTransactionAsync(ct))
         {
             step = await db.Steps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == stepId, ct);
@@ -43,6 +44,8 @@ public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, 
                 logger.LogInformation("Step {Step} attempt {Attempt} is parked; the wait poller resumes it", stepId, attempt);
                 return [];
             }
+            // The attempt's first renewal, and whether it is the first execution since the step was handed out.
+            firstExecution = await leases.StartAsync(db, stepId, attempt, ct);
             run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == step.RunId, ct);
             if (run.DeadlineFrom is null)
                 await db.Database.ExecuteSqlAsync($"UPDATE runs SET deadline_from = {clock.GetUtcNow()} WHERE id = {run.Id} AND deadline_from IS NULL", ct);
@@ -67,7 +70,8 @@ public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, 
             StepContext context;
             await using (var reads = await db.Database.BeginTransactionAsync(lease.Token))
             {
-                context = await StepContext.LoadAsync(db, run, step, handler.ReadsOutputsOf, sessions, plugins, references, clock, lease.Token);
+                context = await StepContext.LoadAsync(db, run, step, handler.ReadsOutputsOf, sessions, plugins, references, clock, lease.Token,
+                    untouched: firstExecution && attempt == 1);
                 await reads.CommitAsync(lease.Token);
             }
             logger.LogInformation("Run {Run} step {Sequence} {Kind} {Target}: attempt {Attempt}", run.Id, step.Sequence, step.Kind, step.Target, attempt);
@@ -200,12 +204,9 @@ public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, 
         using var timer = new PeriodicTimer(leases.RenewEvery);
         try
         {
-            // The first renewal is at once: the lease was taken when the step was claimed, and the job may
-            // have waited for a free worker since.
-            var tick = true;
-            while (tick || await timer.WaitForNextTickAsync(lease.Token))
+            // The first renewal was the attempt's start (StepLeases.StartAsync), with its reads.
+            while (await timer.WaitForNextTickAsync(lease.Token))
             {
-                tick = false;
                 try
                 {
                     if (!await leases.RenewAsync(own, stepId, attempt, lease.Token))

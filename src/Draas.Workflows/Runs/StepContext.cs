@@ -30,8 +30,9 @@ public sealed class StepContext
 
     private StepContext(Run run, Step step, TenantProtection protection, Plan plan, ManifestContent manifest, Site source, Site target, string? sourceProject, string? targetProject,
         IReadOnlyList<StorageArray> arrays, IReadOnlyList<ReplicationGroup> groups, IReadOnlyCollection<string> reads, Dictionary<(string, string?), JsonObject> outputs,
-        SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, TimeProvider clock)
+        SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, TimeProvider clock, bool untouched)
     {
+        Untouched = untouched;
         Run = run;
         Step = step;
         Protection = protection;
@@ -52,6 +53,14 @@ public sealed class StepContext
         Woken = StepWait.FromJson(step.WaitingFor) is { Woken: true } w ? w : null;
         Options = RunOptions.Parse(run.Options);
     }
+
+    /// <summary>
+    /// No execution of this step ran before this one but, when it was woken, the one that parked it: the step's
+    /// first attempt, run by the first job since the pump claimed it or the poller woke it. A handler may then skip
+    /// looking for what an earlier execution made (the import, the server, the attachments); otherwise it must look:
+    /// a retry, an attempt whose job a crashed worker's queue handed out again, or a job that waited very long.
+    /// </summary>
+    public bool Untouched { get; }
 
     /// <summary>The wait this attempt parked on and was woken from (with what the poller saw); null on a fresh start.</summary>
     public StepWait? Woken { get; }
@@ -113,6 +122,9 @@ public sealed class StepContext
 
     public KeystoneSession SourceProject => _sessions.For(SourceSite, SourceProjectId);
 
+    /// <summary>The service user at a site, scoped to a project the run settled on in this step (a drill's new one).</summary>
+    public KeystoneSession ProjectAt(Site site, string project) => _sessions.For(site, project);
+
     public IStoragePlugin Plugin(StorageArray array) => _plugins.Get(array.Plugin);
 
     public ArrayRef Ref(StorageArray array) => _references.For(array);
@@ -164,7 +176,7 @@ public sealed class StepContext
 
     /// <summary>Loads what the step needs; of earlier steps' outputs only those of <paramref name="readsOutputsOf"/>.</summary>
     public static async Task<StepContext> LoadAsync(DraasDbContext db, Run run, Step step, IReadOnlyCollection<string> readsOutputsOf, SiteSessionPool sessions, StoragePluginCatalog plugins,
-        ArrayReferences references, TimeProvider clock, CancellationToken ct)
+        ArrayReferences references, TimeProvider clock, CancellationToken ct, bool untouched = false)
     {
         var protection = await db.Protections.AsNoTracking().SingleAsync(p => p.Id == run.ProtectionId, ct);
         var plan = await db.Plans.AsNoTracking().Include(p => p.Resources).SingleOrDefaultAsync(p => p.Id == run.PlanId, ct)
@@ -187,7 +199,7 @@ public sealed class StepContext
                 .Select(s => new { s.Kind, s.Target, s.Output }).ToListAsync(ct))
             .ToDictionary(s => (s.Kind, s.Target), s => RunJson.Object(s.Output));
         return new StepContext(run, step, protection, plan, manifest, sites.Single(s => s.Id == sides.SiteId),
-            sites.Single(s => s.Id == sides.TargetSiteId), sides.ProjectId, sides.TargetProjectId, arrays, groups, reads, outputs, sessions, plugins, references, clock);
+            sites.Single(s => s.Id == sides.TargetSiteId), sides.ProjectId, sides.TargetProjectId, arrays, groups, reads, outputs, sessions, plugins, references, clock, untouched);
     }
 
     /// <summary>Where the plan was before this run moved it: a reprotect had it failed over where it runs

@@ -46,6 +46,25 @@ public class StepLeases(TimeSpan lease)
             WHERE state = 'running' AND waiting_for IS NOT NULL AND NOT COALESCE((waiting_for::jsonb ->> 'woken')::boolean, false)
             """, ct);
 
+    /// <summary>
+    /// Starts an execution of the attempt: brings its queued lease back to one lease. True when the lease was
+    /// still the queued one the claim (or the wait poller's wake) gave it, i.e. no other execution of this attempt
+    /// began since the step was handed out; any execution renews it to at most one lease from its own clock. Judged
+    /// at the statement's own time (<c>clock_timestamp()</c>), so of two executions racing for the row, the one that
+    /// waited for the other's renewal sees it. A job that waited in the queue for more than five leases is taken as
+    /// not first: a handler then looks for earlier work it would otherwise skip, which is only slower.
+    /// </summary>
+    public virtual async Task<bool> StartAsync(DraasDbContext db, Guid stepId, int attempt, CancellationToken ct)
+    {
+        if (await db.Database.ExecuteSqlAsync($"""
+                UPDATE steps SET lease_until = now() + {Lease}
+                WHERE id = {stepId} AND state = 'running' AND attempts = {attempt} AND lease_until > clock_timestamp() + {Lease}
+                """, ct) == 1)
+            return true;
+        await RenewAsync(db, stepId, attempt, ct);
+        return false;
+    }
+
     /// <summary>Extends the attempt's lease; false when the step is no longer this attempt's (its lease lapsed
     /// and another attempt took it, or it ended). Throws when the database does not answer.</summary>
     public virtual async Task<bool> RenewAsync(DraasDbContext db, Guid stepId, int attempt, CancellationToken ct) =>

@@ -98,14 +98,14 @@ public sealed class StepLeaseTests
     [Test, Order(2)]
     public async Task A_failover_whose_import_and_boot_workers_lose_their_leases_mid_call_imports_and_boots_each_resource_exactly_once()
     {
-        // Cinder and Nova at the recovery site take three seconds a call (the lab clock runs 20 times faster,
-        // hence the long recovery_timeout); the first attempt of each import
-        // and boot gets only its first renewal through (the one at its start), so its lease lapses while it is
-        // still calling, and a second attempt starts beside it.
+        // Cinder and Nova at the recovery site take five seconds a call, longer than the 4 s lease (the lab clock
+        // runs 20 times faster, hence the long recovery_timeout); the first attempt of each import and boot gets
+        // only the renewal at its start through, so its lease lapses while it is still calling (its manage or its
+        // boot: a first attempt skips looking for earlier work), and a second attempt starts beside it.
         var recovery = _t.Lab.SiteB.OpenStack;
-        recovery.Faults.Set("volume", new ServiceFault { Latency = TimeSpan.FromSeconds(3) });
-        recovery.Faults.Set("compute", new ServiceFault { Latency = TimeSpan.FromSeconds(3) });
-        _leases.Fails = (kind, attempt, n) => attempt == 1 && n > 1 && kind is RunPlanner.ImportVolume or RunPlanner.BootServer;
+        recovery.Faults.Set("volume", new ServiceFault { Latency = TimeSpan.FromSeconds(5) });
+        recovery.Faults.Set("compute", new ServiceFault { Latency = TimeSpan.FromSeconds(5) });
+        _leases.Fails = (kind, attempt, _) => attempt == 1 && kind is RunPlanner.ImportVolume or RunPlanner.BootServer;
         var failedBefore = _leases.Failed;
         System.Text.Json.Nodes.JsonNode run;
         try

@@ -27,20 +27,28 @@ public sealed class QueuedStepLeaseTests
 
     private DraasDbContext Context() => _database.Context();
 
-    [Test]
-    public async Task A_claimed_step_whose_job_waits_for_a_worker_longer_than_a_lease_keeps_its_attempt_until_its_job_starts_and_stops()
+    /// <summary>A running import step of a run of its own, as a pump leaves it before its lease is taken.</summary>
+    private static async Task<Step> RunningStepAsync(DraasDbContext db)
     {
         var now = DateTimeOffset.UtcNow;
-        await using var db = Context();
-        var site = new Site { Id = Guid.NewGuid(), Name = "site-b", AuthUrl = "https://k/v3", Username = "u", ProjectName = "p", SecretCiphertext = "x" };
-        var protection = new TenantProtection { Id = Guid.NewGuid(), Name = "t-queued", PrimarySiteId = site.Id, RecoverySiteId = site.Id, PrimaryProjectId = "p-queued" };
-        var run = new Run { Id = Guid.NewGuid(), Kind = RunKind.Failover, ProtectionId = protection.Id, ProjectId = "p-queued", TargetSiteId = site.Id, CreatedAt = now, Queue = "failover" };
+        var name = Guid.NewGuid().ToString("N")[..8];
+        var site = new Site { Id = Guid.NewGuid(), Name = $"site-{name}", AuthUrl = "https://k/v3", Username = "u", ProjectName = "p", SecretCiphertext = "x" };
+        var protection = new TenantProtection { Id = Guid.NewGuid(), Name = $"t-{name}", PrimarySiteId = site.Id, RecoverySiteId = site.Id, PrimaryProjectId = $"p-{name}" };
+        var run = new Run { Id = Guid.NewGuid(), Kind = RunKind.Failover, ProtectionId = protection.Id, ProjectId = $"p-{name}", TargetSiteId = site.Id, CreatedAt = now, Queue = "failover" };
         run.TransitionTo(RunState.Running, now);
         var step = new Step { Id = Guid.NewGuid(), Kind = RunPlanner.ImportVolume, Target = "vol-1", Sequence = 1, Phase = 3 };
         run.Steps.Add(step);
         step.TransitionTo(StepState.Running, now);
         db.AddRange(site, protection, run);
         await db.SaveChangesAsync();
+        return step;
+    }
+
+    [Test]
+    public async Task A_claimed_step_whose_job_waits_for_a_worker_longer_than_a_lease_keeps_its_attempt_until_its_job_starts_and_stops()
+    {
+        await using var db = Context();
+        var step = await RunningStepAsync(db);
 
         // Claimed: the pump gives it the queued lease, and its job waits behind busy workers for two leases.
         await Leases.TakeAsync(db, [step.Id], CancellationToken.None);
@@ -52,5 +60,27 @@ public sealed class QueuedStepLeaseTests
         await Task.Delay(Leases.Lease * 2);
         var lapsed = await Leases.ReclaimLapsedAsync(db, CancellationToken.None);
         Assert.That(lapsed.Select(s => s.Id), Is.EqualTo(new[] { step.Id }));
+    }
+
+    [Test]
+    public async Task Only_the_first_job_to_start_a_claimed_step_is_told_that_nothing_of_the_step_ran_before()
+    {
+        // The import skips looking for an earlier import when told so: a second copy of its job (a crashed worker's
+        // job handed out again while the step still has its attempt) must be told otherwise, or it imports twice.
+        var ct = CancellationToken.None;
+        await using var db = Context();
+        var step = await RunningStepAsync(db);
+        await Leases.TakeAsync(db, [step.Id], ct);
+        Assert.That(await Leases.StartAsync(db, step.Id, 1, ct), Is.True, "the job the pump handed the step to");
+        Assert.That(await Leases.StartAsync(db, step.Id, 1, ct), Is.False, "a second copy of that job");
+        Assert.That(await Leases.StartAsync(db, step.Id, 2, ct), Is.False, "a job of another attempt");
+
+        // Two copies starting at the same moment, each on its own connection: exactly one is the first.
+        var raced = await RunningStepAsync(db);
+        await Leases.TakeAsync(db, [raced.Id], ct);
+        await using var one = Context();
+        await using var two = Context();
+        var firsts = await Task.WhenAll(Leases.StartAsync(one, raced.Id, 1, ct), Leases.StartAsync(two, raced.Id, 1, ct));
+        Assert.That(firsts.Count(f => f), Is.EqualTo(1), "one of two jobs started together is first");
     }
 }

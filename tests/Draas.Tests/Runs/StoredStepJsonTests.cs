@@ -57,7 +57,7 @@ public sealed class StoredStepJsonTests
     private static readonly (Type Record, string Json)[] Outputs =
     [
         (typeof(PreflightOutput),
-            $$$"""{"target_project_id":"prj-b","recovery_points":{"{{{Group}}}":{"id":"pg-web.42","time":"2026-12-04T20:41:03.123+00:00","group":"draas-plan-web","held":5}},"networks":{"private":"net-b"},"warnings":[],"inventory_before":{"project":"prj-tenant","servers":["web"],"volumes":["web-boot"],"keypairs":[]},"stale_holds_released":[]}"""),
+            $$$"""{"target_project_id":"prj-b","recovery_points":{"{{{Group}}}":{"id":"pg-web.42","time":"2026-12-04T20:41:03.123+00:00","group":"draas-plan-web","held":5}},"networks":{"private":"net-b"},"warnings":[],"inventory_before":{"project":"prj-tenant","servers":["web"],"volumes":["web-boot"],"keypairs":[]},"stale_holds_released":[],"availability_zones":["nova","az-2"],"volume_types":["pure","__DEFAULT__"]}"""),
         (typeof(PromoteVolumeOutput),
             """{"array_volume":"draas-1a2b3c4d-volume-vol-1","manage_ref":{"source-name":"draas-1a2b3c4d-volume-vol-1"},"size_gib":20,"recovery_point":{"id":"pg-web.42","time":"2026-12-04T20:41:03.123+00:00"},"created_now":true}"""),
         (typeof(ImportVolumeOutput),

@@ -44,7 +44,8 @@ public sealed class BootServerStep(DraasDbContext db) : StepHandler<BootServerIn
     {
         var source = c.Server(input.ServerId);
         var nova = c.TargetProject.Compute;
-        var server = await nova.Servers.ListAsync(null, ct).FirstOrDefaultAsync(s =>
+        // Nothing of this step ran before: there is no earlier boot to find (a list of the project's servers).
+        var server = c.Untouched ? null : await nova.Servers.ListAsync(null, ct).FirstOrDefaultAsync(s =>
             RunNames.IsMine(s.Metadata, c.RunMark, source.Id), ct);
         if (server is not null) return server;
         var created = await nova.Servers.CreateAsync(await CreateOptionsAsync(c, input, source, ct), ct);
@@ -56,7 +57,8 @@ public sealed class BootServerStep(DraasDbContext db) : StepHandler<BootServerIn
         var source = c.Server(input.ServerId);
         var session = c.TargetProject;
         var nova = session.Compute;
-        var attached = (await nova.VolumeAttachments.ListAsync(server.Id, ct)).Select(a => a.VolumeId).ToHashSet();
+        // Only this execution attaches when nothing of the step ran before (the one that parked it booted, no more).
+        var attached = c.Untouched ? [] : (await nova.VolumeAttachments.ListAsync(server.Id, ct)).Select(a => a.VolumeId).ToHashSet();
         var disks = new List<AttachedVolume>();
         foreach (var old in input.DataVolumes ?? [])
         {
@@ -117,8 +119,10 @@ public sealed class BootServerStep(DraasDbContext db) : StepHandler<BootServerIn
     {
         if (string.IsNullOrEmpty(source.AvailabilityZone)) return null;
         if (c.Options.AzMapping?.GetValueOrDefault(source.AvailabilityZone) is { } mapped) return mapped;
-        var zones = await c.TargetAdmin.Compute.Admin.ListAvailabilityZonesAsync(ct);
-        return zones.Any(z => z.ZoneName == source.AvailabilityZone) ? source.AvailabilityZone : null;
+        // The zones preflight read for the whole run; a retry reads them again.
+        var zones = c.Step.Attempts == 1 && c.Output<PreflightOutput>(RunPlanner.Preflight, null)?.AvailabilityZones is { } known ? known
+            : [.. (await c.TargetAdmin.Compute.Admin.ListAvailabilityZonesAsync(ct)).Select(z => z.ZoneName)];
+        return zones.Contains(source.AvailabilityZone) ? source.AvailabilityZone : null;
     }
 
     private static string Imported(StepContext c, string volumeId) =>

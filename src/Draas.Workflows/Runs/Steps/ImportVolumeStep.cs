@@ -16,7 +16,7 @@ public sealed class ImportVolumeStep(DraasDbContext db) : StepHandler<ImportVolu
 {
     public override string Kind => RunPlanner.ImportVolume;
 
-    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.PromoteVolume];
+    public override IReadOnlyList<string> ReadsOutputsOf => [RunPlanner.Preflight, RunPlanner.PromoteVolume];
 
     /// <summary>How long an import may take to become available (as the old in-worker wait allowed).</summary>
     public static TimeSpan WaitTimeout { get; set; } = new WaitOptions().Timeout;
@@ -30,10 +30,13 @@ public sealed class ImportVolumeStep(DraasDbContext db) : StepHandler<ImportVolu
         // Woken from its wait: the import exists, one GET shows what it became.
         var volume = c.Woken is { Resource: { } imported } ? await cinder.Volumes.GetAsync(imported, ct) : await StepLock.HoldAsync(db, c.Step.Id, async () =>
         {
-            var found = await FindImportAsync(c, cinder.Volumes, source.Id, ct);
+            // Nothing of this step ran before: there is no earlier import to find (a list of the project's volumes).
+            var found = c.Untouched ? null : await FindImportAsync(c, cinder.Volumes, source.Id, ct);
             if (found is not null) return found;
             var metadata = RunNames.Mark(source.Metadata, c.RunMark, source.Id);
-            var types = await cinder.VolumeTypes.ListAsync(false, ct).Select(t => t.Name).ToListAsync(ct);
+            // The types preflight read for the whole run; a retry reads them again (one may have gone since).
+            var types = c.Step.Attempts == 1 && c.Output<PreflightOutput>(RunPlanner.Preflight, null)?.VolumeTypes is { } known ? known
+                : await cinder.VolumeTypes.ListAsync(false, ct).Select(t => t.Name).ToListAsync(ct);
             return await cinder.Manage.ManageAsync(new ManageVolumeOptions
             {
                 Host = input.Host ?? throw new StepFailedException($"volume {source.Id} has no recovery array backend to import into"),

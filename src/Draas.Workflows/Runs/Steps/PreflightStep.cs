@@ -45,7 +45,8 @@ public sealed class PreflightStep(DraasDbContext db) : StepHandler<PreflightInpu
         await Check($"primary site {c.SourceSite.Name}", () => c.SourceAdmin.GetTokenInfoAsync(ct), primaryRequired);
         var target = c.TargetAdmin;
         await Check($"recovery site {c.TargetSite.Name} Keystone", () => target.GetTokenInfoAsync(ct));
-        await Check($"recovery site {c.TargetSite.Name} Nova", () => target.Compute.Admin.ListAvailabilityZonesAsync(ct));
+        List<string>? zones = null;
+        await Check($"recovery site {c.TargetSite.Name} Nova", async () => zones = [.. (await target.Compute.Admin.ListAvailabilityZonesAsync(ct)).Select(z => z.ZoneName)]);
         await Check($"recovery site {c.TargetSite.Name} Cinder", () => target.BlockStorage.Admin.ListPoolsAsync(ct));
         await Check($"recovery site {c.TargetSite.Name} Glance", async () => await target.Image.ListAsync(null, ct).FirstOrDefaultAsync(ct));
         if (problems.Count > 0) throw new StepFailedException(Summary(problems), new { problems, warnings });
@@ -60,6 +61,7 @@ public sealed class PreflightStep(DraasDbContext db) : StepHandler<PreflightInpu
 
         string? project = null;
         Inventory? before = null;
+        List<string>? types = null;
         if (problems.Count == 0 && c.Run.Kind != RunKind.Reprotect)
         {
             if (c.IsDrill) before = await Inventory.TakeAsync(target, Inventory.TenantProjectAt(c), ct);
@@ -74,6 +76,8 @@ public sealed class PreflightStep(DraasDbContext db) : StepHandler<PreflightInpu
                     await DrillNeutronQuotas.RaiseAsync(c, target, project, ct);
                 }
                 await CheckQuotasAsync(c, target, project, problems, ct);
+                // As the imports see them: the project's token lists the public types and the private ones it may use.
+                types = await c.ProjectAt(c.TargetSite, project).BlockStorage.VolumeTypes.ListAsync(false, ct).Select(t => t.Name).ToListAsync(ct);
             }
         }
         if (problems.Count > 0) throw new StepFailedException(Summary(problems), new { problems, warnings });
@@ -85,7 +89,7 @@ public sealed class PreflightStep(DraasDbContext db) : StepHandler<PreflightInpu
         var times = points.Values.Select(p => p.Time).ToList();
         if (times.Count > 0) run.RecoveryPointAt = times.Min();
         await db.SaveChangesAsync(ct);
-        return new PreflightOutput(project, points, networks, warnings, before, staleHolds);
+        return new PreflightOutput(project, points, networks, warnings, before, staleHolds, zones, types);
     }
 
     /// <summary>This run makes the plan's earlier runs un-resumable: the holds they kept for a resume go now.
