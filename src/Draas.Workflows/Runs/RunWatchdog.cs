@@ -105,12 +105,15 @@ public sealed class RunWatchdog(IServiceScopeFactory scopes, ILogger<RunWatchdog
     /// a kick that could not be queued, a run waiting for a site's slot that no ending step handed it: all
     /// end up here.
     /// </summary>
+    /// <remarks>A run whose clock has not started (<c>deadline_from</c> is null until its first step executes) is not
+    /// past its deadline. The comparison is null there, and a null read as a bool failed every sweep, for every run,
+    /// once a worker died between claiming a run's first step and executing it.</remarks>
     private static Task<List<StalledRun>> StalledRunsAsync(DraasDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         return db.Database.SqlQuery<StalledRun>($"""
             SELECT * FROM (
-              SELECT r.id, r.queue, (r.state = 'running' AND r.deadline_from + r.timeout_seconds * interval '1 second' < {now}) AS past_deadline FROM runs r
+              SELECT r.id, r.queue, COALESCE(r.state = 'running' AND r.deadline_from + r.timeout_seconds * interval '1 second' < {now}, false) AS past_deadline FROM runs r
               WHERE r.state IN ('pending', 'running', 'cancelling', 'rolling_back')) x
             WHERE x.past_deadline OR NOT EXISTS (SELECT 1 FROM steps s WHERE s.run_id = x.id AND s.state = 'running')
             """).ToListAsync(ct);

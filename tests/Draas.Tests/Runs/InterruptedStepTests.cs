@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
+using Draas.Data;
+using Draas.Domain.Runs;
 using Draas.Simulators.OpenStack;
 using Draas.Tests.Support;
 using Draas.Workflows.Runs;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -64,5 +67,33 @@ public sealed class InterruptedStepTests
         }, "the interrupted import to be retried", TimeSpan.FromSeconds(180));
         Assert.That(retried!["started_at"]!.GetValue<DateTimeOffset>(), Is.GreaterThan(firstStart), "the retry's duration counts from the retry's start");
         Assert.That(retried["interrupted"]!.GetValue<bool>(), Is.False, "running again, not interrupted");
+    }
+
+    [Test]
+    public async Task A_run_whose_first_step_lost_its_worker_before_the_step_began_is_taken_back_and_pumped_by_the_watchdog()
+    {
+        // The pump claimed the run's first step (so the run is running) and the worker died before the step executed:
+        // the run's deadline clock never started and none of its steps runs. (Found by the chaos suite: every sweep
+        // failed on such a run, for every run, and the migration it was waited for 180 s.)
+        await using var scope = _t.Service.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DraasDbContext>();
+        var protection = await db.Protections.AsNoTracking().FirstAsync();
+        var now = DateTimeOffset.UtcNow;
+        var run = new Run { Id = Guid.NewGuid(), Kind = RunKind.Failover, ProtectionId = protection.Id, ProjectId = protection.PrimaryProjectId, TargetSiteId = protection.RecoverySiteId, CreatedAt = now, Queue = "failover" };
+        run.TransitionTo(RunState.Running, now);
+        var step = new Step { Id = Guid.NewGuid(), Kind = RunPlanner.Preflight, Sequence = 1, Phase = 0 };
+        run.Steps.Add(step);
+        step.TransitionTo(StepState.Running, now);
+        db.Runs.Add(run);
+        await db.SaveChangesAsync();
+        await _t.Service.Database.ExecuteAsync($"UPDATE steps SET lease_until = now() - interval '1 second' WHERE id = '{step.Id}'");
+        Assert.That(await db.Runs.AsNoTracking().Where(r => r.Id == run.Id).Select(r => r.DeadlineFrom).SingleAsync(), Is.Null);
+
+        var watchdog = new RunWatchdog(_t.Service.Services.GetRequiredService<IServiceScopeFactory>(), _t.Service.Services.GetRequiredService<ILogger<RunWatchdog>>());
+        Assert.DoesNotThrowAsync(() => watchdog.SweepAsync(CancellationToken.None), "a sweep with a run whose clock has not started");
+        var taken = await Eventually.WaitForAsync(async () =>
+            await db.Steps.AsNoTracking().Where(s => s.Id == step.Id && s.Attempts >= 2).Select(s => (int?)s.Attempts).SingleOrDefaultAsync(),
+            "the step to be taken back and claimed again", TimeSpan.FromSeconds(30));
+        Assert.That(taken, Is.EqualTo(2), "taken back once and claimed again by the pump that followed");
     }
 }
