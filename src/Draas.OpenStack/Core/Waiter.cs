@@ -44,6 +44,18 @@ public static class Waiter
         }
     }
 
+    /// <summary>Waits until each of <paramref name="ids"/> is judged done or is gone from <paramref name="list"/>, with one
+    /// list per look however many there are; fails fast when one of them failed. Returns each as last listed (null: gone).</summary>
+    public static async Task<IReadOnlyDictionary<string, T?>> UntilEachAsync<T>(string what, IReadOnlyCollection<string> ids, Func<CancellationToken, IAsyncEnumerable<T>> list,
+        Func<T, string> idOf, Func<T, WaitVerdict> judge, WaitOptions? options, TimeProvider time, CancellationToken ct) where T : class
+    {
+        var last = await UntilAsync(what, async c => await list(c).Where(r => ids.Contains(idOf(r))).ToDictionaryAsync(idOf, cancellationToken: c).ConfigureAwait(false),
+            seen => seen.Values.Select(r => (Id: idOf(r), Verdict: judge(r))).ToList() is var verdicts
+                && verdicts.FirstOrDefault(v => v.Verdict.Failure is not null) is { Id: not null } failed ? WaitVerdict.Failed($"{failed.Id}: {failed.Verdict.Failure}")
+                : verdicts.All(v => v.Verdict.Done) ? WaitVerdict.Reached : WaitVerdict.Pending, options, time, ct).ConfigureAwait(false);
+        return ids.ToDictionary(id => id, id => last.GetValueOrDefault(id));
+    }
+
     /// <summary>Waits until <paramref name="poll"/> answers 404: the resource is gone.</summary>
     public static async Task UntilGoneAsync<T>(string what, Func<CancellationToken, Task<T>> poll, Func<T, WaitVerdict> judge,
         WaitOptions? options, TimeProvider time, CancellationToken ct)

@@ -57,10 +57,18 @@ public sealed class VolumesApi(ServiceClient client)
 
     /// <summary>Waits for <paramref name="status"/>; fails fast on an error status such as error_managing.</summary>
     public Task<Volume> WaitForStatusAsync(string id, string status, WaitOptions? options, CancellationToken ct) =>
-        Waiter.UntilAsync($"volume {id} to become {status}", c => GetAsync(id, c), v =>
-            v.Status == status ? WaitVerdict.Reached
-            : ErrorStatuses.Contains(v.Status) ? WaitVerdict.Failed($"volume went to status {v.Status}")
-            : WaitVerdict.Pending, options, client.Time, ct);
+        Waiter.UntilAsync($"volume {id} to become {status}", c => GetAsync(id, c), v => Reached(v, status), options, client.Time, ct);
+
+    /// <summary>Waits until every one of <paramref name="ids"/> is in <paramref name="status"/> or gone, with one list
+    /// (<paramref name="list"/>; null: the project's volumes) per look however many volumes; fails fast on an error status.</summary>
+    public Task<IReadOnlyDictionary<string, Volume?>> WaitForStatusesAsync(IReadOnlyCollection<string> ids, string status, VolumeListOptions? list,
+        WaitOptions? options, CancellationToken ct) =>
+        Waiter.UntilEachAsync($"volumes {string.Join(", ", ids)} to become {status}", ids, c => ListAsync(list, c), v => v.Id, v => Reached(v, status), options, client.Time, ct);
+
+    private static WaitVerdict Reached(Volume v, string status) =>
+        v.Status == status ? WaitVerdict.Reached
+        : ErrorStatuses.Contains(v.Status) ? WaitVerdict.Failed($"volume went to status {v.Status}")
+        : WaitVerdict.Pending;
 
     public Task WaitForDeletedAsync(string id, WaitOptions? options, CancellationToken ct) =>
         Waiter.UntilGoneAsync($"volume {id} to be deleted", c => GetAsync(id, c), v =>

@@ -47,10 +47,18 @@ public sealed class ServersApi(ServiceClient client)
 
     /// <summary>Waits for <paramref name="status"/> (ACTIVE, SHUTOFF); fails fast on ERROR with Nova's fault message.</summary>
     public Task<Server> WaitForStatusAsync(string id, string status, WaitOptions? options, CancellationToken ct) =>
-        Waiter.UntilAsync($"server {id} to become {status}", c => GetAsync(id, c), s =>
-            s.Status == status ? WaitVerdict.Reached
-            : s.Status == "ERROR" ? WaitVerdict.Failed($"server went to ERROR: {s.Fault?.Message ?? "no fault recorded"}")
-            : WaitVerdict.Pending, options, client.Time, ct);
+        Waiter.UntilAsync($"server {id} to become {status}", c => GetAsync(id, c), s => Reached(s, status), options, client.Time, ct);
+
+    /// <summary>Waits until every one of <paramref name="ids"/> is in <paramref name="status"/> or gone, with one list
+    /// (<paramref name="list"/>, e.g. a project's) per look however many servers; fails fast when one goes to ERROR.</summary>
+    public Task<IReadOnlyDictionary<string, Server?>> WaitForStatusesAsync(IReadOnlyCollection<string> ids, string status, ServerListOptions list,
+        WaitOptions? options, CancellationToken ct) =>
+        Waiter.UntilEachAsync($"servers {string.Join(", ", ids)} to become {status}", ids, c => ListAsync(list, c), s => s.Id, s => Reached(s, status), options, client.Time, ct);
+
+    private static WaitVerdict Reached(Server s, string status) =>
+        s.Status == status ? WaitVerdict.Reached
+        : s.Status == "ERROR" ? WaitVerdict.Failed($"server went to ERROR: {s.Fault?.Message ?? "no fault recorded"}")
+        : WaitVerdict.Pending;
 
     public Task WaitForDeletedAsync(string id, WaitOptions? options, CancellationToken ct) =>
         Waiter.UntilGoneAsync($"server {id} to be deleted", c => GetAsync(id, c), s =>

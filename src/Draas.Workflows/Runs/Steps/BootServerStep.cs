@@ -60,16 +60,20 @@ public sealed class BootServerStep(DraasDbContext db) : StepHandler<BootServerIn
         // Only this execution attaches when nothing of the step ran before (the one that parked it booted, no more).
         var attached = c.Untouched ? [] : (await nova.VolumeAttachments.ListAsync(server.Id, ct)).Select(a => a.VolumeId).ToHashSet();
         var disks = new List<AttachedVolume>();
+        var attaching = new List<string>();
         foreach (var old in input.DataVolumes ?? [])
         {
             var recovered = Imported(c, old);
+            // In their original order (the guest names its disks by it): Nova takes each attachment in turn.
             if (!attached.Contains(recovered))
             {
                 await nova.VolumeAttachments.AttachAsync(server.Id, new AttachVolumeOptions { VolumeId = recovered }, ct);
-                await session.BlockStorage.Volumes.WaitForStatusAsync(recovered, "in-use", null, ct);
+                attaching.Add(recovered);
             }
             disks.Add(new AttachedVolume(old, recovered));
         }
+        // One list of the project's volumes per look waits for all of them to be in use.
+        if (attaching.Count > 0) await session.BlockStorage.Volumes.WaitForStatusesAsync(attaching, "in-use", null, null, ct);
         return new BootServerOutput(server.Id, server.Name, server.Status, server.AvailabilityZone, server.AccessIPv4, RecoveredGroup(c, source),
             [.. server.Addresses.SelectMany(a => a.Value.Select(p => new BootAddress(a.Key, p.Addr)))], disks);
     }

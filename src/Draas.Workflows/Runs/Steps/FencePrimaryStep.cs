@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using Draas.OpenStack.Compute.Servers;
+using Draas.OpenStack;
 using Draas.Storage;
 
 namespace Draas.Workflows.Runs.Steps;
@@ -18,10 +19,14 @@ public sealed class FencePrimaryStep : StepHandler<FencePrimaryInput, FencePrima
     public override async Task<FencePrimaryOutput> ExecuteAsync(StepContext c, FencePrimaryInput input, CancellationToken ct)
     {
         var site = c.SourceSite.Name;
+        var nova = c.SourceAdmin.Compute.Servers;
+        // One list of the plan's project at the primary: what each server is doing, and a call that must reach the
+        // site now (the session's cached token proves nothing about it).
+        var project = new ServerListOptions { AllTenants = true, ProjectId = c.SourceProjectId };
+        Dictionary<string, Server> running;
         try
         {
-            // A call that must reach the site: the session's cached token proves nothing about it now.
-            await c.SourceAdmin.Compute.Admin.ListAvailabilityZonesAsync(ct);
+            running = await nova.ListAsync(project, ct).ToDictionaryAsync(s => s.Id, cancellationToken: ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -29,19 +34,50 @@ public sealed class FencePrimaryStep : StepHandler<FencePrimaryInput, FencePrima
                 $"the primary site {site} did not answer ({StepFailures.Describe(e)}): its servers may still run; stop them before it reconnects", [], []);
         }
 
-        var servers = new List<FencedServer>();
-        var nova = c.SourceAdmin.Compute.Servers;
+        var servers = new Dictionary<string, FencedServer>();
+        var stopping = new List<string>();
         foreach (var (id, name) in input.Servers)
         {
+            if (!running.TryGetValue(id, out var server)) servers[id] = new FencedServer(id, name, "gone", true, "no longer exists at the primary");
+            else if (StopServerStep.IsOff(server.Status)) servers[id] = new FencedServer(id, name, server.Status, true, $"was already off ({server.Status})");
+            else
+            {
+                try
+                {
+                    await nova.StopAsync(id, ct);
+                    stopping.Add(id);
+                    servers[id] = new FencedServer(id, name, server.Status, true, "stopped");
+                }
+                catch (OpenStackException e) when (e.IsNotFound)
+                {
+                    servers[id] = new FencedServer(id, name, "gone", true, "no longer exists at the primary");
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    servers[id] = new FencedServer(id, name, server.Status, false, $"could not stop it: {StepFailures.Describe(e)}");
+                }
+            }
+        }
+        if (stopping.Count > 0)
+        {
+            // Every stop is under way: one list per look waits for all of them.
             try
             {
-                var was = await StopServerStep.StopAsync(nova, id, ct);
-                servers.Add(new FencedServer(id, name, was, true,
-                    was == "gone" ? "no longer exists at the primary" : StopServerStep.IsOff(was) ? $"was already off ({was})" : "stopped"));
+                await nova.WaitForStatusesAsync(stopping, "SHUTOFF", project, null, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                servers.Add(new FencedServer(id, name, null, false, $"could not stop it: {StepFailures.Describe(e)}"));
+                // Which did not stop (a server gone meanwhile is off); when the primary stops answering, none is known to be.
+                Dictionary<string, Server>? now = null;
+                try
+                {
+                    now = await nova.ListAsync(project, ct).ToDictionaryAsync(s => s.Id, cancellationToken: ct);
+                }
+                catch (Exception) when (!ct.IsCancellationRequested)
+                {
+                }
+                foreach (var id in stopping.Where(id => now is null || (now.TryGetValue(id, out var s) && !StopServerStep.IsOff(s.Status))))
+                    servers[id] = servers[id] with { Off = false, Detail = $"could not stop it: {StepFailures.Describe(e)}" };
             }
         }
 
@@ -68,7 +104,8 @@ public sealed class FencePrimaryStep : StepHandler<FencePrimaryInput, FencePrima
                 groups.Add(new FencedGroup(group.Name, false, $"could not demote: {StepFailures.Describe(e)}"));
             }
         }
-        var unfenced = servers.Count(x => !x.Off);
-        return new FencePrimaryOutput(PrimaryAnswered: true, site, unfenced == 0, unfenced == 0 ? null : $"{unfenced} server(s) at {site} could not be stopped", servers, groups);
+        var unfenced = servers.Values.Count(x => !x.Off);
+        return new FencePrimaryOutput(PrimaryAnswered: true, site, unfenced == 0, unfenced == 0 ? null : $"{unfenced} server(s) at {site} could not be stopped",
+            [.. input.Servers.Select(s => servers[s.ServerId])], groups);
     }
 }

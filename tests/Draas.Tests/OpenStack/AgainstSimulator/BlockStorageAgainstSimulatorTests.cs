@@ -135,6 +135,27 @@ public class BlockStorageAgainstSimulatorTests : SimulatorFixture
     }
 
     [Test]
+    public async Task Several_volumes_are_waited_for_with_one_list_per_look_and_the_one_that_failed_is_named()
+    {
+        using var admin = Session(SiteA.Admin);
+        var volumes = admin.BlockStorage.Volumes;
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++) ids.Add((await volumes.CreateAsync(new CreateVolumeOptions { Size = 1, Name = Unique("many") }, Ct)).Id);
+
+        var before = SiteA.Requests;
+        var seen = await volumes.WaitForStatusesAsync(ids, "available", null, Wait, Ct);
+        var requests = SiteA.Requests - before;
+
+        Assert.That(seen.Values.Select(v => v!.Status), Is.All.EqualTo("available"));
+        Assert.That(seen.Keys, Is.EquivalentTo(ids));
+        Assert.That(requests, Is.LessThan(ids.Count), "one list per look, not a GET per volume");
+
+        var lost = await admin.BlockStorage.Manage.ManageAsync(new ManageVolumeOptions { Host = "site-a@pure#pure", Ref = ManageVolumeOptions.SourceName("no-such-replica"), Name = Unique("lost") }, Ct);
+        var failed = Assert.ThrowsAsync<ResourceFailedException>(() => volumes.WaitForStatusesAsync([ids[0], lost.Id], "available", null, Wait, Ct));
+        Assert.That(failed!.Failure, Is.EqualTo($"{lost.Id}: volume went to status error"));
+    }
+
+    [Test]
     public async Task A_managed_replica_is_unmanaged_and_shows_up_as_manageable_again()
     {
         using var admin = Session(SiteA.Admin);
