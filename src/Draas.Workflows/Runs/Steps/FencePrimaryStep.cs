@@ -1,5 +1,5 @@
-using Draas.OpenStack.Compute.Servers;
 using Draas.OpenStack;
+using Draas.OpenStack.Compute.Servers;
 using Draas.Storage;
 
 namespace Draas.Workflows.Runs.Steps;
