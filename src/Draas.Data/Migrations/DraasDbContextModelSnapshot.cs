@@ -860,10 +860,6 @@ namespace Draas.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("state");
 
-                    b.Property<int>("StepsRemaining")
-                        .HasColumnType("integer")
-                        .HasColumnName("steps_remaining");
-
                     b.Property<string>("TargetProjectId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")

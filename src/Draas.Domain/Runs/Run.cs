@@ -35,8 +35,6 @@ public sealed class Run : IEntity
     public int? MaxParallel { get; set; }
     public int TimeoutSeconds { get; set; } = 1800;
 
-    /// <summary>Steps not yet finished; decremented atomically as steps end (fan-in).</summary>
-    public int StepsRemaining { get; set; }
     public string? RequestedBy { get; set; }
     public string? RequestId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -38,7 +38,6 @@ public sealed class Approvals(DraasDbContext db, IBackgroundJobClient jobs, Time
             step.Output = RunJson.Serialize(new { approved_by = approvedBy, approved_at = now, message = RunJson.Object(step.Input)["message"]?.GetValue<string>() });
             step.TransitionTo(StepState.Succeeded, now);
         }
-        run.StepsRemaining -= approved.Count;
         run.TransitionTo(RunState.Running, now);
         run.DeadlineFrom = null;
         db.AuditEvents.Add(AuditEvent.OfRun(run, now, "run.approved", ok: true, new { kind = run.Kind, plan_id = run.PlanId, steps = approved.Select(s => s.Sequence) }, requestId, approvedBy));

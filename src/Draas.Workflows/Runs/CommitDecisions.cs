@@ -98,7 +98,6 @@ public sealed class CommitDecisions(DraasDbContext db, IBackgroundJobClient jobs
             });
             step.NotBefore = null;
             step.TransitionTo(StepState.Succeeded, now);
-            run.StepsRemaining--;
             if (decision == "commit")
             {
                 run.TransitionTo(RunState.Running, now);
@@ -116,7 +115,6 @@ public sealed class CommitDecisions(DraasDbContext db, IBackgroundJobClient jobs
                     Input = "{}",
                     DependsOn = [step.Sequence],
                 });
-                run.StepsRemaining++;
                 run.TransitionTo(RunState.RollingBack, now);
                 told = await events.PublishAsync(db, run, "rolling_back", now, ct);
             }

@@ -56,8 +56,7 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
             }
 
             var steps = await db.Steps.Where(s => s.RunId == runId).OrderBy(s => s.Sequence).ToListAsync(ct);
-            // The run's row is locked: counting down through the entity is as atomic as the steps' own UPDATE.
-            run.StepsRemaining -= SettleBlocked(run, steps, now);
+            SettleBlocked(run, steps, now);
             await db.SaveChangesAsync(ct);
 
             var running = steps.Count(s => s.State == StepState.Running);
@@ -99,10 +98,9 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
 
     /// <summary>Pending steps that can no longer run: a dependency failed (skipped), or the run is being
     /// cancelled (cancelled, except the ones that must always run, such as a drill's cleanup).</summary>
-    private static int SettleBlocked(Domain.Runs.Run run, List<Step> steps, DateTimeOffset now)
+    private static void SettleBlocked(Domain.Runs.Run run, List<Step> steps, DateTimeOffset now)
     {
         var bySequence = steps.ToDictionary(s => s.Sequence);
-        var ended = 0;
         bool changed;
         do
         {
@@ -121,12 +119,10 @@ public sealed class RunEngine(DraasDbContext db, IBackgroundJobClient jobs, RunR
                     step.TransitionTo(StepState.Skipped, now);
                 }
                 else continue;
-                ended++;
                 changed = true;
             }
         }
         while (changed);
-        return ended;
     }
 
     private async Task<List<StepTicket>> ClaimAsync(Domain.Runs.Run run, int room, DateTimeOffset now, CancellationToken ct)

@@ -72,7 +72,6 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
             ManifestId = manifest.Id,
             TargetSiteId = placement.SidesFor(request.Kind).TargetSiteId,
             Queue = request.Kind == RunKind.Drill ? "drills" : "failover",
-            StepsRemaining = steps.Count,
             RequestedBy = request.RequestedBy,
             RequestId = request.RequestId,
             CreatedAt = now,
@@ -172,7 +171,6 @@ public sealed class RunLauncher(DraasDbContext db, StoragePluginCatalog plugins,
         }
         // A failed rollback goes on as one: the decision was made and stands.
         run.Resume(now, rollingBack: steps.Any(s => s.Kind == CommitDecisions.RollbackStep));
-        run.StepsRemaining += again;
         db.AuditEvents.Add(AuditEvent.OfRun(run, now, "run.resumed", ok: true, new { kind = run.Kind, plan_id = run.PlanId, steps_again = again, resumes = run.Resumes }, requestId, requestedBy));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

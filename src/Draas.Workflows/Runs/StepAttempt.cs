@@ -15,7 +15,8 @@ namespace Draas.Workflows.Runs;
 /// Executes one attempt of one step, in a scope of its own inside a <see cref="StepJob"/>. The attempt number
 /// is its ticket: an attempt that finds its step moved on (finished, or re-queued after this worker's lease ran
 /// out) does nothing. While it works it renews the step's lease; every ending is written with the same guard,
-/// and a step that ends counts the run's remaining steps down in the same transaction, then pumps its run here.
+/// and a step that ends pumps its run here. An ending touches only its step's row: the run's row is the pump's lock,
+/// and endings that waited for it (to count the run's remaining steps down) queued behind pumps that waited for a site's capacity.
 /// </summary>
 public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, RunPumps pumps, IBackgroundJobClient jobs, IEnumerable<IStepHandler> handlers,
     SiteSessionPool sessions, StoragePluginCatalog plugins, ArrayReferences references, StepLeases leases, RunEvents events, TimeProvider clock, ILogger<StepAttempt> logger)
@@ -175,16 +176,15 @@ public sealed class StepAttempt(DraasDbContext db, IServiceScopeFactory scopes, 
     {
         var now = clock.GetUtcNow();
         var word = state.ToString().ToLowerInvariant();
-        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        // A failure's event is written with it; any other ending is the one statement.
+        await using var tx = state == StepState.Failed ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
         var changed = await db.Database.ExecuteSqlAsync($"""
             UPDATE steps SET state = {word}, output = COALESCE({output}::jsonb, output), error = {error}, lease_until = NULL, waiting_for = NULL,
                 not_before = {notBefore}, finished_at = CASE WHEN {word} = 'pending' THEN NULL ELSE {now} END
             WHERE id = {step.Id} AND state = 'running' AND attempts = {attempt}
             """, CancellationToken.None);
-        if (changed == 1 && state != StepState.Pending)
-            await db.Database.ExecuteSqlAsync($"UPDATE runs SET steps_remaining = steps_remaining - 1 WHERE id = {step.RunId}", CancellationToken.None);
-        var told = changed == 1 && state == StepState.Failed ? await events.StepFailedAsync(db, step.Id, now, CancellationToken.None) : 0;
-        await tx.CommitAsync(CancellationToken.None);
+        var told = changed == 1 && tx is not null ? await events.StepFailedAsync(db, step.Id, now, CancellationToken.None) : 0;
+        if (tx is not null) await tx.CommitAsync(CancellationToken.None);
         if (told > 0) NotificationDelivery.Kick(jobs);
     }
 
