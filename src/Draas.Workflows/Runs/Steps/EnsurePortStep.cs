@@ -25,7 +25,8 @@ public sealed class EnsurePortStep : StepHandler<EnsurePortInput, EnsurePortOutp
         var neutron = c.TargetProject.Networking;
         var mark = RunNames.NeutronMark(c.RunMark, nic.PortId);
 
-        var mine = await neutron.ListPortsAsync(new NeutronFilter { ProjectId = c.TargetProjectId }, ct).FirstOrDefaultAsync(p => p.Description == mark, ct);
+        // Nothing of this step ran before: there is no port of an earlier attempt to find (a list of the project's ports).
+        var mine = c.Untouched ? null : await neutron.ListPortsAsync(new NeutronFilter { ProjectId = c.TargetProjectId }, ct).FirstOrDefaultAsync(p => p.Description == mark, ct);
         if (mine is not null) return Output(mine, [], mode);
 
         string networkId;
