@@ -240,13 +240,19 @@ public sealed class PreflightStep(DraasDbContext db) : StepHandler<PreflightInpu
         foreach (var (name, id) in needed)
         {
             var to = mapping.GetValueOrDefault(name) ?? (id is null ? null : mapping.GetValueOrDefault(id));
-            if (to is null) problems.Add($"network '{name}' has no mapping to a recovery network");
-            else if (networks.FirstOrDefault(n => n.Id == to || n.Name == to) is not { } network) problems.Add($"network '{name}' maps to '{to}', which the recovery site does not have");
-            else
+            if (to is null)
             {
-                resolved[name] = network.Id;
-                if (id is not null) resolved[id] = network.Id;
+                problems.Add($"network '{name}' has no mapping to a recovery network");
+                continue;
             }
+            var (network, why) = RecoveryNetworkChoice.Resolve(networks, to, c.TenantTargetProjectId);
+            if (network is null)
+            {
+                problems.Add($"network '{name}' maps to '{to}': {why}");
+                continue;
+            }
+            resolved[name] = network.Id;
+            if (id is not null) resolved[id] = network.Id;
         }
         return resolved;
     }
