@@ -50,10 +50,21 @@ public static class Waiter
         Func<T, string> idOf, Func<T, WaitVerdict> judge, WaitOptions? options, TimeProvider time, CancellationToken ct) where T : class
     {
         var last = await UntilAsync(what, async c => await list(c).Where(r => ids.Contains(idOf(r))).ToDictionaryAsync(idOf, cancellationToken: c).ConfigureAwait(false),
-            seen => seen.Values.Select(r => (Id: idOf(r), Verdict: judge(r))).ToList() is var verdicts
-                && verdicts.FirstOrDefault(v => v.Verdict.Failure is not null) is { Id: not null } failed ? WaitVerdict.Failed($"{failed.Id}: {failed.Verdict.Failure}")
-                : verdicts.All(v => v.Verdict.Done) ? WaitVerdict.Reached : WaitVerdict.Pending, options, time, ct).ConfigureAwait(false);
+            Each, options, time, ct).ConfigureAwait(false);
         return ids.ToDictionary(id => id, id => last.GetValueOrDefault(id));
+
+        // Failed as soon as one failed (named), reached when every listed one is; the unlisted are gone, so done.
+        WaitVerdict Each(Dictionary<string, T> seen)
+        {
+            var done = true;
+            foreach (var (id, resource) in seen)
+            {
+                var verdict = judge(resource);
+                if (verdict.Failure is not null) return WaitVerdict.Failed($"{id}: {verdict.Failure}");
+                done &= verdict.Done;
+            }
+            return done ? WaitVerdict.Reached : WaitVerdict.Pending;
+        }
     }
 
     /// <summary>Waits until <paramref name="poll"/> answers 404: the resource is gone.</summary>

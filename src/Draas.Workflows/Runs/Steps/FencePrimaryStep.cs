@@ -23,10 +23,11 @@ public sealed class FencePrimaryStep : StepHandler<FencePrimaryInput, FencePrima
         // One list of the plan's project at the primary: what each server is doing, and a call that must reach the
         // site now (the session's cached token proves nothing about it).
         var project = new ServerListOptions { AllTenants = true, ProjectId = c.SourceProjectId };
+        Task<Dictionary<string, Server>> ListAsync() => nova.ListAsync(project, ct).ToDictionaryAsync(s => s.Id, cancellationToken: ct).AsTask();
         Dictionary<string, Server> running;
         try
         {
-            running = await nova.ListAsync(project, ct).ToDictionaryAsync(s => s.Id, cancellationToken: ct);
+            running = await ListAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -71,7 +72,7 @@ public sealed class FencePrimaryStep : StepHandler<FencePrimaryInput, FencePrima
                 Dictionary<string, Server>? now = null;
                 try
                 {
-                    now = await nova.ListAsync(project, ct).ToDictionaryAsync(s => s.Id, cancellationToken: ct);
+                    now = await ListAsync();
                 }
                 catch (Exception) when (!ct.IsCancellationRequested)
                 {
